@@ -1,0 +1,1 @@
+//! Editor features: one pure function each, of (analysis, offset, config).

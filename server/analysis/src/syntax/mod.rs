@@ -1,0 +1,159 @@
+//! The syntax of a digest: what the parser finds in the text, as byte ranges.
+//!
+//! [`parse`] never fails: any text is a digest, possibly with problems that
+//! the rules (see [`crate::rules`]) report.
+
+mod blocks;
+pub mod inline;
+
+use std::sync::Arc;
+
+use crate::TextRange;
+
+pub use blocks::parse;
+
+/// A whole parsed digest.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SourceFile {
+    /// Where the text proper starts: 3 after a UTF-8 BOM, else 0.
+    pub text_start: usize,
+    /// The first non-blank line of the preamble, trimmed.
+    pub title: Option<TextRange>,
+    /// Everything before the first heading (from `text_start`).
+    pub preamble: TextRange,
+    /// Links and references found in the preamble.
+    pub preamble_inline: Inline,
+    pub papers: Vec<Paper>,
+}
+
+/// One paper: its heading line and everything up to the next heading.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Paper {
+    /// The number as written, leading zeros ignored (saturating at `u64::MAX`).
+    pub number: u64,
+    /// The heading keyword as written (`Paper`).
+    pub keyword: TextRange,
+    /// The digits of the number.
+    pub number_range: TextRange,
+    /// The title, trimmed; `None` when the heading has none.
+    pub title: Option<TextRange>,
+    /// The heading line, trimmed.
+    pub heading: TextRange,
+    /// From the heading to the end of the paper's last non-blank line.
+    pub range: TextRange,
+    pub sections: Vec<Section>,
+    /// Non-blank text between the heading and the first section, trimmed.
+    pub stray: Option<TextRange>,
+    /// Lines that look like `label:` without being a known label (the
+    /// `unknown-label` rule decides which of them are close to one).
+    pub label_like: Vec<TextRange>,
+    /// Links and references in the paper's body (never in its heading).
+    pub inline: Inline,
+}
+
+impl Paper {
+    /// `Paper12` as written: keyword through number.
+    pub fn name_range(&self) -> TextRange {
+        TextRange::new(self.keyword.start, self.number_range.end)
+    }
+
+    pub fn section(&self, kind: &str) -> Option<&Section> {
+        self.sections.iter().find(|s| &*s.kind == kind)
+    }
+}
+
+/// A section: a known label, a colon, and text up to the next label or heading.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Section {
+    /// The kind the label names (`abstract`, `summary`, ...).
+    pub kind: Arc<str>,
+    /// The label as written, without the colon.
+    pub label: TextRange,
+    /// The section's text: from the first non-blank character after the colon
+    /// to the end of its last non-blank line; empty (at the colon's end) when
+    /// there is none.
+    pub text: TextRange,
+    /// From the label to the end of the text (or of the colon).
+    pub range: TextRange,
+}
+
+/// Links and references found in a stretch of text, in text order.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Inline {
+    pub links: Vec<Link>,
+    pub references: Vec<Reference>,
+}
+
+impl Inline {
+    pub fn clear(&mut self) {
+        self.links.clear();
+        self.references.clear();
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum LinkKind {
+    /// `https://...` in running text.
+    Url,
+    /// `[text](url)` or `[text](url "title")`.
+    Markdown,
+    /// `<url>`.
+    Angle,
+    /// `github.com/a/b`: a link without a scheme.
+    NoScheme,
+}
+
+/// A link as found in the text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Link {
+    /// The whole link as found (`[text](url)` and `<url>` whole).
+    pub range: TextRange,
+    /// The URL itself.
+    pub url: TextRange,
+    pub kind: LinkKind,
+    /// Why the link is malformed, if it is.
+    pub problem: Option<LinkProblem>,
+}
+
+/// Why a link is malformed. Worded for people in [`LinkProblem::describe`].
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum LinkProblem {
+    /// `htp://`, `https//x`, `http:\\x`, ...: carries the scheme as written.
+    MisspeltScheme(String),
+    /// `http://` with nothing after it, or `http:///path`.
+    NoHost,
+    /// A host name that is not valid; carries the host and the reason.
+    InvalidHost { host: String, reason: &'static str },
+    /// A host without a dot that is not `localhost`.
+    DotlessHost(String),
+    /// A port that is not a number in 1..65535.
+    BadPort(String),
+    /// `%` not followed by two hex digits; carries what follows the `%`.
+    BadPercent(String),
+    /// `[text]()`.
+    EmptyMarkdownUrl,
+    /// `[text](a b)` where `b` is not a quoted title.
+    SpaceInMarkdownUrl,
+}
+
+/// A reference to a paper or another digest.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reference {
+    /// `Paper3`, `Paper 3` or the whole `[[...]]`.
+    pub range: TextRange,
+    pub target: RefTarget,
+    /// True for `[[...]]`.
+    pub wiki: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum RefTarget {
+    /// A paper of this file: `Paper3`, `[[Paper3]]`, `[[#Paper3]]`.
+    Paper(u64),
+    /// `[[file#Paper3]]`: `file` as written (relative to this file's folder).
+    FilePaper { file: String, number: u64 },
+    /// `[[file]]`: another digest as a whole.
+    File(String),
+    /// `[[file#anchor]]` (or `[[#anchor]]`) whose anchor is not `Paper<N>`.
+    BadAnchor { file: String, anchor: String },
+}

@@ -1,0 +1,1 @@
+//! A client harness that drives the real `digest-lsp` binary.

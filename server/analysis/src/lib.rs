@@ -79,12 +79,15 @@ impl Resolver for NoFiles {
 /// Looks a digest up as written and, without the extension, with `.digest`
 /// added: `[[other]]` finds `other.digest`.
 pub fn resolve_file(resolver: &dyn Resolver, file: &str) -> (String, Lookup) {
-    if !file.ends_with(".digest") {
-        let with_ext = format!("{file}.digest");
-        match resolver.lookup(&with_ext) {
-            Lookup::Missing => {}
-            found => return (with_ext, found),
-        }
+    if file.ends_with(".digest") {
+        return (file.to_string(), resolver.lookup(file));
     }
-    (file.to_string(), resolver.lookup(file))
+    let with_ext = format!("{file}.digest");
+    match resolver.lookup(&with_ext) {
+        Lookup::Missing => match resolver.lookup(file) {
+            Lookup::Missing => (with_ext, Lookup::Missing),
+            found => (file.to_string(), found),
+        },
+        found => (with_ext, found),
+    }
 }

@@ -1,1 +1,55 @@
-//! Editor features: one pure function each, of (analysis, offset, config).
+//! Editor features: one file and one pure function each, of (analysis,
+//! offset, config). Offsets are bytes; results are plain data.
+
+mod definition;
+mod hover;
+mod outline;
+
+pub use definition::{Target, definition};
+pub use hover::{Hover, excerpt, hover};
+pub use outline::{Symbol, SymbolKind, outline};
+
+use crate::Analysis;
+use crate::syntax::{Link, Paper, Reference};
+
+/// What sits under a cursor, in the order features care about it.
+#[derive(Clone, Copy, Debug)]
+pub enum Under<'a> {
+    Reference(&'a Reference),
+    Link(&'a Link),
+    /// The heading line of this paper.
+    Heading(&'a Paper),
+}
+
+/// The reference, link or heading line at `offset`, if any.
+pub fn under_cursor(analysis: &Analysis, offset: usize) -> Option<Under<'_>> {
+    let syntax = &analysis.syntax;
+    let inline = if syntax.preamble.touches(offset)
+        && syntax.papers.first().is_none_or(|p| offset < p.range.start)
+    {
+        &syntax.preamble_inline
+    } else {
+        let paper = paper_at(analysis, offset)?;
+        if paper.heading.touches(offset) {
+            return Some(Under::Heading(paper));
+        }
+        &paper.inline
+    };
+    let reference = inline.references.iter().find(|r| r.range.touches(offset));
+    if let Some(reference) = reference {
+        return Some(Under::Reference(reference));
+    }
+    inline
+        .links
+        .iter()
+        .find(|l| l.range.touches(offset))
+        .map(Under::Link)
+}
+
+/// The paper whose heading or body holds `offset` (the blank lines after a
+/// paper belong to it too).
+pub fn paper_at(analysis: &Analysis, offset: usize) -> Option<&Paper> {
+    let papers = &analysis.syntax.papers;
+    let i = papers.partition_point(|p| p.range.start <= offset);
+    i.checked_sub(1).map(|i| &papers[i])
+}

@@ -1,13 +1,21 @@
 //! The rules: every diagnostic of the spec's table, as data.
+//!
+//! [`check`] walks the syntax once per rule family and returns
+//! [`Diagnostic`]s whose [`Problem`] carries what the message names; the
+//! message itself is worded once, in [`Problem::message`].
 
+mod labels;
 mod rule;
 
+pub use labels::closest_label;
 pub use rule::{Rule, Severity};
 
-use crate::{Analysis, Config, Resolver, TextRange};
+use std::collections::HashMap;
 
-/// One finding. Its wording comes from [`Problem::message`], its code and
-/// default severity from [`Rule`].
+use crate::syntax::{Inline, LinkKind, LinkProblem, Paper, RefTarget, Reference};
+use crate::{Analysis, Config, Lookup, Resolver, TextRange, resolve_file};
+
+/// One finding.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
     pub range: TextRange,
@@ -16,31 +24,432 @@ pub struct Diagnostic {
     pub related: Vec<Related>,
 }
 
-/// Another place a diagnostic points at (in the same file).
+impl Diagnostic {
+    pub fn rule(&self) -> Rule {
+        self.problem.rule()
+    }
+
+    pub fn message(&self) -> String {
+        self.problem.message()
+    }
+}
+
+/// Another place in the same file a diagnostic points at.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Related {
     pub range: TextRange,
     pub message: String,
 }
 
-/// What is wrong, with what the message needs to name.
+/// What is wrong, with what its message names. `paper` is the paper as
+/// written in its heading (`Paper3`); `None` in the preamble.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Problem {
-    Placeholder,
+    MissingSection {
+        paper: String,
+        kind: String,
+        label: String,
+    },
+    EmptySection {
+        paper: String,
+        label: String,
+    },
+    DuplicateSection {
+        paper: String,
+        kind: String,
+        label: String,
+    },
+    MissingTitle {
+        paper: String,
+    },
+    DuplicatePaper {
+        paper: String,
+    },
+    Numbering {
+        paper: String,
+        previous: String,
+        expected: u64,
+    },
+    UnresolvedReference {
+        paper: Option<String>,
+        target: String,
+        reason: Unresolved,
+    },
+    MalformedLink {
+        paper: Option<String>,
+        link: String,
+        problem: LinkProblem,
+    },
+    LinkWithoutScheme {
+        paper: Option<String>,
+        link: String,
+    },
+    UnknownLabel {
+        paper: String,
+        written: String,
+        suggestion: String,
+    },
+    StrayText {
+        paper: String,
+        first_label: String,
+    },
+    /// A problem in a `digest.toml` (reported by the edge, which reads it).
+    Config {
+        message: String,
+    },
+}
+
+/// Why a reference does not resolve.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Unresolved {
+    /// No paper with that number in this digest.
+    NoPaper,
+    /// The other digest exists but has no paper with that number.
+    NoPaperInFile { file: String },
+    /// No such digest (as written, and with `.digest` added).
+    NoFile { tried: String },
+    /// The digest cannot be read or is not valid UTF-8.
+    Unreadable { file: String, why: String },
+    /// `[[file#anchor]]` whose anchor is not `Paper<N>`.
+    BadAnchor { keyword: String },
 }
 
 impl Problem {
     pub fn rule(&self) -> Rule {
-        Rule::Config
+        match self {
+            Self::MissingSection { .. } => Rule::MissingSection,
+            Self::EmptySection { .. } => Rule::EmptySection,
+            Self::DuplicateSection { .. } => Rule::DuplicateSection,
+            Self::MissingTitle { .. } => Rule::MissingTitle,
+            Self::DuplicatePaper { .. } => Rule::DuplicatePaper,
+            Self::Numbering { .. } => Rule::Numbering,
+            Self::UnresolvedReference { .. } => Rule::UnresolvedReference,
+            Self::MalformedLink { .. } => Rule::MalformedLink,
+            Self::LinkWithoutScheme { .. } => Rule::LinkWithoutScheme,
+            Self::UnknownLabel { .. } => Rule::UnknownLabel,
+            Self::StrayText { .. } => Rule::StrayText,
+            Self::Config { .. } => Rule::Config,
+        }
     }
 
+    /// The message: names the paper and says how to fix the problem.
     pub fn message(&self) -> String {
-        String::new()
+        let within = |paper: &Option<String>| match paper {
+            Some(p) => format!("{p}: "),
+            None => String::new(),
+        };
+        match self {
+            Self::MissingSection { paper, kind, label } => {
+                format!("{paper} has no {kind} section: add a line starting with `{label}:`")
+            }
+            Self::EmptySection { paper, label } => {
+                format!("{paper}: the `{label}` section is empty: write its text after the colon")
+            }
+            Self::DuplicateSection { paper, kind, label } => format!(
+                "{paper} has a second {kind} section (`{label}`): merge it into the first one or remove it"
+            ),
+            Self::MissingTitle { paper } => {
+                format!("{paper} has no title: write the paper's title after the number")
+            }
+            Self::DuplicatePaper { paper } => format!(
+                "{paper} repeats the number of an earlier heading: give this paper a number of its own"
+            ),
+            Self::Numbering {
+                paper,
+                previous,
+                expected,
+            } => format!(
+                "{paper} follows {previous}: expected number {expected}; renumber the paper"
+            ),
+            Self::UnresolvedReference {
+                paper,
+                target,
+                reason,
+            } => {
+                let why = match reason {
+                    Unresolved::NoPaper => "this digest has no such paper".to_string(),
+                    Unresolved::NoPaperInFile { file } => format!("`{file}` has no such paper"),
+                    Unresolved::NoFile { tried } => format!("no digest found at `{tried}`"),
+                    Unresolved::Unreadable { file, why } => format!("`{file}` {why}"),
+                    Unresolved::BadAnchor { keyword } => {
+                        format!("the part after `#` must be a paper, like `#{keyword}3`")
+                    }
+                };
+                format!(
+                    "{}unresolved reference `{target}`: {why}; fix the number or the file name",
+                    within(paper)
+                )
+            }
+            Self::MalformedLink {
+                paper,
+                link,
+                problem,
+            } => format!(
+                "{}malformed link `{link}`: {}",
+                within(paper),
+                problem.describe()
+            ),
+            Self::LinkWithoutScheme { paper, link } => format!(
+                "{}`{link}` looks like a link without a scheme: write `https://{link}`",
+                within(paper)
+            ),
+            Self::UnknownLabel {
+                paper,
+                written,
+                suggestion,
+            } => format!(
+                "{paper}: `{written}` is not a known section label: did you mean `{suggestion}`?"
+            ),
+            Self::StrayText { paper, first_label } => format!(
+                "{paper}: text before the first section belongs to no section: move it into a section, or start one before it (e.g. `{first_label}:`)"
+            ),
+            Self::Config { message } => message.clone(),
+        }
     }
 }
 
 /// Runs every rule that `config` leaves on. Diagnostics come in text order.
 pub fn check(analysis: &Analysis, config: &Config, resolver: &dyn Resolver) -> Vec<Diagnostic> {
-    let _ = (analysis, config, resolver);
-    Vec::new()
+    let mut sink = Sink {
+        config,
+        out: Vec::new(),
+    };
+    let text = &*analysis.text;
+    let syntax = &analysis.syntax;
+    let resolve = |target: &RefTarget| resolve_reference(analysis, resolver, target);
+
+    inline_rules(text, None, &syntax.preamble_inline, &resolve, &mut sink);
+    let mut first_heading: HashMap<u64, usize> = HashMap::with_capacity(syntax.papers.len());
+    for (i, paper) in syntax.papers.iter().enumerate() {
+        let name = paper.name_range().slice(text).to_string();
+        heading_rules(
+            text,
+            syntax.papers.get(i.wrapping_sub(1)),
+            paper,
+            &name,
+            &mut first_heading,
+            i,
+            &syntax.papers,
+            &mut sink,
+        );
+        section_rules(text, paper, &name, &mut sink);
+        inline_rules(text, Some(&name), &paper.inline, &resolve, &mut sink);
+    }
+    sink.out
+        .sort_by_key(|d| (d.range.start, d.range.end, d.problem.rule()));
+    sink.out
+}
+
+/// Collects diagnostics with the severity the configuration gives them.
+struct Sink<'a> {
+    config: &'a Config,
+    out: Vec<Diagnostic>,
+}
+
+impl Sink<'_> {
+    fn push(&mut self, range: TextRange, problem: Problem, related: Vec<Related>) {
+        if let Some(severity) = self.config.severity(problem.rule()) {
+            self.out.push(Diagnostic {
+                range,
+                severity,
+                problem,
+                related,
+            });
+        }
+    }
+
+    fn on(&self, rule: Rule) -> bool {
+        self.config.severity(rule).is_some()
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn heading_rules(
+    text: &str,
+    previous: Option<&Paper>,
+    paper: &Paper,
+    name: &str,
+    first_heading: &mut HashMap<u64, usize>,
+    index: usize,
+    papers: &[Paper],
+    sink: &mut Sink<'_>,
+) {
+    if paper.title.is_none() {
+        let problem = Problem::MissingTitle {
+            paper: name.to_string(),
+        };
+        sink.push(paper.heading, problem, Vec::new());
+    }
+    if let Some(&first) = first_heading.get(&paper.number) {
+        let earlier = &papers[first];
+        let related = vec![Related {
+            range: earlier.heading,
+            message: format!("{} is first used here", earlier.name_range().slice(text)),
+        }];
+        let problem = Problem::DuplicatePaper {
+            paper: name.to_string(),
+        };
+        sink.push(paper.name_range(), problem, related);
+        return;
+    }
+    first_heading.insert(paper.number, index);
+    let Some(previous) = previous else { return };
+    let expected = previous.number.saturating_add(1);
+    if paper.number != expected {
+        let problem = Problem::Numbering {
+            paper: name.to_string(),
+            previous: previous.name_range().slice(text).to_string(),
+            expected,
+        };
+        sink.push(paper.name_range(), problem, Vec::new());
+    }
+}
+
+fn section_rules(text: &str, paper: &Paper, name: &str, sink: &mut Sink<'_>) {
+    let config = sink.config;
+    for kind in config.sections.iter().filter(|k| k.required) {
+        if paper.section(&kind.name).is_none() {
+            let problem = Problem::MissingSection {
+                paper: name.to_string(),
+                kind: kind.name.to_string(),
+                label: kind.labels.first().cloned().unwrap_or_default(),
+            };
+            sink.push(paper.heading, problem, Vec::new());
+        }
+    }
+    for (i, section) in paper.sections.iter().enumerate() {
+        let label = section.label.slice(text).to_string();
+        if section.text.is_empty() {
+            let colon_end = section.text.start;
+            let problem = Problem::EmptySection {
+                paper: name.to_string(),
+                label: label.clone(),
+            };
+            sink.push(
+                TextRange::new(section.label.start, colon_end),
+                problem,
+                Vec::new(),
+            );
+        }
+        if paper.sections[..i].iter().any(|s| s.kind == section.kind) {
+            let problem = Problem::DuplicateSection {
+                paper: name.to_string(),
+                kind: section.kind.to_string(),
+                label,
+            };
+            sink.push(section.label, problem, Vec::new());
+        }
+    }
+    if let Some(stray) = paper.stray {
+        let first_label = config
+            .sections
+            .iter()
+            .find(|k| k.required)
+            .or(config.sections.first())
+            .and_then(|k| k.labels.first().cloned())
+            .unwrap_or_default();
+        let problem = Problem::StrayText {
+            paper: name.to_string(),
+            first_label,
+        };
+        sink.push(stray, problem, Vec::new());
+    }
+    if sink.on(Rule::UnknownLabel) {
+        for &written in &paper.label_like {
+            let written_text = written.slice(text);
+            if let Some(suggestion) = closest_label(written_text, config) {
+                let problem = Problem::UnknownLabel {
+                    paper: name.to_string(),
+                    written: written_text.to_string(),
+                    suggestion: suggestion.to_string(),
+                };
+                sink.push(written, problem, Vec::new());
+            }
+        }
+    }
+}
+
+fn inline_rules(
+    text: &str,
+    paper: Option<&str>,
+    inline: &Inline,
+    resolve: &dyn Fn(&RefTarget) -> Option<Unresolved>,
+    sink: &mut Sink<'_>,
+) {
+    let paper = || paper.map(str::to_string);
+    for link in &inline.links {
+        let written = link.range.slice(text).to_string();
+        if let Some(problem) = &link.problem {
+            let problem = Problem::MalformedLink {
+                paper: paper(),
+                link: written,
+                problem: problem.clone(),
+            };
+            sink.push(link.range, problem, Vec::new());
+        } else if link.kind == LinkKind::NoScheme {
+            let problem = Problem::LinkWithoutScheme {
+                paper: paper(),
+                link: written,
+            };
+            sink.push(link.range, problem, Vec::new());
+        }
+    }
+    if !sink.on(Rule::UnresolvedReference) {
+        return;
+    }
+    for reference in &inline.references {
+        if let Some(reason) = resolve(&reference.target) {
+            let problem = Problem::UnresolvedReference {
+                paper: paper(),
+                target: reference_target_text(text, reference),
+                reason,
+            };
+            sink.push(reference.range, problem, Vec::new());
+        }
+    }
+}
+
+/// The target as the message names it: `Paper9`, `other#Paper2`, `other`.
+fn reference_target_text(text: &str, reference: &Reference) -> String {
+    let written = reference.range.slice(text);
+    match reference.wiki {
+        true => written
+            .trim_start_matches("[[")
+            .trim_end_matches("]]")
+            .to_string(),
+        false => written.to_string(),
+    }
+}
+
+/// Why a reference target does not resolve, or `None` when it does.
+pub fn resolve_reference(
+    analysis: &Analysis,
+    resolver: &dyn Resolver,
+    target: &RefTarget,
+) -> Option<Unresolved> {
+    let in_file = |file: &str, number: Option<u64>| {
+        let (tried, lookup) = resolve_file(resolver, file);
+        match lookup {
+            Lookup::Found(other) => match number {
+                Some(n) if other.index.paper(n).is_none() => {
+                    Some(Unresolved::NoPaperInFile { file: tried })
+                }
+                _ => None,
+            },
+            Lookup::Missing => Some(Unresolved::NoFile { tried }),
+            Lookup::Unreadable(why) => Some(Unresolved::Unreadable { file: tried, why }),
+        }
+    };
+    match target {
+        RefTarget::Paper(n) => analysis
+            .index
+            .paper(*n)
+            .is_none()
+            .then_some(Unresolved::NoPaper),
+        RefTarget::FilePaper { file, number } => in_file(file, Some(*number)),
+        RefTarget::File(file) => in_file(file, None),
+        RefTarget::BadAnchor { .. } => Some(Unresolved::BadAnchor {
+            keyword: "Paper".to_string(),
+        }),
+    }
 }

@@ -1,0 +1,144 @@
+//! Hover: a preview of the paper a reference or heading names, or a link.
+
+use super::{Under, under_cursor};
+use crate::syntax::{LinkKind, Paper, RefTarget};
+use crate::{Analysis, Config, Lookup, Resolver, TextRange, resolve_file};
+
+/// Markdown to show, and the range it is about.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Hover {
+    pub range: TextRange,
+    pub markdown: String,
+}
+
+/// The hover at `offset`: on a reference, a heading line, or a link.
+pub fn hover(
+    analysis: &Analysis,
+    offset: usize,
+    config: &Config,
+    resolver: &dyn Resolver,
+) -> Option<Hover> {
+    match under_cursor(analysis, offset)? {
+        Under::Heading(paper) => Some(Hover {
+            range: paper.heading,
+            markdown: paper_preview(analysis, paper, config),
+        }),
+        Under::Reference(reference) => {
+            let markdown = match &reference.target {
+                RefTarget::Paper(n) => {
+                    let paper = &analysis.syntax.papers[analysis.index.paper(*n)?];
+                    paper_preview(analysis, paper, config)
+                }
+                RefTarget::FilePaper { file, number } => {
+                    let (_, Lookup::Found(other)) = resolve_file(resolver, file) else {
+                        return None;
+                    };
+                    let paper = &other.syntax.papers[other.index.paper(*number)?];
+                    paper_preview(&other, paper, config)
+                }
+                RefTarget::File(file) => {
+                    let (path, Lookup::Found(other)) = resolve_file(resolver, file) else {
+                        return None;
+                    };
+                    let title = other
+                        .syntax
+                        .title
+                        .map_or(path.as_str(), |t| t.slice(&other.text));
+                    format!(
+                        "**{}**\n\n{} papers",
+                        escape(title),
+                        other.syntax.papers.len()
+                    )
+                }
+                RefTarget::BadAnchor { .. } => return None,
+            };
+            Some(Hover {
+                range: reference.range,
+                markdown,
+            })
+        }
+        Under::Link(link) => {
+            let text = &*analysis.text;
+            let url = link.url.slice(text);
+            let shown = match link.kind {
+                LinkKind::NoScheme => format!("https://{url}"),
+                _ => url.to_string(),
+            };
+            let mut markdown = format!("`{}`", shown.replace('`', "%60"));
+            if let Some(problem) = &link.problem {
+                markdown.push_str(&format!("\n\nMalformed link: {}", problem.describe()));
+            } else if link.kind == LinkKind::NoScheme {
+                markdown.push_str("\n\nThis link has no scheme: write `https://` before it.");
+            }
+            Some(Hover {
+                range: link.range,
+                markdown,
+            })
+        }
+    }
+}
+
+/// `**Paper3 Title**`, a blank line, then the summary (else the abstract)
+/// cut to the configured length.
+fn paper_preview(analysis: &Analysis, paper: &Paper, config: &Config) -> String {
+    let text = &*analysis.text;
+    let mut head = paper.keyword.slice(text).to_string();
+    head.push_str(&paper.number.to_string());
+    if let Some(title) = paper.title {
+        head.push(' ');
+        head.push_str(title.slice(text));
+    }
+    let body = paper
+        .section("summary")
+        .or_else(|| paper.section("abstract"))
+        .map(|s| excerpt(s.text.slice(text), config.preview_chars));
+    match body {
+        Some(body) if !body.is_empty() => format!("**{}**\n\n{}", escape(&head), escape(&body)),
+        _ => format!("**{}**", escape(&head)),
+    }
+}
+
+/// `text` cut to at most `max` characters (the `…` not counted): at the
+/// last word boundary in Latin text, at any character in CJK text; with `…`
+/// appended when cut.
+pub fn excerpt(text: &str, max: usize) -> String {
+    let Some((cut, next)) = text.char_indices().nth(max) else {
+        return text.to_string();
+    };
+    let mut end = cut;
+    let before = text[..cut].chars().next_back();
+    let in_word = |c: Option<char>| c.is_some_and(is_latin_word_char);
+    if in_word(before) && is_latin_word_char(next) {
+        // Back up to the last white space, unless the word is the whole cut.
+        if let Some(space) = text[..cut].rfind(char::is_whitespace) {
+            end = space;
+        }
+    }
+    let mut out = text[..end].trim_end().to_string();
+    out.push('…');
+    out
+}
+
+fn is_latin_word_char(c: char) -> bool {
+    c.is_alphanumeric() && !is_cjk(c)
+}
+
+fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x2E80..=0x9FFF | 0xAC00..=0xD7AF | 0xF900..=0xFAFF | 0xFF00..=0xFFEF | 0x20000..=0x3FFFF)
+}
+
+/// Escapes the characters that would turn plain text into Markdown markup.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(
+            c,
+            '\\' | '*' | '_' | '`' | '[' | ']' | '<' | '>' | '#' | '|'
+        ) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}

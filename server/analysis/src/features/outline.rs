@@ -1,0 +1,56 @@
+//! The outline: papers, and their sections as children.
+
+use crate::{Analysis, TextRange};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SymbolKind {
+    Paper,
+    Section,
+}
+
+/// One entry of the outline.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Symbol {
+    /// The heading line as written, trimmed; for a section, its label.
+    pub name: String,
+    /// The paper's number (papers) or the section's kind (sections).
+    pub detail: String,
+    pub kind: SymbolKind,
+    /// The whole paper or section.
+    pub range: TextRange,
+    /// The heading line (papers) or the label (sections).
+    pub selection: TextRange,
+    pub children: Vec<Symbol>,
+}
+
+/// The papers in file order, each with its sections.
+pub fn outline(analysis: &Analysis) -> Vec<Symbol> {
+    let text = &*analysis.text;
+    analysis
+        .syntax
+        .papers
+        .iter()
+        .map(|paper| Symbol {
+            name: paper.heading.slice(text).to_string(),
+            detail: paper
+                .title
+                .map(|t| t.slice(text).to_string())
+                .unwrap_or_default(),
+            kind: SymbolKind::Paper,
+            range: paper.range,
+            selection: paper.heading,
+            children: paper
+                .sections
+                .iter()
+                .map(|section| Symbol {
+                    name: section.label.slice(text).to_string(),
+                    detail: section.kind.to_string(),
+                    kind: SymbolKind::Section,
+                    range: section.range,
+                    selection: section.label,
+                    children: Vec::new(),
+                })
+                .collect(),
+        })
+        .collect()
+}

@@ -1,0 +1,217 @@
+//! Fixture tests for every rule: one case that fires and a near miss that
+//! must not.
+
+mod common;
+
+use common::{Files, diagnostics, diagnostics_with};
+use digest_analysis::{Config, parse_config};
+
+const CLEAN: &str = "\
+Reading notes on sparse models
+
+Paper1 Pruning before training
+
+摘要原文: We prune weights at initialisation and train the rest.
+
+中文总结: 本文在训练前剪枝，与Paper2互补。
+
+Paper2 Mixture of experts at scale
+
+Abstract: Routing tokens to experts keeps compute flat.
+
+Summary: 路由让计算量保持不变，见 https://example.org/moe 。
+";
+
+#[test]
+fn a_clean_digest_has_no_diagnostics() {
+    assert_eq!(diagnostics(CLEAN), Vec::<String>::new());
+}
+
+#[test]
+fn missing_section_fires_on_the_heading() {
+    let text = "Paper1 Only an abstract\n\n摘要原文: text\n";
+    assert_eq!(
+        diagnostics(text),
+        [
+            "1:1..1:24 warning[missing-section] Paper1 has no summary section: add a line starting with `中文总结:`"
+        ]
+    );
+    // Near miss: the English label counts as the summary.
+    assert_eq!(
+        diagnostics("Paper1 T\n摘要原文: a\nSummary: b\n"),
+        Vec::<String>::new()
+    );
+}
+
+#[test]
+fn empty_section_is_not_also_missing() {
+    let text = "Paper1 T\n摘要原文:   \n中文总结: b\n";
+    assert_eq!(
+        diagnostics(text),
+        [
+            "2:1..2:6 warning[empty-section] Paper1: the `摘要原文` section is empty: write its text after the colon"
+        ]
+    );
+    // Near miss: text on the following line belongs to the section.
+    assert_eq!(
+        diagnostics("Paper1 T\n摘要原文:\n\nlater text\n中文总结: b\n"),
+        Vec::<String>::new()
+    );
+}
+
+#[test]
+fn duplicate_section_fires_on_each_repeat_only() {
+    let text = "Paper1 T\n摘要原文: a\n中文总结: b\nSummary: c\n中文总结: d\n";
+    assert_eq!(
+        diagnostics(text),
+        [
+            "4:1..4:8 warning[duplicate-section] Paper1 has a second summary section (`Summary`): merge it into the first one or remove it",
+            "5:1..5:5 warning[duplicate-section] Paper1 has a second summary section (`中文总结`): merge it into the first one or remove it",
+        ]
+    );
+    // Near miss: notes and code are different kinds.
+    assert_eq!(
+        diagnostics("Paper1 T\n摘要原文: a\n中文总结: b\nNotes: c\nCode: d\n"),
+        Vec::<String>::new()
+    );
+}
+
+#[test]
+fn missing_title_is_an_error() {
+    let text = "Paper12.\n摘要原文: a\n中文总结: b\n";
+    assert_eq!(
+        diagnostics(text),
+        [
+            "1:1..1:9 error[missing-title] Paper12 has no title: write the paper's title after the number"
+        ]
+    );
+    assert_eq!(
+        diagnostics("Paper12. T\n摘要原文: a\n中文总结: b\n"),
+        Vec::<String>::new()
+    );
+}
+
+#[test]
+fn duplicate_paper_points_at_the_first_and_skips_numbering() {
+    let text = "Paper1 A\n摘要原文: a\n中文总结: b\nPaper2 B\n摘要原文: a\n中文总结: b\nPaper1 C\n摘要原文: a\n中文总结: b\n";
+    assert_eq!(
+        diagnostics(text),
+        [
+            "7:1..7:7 error[duplicate-paper] Paper1 repeats the number of an earlier heading: give this paper a number of its own (related 1:1..1:9: Paper1 is first used here)"
+        ]
+    );
+    // Leading zeros are ignored: Paper01 is paper 1.
+    let text = "Paper1 A\n摘要原文: a\n中文总结: b\nPaper01 B\n摘要原文: a\n中文总结: b\n";
+    assert_eq!(diagnostics(text).len(), 1);
+}
+
+#[test]
+fn numbering_follows_the_previous_heading() {
+    let text = "Paper5 A\n摘要原文: a\n中文总结: b\nPaper7 B\n摘要原文: a\n中文总结: b\nPaper8 C\n摘要原文: a\n中文总结: b\n";
+    assert_eq!(
+        diagnostics(text),
+        [
+            "4:1..4:7 warning[numbering] Paper7 follows Paper5: expected number 6; renumber the paper"
+        ]
+    );
+}
+
+#[test]
+fn unresolved_references_name_their_target() {
+    let text = "Paper1 A\n摘要原文: a\n中文总结: 与Paper9类似，见[[Paper1]]和[[notes#Paper4]]、[[gone]]、[[bad]]、[[notes#Intro]]。\n";
+    let files = Files::default()
+        .with("notes.digest", "Paper1 X\n摘要原文: a\n中文总结: b\n")
+        .unreadable("bad.digest");
+    assert_eq!(
+        diagnostics_with(text, &Config::default(), &files),
+        [
+            "3:9..3:15 error[unresolved-reference] Paper1: unresolved reference `Paper9`: this digest has no such paper; fix the number or the file name",
+            "3:29..3:45 error[unresolved-reference] Paper1: unresolved reference `notes#Paper4`: `notes.digest` has no such paper; fix the number or the file name",
+            "3:46..3:54 error[unresolved-reference] Paper1: unresolved reference `gone`: no digest found at `gone.digest`; fix the number or the file name",
+            "3:55..3:62 error[unresolved-reference] Paper1: unresolved reference `bad`: `bad.digest` is not valid UTF-8 (first bad byte at offset 0); fix the number or the file name",
+            "3:63..3:78 error[unresolved-reference] Paper1: unresolved reference `notes#Intro`: the part after `#` must be a paper, like `#Paper3`; fix the number or the file name",
+        ]
+    );
+    // Near misses: these resolve, or are not references at all.
+    let text = "Paper1 A\n摘要原文: a\n中文总结: 见[[notes#Paper1]]、[[notes]]、Paper3D、MyPaper9、paper 9。\n";
+    assert_eq!(
+        diagnostics_with(text, &Config::default(), &files),
+        Vec::<String>::new()
+    );
+}
+
+#[test]
+fn malformed_links_are_errors() {
+    let text = "Paper1 A\n摘要原文: see htp://example.org/x\n中文总结: b\n";
+    let found = diagnostics(text);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0].starts_with(
+            "2:11..2:32 error[malformed-link] Paper1: malformed link `htp://example.org/x`: "
+        ),
+        "{found:?}"
+    );
+    assert_eq!(
+        diagnostics("Paper1 A\n摘要原文: see http://example.org/x\n中文总结: b\n"),
+        Vec::<String>::new()
+    );
+}
+
+#[test]
+fn links_without_scheme_are_hints() {
+    let text = "Paper1 A\n摘要原文: 模型见aka.ms/tiny-model。\n中文总结: b\n";
+    assert_eq!(
+        diagnostics(text),
+        [
+            "2:10..2:30 hint[link-without-scheme] Paper1: `aka.ms/tiny-model` looks like a link without a scheme: write `https://aka.ms/tiny-model`"
+        ]
+    );
+    assert_eq!(
+        diagnostics("Paper1 A\n摘要原文: mail me@aka.ms/x or https://aka.ms/x\n中文总结: b\n"),
+        Vec::<String>::new()
+    );
+}
+
+#[test]
+fn unknown_label_suggests_the_known_one() {
+    let text = "Paper1 A\n摘要原文: a\n中文总结: b\nsummary: again\n中文总节: again\n";
+    assert_eq!(
+        diagnostics(text),
+        [
+            "4:1..4:8 warning[unknown-label] Paper1: `summary` is not a known section label: did you mean `Summary`?",
+            "5:1..5:5 warning[unknown-label] Paper1: `中文总节` is not a known section label: did you mean `中文总结`?",
+        ]
+    );
+    // Near misses: unrelated prefixes, prefixes with spaces, prefixes too long.
+    let text = "Paper1 A\n摘要原文: a\n中文总结: b\n抵扣说明: x\nNote that: y\nAbstractAbstractAbstract: z\n";
+    assert_eq!(diagnostics(text), Vec::<String>::new());
+}
+
+#[test]
+fn stray_text_is_the_text_before_the_first_section() {
+    let text = "Paper1 A\n\n  a stray line\nanother\n\n摘要原文: a\n中文总结: b\n";
+    assert_eq!(
+        diagnostics(text),
+        [
+            "3:3..4:8 warning[stray-text] Paper1: text before the first section belongs to no section: move it into a section, or start one before it (e.g. `摘要原文:`)"
+        ]
+    );
+    // Near miss: preamble text is allowed.
+    assert_eq!(
+        diagnostics("Title\nsome words\n\nPaper1 A\n摘要原文: a\n中文总结: b\n"),
+        Vec::<String>::new()
+    );
+}
+
+#[test]
+fn configuration_changes_severities_labels_and_keywords() {
+    let (config, errors) = parse_config(
+        "[headings]\nkeywords = [\"Paper\", \"论文\"]\n[rules]\nnumbering = \"error\"\nmissing-section = \"off\"\n[sections.method]\nlabels = [\"方法\"]\nrequired = true\n",
+    );
+    assert_eq!(errors, []);
+    let text = "论文1 A\n方法: m\n论文3 B\n方法: 与论文1相同\n";
+    assert_eq!(
+        diagnostics_with(text, &config, &Files::default()),
+        ["3:1..3:4 error[numbering] 论文3 follows 论文1: expected number 2; renumber the paper"]
+    );
+}

@@ -1,0 +1,168 @@
+//! The disk, as the CLI and the server both see it: the nearest
+//! `digest.toml`, and other digests for cross-file references.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use digest_analysis::{Analysis, Config, ConfigError, Lookup, Resolver, parse_config};
+
+pub const CONFIG_FILE: &str = "digest.toml";
+
+/// Where text comes from: the editor's open documents first, then the disk.
+pub trait Source: Send + Sync {
+    /// The text of `path` when the editor has it open.
+    fn open_text(&self, path: &Path) -> Option<Arc<str>>;
+}
+
+/// Only the disk.
+pub struct DiskOnly;
+
+impl Source for DiskOnly {
+    fn open_text(&self, _path: &Path) -> Option<Arc<str>> {
+        None
+    }
+}
+
+/// A file read as UTF-8, or why it could not be.
+pub fn read_text(path: &Path) -> Result<String, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot be read: {e}"))?;
+    String::from_utf8(bytes).map_err(|e| {
+        format!(
+            "is not valid UTF-8 (first bad byte at offset {})",
+            e.utf8_error().valid_up_to()
+        )
+    })
+}
+
+/// A parsed `digest.toml` (or the defaults when there is none).
+#[derive(Debug)]
+pub struct LoadedConfig {
+    /// The file it came from, if any.
+    pub path: Option<PathBuf>,
+    pub config: Arc<Config>,
+    pub errors: Vec<ConfigError>,
+    /// The file's text (for positions of its errors).
+    pub text: String,
+}
+
+/// The nearest-`digest.toml` lookup, cached per folder.
+#[derive(Default)]
+pub struct Configs {
+    by_dir: Mutex<HashMap<PathBuf, Arc<LoadedConfig>>>,
+}
+
+impl Configs {
+    /// The configuration that applies to a digest at `file`.
+    pub fn for_file(&self, file: &Path, source: &dyn Source) -> Arc<LoadedConfig> {
+        let dir = file.parent().unwrap_or(Path::new("."));
+        self.for_dir(dir, source)
+    }
+
+    pub fn for_dir(&self, dir: &Path, source: &dyn Source) -> Arc<LoadedConfig> {
+        if let Some(hit) = lock(&self.by_dir).get(dir) {
+            return hit.clone();
+        }
+        let loaded = Arc::new(load_nearest(dir, source));
+        lock(&self.by_dir).insert(dir.to_path_buf(), loaded.clone());
+        loaded
+    }
+
+    /// Forgets every cached configuration (a `digest.toml` changed).
+    pub fn clear(&self) {
+        lock(&self.by_dir).clear();
+    }
+}
+
+fn load_nearest(dir: &Path, source: &dyn Source) -> LoadedConfig {
+    for folder in dir.ancestors() {
+        let candidate = folder.join(CONFIG_FILE);
+        let text = match source.open_text(&candidate) {
+            Some(text) => Ok(text.to_string()),
+            None if candidate.is_file() => read_text(&candidate),
+            None => continue,
+        };
+        let (config, errors, text) = match text {
+            Ok(text) => {
+                let (config, errors) = parse_config(&text);
+                (config, errors, text)
+            }
+            // An unreadable config is reported like a broken one.
+            Err(why) => {
+                let error = ConfigError {
+                    line: 1,
+                    column: 1,
+                    range: digest_analysis::TextRange::empty(0),
+                    message: format!("{CONFIG_FILE} {why}"),
+                };
+                (Config::default(), vec![error], String::new())
+            }
+        };
+        return LoadedConfig {
+            path: Some(candidate),
+            config: Arc::new(config),
+            errors,
+            text,
+        };
+    }
+    LoadedConfig {
+        path: None,
+        config: Arc::new(Config::default()),
+        errors: Vec::new(),
+        text: String::new(),
+    }
+}
+
+/// Resolves `[[file#Paper3]]` against the folder of the digest being
+/// checked: open documents first, then the disk; each file parsed once.
+pub struct FileResolver<'a> {
+    base: PathBuf,
+    source: &'a dyn Source,
+    configs: &'a Configs,
+    cache: Mutex<HashMap<PathBuf, Lookup>>,
+}
+
+impl<'a> FileResolver<'a> {
+    pub fn new(digest: &Path, source: &'a dyn Source, configs: &'a Configs) -> Self {
+        Self {
+            base: digest.parent().unwrap_or(Path::new(".")).to_path_buf(),
+            source,
+            configs,
+            cache: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The absolute path a relative target names.
+    pub fn path_of(&self, relative: &str) -> PathBuf {
+        self.base.join(relative)
+    }
+}
+
+impl Resolver for FileResolver<'_> {
+    fn lookup(&self, relative: &str) -> Lookup {
+        let path = self.path_of(relative);
+        if let Some(hit) = lock(&self.cache).get(&path) {
+            return hit.clone();
+        }
+        let text = match self.source.open_text(&path) {
+            Some(text) => Ok(text),
+            None if path.is_file() => read_text(&path).map(Arc::from),
+            None => Err(String::new()),
+        };
+        let lookup = match text {
+            Ok(text) => {
+                let config = self.configs.for_file(&path, self.source);
+                Lookup::Found(Arc::new(Analysis::new(text, &config.config)))
+            }
+            Err(why) if why.is_empty() => Lookup::Missing,
+            Err(why) => Lookup::Unreadable(why),
+        };
+        lock(&self.cache).insert(path, lookup.clone());
+        lookup
+    }
+}
+
+/// Locks a mutex, recovering the data if a panicking thread poisoned it.
+pub fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}

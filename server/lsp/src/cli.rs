@@ -176,7 +176,11 @@ pub fn run(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
     }
 }
 
-fn write_text(out: &mut dyn Write, rows: &[Row], counts: &[(Severity, usize)]) -> std::io::Result<()> {
+fn write_text(
+    out: &mut dyn Write,
+    rows: &[Row],
+    counts: &[(Severity, usize)],
+) -> std::io::Result<()> {
     for row in rows {
         writeln!(
             out,
@@ -196,7 +200,11 @@ fn write_text(out: &mut dyn Write, rows: &[Row], counts: &[(Severity, usize)]) -
     writeln!(out, "{}", summary.join(", "))
 }
 
-fn write_json(out: &mut dyn Write, rows: &[Row], counts: &[(Severity, usize)]) -> std::io::Result<()> {
+fn write_json(
+    out: &mut dyn Write,
+    rows: &[Row],
+    counts: &[(Severity, usize)],
+) -> std::io::Result<()> {
     let diagnostics: Vec<_> = rows
         .iter()
         .map(|r| {
@@ -228,7 +236,9 @@ fn collect_digests(dir: &Path, out: &mut Vec<PathBuf>) {
     };
     for entry in entries.flatten() {
         let path = entry.path();
-        let Ok(kind) = entry.file_type() else { continue };
+        let Ok(kind) = entry.file_type() else {
+            continue;
+        };
         if kind.is_dir() {
             collect_digests(&path, out);
         } else if path.extension().is_some_and(|e| e == "digest") && !kind.is_dir() {

@@ -164,5 +164,7 @@ impl Resolver for FileResolver<'_> {
 
 /// Locks a mutex, recovering the data if a panicking thread poisoned it.
 pub fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }

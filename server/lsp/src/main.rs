@@ -3,7 +3,13 @@
 
 mod check;
 mod cli;
+mod documents;
+mod encoding;
 mod files;
+mod framing;
+mod handlers;
+mod serve;
+mod session;
 
 use std::io::Write;
 
@@ -24,7 +30,11 @@ usage trouble or a file that cannot be read or is not UTF-8.
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let code = match args.first().map(String::as_str) {
-        Some("check") => cli::run(&args[1..], &mut std::io::stdout().lock(), &mut std::io::stderr()),
+        Some("check") => cli::run(
+            &args[1..],
+            &mut std::io::stdout().lock(),
+            &mut std::io::stderr(),
+        ),
         Some("--version" | "-V") => {
             println!("digest-lsp {}", env!("CARGO_PKG_VERSION"));
             0
@@ -33,12 +43,12 @@ fn main() {
             print!("{HELP}");
             0
         }
-        None | Some("--stdio") => {
-            eprintln!("digest-lsp: the language server is not built yet");
-            2
-        }
+        None | Some("--stdio") => serve::run(),
         Some(other) => {
-            let _ = writeln!(std::io::stderr(), "digest-lsp: unknown argument `{other}`\n\n{HELP}");
+            let _ = writeln!(
+                std::io::stderr(),
+                "digest-lsp: unknown argument `{other}`\n\n{HELP}"
+            );
             2
         }
     };

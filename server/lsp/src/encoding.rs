@@ -1,0 +1,167 @@
+//! Position encodings: LSP line/character positions <-> byte offsets.
+//!
+//! The only place that knows how a client counts columns. Positions past a
+//! line's end or the file's end are clamped, never a panic.
+
+use ropey::Rope;
+use tower_lsp_server::ls_types::{Position, PositionEncodingKind, Range};
+
+use digest_analysis::TextRange;
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Encoding {
+    Utf8,
+    #[default]
+    Utf16,
+    Utf32,
+}
+
+impl Encoding {
+    /// Chooses from what the client offers: UTF-8 when offered, else UTF-16
+    /// (the default, also when nothing is offered), else UTF-32.
+    pub fn negotiate(offered: Option<&[PositionEncodingKind]>) -> Self {
+        let Some(offered) = offered.filter(|o| !o.is_empty()) else {
+            return Self::Utf16;
+        };
+        let has = |kind: &PositionEncodingKind| offered.contains(kind);
+        if has(&PositionEncodingKind::UTF8) {
+            Self::Utf8
+        } else if has(&PositionEncodingKind::UTF16) {
+            Self::Utf16
+        } else if has(&PositionEncodingKind::UTF32) {
+            Self::Utf32
+        } else {
+            Self::Utf16
+        }
+    }
+
+    pub fn kind(self) -> PositionEncodingKind {
+        match self {
+            Self::Utf8 => PositionEncodingKind::UTF8,
+            Self::Utf16 => PositionEncodingKind::UTF16,
+            Self::Utf32 => PositionEncodingKind::UTF32,
+        }
+    }
+
+    /// The byte offset of `position` in `rope`, clamped to the line's content
+    /// (a column inside a character snaps to its start).
+    pub fn offset(self, rope: &Rope, position: Position) -> usize {
+        let line = position.line as usize;
+        if line >= rope.len_lines() {
+            return rope.len_bytes();
+        }
+        let line_start = rope.line_to_char(line);
+        let slice = rope.line(line);
+        let content_chars = slice.len_chars() - line_break_chars(&slice);
+        let column = position.character as usize;
+        let chars = match self {
+            Self::Utf32 => column,
+            Self::Utf16 => {
+                let units = slice.len_utf16_cu();
+                slice.utf16_cu_to_char(column.min(units))
+            }
+            Self::Utf8 => slice.byte_to_char(column.min(slice.len_bytes())),
+        };
+        rope.char_to_byte(line_start + chars.min(content_chars))
+    }
+
+    /// The position of byte `offset` (clamped to the text, snapped to a char).
+    pub fn position(self, rope: &Rope, offset: usize) -> Position {
+        let offset = offset.min(rope.len_bytes());
+        let char_index = rope.byte_to_char(offset);
+        let line = rope.char_to_line(char_index);
+        let line_start = rope.line_to_char(line);
+        let character = match self {
+            Self::Utf32 => char_index - line_start,
+            Self::Utf16 => rope.char_to_utf16_cu(char_index) - rope.char_to_utf16_cu(line_start),
+            Self::Utf8 => rope.char_to_byte(char_index) - rope.line_to_byte(line),
+        };
+        Position::new(saturate(line), saturate(character))
+    }
+
+    pub fn range(self, rope: &Rope, range: TextRange) -> Range {
+        Range::new(
+            self.position(rope, range.start),
+            self.position(rope, range.end),
+        )
+    }
+
+    /// A byte range from an LSP range (start and end ordered).
+    pub fn text_range(self, rope: &Rope, range: Range) -> TextRange {
+        let a = self.offset(rope, range.start);
+        let b = self.offset(rope, range.end);
+        TextRange::new(a.min(b), a.max(b))
+    }
+}
+
+fn line_break_chars(line: &ropey::RopeSlice<'_>) -> usize {
+    let n = line.len_chars();
+    match (
+        n.checked_sub(2).map(|i| line.char(i)),
+        n.checked_sub(1).map(|i| line.char(i)),
+    ) {
+        (Some('\r'), Some('\n')) => 2,
+        (_, Some('\n' | '\r')) => 1,
+        _ => 0,
+    }
+}
+
+fn saturate(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// CJK, an emoji (two UTF-16 units, four bytes) and CRLF together.
+    const TEXT: &str = "ab\r\n中😀x\rlast";
+
+    #[test]
+    fn columns_count_in_each_encoding() {
+        let rope = Rope::from_str(TEXT);
+        let x = TEXT.find('x').expect("x");
+        assert_eq!(Encoding::Utf8.position(&rope, x), Position::new(1, 7));
+        assert_eq!(Encoding::Utf16.position(&rope, x), Position::new(1, 3));
+        assert_eq!(Encoding::Utf32.position(&rope, x), Position::new(1, 2));
+        for encoding in [Encoding::Utf8, Encoding::Utf16, Encoding::Utf32] {
+            let position = encoding.position(&rope, x);
+            assert_eq!(encoding.offset(&rope, position), x, "{encoding:?}");
+        }
+        let last = TEXT.find("last").expect("last");
+        assert_eq!(Encoding::Utf16.position(&rope, last), Position::new(2, 0));
+    }
+
+    #[test]
+    fn positions_past_the_end_are_clamped() {
+        let rope = Rope::from_str(TEXT);
+        // Past the end of line 0: the end of its content, before the CRLF.
+        assert_eq!(Encoding::Utf16.offset(&rope, Position::new(0, 99)), 2);
+        // Inside the emoji's surrogate pair: snapped to the emoji's start.
+        assert_eq!(Encoding::Utf16.offset(&rope, Position::new(1, 2)), 7);
+        // Inside a multi-byte character in UTF-8: snapped to its start.
+        assert_eq!(Encoding::Utf8.offset(&rope, Position::new(1, 1)), 4);
+        // Past the last line: the end of the text.
+        assert_eq!(
+            Encoding::Utf32.offset(&rope, Position::new(9, 0)),
+            TEXT.len()
+        );
+        assert_eq!(Encoding::Utf16.position(&rope, 999), Position::new(2, 4));
+    }
+
+    #[test]
+    fn negotiation_prefers_utf8_then_utf16() {
+        use PositionEncodingKind as K;
+        assert_eq!(Encoding::negotiate(None), Encoding::Utf16);
+        assert_eq!(
+            Encoding::negotiate(Some(&[K::UTF16, K::UTF8])),
+            Encoding::Utf8
+        );
+        assert_eq!(
+            Encoding::negotiate(Some(&[K::UTF32, K::UTF16])),
+            Encoding::Utf16
+        );
+        assert_eq!(Encoding::negotiate(Some(&[K::UTF32])), Encoding::Utf32);
+        assert_eq!(Encoding::negotiate(Some(&[])), Encoding::Utf16);
+    }
+}

@@ -1,0 +1,316 @@
+//! The LSP handlers: convert in, call the analysis, convert out.
+//!
+//! Edits are applied under the documents lock before any `.await`; every
+//! computation runs off the protocol task, where a panic becomes an internal
+//! error for that one request.
+
+use std::sync::Arc;
+
+use tower_lsp_server::jsonrpc::{self, Result};
+use tower_lsp_server::ls_types::*;
+use tower_lsp_server::{Client, LanguageServer};
+
+use digest_analysis::features::{self, SymbolKind as Kind};
+
+use crate::documents::Document;
+use crate::encoding::Encoding;
+use crate::files::{FileResolver, lock};
+use crate::session::{ClientCaps, Session, Snapshot, is_config, range_in};
+
+pub struct Backend {
+    session: Arc<Session>,
+}
+
+impl Backend {
+    pub fn new(client: Client) -> Self {
+        Self {
+            session: Arc::new(Session::new(client)),
+        }
+    }
+
+    /// Runs `f` on a snapshot of `uri` on a blocking thread; a panic there is
+    /// answered as an internal error and the server goes on.
+    async fn on_snapshot<T: Send + 'static>(
+        &self,
+        uri: Uri,
+        f: impl FnOnce(&Session, &Snapshot) -> T + Send + 'static,
+    ) -> Result<T> {
+        let session = self.session.clone();
+        let joined = tokio::task::spawn_blocking(move || {
+            let snapshot = session.snapshot(&uri)?;
+            Ok(f(&session, &snapshot))
+        })
+        .await;
+        match joined {
+            Ok(result) => result,
+            Err(e) => {
+                let message = format!("digest-lsp: a request failed: {e}");
+                self.session
+                    .client
+                    .log_message(MessageType::ERROR, &message)
+                    .await;
+                Err(jsonrpc::Error {
+                    code: jsonrpc::ErrorCode::InternalError,
+                    message: message.into(),
+                    data: None,
+                })
+            }
+        }
+    }
+
+    fn after_edit(&self, uri: &Uri, path_is_config: bool) {
+        if path_is_config {
+            self.session.recheck_all();
+        } else {
+            self.session.schedule_diagnostics(uri.clone());
+        }
+    }
+}
+
+impl LanguageServer for Backend {
+    async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
+        let offered = params
+            .capabilities
+            .general
+            .as_ref()
+            .and_then(|g| g.position_encodings.as_deref());
+        let encoding = Encoding::negotiate(offered);
+        *lock(&self.session.encoding) = encoding;
+        let caps = ClientCaps {
+            watched_files_dynamic: params
+                .capabilities
+                .workspace
+                .as_ref()
+                .and_then(|w| w.did_change_watched_files.as_ref())
+                .and_then(|w| w.dynamic_registration)
+                .unwrap_or(false),
+            related_information: params
+                .capabilities
+                .text_document
+                .as_ref()
+                .and_then(|t| t.publish_diagnostics.as_ref())
+                .and_then(|p| p.related_information)
+                .unwrap_or(false),
+        };
+        *lock(&self.session.caps) = caps;
+        Ok(InitializeResult {
+            capabilities: ServerCapabilities {
+                position_encoding: Some(encoding.kind()),
+                text_document_sync: Some(TextDocumentSyncCapability::Options(
+                    TextDocumentSyncOptions {
+                        open_close: Some(true),
+                        change: Some(TextDocumentSyncKind::INCREMENTAL),
+                        save: Some(TextDocumentSyncSaveOptions::Supported(true)),
+                        ..TextDocumentSyncOptions::default()
+                    },
+                )),
+                document_symbol_provider: Some(OneOf::Left(true)),
+                hover_provider: Some(HoverProviderCapability::Simple(true)),
+                definition_provider: Some(OneOf::Left(true)),
+                ..ServerCapabilities::default()
+            },
+            server_info: Some(ServerInfo {
+                name: "digest-lsp".to_string(),
+                version: Some(env!("CARGO_PKG_VERSION").to_string()),
+            }),
+            offset_encoding: None,
+        })
+    }
+
+    async fn initialized(&self, _: InitializedParams) {
+        if !lock(&self.session.caps).watched_files_dynamic {
+            return;
+        }
+        let watchers = ["**/digest.toml", "**/*.digest"]
+            .map(|glob| FileSystemWatcher {
+                glob_pattern: GlobPattern::String(glob.to_string()),
+                kind: None,
+            })
+            .to_vec();
+        let options = DidChangeWatchedFilesRegistrationOptions { watchers };
+        let registration = Registration {
+            id: "digest-watched-files".to_string(),
+            method: "workspace/didChangeWatchedFiles".to_string(),
+            register_options: serde_json::to_value(options).ok(),
+        };
+        if let Err(e) = self
+            .session
+            .client
+            .register_capability(vec![registration])
+            .await
+        {
+            let message = format!("digest-lsp: could not watch digest.toml files: {e}");
+            self.session
+                .client
+                .log_message(MessageType::WARNING, message)
+                .await;
+        }
+    }
+
+    async fn shutdown(&self) -> Result<()> {
+        Ok(())
+    }
+
+    async fn did_open(&self, params: DidOpenTextDocumentParams) {
+        let doc = params.text_document;
+        let uri = doc.uri.clone();
+        let document = Document::new(doc.uri, &doc.text, doc.version);
+        let config = is_config(document.path.as_deref());
+        self.session
+            .with_documents(|docs| docs.insert(uri.clone(), document));
+        self.after_edit(&uri, config);
+    }
+
+    async fn did_change(&self, params: DidChangeTextDocumentParams) {
+        let uri = params.text_document.uri;
+        let version = params.text_document.version;
+        let encoding = self.session.encoding();
+        let applied = self.session.with_documents(|docs| {
+            let doc = docs.get_mut(&uri)?;
+            Some(
+                doc.apply(version, params.content_changes, encoding)
+                    .map(|()| is_config(doc.path.as_deref())),
+            )
+        });
+        match applied {
+            Some(Ok(config)) => self.after_edit(&uri, config),
+            Some(Err(refused)) => {
+                let message = format!(
+                    "digest-lsp: ignored a change to {}: {refused:?}",
+                    uri.as_str()
+                );
+                self.session
+                    .client
+                    .log_message(MessageType::WARNING, message)
+                    .await;
+            }
+            None => {
+                let message = format!("digest-lsp: ignored a change to {}: not open", uri.as_str());
+                self.session
+                    .client
+                    .log_message(MessageType::WARNING, message)
+                    .await;
+            }
+        }
+    }
+
+    async fn did_save(&self, params: DidSaveTextDocumentParams) {
+        let path = params
+            .text_document
+            .uri
+            .to_file_path()
+            .map(|p| p.into_owned());
+        if is_config(path.as_deref()) {
+            self.session.recheck_all();
+        }
+    }
+
+    async fn did_close(&self, params: DidCloseTextDocumentParams) {
+        let uri = params.text_document.uri;
+        let removed = self.session.with_documents(|docs| docs.remove(&uri));
+        let config = removed.is_some_and(|d| is_config(d.path.as_deref()));
+        if config {
+            // The file on disk applies again.
+            self.session.recheck_all();
+        } else {
+            self.session
+                .client
+                .publish_diagnostics(uri, Vec::new(), None)
+                .await;
+        }
+    }
+
+    async fn did_change_watched_files(&self, _: DidChangeWatchedFilesParams) {
+        self.session.recheck_all();
+    }
+
+    async fn document_symbol(
+        &self,
+        params: DocumentSymbolParams,
+    ) -> Result<Option<DocumentSymbolResponse>> {
+        let uri = params.text_document.uri;
+        self.on_snapshot(uri, |session, snapshot| {
+            let encoding = session.encoding();
+            let symbols = features::outline(&snapshot.checked.analysis);
+            let symbols = symbols
+                .into_iter()
+                .map(|s| symbol(s, &snapshot.rope, encoding))
+                .collect();
+            Some(DocumentSymbolResponse::Nested(symbols))
+        })
+        .await
+    }
+
+    async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
+        let position = params.text_document_position_params;
+        self.on_snapshot(position.text_document.uri, move |session, snapshot| {
+            let encoding = session.encoding();
+            let offset = encoding.offset(&snapshot.rope, position.position);
+            let resolver = FileResolver::new(&snapshot.path, session, &session.configs);
+            let config = &snapshot.checked.config.config;
+            let found = features::hover(&snapshot.checked.analysis, offset, config, &resolver)?;
+            Some(Hover {
+                contents: HoverContents::Markup(MarkupContent {
+                    kind: MarkupKind::Markdown,
+                    value: found.markdown,
+                }),
+                range: Some(encoding.range(&snapshot.rope, found.range)),
+            })
+        })
+        .await
+    }
+
+    async fn goto_definition(
+        &self,
+        params: GotoDefinitionParams,
+    ) -> Result<Option<GotoDefinitionResponse>> {
+        let position = params.text_document_position_params;
+        self.on_snapshot(position.text_document.uri, move |session, snapshot| {
+            let encoding = session.encoding();
+            let offset = encoding.offset(&snapshot.rope, position.position);
+            let resolver = FileResolver::new(&snapshot.path, session, &session.configs);
+            let target = features::definition(&snapshot.checked.analysis, offset, &resolver)?;
+            let location = match &target.file {
+                None => Location::new(
+                    snapshot.uri.clone(),
+                    encoding.range(&snapshot.rope, target.range),
+                ),
+                Some(relative) => {
+                    let path = resolver.path_of(relative);
+                    let text = match digest_analysis::Resolver::lookup(&resolver, relative) {
+                        digest_analysis::Lookup::Found(other) => other.text.clone(),
+                        _ => return None,
+                    };
+                    Location::new(
+                        Uri::from_file_path(&path)?,
+                        range_in(&text, target.range, encoding),
+                    )
+                }
+            };
+            Some(GotoDefinitionResponse::Scalar(location))
+        })
+        .await
+    }
+}
+
+fn symbol(s: features::Symbol, rope: &ropey::Rope, encoding: Encoding) -> DocumentSymbol {
+    #[allow(deprecated)]
+    DocumentSymbol {
+        name: s.name,
+        detail: (!s.detail.is_empty()).then_some(s.detail),
+        kind: match s.kind {
+            Kind::Paper => SymbolKind::CLASS,
+            Kind::Section => SymbolKind::FIELD,
+        },
+        tags: None,
+        deprecated: None,
+        range: encoding.range(rope, s.range),
+        selection_range: encoding.range(rope, s.selection),
+        children: Some(
+            s.children
+                .into_iter()
+                .map(|c| symbol(c, rope, encoding))
+                .collect(),
+        ),
+    }
+}

@@ -1,0 +1,118 @@
+//! The language server on stdin/stdout: our framing in front, tower-lsp
+//! behind, one writer for both.
+
+use std::time::Duration;
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::sync::mpsc;
+use tower_lsp_server::{LspService, Server};
+
+use crate::framing::{Event, FrameReader, frame};
+use crate::handlers::Backend;
+
+/// Runs the server until `exit` or the end of input; returns the exit status.
+pub fn run() -> i32 {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("digest-lsp: cannot start the runtime: {e}");
+            return 2;
+        }
+    };
+    runtime.block_on(serve());
+    // Blocking reads of stdin may still be parked: do not wait for them.
+    runtime.shutdown_timeout(Duration::from_millis(100));
+    0
+}
+
+async fn serve() {
+    let (to_server, server_in) = tokio::io::duplex(1 << 16);
+    let (server_out, from_server) = tokio::io::duplex(1 << 16);
+    let (errors_tx, errors_rx) = mpsc::unbounded_channel::<Vec<u8>>();
+
+    tokio::spawn(read_client(to_server, errors_tx));
+    let writer = tokio::spawn(write_client(from_server, errors_rx));
+
+    let (service, socket) = LspService::new(Backend::new);
+    Server::new(server_in, server_out, socket)
+        .serve(service)
+        .await;
+    // The server's output side is closed now: let the writer drain it.
+    let _ = tokio::time::timeout(Duration::from_secs(2), writer).await;
+}
+
+/// Reads the client's bytes, passes well-formed messages on to the server,
+/// and answers malformed ones itself.
+async fn read_client(
+    mut to_server: tokio::io::DuplexStream,
+    errors: mpsc::UnboundedSender<Vec<u8>>,
+) {
+    let mut stdin = tokio::io::stdin();
+    let mut reader = FrameReader::default();
+    let mut chunk = vec![0u8; 1 << 16];
+    loop {
+        let n = stdin.read(&mut chunk).await.unwrap_or(0);
+        let at_eof = n == 0;
+        reader.push(&chunk[..n]);
+        while let Some(event) = reader.next(at_eof) {
+            match event {
+                Event::Message(body) => {
+                    if to_server.write_all(&frame(&body)).await.is_err() {
+                        return; // the server has stopped
+                    }
+                }
+                Event::Malformed(response) => {
+                    eprintln!(
+                        "digest-lsp: malformed input: {}",
+                        response["error"]["message"]
+                    );
+                    let body = serde_json::to_vec(&response).unwrap_or_default();
+                    let _ = errors.send(frame(&body));
+                }
+            }
+        }
+        if at_eof {
+            // Closing the server's input ends it.
+            let _ = to_server.shutdown().await;
+            return;
+        }
+    }
+}
+
+/// Writes whole messages to stdout: the server's, and our error answers.
+async fn write_client(
+    mut from_server: tokio::io::DuplexStream,
+    mut errors: mpsc::UnboundedReceiver<Vec<u8>>,
+) {
+    let mut stdout = tokio::io::stdout();
+    let mut reader = FrameReader::default();
+    let mut chunk = vec![0u8; 1 << 16];
+    let mut errors_open = true;
+    loop {
+        tokio::select! {
+            read = from_server.read(&mut chunk) => {
+                let n = read.unwrap_or(0);
+                reader.push(&chunk[..n]);
+                while let Some(Event::Message(body)) = reader.next(n == 0) {
+                    if stdout.write_all(&frame(&body)).await.is_err() {
+                        return;
+                    }
+                }
+                let _ = stdout.flush().await;
+                if n == 0 {
+                    return;
+                }
+            }
+            error = errors.recv(), if errors_open => match error {
+                Some(bytes) => {
+                    let _ = stdout.write_all(&bytes).await;
+                    let _ = stdout.flush().await;
+                }
+                None => errors_open = false,
+            },
+        }
+    }
+}

@@ -107,11 +107,17 @@ pub fn excerpt(text: &str, max: usize) -> String {
     };
     let mut end = cut;
     let before = text[..cut].chars().next_back();
-    let in_word = |c: Option<char>| c.is_some_and(is_latin_word_char);
-    if in_word(before) && is_latin_word_char(next) {
-        // Back up to the last white space, unless the word is the whole cut.
-        if let Some(space) = text[..cut].rfind(char::is_whitespace) {
-            end = space;
+    if before.is_some_and(is_latin_word_char) && is_latin_word_char(next) {
+        // Back up to the start of the Latin word being cut, unless that word
+        // is the whole excerpt.
+        let word_start = text[..cut]
+            .char_indices()
+            .rev()
+            .take_while(|&(_, c)| is_latin_word_char(c))
+            .last()
+            .map_or(cut, |(i, _)| i);
+        if word_start > 0 {
+            end = word_start;
         }
     }
     let mut out = text[..end].trim_end().to_string();

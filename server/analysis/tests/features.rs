@@ -47,9 +47,22 @@ fn outline_lists_papers_and_sections() {
             let children: Vec<String> = s
                 .children
                 .iter()
-                .map(|c| format!("{} {} {}", c.name, span(DIGEST, c.range), span(DIGEST, c.selection)))
+                .map(|c| {
+                    format!(
+                        "{} {} {}",
+                        c.name,
+                        span(DIGEST, c.range),
+                        span(DIGEST, c.selection)
+                    )
+                })
                 .collect();
-            format!("{} {} {} [{}]", s.name, span(DIGEST, s.range), span(DIGEST, s.selection), children.join("; "))
+            format!(
+                "{} {} {} [{}]",
+                s.name,
+                span(DIGEST, s.range),
+                span(DIGEST, s.selection),
+                children.join("; ")
+            )
         })
         .collect();
     assert_eq!(
@@ -83,7 +96,8 @@ fn hover_on_a_heading_line_and_without_summary_uses_the_abstract() {
         got,
         Some((
             "9:1..9:21".to_string(),
-            "**Paper2 Many Teachers**\n\nAn ensemble of teachers, weighted by confidence.".to_string()
+            "**Paper2 Many Teachers**\n\nAn ensemble of teachers, weighted by confidence."
+                .to_string()
         ))
     );
 }
@@ -92,21 +106,34 @@ fn hover_on_a_heading_line_and_without_summary_uses_the_abstract() {
 fn hover_on_links() {
     assert_eq!(
         hover_at(&at("https://example.org/x"), &Files::default()),
-        Some(("13:48..13:69".to_string(), "`https://example.org/x`".to_string()))
+        Some((
+            "13:48..13:69".to_string(),
+            "`https://example.org/x`".to_string()
+        ))
     );
     let bad = hover_at(&at("htp://bad.org"), &Files::default()).expect("a hover");
     assert_eq!(bad.0, "13:74..13:87");
-    assert!(bad.1.starts_with("`htp://bad.org`\n\nMalformed link: "), "{}", bad.1);
+    assert!(
+        bad.1.starts_with("`htp://bad.org`\n\nMalformed link: "),
+        "{}",
+        bad.1
+    );
 }
 
 #[test]
 fn hover_across_files() {
-    let files = Files::default().with("other.digest", "Paper7 Far Away\n摘要原文: a\n中文总结: 远方的论文。\n");
+    let files = Files::default().with(
+        "other.digest",
+        "Paper7 Far Away\n摘要原文: a\n中文总结: 远方的论文。\n",
+    );
     let text = "Paper1 A\n摘要原文: a\n中文总结: 见[[other#Paper7]]\n";
     let fixture = text.replacen("[[other", "$0[[other", 1);
     assert_eq!(
         hover_at(&fixture, &files),
-        Some(("3:8..3:24".to_string(), "**Paper7 Far Away**\n\n远方的论文。".to_string()))
+        Some((
+            "3:8..3:24".to_string(),
+            "**Paper7 Far Away**\n\n远方的论文。".to_string()
+        ))
     );
 }
 
@@ -123,7 +150,9 @@ fn excerpts_cut_at_words_for_latin_and_anywhere_for_cjk() {
 #[test]
 fn hover_previews_are_bounded() {
     let long = "word ".repeat(400);
-    let text = format!("Paper1 Long\n摘要原文: a\n中文总结: {long}\nPaper2 B\n摘要原文: 见Paper1\n中文总结: b\n");
+    let text = format!(
+        "Paper1 Long\n摘要原文: a\n中文总结: {long}\nPaper2 B\n摘要原文: 见Paper1\n中文总结: b\n"
+    );
     let fixture = text.replacen("见Paper1", "见$0Paper1", 1);
     let (_, markdown) = hover_at(&fixture, &Files::default()).expect("a hover");
     let body = markdown.split("\n\n").nth(1).expect("a body");
@@ -135,7 +164,10 @@ fn hover_previews_are_bounded() {
 fn definition_in_file_and_across_files() {
     let (text, offset) = cursor(&at("[[Paper1]]"));
     let found = definition(&analysis(&text), offset, &NoFiles).expect("a target");
-    assert_eq!((found.file, span(&text, found.range)), (None, "3:1..3:24".to_string()));
+    assert_eq!(
+        (found.file, span(&text, found.range)),
+        (None, "3:1..3:24".to_string())
+    );
 
     let files = Files::default().with("other.digest", "Title\n\nPaper7 Far Away\n");
     let text = "Paper1 A\n摘要原文: [[other#Paper7]] [[other]] [[other#Paper9]]\n";
@@ -143,7 +175,13 @@ fn definition_in_file_and_across_files() {
         let offset = text.find(needle).expect("needle") + 1;
         definition(&analysis(text), offset, &files).map(|t| (t.file, t.range.start, t.range.end))
     };
-    assert_eq!(at("[[other#Paper7"), Some((Some("other.digest".to_string()), 7, 22)));
-    assert_eq!(at("[[other]]"), Some((Some("other.digest".to_string()), 0, 0)));
+    assert_eq!(
+        at("[[other#Paper7"),
+        Some((Some("other.digest".to_string()), 7, 22))
+    );
+    assert_eq!(
+        at("[[other]]"),
+        Some((Some("other.digest".to_string()), 0, 0))
+    );
     assert_eq!(at("[[other#Paper9"), None);
 }

@@ -26,7 +26,8 @@ fn papers(text: &str) -> Vec<String> {
                 span(text, p.heading),
                 span(text, p.range),
                 sections.join(", "),
-                p.stray.map_or(String::new(), |s| format!(" stray {:?}", s.slice(text)))
+                p.stray
+                    .map_or(String::new(), |s| format!(" stray {:?}", s.slice(text)))
             )
         })
         .collect()

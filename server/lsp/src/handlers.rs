@@ -58,6 +58,17 @@ impl Backend {
         }
     }
 
+    /// `digest/testPanic` (registered only under `DIGEST_LSP_TEST_HOOKS=1`):
+    /// panics inside a request, so that tests can see the server survive it.
+    pub async fn test_panic(&self, params: serde_json::Value) -> Result<()> {
+        let uri: Uri = serde_json::from_value(params["uri"].clone())
+            .map_err(|e| jsonrpc::Error::invalid_params(e.to_string()))?;
+        self.on_snapshot(uri, |_, _| -> () {
+            panic!("digest/testPanic was asked to panic")
+        })
+        .await
+    }
+
     fn after_edit(&self, uri: &Uri, path_is_config: bool) {
         if path_is_config {
             self.session.recheck_all();

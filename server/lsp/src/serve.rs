@@ -36,7 +36,11 @@ async fn serve() {
     tokio::spawn(read_client(to_server, errors_tx));
     let writer = tokio::spawn(write_client(from_server, errors_rx));
 
-    let (service, socket) = LspService::new(Backend::new);
+    let mut builder = LspService::build(Backend::new);
+    if std::env::var_os("DIGEST_LSP_TEST_HOOKS").is_some_and(|v| v == "1") {
+        builder = builder.custom_method("digest/testPanic", Backend::test_panic);
+    }
+    let (service, socket) = builder.finish();
     Server::new(server_in, server_out, socket)
         .serve(service)
         .await;
@@ -101,10 +105,15 @@ async fn write_client(
                         return;
                     }
                 }
-                let _ = stdout.flush().await;
                 if n == 0 {
+                    // The server is done: write the error answers still queued.
+                    while let Ok(bytes) = errors.try_recv() {
+                        let _ = stdout.write_all(&bytes).await;
+                    }
+                    let _ = stdout.flush().await;
                     return;
                 }
+                let _ = stdout.flush().await;
             }
             error = errors.recv(), if errors_open => match error {
                 Some(bytes) => {

@@ -1,0 +1,144 @@
+//! 1,000 seeded random incremental edits (multi-line, CJK, emoji, CRLF):
+//! afterwards the server's symbols and diagnostics equal those of a fresh
+//! `didOpen` of the final text.
+
+use digest_e2e::client::Client;
+use serde_json::{Value, json};
+
+/// A small seeded generator (splitmix64), so that a failure replays.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+
+    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        items[self.below(items.len())]
+    }
+}
+
+/// The LSP position (UTF-16) of char index `at` in `chars`; line breaks are
+/// LF, CRLF and CR.
+fn position(chars: &[char], at: usize) -> Value {
+    let (mut line, mut column) = (0u32, 0u32);
+    let mut i = 0;
+    while i < at {
+        match chars[i] {
+            '\r' if chars.get(i + 1) == Some(&'\n') && i + 1 < at => {
+                line += 1;
+                column = 0;
+                i += 1;
+            }
+            '\r' | '\n' => {
+                line += 1;
+                column = 0;
+            }
+            c => column += c.len_utf16() as u32,
+        }
+        i += 1;
+    }
+    json!({"line": line, "character": column})
+}
+
+/// A char index that is not between the CR and LF of a CRLF.
+fn boundary(chars: &[char], rng: &mut Rng) -> usize {
+    let at = rng.below(chars.len() + 1);
+    if at > 0 && at < chars.len() && chars[at - 1] == '\r' && chars[at] == '\n' {
+        at - 1
+    } else {
+        at
+    }
+}
+
+const PIECES: &[&str] = &[
+    "Paper",
+    "Paper7 新标题\n",
+    "\r\n",
+    "\n",
+    "\r",
+    "摘要原文: ",
+    "中文总结：",
+    "与Paper2类似",
+    "[[Paper1]]",
+    "😀",
+    "𝒳",
+    "https://example.org/a",
+    "htp://x",
+    "文字",
+    "word ",
+    "\n\nPaper3 Third\n摘要原文: x\r\n中文总结: y\n",
+    "",
+];
+
+const START: &str = "Random edits\r\n\r\nPaper1 First 😀\r\n摘要原文: 原文\r\n中文总结: 总结 Paper2\r\n\r\nPaper2 Second\n摘要原文: a\n中文总结: b\n";
+
+#[test]
+fn a_thousand_random_edits_match_a_fresh_open() {
+    let mut rng = Rng(0x5EED_D16E_5700_0001);
+    let mut client = Client::spawn(&[], None);
+    client.initialize(json!({}), None);
+    let uri = "file:///tmp/random-edits.digest";
+    client.open(uri, START, 0);
+    let mut chars: Vec<char> = START.chars().collect();
+
+    for version in 1..=1000 {
+        let mut changes = Vec::new();
+        for _ in 0..=rng.below(2) {
+            let a = boundary(&chars, &mut rng);
+            let b = if rng.below(3) == 0 {
+                a
+            } else {
+                (a + rng.below(12)).min(chars.len())
+            };
+            let b = if b > 0 && b < chars.len() && chars[b - 1] == '\r' && chars[b] == '\n' {
+                b + 1
+            } else {
+                b
+            };
+            let (start, end) = (a.min(b), a.max(b));
+            let insert = rng.pick(PIECES);
+            changes.push(json!({
+                "range": {"start": position(&chars, start), "end": position(&chars, end)},
+                "text": insert,
+            }));
+            chars.splice(start..end, insert.chars());
+        }
+        client.change(uri, version, Value::Array(changes));
+    }
+    let final_text: String = chars.iter().collect();
+
+    let edited_symbols = client
+        .request(
+            "textDocument/documentSymbol",
+            json!({"textDocument": {"uri": uri}}),
+        )
+        .expect("symbols");
+    let edited = client.wait_diagnostics(uri, Some(1000));
+
+    let fresh_uri = "file:///tmp/random-edits-fresh.digest";
+    client.open(fresh_uri, &final_text, 1);
+    let fresh_symbols = client
+        .request(
+            "textDocument/documentSymbol",
+            json!({"textDocument": {"uri": fresh_uri}}),
+        )
+        .expect("symbols");
+    let fresh = client.wait_diagnostics(fresh_uri, Some(1));
+
+    assert_eq!(edited_symbols, fresh_symbols);
+    assert_eq!(edited["diagnostics"], fresh["diagnostics"]);
+    assert!(
+        edited_symbols.as_array().is_some_and(|s| !s.is_empty()),
+        "the edits left papers to compare: {final_text:?}"
+    );
+    assert_eq!(client.shutdown_and_exit().code(), Some(0));
+}

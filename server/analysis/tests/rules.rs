@@ -125,7 +125,7 @@ fn unresolved_references_name_their_target() {
     assert_eq!(
         diagnostics_with(text, &Config::default(), &files),
         [
-            "3:9..3:15 error[unresolved-reference] Paper1: unresolved reference `Paper9`: this digest has no such paper; fix the number or the file name",
+            "3:8..3:14 error[unresolved-reference] Paper1: unresolved reference `Paper9`: this digest has no such paper; fix the number or the file name",
             "3:29..3:45 error[unresolved-reference] Paper1: unresolved reference `notes#Paper4`: `notes.digest` has no such paper; fix the number or the file name",
             "3:46..3:54 error[unresolved-reference] Paper1: unresolved reference `gone`: no digest found at `gone.digest`; fix the number or the file name",
             "3:55..3:62 error[unresolved-reference] Paper1: unresolved reference `bad`: `bad.digest` is not valid UTF-8 (first bad byte at offset 0); fix the number or the file name",
@@ -147,7 +147,7 @@ fn malformed_links_are_errors() {
     assert_eq!(found.len(), 1, "{found:?}");
     assert!(
         found[0].starts_with(
-            "2:11..2:32 error[malformed-link] Paper1: malformed link `htp://example.org/x`: "
+            "2:11..2:30 error[malformed-link] Paper1: malformed link `htp://example.org/x`: "
         ),
         "{found:?}"
     );
@@ -163,7 +163,7 @@ fn links_without_scheme_are_hints() {
     assert_eq!(
         diagnostics(text),
         [
-            "2:10..2:30 hint[link-without-scheme] Paper1: `aka.ms/tiny-model` looks like a link without a scheme: write `https://aka.ms/tiny-model`"
+            "2:10..2:27 hint[link-without-scheme] Paper1: `aka.ms/tiny-model` looks like a link without a scheme: write `https://aka.ms/tiny-model`"
         ]
     );
     assert_eq!(

@@ -41,7 +41,10 @@ fn main() {
         let start = Instant::now();
         client.open(&uri, &text, 1);
         let symbols = client
-            .request("textDocument/documentSymbol", json!({"textDocument": {"uri": uri}}))
+            .request(
+                "textDocument/documentSymbol",
+                json!({"textDocument": {"uri": uri}}),
+            )
             .expect("symbols");
         open_to_outline.push(start.elapsed().as_secs_f64() * 1e3);
         assert!(symbols.as_array().is_some_and(|s| s.len() > 3000));

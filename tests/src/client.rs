@@ -16,7 +16,7 @@ use std::io::{self, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
-use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock, PoisonError};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -81,7 +81,19 @@ pub struct Client {
 /// The `digest-lsp` binary the tests run: `DIGEST_LSP_BIN` if set, else
 /// `digest-lsp` in the `target/<profile>/` folder this test binary was built
 /// into. Panics with instructions when it is missing.
+///
+/// Cargo does not build another package's binary for this package's tests
+/// (not even `cargo test --workspace` does), so when run under Cargo (the
+/// `CARGO` variable is set) this first runs `cargo build -p digest-lsp` for
+/// the same target folder and profile, once per test process: a no-op when
+/// the binary is fresh, and never a stale binary. `DIGEST_E2E_NO_BUILD=1`
+/// turns that off.
 pub fn server_binary() -> PathBuf {
+    static BINARY: OnceLock<PathBuf> = OnceLock::new();
+    BINARY.get_or_init(locate_server_binary).clone()
+}
+
+fn locate_server_binary() -> PathBuf {
     if let Some(bin) = std::env::var_os("DIGEST_LSP_BIN") {
         let bin = PathBuf::from(bin);
         assert!(
@@ -101,15 +113,62 @@ pub fn server_binary() -> PathBuf {
         dir.pop();
     }
     let bin = dir.join(format!("digest-lsp{}", std::env::consts::EXE_SUFFIX));
+    let build_note = build_server(&dir);
     assert!(
         bin.is_file(),
         "digest-lsp binary not found at {}.\n\
          Build it into the same target folder and profile first, e.g. \
          `cargo build -p digest-lsp` (add `--release` for benches, and the same \
-         CARGO_TARGET_DIR), or point DIGEST_LSP_BIN at a binary.",
+         CARGO_TARGET_DIR), or point DIGEST_LSP_BIN at a binary.{build_note}",
         bin.display()
     );
     bin
+}
+
+/// Runs `cargo build -p digest-lsp` into `profile_dir`
+/// (`<target>/<profile>`) when running under Cargo; returns a note for the
+/// panic message should the binary still be missing.
+fn build_server(profile_dir: &Path) -> String {
+    let no_build =
+        std::env::var_os("DIGEST_E2E_NO_BUILD").is_some_and(|v| !v.is_empty() && v != "0");
+    let (Some(cargo), false) = (std::env::var_os("CARGO"), no_build) else {
+        return String::new();
+    };
+    let (Some(profile), Some(target_dir)) = (profile_dir.file_name(), profile_dir.parent()) else {
+        return String::new();
+    };
+    let mut command = Command::new(cargo);
+    command
+        .args([
+            "build",
+            "--quiet",
+            "-p",
+            "digest-lsp",
+            "--bin",
+            "digest-lsp",
+        ])
+        .arg("--target-dir")
+        .arg(target_dir)
+        .current_dir(env!("CARGO_MANIFEST_DIR"));
+    match profile.to_str() {
+        Some("debug") => {}
+        Some("release") => {
+            command.arg("--release");
+        }
+        Some(other) => {
+            command.args(["--profile", other]);
+        }
+        None => return String::new(),
+    }
+    match command.output() {
+        Ok(output) if output.status.success() => String::new(),
+        Ok(output) => format!(
+            "\n`{command:?}` failed ({}):\n{}",
+            output.status,
+            String::from_utf8_lossy(&output.stderr)
+        ),
+        Err(e) => format!("\ncannot run `{command:?}`: {e}"),
+    }
 }
 
 /// The `file://` URI of `path` (made absolute against the current folder),

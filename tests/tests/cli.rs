@@ -1,0 +1,201 @@
+//! `digest-lsp check`, `--version` and `--help`, run as a user would.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use digest_e2e::server_binary;
+use serde_json::Value;
+
+fn tempdir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("digest-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+fn run(args: &[&str], cwd: &Path, stdin: Option<&[u8]>) -> (i32, String, String) {
+    let mut child = Command::new(server_binary())
+        .args(args)
+        .current_dir(cwd)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("digest-lsp runs");
+    if let Some(input) = stdin
+        && let Some(mut pipe) = child.stdin.take()
+    {
+        pipe.write_all(input).expect("write stdin");
+    }
+    drop(child.stdin.take());
+    let Output {
+        status,
+        stdout,
+        stderr,
+    } = child.wait_with_output().expect("digest-lsp ends");
+    (
+        status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&stdout).into_owned(),
+        String::from_utf8_lossy(&stderr).into_owned(),
+    )
+}
+
+const CLEAN: &str = "Title\n\nPaper1 A\n摘要原文: a\n中文总结: b\n";
+const WARNS: &str =
+    "Paper1 A\n摘要原文: a\n\nPaper3 C\n摘要原文: 见htp://x.org\n中文总结: 与Paper1相同\n";
+
+#[test]
+fn check_prints_one_line_per_diagnostic_and_a_summary() {
+    let dir = tempdir("text");
+    std::fs::write(dir.join("a.digest"), WARNS).expect("write");
+    std::fs::write(dir.join("b.digest"), CLEAN).expect("write");
+    std::fs::create_dir_all(dir.join("sub")).expect("mkdir");
+    std::fs::write(
+        dir.join("sub/c.digest"),
+        "\u{feff}Paper1\n摘要原文: a\n中文总结: b\n",
+    )
+    .expect("write");
+    std::fs::write(dir.join("ignored.txt"), WARNS).expect("write");
+    let (code, out, err) = run(&["check", "."], &dir, None);
+    assert_eq!(err, "");
+    assert_eq!(
+        out,
+        "./a.digest:1:1: warning[missing-section]: Paper1 has no summary section: add a line starting with `中文总结:`\n\
+         ./a.digest:4:1: warning[numbering]: Paper3 follows Paper1: expected number 2; renumber the paper\n\
+         ./a.digest:5:8: error[malformed-link]: Paper3: malformed link `htp://x.org`: the scheme `htp://` is misspelt: write `http://` or `https://`\n\
+         ./sub/c.digest:1:1: error[missing-title]: Paper1 has no title: write the paper's title after the number\n\
+         2 errors, 2 warnings, 0 infos, 0 hints\n"
+    );
+    assert_eq!(code, 1);
+}
+
+#[test]
+fn check_json_has_positions_counts_and_messages() {
+    let dir = tempdir("json");
+    std::fs::write(dir.join("a.digest"), WARNS).expect("write");
+    let (code, out, _) = run(&["check", "--format", "json", "a.digest"], &dir, None);
+    assert_eq!(code, 1);
+    let doc: Value = serde_json::from_str(&out).expect("JSON");
+    assert_eq!(
+        doc["counts"],
+        serde_json::json!({"error": 1, "warning": 2, "info": 0, "hint": 0})
+    );
+    let link = &doc["diagnostics"][2];
+    assert_eq!(link["path"], "a.digest");
+    assert_eq!(
+        (
+            &link["line"],
+            &link["column"],
+            &link["endLine"],
+            &link["endColumn"]
+        ),
+        (
+            &Value::from(5),
+            &Value::from(8),
+            &Value::from(5),
+            &Value::from(19)
+        )
+    );
+    assert_eq!(link["severity"], "error");
+    assert_eq!(link["code"], "malformed-link");
+}
+
+#[test]
+fn check_exit_statuses_and_stdin() {
+    let dir = tempdir("status");
+    std::fs::write(dir.join("clean.digest"), CLEAN).expect("write");
+    let (code, out, _) = run(&["check", "clean.digest"], &dir, None);
+    assert_eq!(
+        (code, out.as_str()),
+        (0, "0 errors, 0 warnings, 0 infos, 0 hints\n")
+    );
+
+    let (code, out, _) = run(&["check", "-"], &dir, Some(WARNS.as_bytes()));
+    assert_eq!(code, 1);
+    assert!(out.starts_with("-:1:1: warning[missing-section]"), "{out}");
+
+    // Not UTF-8: reported on stderr with the offset; the other files are checked.
+    std::fs::write(dir.join("bad.digest"), b"Paper1 A\n\xff\xfe\n").expect("write");
+    let (code, out, err) = run(&["check", "bad.digest", "clean.digest"], &dir, None);
+    assert_eq!(code, 2);
+    assert_eq!(
+        err,
+        "bad.digest: is not valid UTF-8 (first bad byte at offset 9)\n"
+    );
+    assert_eq!(out, "0 errors, 0 warnings, 0 infos, 0 hints\n");
+
+    let (code, _, err) = run(&["check", "missing.digest"], &dir, None);
+    assert_eq!(
+        (code, err.as_str()),
+        (2, "missing.digest: no such file or folder\n")
+    );
+    let (code, _, err) = run(&["check", "--format", "xml"], &dir, None);
+    assert_eq!(code, 2);
+    assert!(err.contains("--format takes `text` or `json`"), "{err}");
+}
+
+#[test]
+fn the_nearest_config_applies_and_a_broken_one_keeps_the_defaults() {
+    let dir = tempdir("config");
+    std::fs::create_dir_all(dir.join("strict/inner")).expect("mkdir");
+    std::fs::create_dir_all(dir.join("broken")).expect("mkdir");
+    std::fs::write(dir.join("digest.toml"), "[rules]\nnumbering = \"off\"\n").expect("write");
+    std::fs::write(
+        dir.join("strict/digest.toml"),
+        "[rules]\nnumbering = \"error\"\n",
+    )
+    .expect("write");
+    std::fs::write(dir.join("broken/digest.toml"), "[rules]\nnumbering = 3\n").expect("write");
+    let digest = "Paper1 A\n摘要原文: a\n中文总结: b\nPaper5 B\n摘要原文: a\n中文总结: b\n";
+    for folder in ["", "strict/inner", "broken"] {
+        std::fs::write(dir.join(folder).join("x.digest"), digest).expect("write");
+    }
+    let (code, out, _) = run(&["check", "."], &dir, None);
+    assert_eq!(
+        out,
+        "./broken/digest.toml:2:13: error[config]: wrong type for `numbering` in [rules]: expected a severity, \"error\", \"warning\", \"info\", \"hint\" or \"off\", found an integer\n\
+         ./broken/x.digest:4:1: warning[numbering]: Paper5 follows Paper1: expected number 2; renumber the paper\n\
+         ./strict/inner/x.digest:4:1: error[numbering]: Paper5 follows Paper1: expected number 2; renumber the paper\n\
+         2 errors, 1 warning, 0 infos, 0 hints\n"
+    );
+    assert_eq!(code, 1);
+}
+
+#[test]
+fn the_shared_sample_has_exactly_two_hints() {
+    let sample =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/sample/iccv2023-kd.txt");
+    if !sample.exists() {
+        // CI and the developers' machines have ../shared beside the checkout.
+        panic!("the shared sample is missing at {}", sample.display());
+    }
+    let (code, out, _) = run(&["check", &sample.to_string_lossy()], Path::new("."), None);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 3, "{out}");
+    assert!(lines[0].ends_with(":35:1420: hint[link-without-scheme]: Paper6: `aka.ms/tinyclip` looks like a link without a scheme: write `https://aka.ms/tinyclip`"));
+    assert!(lines[1].ends_with(":37:478: hint[link-without-scheme]: Paper6: `aka.ms/tinyclip` looks like a link without a scheme: write `https://aka.ms/tinyclip`"));
+    assert_eq!(lines[2], "0 errors, 0 warnings, 0 infos, 2 hints");
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn version_and_help() {
+    let (code, out, _) = run(&["--version"], Path::new("."), None);
+    assert_eq!(
+        (code, out),
+        (0, format!("digest-lsp {}\n", env!("CARGO_PKG_VERSION")))
+    );
+    let (code, out, _) = run(&["--help"], Path::new("."), None);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("digest-lsp check [--format text|json] [PATH...]"),
+        "{out}"
+    );
+    let (code, _, err) = run(&["--frobnicate"], Path::new("."), None);
+    assert_eq!(code, 2);
+    assert!(
+        err.starts_with("digest-lsp: unknown argument `--frobnicate`"),
+        "{err}"
+    );
+}

@@ -63,7 +63,7 @@ fn main() {
 /// Full analysis as the server and the CLI run it: parse and index, then
 /// every rule. Returns the number of diagnostics.
 fn analyse(text: &Arc<str>, config: &Config) -> usize {
-    let analysis = Analysis::new(Arc::clone(text), config);
+    let analysis = Analysis::new(text, config);
     digest_analysis::check(&analysis, config, &NoFiles).len()
 }
 

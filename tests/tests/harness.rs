@@ -3,7 +3,6 @@
 //! anything) and the `digest-lsp` binary the client harness runs.
 
 use std::process::Command;
-use std::sync::Arc;
 
 use digest_analysis::{Analysis, Config, NoFiles};
 use digest_e2e::{generate, generate_sized, paper_count, server_binary};
@@ -180,7 +179,7 @@ fn generated_digests_use_every_feature_they_promise() {
 fn generated_digests_are_clean_for_the_analysis_core() {
     let config = Config::default();
     let text = generate(300, 4);
-    let analysis = Analysis::new(Arc::from(text), &config);
+    let analysis = Analysis::new(&text, &config);
     let diagnostics = digest_analysis::check(&analysis, &config, &NoFiles);
     assert!(
         diagnostics.is_empty(),

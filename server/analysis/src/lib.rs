@@ -13,15 +13,20 @@
 
 pub mod config;
 pub mod features;
+pub mod incremental;
 pub mod index;
 pub mod line_index;
 pub mod rules;
 pub mod syntax;
 mod text_range;
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
+use ropey::Rope;
+
 pub use config::{Config, ConfigError, parse_config};
+pub use incremental::Dirty;
 pub use index::FileIndex;
 pub use line_index::LineIndex;
 pub use rules::{Diagnostic, Problem, Rule, Severity, check};
@@ -29,23 +34,39 @@ pub use syntax::SourceFile;
 pub use text_range::TextRange;
 
 /// A digest's text together with everything the core derives from it.
-#[derive(Debug)]
+///
+/// The text is a rope, shared with the editor's document (cloning it is
+/// cheap), so that an edit never copies the whole text.
+#[derive(Clone, Debug)]
 pub struct Analysis {
-    pub text: Arc<str>,
+    pub text: Rope,
     pub syntax: SourceFile,
     pub index: FileIndex,
 }
 
 impl Analysis {
     /// Parses and indexes `text` under `config`. Never fails.
-    pub fn new(text: Arc<str>, config: &Config) -> Self {
-        let syntax = syntax::parse(&text, config);
+    pub fn new(text: &str, config: &Config) -> Self {
+        Self::with_rope(Rope::from_str(text), text, config)
+    }
+
+    /// Like [`Analysis::new`], for a rope whose text is `text`.
+    pub fn with_rope(rope: Rope, text: &str, config: &Config) -> Self {
+        let syntax = syntax::parse(text, config);
         let index = FileIndex::new(&syntax);
         Self {
-            text,
+            text: rope,
             syntax,
             index,
         }
+    }
+
+    /// The text of `range` (empty when the range is not in the text).
+    pub fn slice(&self, range: TextRange) -> Cow<'_, str> {
+        self.text
+            .get_byte_slice(range.start..range.end)
+            .map(Cow::from)
+            .unwrap_or_default()
     }
 }
 

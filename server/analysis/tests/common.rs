@@ -33,10 +33,7 @@ impl Files {
 impl Resolver for Files {
     fn lookup(&self, relative: &str) -> Lookup {
         match self.0.get(relative) {
-            Some(Some(text)) => Lookup::Found(Arc::new(Analysis::new(
-                Arc::from(text.as_str()),
-                &Config::default(),
-            ))),
+            Some(Some(text)) => Lookup::Found(Arc::new(Analysis::new(text, &Config::default()))),
             Some(None) => {
                 Lookup::Unreadable("is not valid UTF-8 (first bad byte at offset 0)".into())
             }
@@ -48,7 +45,7 @@ impl Resolver for Files {
 /// Every diagnostic of `text`, one line each:
 /// `line:col..line:col severity[code] message`.
 pub fn diagnostics_with(text: &str, config: &Config, files: &Files) -> Vec<String> {
-    let analysis = Analysis::new(Arc::from(text), config);
+    let analysis = Analysis::new(text, config);
     check(&analysis, config, files)
         .iter()
         .map(|d| {

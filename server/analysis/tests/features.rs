@@ -2,8 +2,6 @@
 
 mod common;
 
-use std::sync::Arc;
-
 use common::{Files, cursor, span};
 use digest_analysis::features::{definition, excerpt, hover, outline};
 use digest_analysis::{Analysis, Config, NoFiles};
@@ -25,7 +23,7 @@ Notes: compare with Paper1 and [[Paper1]]; see https://example.org/x and htp://b
 ";
 
 fn analysis(text: &str) -> Analysis {
-    Analysis::new(Arc::from(text), &Config::default())
+    Analysis::new(text, &Config::default())
 }
 
 fn hover_at(fixture: &str, files: &Files) -> Option<(String, String)> {

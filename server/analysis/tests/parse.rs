@@ -2,8 +2,6 @@
 
 mod common;
 
-use std::sync::Arc;
-
 use common::span;
 use digest_analysis::syntax::{SourceFile, parse};
 use digest_analysis::{Analysis, Config, NoFiles, TextRange, check};
@@ -151,7 +149,7 @@ proptest! {
             prop_assert!(text.is_char_boundary(range.start) && text.is_char_boundary(range.end), "{range:?}");
         }
         prop_assert_eq!(&file, &parse(&text, &config));
-        let analysis = Analysis::new(Arc::from(text.as_str()), &config);
+        let analysis = Analysis::new(&text, &config);
         let first = check(&analysis, &config, &NoFiles);
         prop_assert_eq!(first, check(&analysis, &config, &NoFiles));
     }

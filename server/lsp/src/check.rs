@@ -1,10 +1,11 @@
 //! The one sequence that checks a digest, shared by the CLI and the server:
-//! configuration lookup, analysis, rules.
+//! configuration lookup, analysis (whole or incremental), rules.
 
 use std::path::Path;
 use std::sync::Arc;
 
-use digest_analysis::{Analysis, Diagnostic, check};
+use digest_analysis::{Analysis, Diagnostic, Dirty, check};
+use ropey::Rope;
 
 use crate::files::{Configs, FileResolver, LoadedConfig, Source};
 
@@ -15,10 +16,54 @@ pub struct Checked {
     pub config: Arc<LoadedConfig>,
 }
 
-/// Checks the digest at `path` whose text is `text`.
-pub fn check_file(path: &Path, text: Arc<str>, configs: &Configs, source: &dyn Source) -> Checked {
+/// Checks the digest at `path` whose text is `text` (the CLI's way).
+pub fn check_file(path: &Path, text: &str, configs: &Configs, source: &dyn Source) -> Checked {
     let config = configs.for_file(path, source);
     let analysis = Arc::new(Analysis::new(text, &config.config));
+    finish(path, analysis, config, configs, source)
+}
+
+/// What is known of a document's text before it is checked: an earlier
+/// analysis and what changed since, if any.
+pub struct Previous {
+    pub analysis: Arc<Analysis>,
+    pub dirty: Option<Dirty>,
+}
+
+/// Checks an open document (the server's way): from its previous analysis
+/// when there is one, re-parsing only what changed.
+pub fn check_document(
+    path: &Path,
+    rope: Rope,
+    previous: Option<Previous>,
+    configs: &Configs,
+    source: &dyn Source,
+) -> Checked {
+    let config = configs.for_file(path, source);
+    let analysis = match previous {
+        Some(Previous {
+            analysis,
+            dirty: None,
+        }) => analysis,
+        Some(Previous {
+            analysis,
+            dirty: Some(dirty),
+        }) => Arc::new(analysis.edit(rope, dirty, &config.config)),
+        None => {
+            let text = rope.to_string();
+            Arc::new(Analysis::with_rope(rope, &text, &config.config))
+        }
+    };
+    finish(path, analysis, config, configs, source)
+}
+
+fn finish(
+    path: &Path,
+    analysis: Arc<Analysis>,
+    config: Arc<LoadedConfig>,
+    configs: &Configs,
+    source: &dyn Source,
+) -> Checked {
     let resolver = FileResolver::new(path, source, configs);
     let diagnostics = check(&analysis, &config.config, &resolver);
     Checked {

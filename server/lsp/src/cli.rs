@@ -3,7 +3,6 @@
 use std::collections::BTreeSet;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use digest_analysis::{LineIndex, Severity};
 use serde_json::json;
@@ -123,13 +122,13 @@ pub fn run(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
                 }
             },
         };
-        let checked = check_file(&path, Arc::from(text), &configs, &DiskOnly);
+        let checked = check_file(&path, &text, &configs, &DiskOnly);
         if let Some(config_path) = &checked.config.path
             && !checked.config.errors.is_empty()
             && configs_reported.insert(config_path.clone())
         {
+            let index = LineIndex::new(&checked.config.text);
             for error in &checked.config.errors {
-                let index = LineIndex::new(&checked.config.text);
                 let (el, ec) = index.line_col_chars(&checked.config.text, error.range.end);
                 rows.push(Row {
                     path: config_path.display().to_string(),
@@ -141,11 +140,10 @@ pub fn run(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
                 });
             }
         }
-        let text = &*checked.analysis.text;
-        let index = LineIndex::new(text);
+        let index = LineIndex::new(&text);
         for diagnostic in &checked.diagnostics {
-            let (sl, sc) = index.line_col_chars(text, diagnostic.range.start);
-            let (el, ec) = index.line_col_chars(text, diagnostic.range.end);
+            let (sl, sc) = index.line_col_chars(&text, diagnostic.range.start);
+            let (el, ec) = index.line_col_chars(&text, diagnostic.range.end);
             rows.push(Row {
                 path: shown.clone(),
                 start: (sl + 1, sc + 1),

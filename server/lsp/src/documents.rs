@@ -1,12 +1,14 @@
-//! Open documents: ropes kept in step with the editor, edit by edit.
+//! Open documents: ropes kept in step with the editor, edit by edit, with
+//! what changed since their last analysis.
 
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use digest_analysis::{Analysis, Dirty};
 use ropey::Rope;
 use tower_lsp_server::ls_types::{TextDocumentContentChangeEvent, Uri};
 
-use crate::check::Checked;
+use crate::check::{Checked, Previous};
 use crate::encoding::Encoding;
 
 /// One open document.
@@ -18,9 +20,11 @@ pub struct Document {
     pub version: i32,
     /// Bumped by every change: a debounced task that finds it changed gives up.
     pub generation: u64,
-    /// The text of `version`, made once when first asked for.
-    text: Option<Arc<str>>,
-    /// The analysis of `version`, when it has been computed.
+    /// The latest analysis, of this text or of an earlier one...
+    base: Option<Arc<Analysis>>,
+    /// ...and what changed since (`None`: `base` is of this text).
+    dirty: Option<Dirty>,
+    /// The checked analysis of `version`, once computed.
     checked: Option<Arc<Checked>>,
 }
 
@@ -40,7 +44,8 @@ impl Document {
             rope: Rope::from_str(text),
             version,
             generation: 0,
-            text: None,
+            base: None,
+            dirty: None,
             checked: None,
         }
     }
@@ -68,44 +73,67 @@ impl Document {
                     let end = self.rope.byte_to_char(bytes.end);
                     self.rope.remove(start..end);
                     self.rope.insert(start, &change.text);
+                    let edit = Dirty::replace(bytes, change.text.len());
+                    self.dirty = Some(self.dirty.map_or(edit, |d| d.then(edit)));
                 }
-                None => self.rope = Rope::from_str(&change.text),
+                None => {
+                    self.rope = Rope::from_str(&change.text);
+                    self.base = None;
+                    self.dirty = None;
+                }
             }
         }
         self.version = version;
         self.generation += 1;
-        self.text = None;
         self.checked = None;
         Ok(())
     }
 
-    /// The current text, shared.
-    pub fn text(&mut self) -> Arc<str> {
-        self.text
-            .get_or_insert_with(|| Arc::from(self.rope.to_string()))
-            .clone()
-    }
-
-    /// The analysis of the current version, if computed.
+    /// The checked analysis of the current version, if computed.
     pub fn checked(&self) -> Option<Arc<Checked>> {
         self.checked.clone()
     }
 
-    /// Stores an analysis computed for `version`; dropped if the document
-    /// moved on meanwhile.
+    /// What a new check starts from.
+    pub fn previous(&self) -> Option<Previous> {
+        self.base.clone().map(|analysis| Previous {
+            analysis,
+            dirty: self.dirty,
+        })
+    }
+
+    /// The analysis of the current text, when one is at hand.
+    pub fn current_analysis(&self) -> Option<Arc<Analysis>> {
+        self.base.clone().filter(|_| self.dirty.is_none())
+    }
+
+    /// Stores a check computed for `version`; dropped if the document moved
+    /// on meanwhile.
     pub fn store(&mut self, version: i32, checked: Arc<Checked>) -> bool {
         if version != self.version {
             return false;
         }
+        self.base = Some(checked.analysis.clone());
+        self.dirty = None;
         self.checked = Some(checked);
         true
     }
-}
 
-impl Document {
-    /// Forgets the analysis (its configuration or another file changed).
-    pub fn invalidate(&mut self) {
+    /// Forgets the diagnostics (another file changed): the analysis stays.
+    pub fn recheck(&mut self) {
         self.checked = None;
         self.generation += 1;
+    }
+
+    /// Forgets everything derived (the configuration changed).
+    pub fn invalidate(&mut self) {
+        self.base = None;
+        self.dirty = None;
+        self.recheck();
+    }
+
+    /// The whole text (for small files such as a `digest.toml`).
+    pub fn text(&self) -> String {
+        self.rope.to_string()
     }
 }

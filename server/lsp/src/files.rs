@@ -11,15 +11,28 @@ pub const CONFIG_FILE: &str = "digest.toml";
 
 /// Where text comes from: the editor's open documents first, then the disk.
 pub trait Source: Send + Sync {
-    /// The text of `path` when the editor has it open.
-    fn open_text(&self, path: &Path) -> Option<Arc<str>>;
+    /// The text of `path` when the editor has it open (used for `digest.toml`).
+    fn open_text(&self, path: &Path) -> Option<String>;
+
+    /// The digest at `path` when the editor has it open.
+    fn open_digest(&self, path: &Path) -> Option<OpenDigest>;
+}
+
+/// An open digest: analysed already, or its text.
+pub enum OpenDigest {
+    Analysed(Arc<Analysis>),
+    Text(ropey::Rope),
 }
 
 /// Only the disk.
 pub struct DiskOnly;
 
 impl Source for DiskOnly {
-    fn open_text(&self, _path: &Path) -> Option<Arc<str>> {
+    fn open_text(&self, _path: &Path) -> Option<String> {
+        None
+    }
+
+    fn open_digest(&self, _path: &Path) -> Option<OpenDigest> {
         None
     }
 }
@@ -78,7 +91,7 @@ fn load_nearest(dir: &Path, source: &dyn Source) -> LoadedConfig {
     for folder in dir.ancestors() {
         let candidate = folder.join(CONFIG_FILE);
         let text = match source.open_text(&candidate) {
-            Some(text) => Ok(text.to_string()),
+            Some(text) => Ok(text),
             None if candidate.is_file() => read_text(&candidate),
             None => continue,
         };
@@ -144,18 +157,21 @@ impl Resolver for FileResolver<'_> {
         if let Some(hit) = lock(&self.cache).get(&path) {
             return hit.clone();
         }
-        let text = match self.source.open_text(&path) {
-            Some(text) => Ok(text),
-            None if path.is_file() => read_text(&path).map(Arc::from),
-            None => Err(String::new()),
-        };
-        let lookup = match text {
-            Ok(text) => {
+        let lookup = match self.source.open_digest(&path) {
+            Some(OpenDigest::Analysed(analysis)) => Lookup::Found(analysis),
+            Some(OpenDigest::Text(rope)) => {
                 let config = self.configs.for_file(&path, self.source);
-                Lookup::Found(Arc::new(Analysis::new(text, &config.config)))
+                let text = rope.to_string();
+                Lookup::Found(Arc::new(Analysis::with_rope(rope, &text, &config.config)))
             }
-            Err(why) if why.is_empty() => Lookup::Missing,
-            Err(why) => Lookup::Unreadable(why),
+            None if path.is_file() => match read_text(&path) {
+                Ok(text) => {
+                    let config = self.configs.for_file(&path, self.source);
+                    Lookup::Found(Arc::new(Analysis::new(&text, &config.config)))
+                }
+                Err(why) => Lookup::Unreadable(why),
+            },
+            None => Lookup::Missing,
         };
         lock(&self.cache).insert(path, lookup.clone());
         lookup

@@ -15,7 +15,7 @@ use digest_analysis::features::{self, SymbolKind as Kind};
 use crate::documents::Document;
 use crate::encoding::Encoding;
 use crate::files::{FileResolver, lock};
-use crate::session::{ClientCaps, Session, Snapshot, is_config, range_in};
+use crate::session::{ClientCaps, Session, Snapshot, is_config};
 
 pub struct Backend {
     session: Arc<Session>,
@@ -38,7 +38,16 @@ impl Backend {
         let session = self.session.clone();
         let joined = tokio::task::spawn_blocking(move || {
             let snapshot = session.snapshot(&uri)?;
-            Ok(f(&session, &snapshot))
+            let answer = f(&session, &snapshot);
+            // An answer about a text the editor no longer has is no answer.
+            if session.version(&uri) != Some(snapshot.version) {
+                return Err(jsonrpc::Error {
+                    code: jsonrpc::ErrorCode::ContentModified,
+                    message: "the document changed while the request was served".into(),
+                    data: None,
+                });
+            }
+            Ok(answer)
         })
         .await;
         match joined {
@@ -71,7 +80,7 @@ impl Backend {
 
     fn after_edit(&self, uri: &Uri, path_is_config: bool) {
         if path_is_config {
-            self.session.recheck_all();
+            self.session.reconfigure();
         } else {
             self.session.schedule_diagnostics(uri.clone());
         }
@@ -212,7 +221,7 @@ impl LanguageServer for Backend {
             .to_file_path()
             .map(|p| p.into_owned());
         if is_config(path.as_deref()) {
-            self.session.recheck_all();
+            self.session.reconfigure();
         }
     }
 
@@ -222,7 +231,7 @@ impl LanguageServer for Backend {
         let config = removed.is_some_and(|d| is_config(d.path.as_deref()));
         if config {
             // The file on disk applies again.
-            self.session.recheck_all();
+            self.session.reconfigure();
         } else {
             self.session
                 .client
@@ -231,8 +240,16 @@ impl LanguageServer for Backend {
         }
     }
 
-    async fn did_change_watched_files(&self, _: DidChangeWatchedFilesParams) {
-        self.session.recheck_all();
+    async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
+        let config_changed = params.changes.iter().any(|change| {
+            let path = change.uri.to_file_path().map(|p| p.into_owned());
+            is_config(path.as_deref())
+        });
+        if config_changed {
+            self.session.reconfigure();
+        } else {
+            self.session.recheck_all();
+        }
     }
 
     async fn document_symbol(
@@ -288,14 +305,13 @@ impl LanguageServer for Backend {
                 ),
                 Some(relative) => {
                     let path = resolver.path_of(relative);
-                    let text = match digest_analysis::Resolver::lookup(&resolver, relative) {
-                        digest_analysis::Lookup::Found(other) => other.text.clone(),
-                        _ => return None,
+                    let digest_analysis::Lookup::Found(other) =
+                        digest_analysis::Resolver::lookup(&resolver, relative)
+                    else {
+                        return None;
                     };
-                    Location::new(
-                        Uri::from_file_path(&path)?,
-                        range_in(&text, target.range, encoding),
-                    )
+                    let range = encoding.range(&other.text, target.range);
+                    Location::new(Uri::from_file_path(&path)?, range)
                 }
             };
             Some(GotoDefinitionResponse::Scalar(location))

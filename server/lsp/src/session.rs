@@ -11,15 +11,15 @@ use tower_lsp_server::Client;
 use tower_lsp_server::jsonrpc;
 use tower_lsp_server::ls_types::{
     Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, Location, MessageType,
-    NumberOrString, Range, Uri,
+    NumberOrString, Uri,
 };
 
 use digest_analysis::Severity;
 
-use crate::check::{Checked, check_file};
+use crate::check::{Checked, check_document};
 use crate::documents::Document;
 use crate::encoding::Encoding;
-use crate::files::{CONFIG_FILE, Configs, Source, lock};
+use crate::files::{CONFIG_FILE, Configs, OpenDigest, Source, lock};
 
 /// How long diagnostics wait for typing to pause.
 pub const DEBOUNCE: Duration = Duration::from_millis(60);
@@ -84,11 +84,12 @@ impl Session {
         })
     }
 
-    /// The analysis of the document's current version: computed here (the
-    /// caller runs this off the protocol task) unless already cached.
+    /// The checked analysis of the document's current version: computed
+    /// here (the caller runs this off the protocol task) from the previous
+    /// analysis, unless already cached.
     pub fn snapshot(&self, uri: &Uri) -> Result<Snapshot, jsonrpc::Error> {
-        let (path, version, text, rope, cached) = self.with_documents(|docs| {
-            let doc = docs.get_mut(uri).ok_or_else(|| not_open(uri))?;
+        let (path, version, rope, cached, previous) = self.with_documents(|docs| {
+            let doc = docs.get(uri).ok_or_else(|| not_open(uri))?;
             let path = doc
                 .path
                 .clone()
@@ -96,15 +97,21 @@ impl Session {
             Ok::<_, jsonrpc::Error>((
                 path,
                 doc.version,
-                doc.text(),
                 doc.rope.clone(),
                 doc.checked(),
+                doc.previous(),
             ))
         })?;
         let checked = match cached {
             Some(checked) => checked,
             None => {
-                let checked = Arc::new(check_file(&path, text, &self.configs, self));
+                let checked = Arc::new(check_document(
+                    &path,
+                    rope.clone(),
+                    previous,
+                    &self.configs,
+                    self,
+                ));
                 self.with_documents(|docs| {
                     if let Some(doc) = docs.get_mut(uri) {
                         doc.store(version, checked.clone());
@@ -120,6 +127,11 @@ impl Session {
             rope,
             checked,
         })
+    }
+
+    /// The document's version now (`None` once closed).
+    pub fn version(&self, uri: &Uri) -> Option<i32> {
+        self.with_documents(|docs| docs.get(uri).map(|d| d.version))
     }
 
     /// Waits for typing to pause, then publishes the document's diagnostics
@@ -254,12 +266,23 @@ impl Session {
         self.client.show_message(MessageType::ERROR, message).await;
     }
 
-    /// A configuration or another file changed: forget every analysis and
-    /// check the open digests again.
-    pub fn recheck_all(self: &Arc<Self>) {
+    /// A configuration changed: forget every analysis and check the open
+    /// digests again.
+    pub fn reconfigure(self: &Arc<Self>) {
         self.configs.clear();
         lock(&self.shown_configs).clear();
         self.with_documents(|docs| docs.values_mut().for_each(Document::invalidate));
+        self.schedule_all();
+    }
+
+    /// Another file changed: check the open digests again (their own
+    /// analyses stay).
+    pub fn recheck_all(self: &Arc<Self>) {
+        self.with_documents(|docs| docs.values_mut().for_each(Document::recheck));
+        self.schedule_all();
+    }
+
+    fn schedule_all(self: &Arc<Self>) {
         for uri in self.open_digests() {
             self.schedule_diagnostics(uri);
         }
@@ -267,11 +290,21 @@ impl Session {
 }
 
 impl Source for Session {
-    fn open_text(&self, path: &Path) -> Option<Arc<str>> {
+    fn open_text(&self, path: &Path) -> Option<String> {
         self.with_documents(|docs| {
-            docs.values_mut()
+            docs.values()
                 .find(|d| d.path.as_deref() == Some(path))
                 .map(Document::text)
+        })
+    }
+
+    fn open_digest(&self, path: &Path) -> Option<OpenDigest> {
+        self.with_documents(|docs| {
+            let doc = docs.values().find(|d| d.path.as_deref() == Some(path))?;
+            Some(match doc.current_analysis() {
+                Some(analysis) => OpenDigest::Analysed(analysis),
+                None => OpenDigest::Text(doc.rope.clone()),
+            })
         })
     }
 }
@@ -292,10 +325,4 @@ pub fn severity(severity: Severity) -> DiagnosticSeverity {
         Severity::Info => DiagnosticSeverity::INFORMATION,
         Severity::Hint => DiagnosticSeverity::HINT,
     }
-}
-
-/// Byte offset -> range helper for another file's text.
-pub fn range_in(text: &str, range: digest_analysis::TextRange, encoding: Encoding) -> Range {
-    let rope = ropey::Rope::from_str(text);
-    encoding.range(&rope, range)
 }

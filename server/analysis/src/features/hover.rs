@@ -43,10 +43,10 @@ pub fn hover(
                     let title = other
                         .syntax
                         .title
-                        .map_or(path.as_str(), |t| t.slice(&other.text));
+                        .map_or(path.clone().into(), |t| other.slice(t));
                     format!(
                         "**{}**\n\n{} papers",
-                        escape(title),
+                        escape(&title),
                         other.syntax.papers.len()
                     )
                 }
@@ -58,8 +58,7 @@ pub fn hover(
             })
         }
         Under::Link(link) => {
-            let text = &*analysis.text;
-            let url = link.url.slice(text);
+            let url = analysis.slice(link.url);
             let shown = match link.kind {
                 LinkKind::NoScheme => format!("https://{url}"),
                 _ => url.to_string(),
@@ -81,21 +80,35 @@ pub fn hover(
 /// `**Paper3 Title**`, a blank line, then the summary (else the abstract)
 /// cut to the configured length.
 fn paper_preview(analysis: &Analysis, paper: &Paper, config: &Config) -> String {
-    let text = &*analysis.text;
-    let mut head = paper.keyword.slice(text).to_string();
+    let mut head = analysis.slice(paper.keyword).into_owned();
     head.push_str(&paper.number.to_string());
     if let Some(title) = paper.title {
         head.push(' ');
-        head.push_str(title.slice(text));
+        head.push_str(&analysis.slice(title));
     }
     let body = paper
         .section("summary")
         .or_else(|| paper.section("abstract"))
-        .map(|s| excerpt(s.text.slice(text), config.preview_chars));
+        .map(|s| {
+            excerpt(
+                &head_of(analysis, s.text, config.preview_chars),
+                config.preview_chars,
+            )
+        });
     match body {
         Some(body) if !body.is_empty() => format!("**{}**\n\n{}", escape(&head), escape(&body)),
         _ => format!("**{}**", escape(&head)),
     }
+}
+
+/// The first `max + 1` characters of `range` at most: enough for
+/// [`excerpt`] to see whether it must cut, without copying a long section.
+fn head_of(analysis: &Analysis, range: TextRange, max: usize) -> String {
+    let rope = &analysis.text;
+    let start = rope.byte_to_char(range.start.min(rope.len_bytes()));
+    let end = rope.byte_to_char(range.end.min(rope.len_bytes()));
+    let end = end.min(start.saturating_add(max).saturating_add(1));
+    rope.slice(start..end.max(start)).to_string()
 }
 
 /// `text` cut to at most `max` characters (the `…` not counted): at the

@@ -25,16 +25,15 @@ pub struct Symbol {
 
 /// The papers in file order, each with its sections.
 pub fn outline(analysis: &Analysis) -> Vec<Symbol> {
-    let text = &*analysis.text;
     analysis
         .syntax
         .papers
         .iter()
         .map(|paper| Symbol {
-            name: paper.heading.slice(text).to_string(),
+            name: analysis.slice(paper.heading).into_owned(),
             detail: paper
                 .title
-                .map(|t| t.slice(text).to_string())
+                .map(|t| analysis.slice(t).into_owned())
                 .unwrap_or_default(),
             kind: SymbolKind::Paper,
             range: paper.range,
@@ -43,7 +42,7 @@ pub fn outline(analysis: &Analysis) -> Vec<Symbol> {
                 .sections
                 .iter()
                 .map(|section| Symbol {
-                    name: section.label.slice(text).to_string(),
+                    name: analysis.slice(section.label).into_owned(),
                     detail: section.kind.to_string(),
                     kind: SymbolKind::Section,
                     range: section.range,

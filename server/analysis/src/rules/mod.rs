@@ -214,26 +214,16 @@ pub fn check(analysis: &Analysis, config: &Config, resolver: &dyn Resolver) -> V
         config,
         out: Vec::new(),
     };
-    let text = &*analysis.text;
     let syntax = &analysis.syntax;
     let resolve = |target: &RefTarget| resolve_reference(analysis, resolver, target);
 
-    inline_rules(text, None, &syntax.preamble_inline, &resolve, &mut sink);
+    inline_rules(analysis, None, &syntax.preamble_inline, &resolve, &mut sink);
     let mut first_heading: HashMap<u64, usize> = HashMap::with_capacity(syntax.papers.len());
     for (i, paper) in syntax.papers.iter().enumerate() {
-        let name = paper.name_range().slice(text).to_string();
-        heading_rules(
-            text,
-            syntax.papers.get(i.wrapping_sub(1)),
-            paper,
-            &name,
-            &mut first_heading,
-            i,
-            &syntax.papers,
-            &mut sink,
-        );
-        section_rules(text, paper, &name, &mut sink);
-        inline_rules(text, Some(&name), &paper.inline, &resolve, &mut sink);
+        let previous = i.checked_sub(1).map(|p| &syntax.papers[p]);
+        heading_rules(analysis, previous, i, &mut first_heading, &mut sink);
+        section_rules(analysis, paper, &mut sink);
+        inline_rules(analysis, Some(paper), &paper.inline, &resolve, &mut sink);
     }
     sink.out
         .sort_by_key(|d| (d.range.start, d.range.end, d.problem.rule()));
@@ -263,20 +253,23 @@ impl Sink<'_> {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
+/// `Paper3` as written in the paper's heading.
+fn name(analysis: &Analysis, paper: &Paper) -> String {
+    analysis.slice(paper.name_range()).into_owned()
+}
+
 fn heading_rules(
-    text: &str,
+    analysis: &Analysis,
     previous: Option<&Paper>,
-    paper: &Paper,
-    name: &str,
-    first_heading: &mut HashMap<u64, usize>,
     index: usize,
-    papers: &[Paper],
+    first_heading: &mut HashMap<u64, usize>,
     sink: &mut Sink<'_>,
 ) {
+    let papers = &analysis.syntax.papers;
+    let paper = &papers[index];
     if paper.title.is_none() {
         let problem = Problem::MissingTitle {
-            paper: name.to_string(),
+            paper: name(analysis, paper),
         };
         sink.push(paper.heading, problem, Vec::new());
     }
@@ -284,10 +277,10 @@ fn heading_rules(
         let earlier = &papers[first];
         let related = vec![Related {
             range: earlier.heading,
-            message: format!("{} is first used here", earlier.name_range().slice(text)),
+            message: format!("{} is first used here", name(analysis, earlier)),
         }];
         let problem = Problem::DuplicatePaper {
-            paper: name.to_string(),
+            paper: name(analysis, paper),
         };
         sink.push(paper.name_range(), problem, related);
         return;
@@ -297,20 +290,20 @@ fn heading_rules(
     let expected = previous.number.saturating_add(1);
     if paper.number != expected {
         let problem = Problem::Numbering {
-            paper: name.to_string(),
-            previous: previous.name_range().slice(text).to_string(),
+            paper: name(analysis, paper),
+            previous: name(analysis, previous),
             expected,
         };
         sink.push(paper.name_range(), problem, Vec::new());
     }
 }
 
-fn section_rules(text: &str, paper: &Paper, name: &str, sink: &mut Sink<'_>) {
+fn section_rules(analysis: &Analysis, paper: &Paper, sink: &mut Sink<'_>) {
     let config = sink.config;
     for kind in config.sections.iter().filter(|k| k.required) {
         if paper.section(&kind.name).is_none() {
             let problem = Problem::MissingSection {
-                paper: name.to_string(),
+                paper: name(analysis, paper),
                 kind: kind.name.to_string(),
                 label: kind.labels.first().cloned().unwrap_or_default(),
             };
@@ -318,24 +311,20 @@ fn section_rules(text: &str, paper: &Paper, name: &str, sink: &mut Sink<'_>) {
         }
     }
     for (i, section) in paper.sections.iter().enumerate() {
-        let label = section.label.slice(text).to_string();
         if section.text.is_empty() {
             let colon_end = section.text.start;
             let problem = Problem::EmptySection {
-                paper: name.to_string(),
-                label: label.clone(),
+                paper: name(analysis, paper),
+                label: analysis.slice(section.label).into_owned(),
             };
-            sink.push(
-                TextRange::new(section.label.start, colon_end),
-                problem,
-                Vec::new(),
-            );
+            let range = TextRange::new(section.label.start, colon_end);
+            sink.push(range, problem, Vec::new());
         }
         if paper.sections[..i].iter().any(|s| s.kind == section.kind) {
             let problem = Problem::DuplicateSection {
-                paper: name.to_string(),
+                paper: name(analysis, paper),
                 kind: section.kind.to_string(),
-                label,
+                label: analysis.slice(section.label).into_owned(),
             };
             sink.push(section.label, problem, Vec::new());
         }
@@ -349,18 +338,18 @@ fn section_rules(text: &str, paper: &Paper, name: &str, sink: &mut Sink<'_>) {
             .and_then(|k| k.labels.first().cloned())
             .unwrap_or_default();
         let problem = Problem::StrayText {
-            paper: name.to_string(),
+            paper: name(analysis, paper),
             first_label,
         };
         sink.push(stray, problem, Vec::new());
     }
     if sink.on(Rule::UnknownLabel) {
         for &written in &paper.label_like {
-            let written_text = written.slice(text);
-            if let Some(suggestion) = closest_label(written_text, config) {
+            let written_text = analysis.slice(written);
+            if let Some(suggestion) = closest_label(&written_text, config) {
                 let problem = Problem::UnknownLabel {
-                    paper: name.to_string(),
-                    written: written_text.to_string(),
+                    paper: name(analysis, paper),
+                    written: written_text.into_owned(),
                     suggestion: suggestion.to_string(),
                 };
                 sink.push(written, problem, Vec::new());
@@ -370,26 +359,25 @@ fn section_rules(text: &str, paper: &Paper, name: &str, sink: &mut Sink<'_>) {
 }
 
 fn inline_rules(
-    text: &str,
-    paper: Option<&str>,
+    analysis: &Analysis,
+    paper: Option<&Paper>,
     inline: &Inline,
     resolve: &dyn Fn(&RefTarget) -> Option<Unresolved>,
     sink: &mut Sink<'_>,
 ) {
-    let paper = || paper.map(str::to_string);
+    let paper = || paper.map(|p| name(analysis, p));
     for link in &inline.links {
-        let written = link.range.slice(text).to_string();
         if let Some(problem) = &link.problem {
             let problem = Problem::MalformedLink {
                 paper: paper(),
-                link: written,
+                link: analysis.slice(link.range).into_owned(),
                 problem: problem.clone(),
             };
             sink.push(link.range, problem, Vec::new());
         } else if link.kind == LinkKind::NoScheme {
             let problem = Problem::LinkWithoutScheme {
                 paper: paper(),
-                link: written,
+                link: analysis.slice(link.range).into_owned(),
             };
             sink.push(link.range, problem, Vec::new());
         }
@@ -401,7 +389,7 @@ fn inline_rules(
         if let Some(reason) = resolve(&reference.target) {
             let problem = Problem::UnresolvedReference {
                 paper: paper(),
-                target: reference_target_text(text, reference),
+                target: reference_target_text(analysis, reference),
                 reason,
             };
             sink.push(reference.range, problem, Vec::new());
@@ -410,14 +398,14 @@ fn inline_rules(
 }
 
 /// The target as the message names it: `Paper9`, `other#Paper2`, `other`.
-fn reference_target_text(text: &str, reference: &Reference) -> String {
-    let written = reference.range.slice(text);
+fn reference_target_text(analysis: &Analysis, reference: &Reference) -> String {
+    let written = analysis.slice(reference.range);
     match reference.wiki {
         true => written
             .trim_start_matches("[[")
             .trim_end_matches("]]")
             .to_string(),
-        false => written.to_string(),
+        false => written.into_owned(),
     }
 }
 

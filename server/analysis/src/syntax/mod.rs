@@ -60,6 +60,32 @@ impl Paper {
     pub fn section(&self, kind: &str) -> Option<&Section> {
         self.sections.iter().find(|s| &*s.kind == kind)
     }
+
+    /// Moves every range of the paper by `delta` bytes.
+    pub fn shift(&mut self, delta: isize) {
+        for range in [
+            &mut self.keyword,
+            &mut self.number_range,
+            &mut self.heading,
+            &mut self.range,
+        ] {
+            *range = range.shifted(delta);
+        }
+        for range in self
+            .title
+            .iter_mut()
+            .chain(self.stray.iter_mut())
+            .chain(self.label_like.iter_mut())
+        {
+            *range = range.shifted(delta);
+        }
+        for section in &mut self.sections {
+            section.label = section.label.shifted(delta);
+            section.text = section.text.shifted(delta);
+            section.range = section.range.shifted(delta);
+        }
+        self.inline.shift(delta);
+    }
 }
 
 /// A section: a known label, a colon, and text up to the next label or heading.
@@ -88,6 +114,17 @@ impl Inline {
     pub fn clear(&mut self) {
         self.links.clear();
         self.references.clear();
+    }
+
+    /// Moves every range by `delta` bytes.
+    pub fn shift(&mut self, delta: isize) {
+        for link in &mut self.links {
+            link.range = link.range.shifted(delta);
+            link.url = link.url.shifted(delta);
+        }
+        for reference in &mut self.references {
+            reference.range = reference.range.shifted(delta);
+        }
     }
 }
 

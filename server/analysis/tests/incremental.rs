@@ -1,0 +1,98 @@
+//! Incremental analysis equals a fresh parse of the final text, for random
+//! edit sequences (headings added, removed and changed; CJK, emoji, CRLF).
+
+use digest_analysis::{Analysis, Config, Dirty, NoFiles, TextRange, check};
+use proptest::prelude::*;
+use ropey::Rope;
+
+const PIECES: &[&str] = &[
+    "Paper",
+    "Paper4 T\n",
+    "\n",
+    "\r\n",
+    "\r",
+    "摘要原文: ",
+    "中文总结：",
+    "与Paper2类似",
+    "[[Paper1]]",
+    "😀",
+    "https://x.org/a",
+    "aka.ms/x",
+    "文字",
+    "x",
+    "\n\nPaper9 N\n摘要原文: a\n中文总结: b\n",
+    "",
+    "\u{feff}",
+];
+
+const START: &str = "Title\r\n\r\nPaper1 A 😀\r\n摘要原文: 原文\r\n中文总结: 见Paper2\r\n\r\nPaper2 B\n摘要原文: a\n中文总结: b\nPaper3 C\n摘要原文: c\n";
+
+/// An edit as (start fraction, length, piece), turned into byte offsets on
+/// char boundaries of the current text.
+fn apply(text: &mut String, at: usize, len: usize, piece: &str) -> Dirty {
+    let mut start = at % (text.len() + 1);
+    while !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    let mut end = (start + len).min(text.len());
+    while !text.is_char_boundary(end) {
+        end += 1;
+    }
+    text.replace_range(start..end, piece);
+    Dirty::replace(TextRange::new(start, end), piece.len())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(400))]
+
+    #[test]
+    fn edits_match_a_fresh_parse(
+        edits in prop::collection::vec((any::<usize>(), 0usize..40, 0..PIECES.len()), 1..12),
+        batch in 1usize..4,
+    ) {
+        let config = Config::default();
+        let mut text = START.to_string();
+        let mut analysis = Analysis::new(&text, &config);
+        // Edits are applied `batch` at a time, their changes combined.
+        for chunk in edits.chunks(batch) {
+            let mut dirty: Option<Dirty> = None;
+            for &(at, len, piece) in chunk {
+                let next = apply(&mut text, at, len, PIECES[piece]);
+                dirty = Some(dirty.map_or(next, |d| d.then(next)));
+            }
+            let Some(dirty) = dirty else { continue };
+            analysis = analysis.edit(Rope::from_str(&text), dirty, &config);
+            let fresh = Analysis::new(&text, &config);
+            prop_assert_eq!(&analysis.syntax, &fresh.syntax, "text {:?}", text);
+            prop_assert_eq!(
+                check(&analysis, &config, &NoFiles),
+                check(&fresh, &config, &NoFiles)
+            );
+        }
+    }
+}
+
+#[test]
+fn combined_changes_cover_both() {
+    // "abcdef": replace "cd" by "XYZ" -> "abXYZef", then "Ze" by "" -> "abXYf".
+    let first = Dirty::replace(TextRange::new(2, 4), 3);
+    let second = Dirty::replace(TextRange::new(4, 6), 0);
+    assert_eq!(
+        first.then(second),
+        Dirty {
+            start: 2,
+            old_end: 5,
+            new_end: 4
+        }
+    );
+    // A later change before the first one.
+    let before = Dirty::replace(TextRange::new(0, 1), 2);
+    assert_eq!(
+        first.then(before),
+        Dirty {
+            start: 0,
+            old_end: 4,
+            new_end: 6
+        }
+    );
+}

@@ -1,20 +1,22 @@
-//! The server as an editor sees it, over the real binary's stdio:
-//! - `didOpen` of a 10 MB digest to its `documentSymbol` reply;
-//! - a one-character `didChange` to the published diagnostics (the server
-//!   waits `DEBOUNCE` ms for typing to pause; the figure without it is shown
-//!   too).
+//! The server as an editor sees it, over the real binary's stdio, for
+//! generated digests of 100 KB, 1 MB and 10 MB (one server each):
+//! - `didOpen` to the first `documentSymbol` reply;
+//! - a one-character `didChange` to the published diagnostics, p50 and p99
+//!   over 200 edits spread through the file (the client asks for no
+//!   debounce, so this is the server's own time plus the pipe);
+//! - `documentSymbol` right after an edit;
+//! - `hover` and `definition` latency;
+//! - the server's peak resident memory (VmHWM).
 //!
-//! Run: `cargo bench -p digest-e2e --bench lsp` (it builds the release server).
+//! Run: `cargo bench -p digest-e2e --bench lsp` (it builds the release
+//! server first). `DIGEST_BENCH_SIZES=10000000` picks sizes.
 
 use std::process::Command;
 use std::time::{Duration, Instant};
 
 use digest_e2e::client::Client;
 use digest_e2e::generate_sized;
-use serde_json::json;
-
-/// The server's debounce, as in `server/lsp/src/session.rs`.
-const DEBOUNCE_MS: f64 = 60.0;
+use serde_json::{Value, json};
 
 fn main() {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
@@ -24,71 +26,162 @@ fn main() {
         .expect("cargo build runs");
     assert!(built.success(), "building the release server failed");
 
-    let text = generate_sized(10_000_000, 7);
-    let lines: Vec<usize> = text
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| l.starts_with("中文总结"))
-        .map(|(i, _)| i)
-        .collect();
-    let mut client = Client::spawn(&[], None);
-    client.set_timeout(Duration::from_secs(60));
-    client.initialize(json!({}), None);
-
-    let mut open_to_outline = Vec::new();
-    for round in 0..5 {
-        let uri = format!("file:///tmp/bench-{round}.digest");
-        let start = Instant::now();
-        client.open(&uri, &text, 1);
-        let symbols = client
-            .request(
-                "textDocument/documentSymbol",
-                json!({"textDocument": {"uri": uri}}),
-            )
-            .expect("symbols");
-        open_to_outline.push(start.elapsed().as_secs_f64() * 1e3);
-        assert!(symbols.as_array().is_some_and(|s| s.len() > 3000));
-        client.wait_diagnostics(&uri, Some(1));
-        if round > 0 {
-            client.close(&uri);
-        }
+    let sizes: Vec<usize> = std::env::var("DIGEST_BENCH_SIZES")
+        .ok()
+        .map(|s| s.split(',').filter_map(|n| n.trim().parse().ok()).collect())
+        .unwrap_or_else(|| vec![100_000, 1_000_000, 10_000_000]);
+    let mut p50s = Vec::new();
+    for size in sizes {
+        p50s.push((size, bench_size(size)));
     }
-
-    let uri = "file:///tmp/bench-0.digest";
-    let mut edit_to_diagnostics = Vec::new();
-    for (i, version) in (2..52).enumerate() {
-        let line = lines[(i * 7919) % lines.len()];
-        let start = Instant::now();
-        client.change(
-            uri,
-            version,
-            json!([{"range": {"start": {"line": line, "character": 7}, "end": {"line": line, "character": 7}}, "text": "新"}]),
+    if let (Some((_, small)), Some((_, large))) = (p50s.first(), p50s.last()) {
+        println!(
+            "keystroke p50 ratio, largest / smallest: {:.2}",
+            large / small
         );
-        client.wait_diagnostics(uri, Some(version));
-        edit_to_diagnostics.push(start.elapsed().as_secs_f64() * 1e3);
     }
-    client.shutdown_and_exit();
-
-    println!(
-        "10 MB digest ({} bytes): didOpen -> documentSymbol: median {:.1} ms, min {:.1} ms ({} runs)",
-        text.len(),
-        median(&mut open_to_outline),
-        min(&open_to_outline),
-        open_to_outline.len()
-    );
-    let p50 = percentile(&mut edit_to_diagnostics, 0.5);
-    let p99 = percentile(&mut edit_to_diagnostics, 0.99);
-    println!(
-        "10 MB digest: one-character didChange -> publishDiagnostics: p50 {p50:.1} ms, p99 {p99:.1} ms \
-         (server side, without the {DEBOUNCE_MS} ms debounce: p50 {:.1} ms, p99 {:.1} ms; {} edits)",
-        p50 - DEBOUNCE_MS,
-        p99 - DEBOUNCE_MS,
-        edit_to_diagnostics.len()
-    );
 }
 
-fn median(values: &mut [f64]) -> f64 {
-    percentile(values, 0.5)
+/// Runs every measurement on one digest of about `size` bytes; returns the
+/// keystroke p50 in ms.
+fn bench_size(size: usize) -> f64 {
+    let text = generate_sized(size, 7);
+    let label = format!("{:>6}", human(text.len()));
+    let lines: Vec<&str> = text.lines().collect();
+    let summaries: Vec<usize> = (0..lines.len())
+        .filter(|&i| lines[i].starts_with("中文总结"))
+        .collect();
+    let wiki: Vec<(usize, usize)> = lines
+        .iter()
+        .enumerate()
+        .filter_map(|(i, l)| l.find("[[Paper").map(|b| (i, utf16_len(&l[..b]) + 2)))
+        .collect();
+
+    let mut client = Client::spawn(&[], None);
+    client.set_timeout(Duration::from_secs(120));
+    client.initialize_with(json!({
+        "processId": null,
+        "rootUri": null,
+        "capabilities": {},
+        "initializationOptions": {"debounceMs": 0},
+    }));
+
+    // didOpen -> documentSymbol, on fresh URIs.
+    let mut open = Vec::new();
+    for round in 0..3 {
+        let uri = format!("file:///tmp/bench-{size}-{round}.digest");
+        let start = Instant::now();
+        client.open(&uri, &text, 1);
+        let symbols = symbols(&mut client, &uri);
+        open.push(ms(start));
+        assert!(symbols.as_array().is_some_and(|s| !s.is_empty()));
+        client.wait_diagnostics(&uri, Some(1));
+        client.close(&uri);
+        client.wait_diagnostics(&uri, None);
+    }
+
+    let uri = "file:///tmp/bench.digest";
+    client.open(uri, &text, 1);
+    client.wait_diagnostics(uri, Some(1));
+    let mut keystroke = Vec::new();
+    for (i, version) in (2..202).enumerate() {
+        let line = summaries[(i * 7919) % summaries.len()];
+        let start = Instant::now();
+        client.change(uri, version, insert(line, 7, "新"));
+        let published = client.wait_diagnostics(uri, Some(version));
+        keystroke.push(ms(start));
+        assert_eq!(
+            published["diagnostics"],
+            json!([]),
+            "the digest stays clean"
+        );
+    }
+
+    let mut outline_after_edit = Vec::new();
+    for version in 202..222 {
+        let line = summaries[(version as usize * 31) % summaries.len()];
+        client.change(uri, version, insert(line, 7, "文"));
+        let start = Instant::now();
+        symbols(&mut client, uri);
+        outline_after_edit.push(ms(start));
+    }
+
+    // Queries go to an unedited copy, whose lines the bench knows.
+    let uri = "file:///tmp/bench-queries.digest";
+    client.open(uri, &text, 1);
+    client.wait_diagnostics(uri, Some(1));
+    let mut hover = Vec::new();
+    let mut definition = Vec::new();
+    for i in 0..100 {
+        let (line, column) = wiki[(i * 13) % wiki.len()];
+        let at =
+            json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": column}});
+        let start = Instant::now();
+        let found = client
+            .request("textDocument/hover", at.clone())
+            .expect("hover");
+        hover.push(ms(start));
+        assert!(
+            found["contents"]["value"]
+                .as_str()
+                .is_some_and(|v| v.starts_with("**Paper")),
+            "{found} at {line}:{column}: {}",
+            lines[line]
+        );
+        let start = Instant::now();
+        let target = client
+            .request("textDocument/definition", at)
+            .expect("definition");
+        definition.push(ms(start));
+        assert!(target["uri"].is_string());
+    }
+    let peak = peak_rss_kib(client.pid());
+    client.shutdown_and_exit();
+
+    let p50 = percentile(&mut keystroke, 0.5);
+    println!(
+        "{label} ({} papers): didOpen->documentSymbol median {:.1} ms | keystroke->diagnostics p50 {:.2} ms p99 {:.2} ms | documentSymbol after edit median {:.1} ms | hover p50 {:.2} ms | definition p50 {:.2} ms | peak RSS {:.1} MB ({:.2}x text + {:.1} MB)",
+        summaries.len(),
+        percentile(&mut open, 0.5),
+        p50,
+        percentile(&mut keystroke, 0.99),
+        percentile(&mut outline_after_edit, 0.5),
+        percentile(&mut hover, 0.5),
+        percentile(&mut definition, 0.5),
+        peak as f64 / 1024.0,
+        (peak as f64 * 1024.0) / text.len() as f64,
+        0.0,
+    );
+    p50
+}
+
+fn insert(line: usize, character: usize, text: &str) -> Value {
+    json!([{"range": {"start": {"line": line, "character": character}, "end": {"line": line, "character": character}}, "text": text}])
+}
+
+fn symbols(client: &mut Client, uri: &str) -> Value {
+    client
+        .request(
+            "textDocument/documentSymbol",
+            json!({"textDocument": {"uri": uri}}),
+        )
+        .expect("symbols")
+}
+
+fn utf16_len(s: &str) -> usize {
+    s.chars().map(char::len_utf16).sum()
+}
+
+fn ms(start: Instant) -> f64 {
+    start.elapsed().as_secs_f64() * 1e3
+}
+
+fn human(bytes: usize) -> String {
+    if bytes >= 1_000_000 {
+        format!("{:.0} MB", bytes as f64 / 1e6)
+    } else {
+        format!("{:.0} KB", bytes as f64 / 1e3)
+    }
 }
 
 fn percentile(values: &mut [f64], p: f64) -> f64 {
@@ -97,6 +190,12 @@ fn percentile(values: &mut [f64], p: f64) -> f64 {
     values[index]
 }
 
-fn min(values: &[f64]) -> f64 {
-    values.iter().copied().fold(f64::INFINITY, f64::min)
+/// The peak resident set size of a process, in KiB (Linux's VmHWM).
+fn peak_rss_kib(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap_or(0)
 }

@@ -272,6 +272,11 @@ impl Client {
     }
 
     /// The time each wait without an explicit timeout may take.
+    /// The server's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     pub fn timeout(&self) -> Duration {
         self.timeout
     }

@@ -687,7 +687,8 @@ mod tests {
 
     const RULES: &str = "missing-section, empty-section, duplicate-section, missing-title, \
                          duplicate-paper, numbering, unresolved-reference, malformed-link, \
-                         link-without-scheme, unknown-label, stray-text";
+                         link-without-scheme, unknown-label, stray-text, \
+                         duplicate-paper-across-files";
 
     #[test]
     fn defaults() {

@@ -6,7 +6,10 @@
 //! - [`syntax`]: text -> [`SourceFile`] (papers, sections, links, references);
 //! - [`index`]: the per-file lookup tables built from the syntax;
 //! - [`rules`]: the diagnostics of the spec's rule table;
-//! - [`features`]: outline, hover, definition: one pure function each.
+//! - [`features`]: outline, hover, definition, references, rename, ...: one
+//!   pure function each;
+//! - [`workspace`]: the plain-data view of the other digests that the
+//!   cross-file features take.
 //!
 //! Other digests (for `[[file#Paper3]]`) are reached through a [`Resolver`]
 //! that the caller implements, so that the core never touches the disk.
@@ -19,6 +22,7 @@ pub mod line_index;
 pub mod rules;
 pub mod syntax;
 mod text_range;
+pub mod workspace;
 
 use std::borrow::Cow;
 use std::sync::Arc;
@@ -32,6 +36,7 @@ pub use line_index::LineIndex;
 pub use rules::{Diagnostic, Problem, Rule, Severity, check};
 pub use syntax::SourceFile;
 pub use text_range::TextRange;
+pub use workspace::{FileEdits, FileRange, TextEdit, WorkspaceFile};
 
 /// A digest's text together with everything the core derives from it.
 ///

@@ -77,3 +77,157 @@ pub fn cursor(fixture: &str) -> (String, usize) {
     let offset = fixture.find("$0").expect("fixture has a $0 cursor");
     (fixture.replacen("$0", "", 1), offset)
 }
+
+/// A workspace of digests for the cross-file features. The fixture is a
+/// list of files, each started by a line `//- /ws/path.digest`; one `$0`
+/// anywhere marks the cursor. A fixture without `//-` is one file,
+/// `/ws/main.digest`.
+pub struct Workspace {
+    pub paths: Vec<std::path::PathBuf>,
+    pub texts: Vec<String>,
+    pub analyses: Vec<Analysis>,
+    /// (file, offset) of the `$0` marker, if any.
+    pub cursor: Option<(usize, usize)>,
+}
+
+pub fn workspace(fixture: &str) -> Workspace {
+    workspace_with(fixture, &Config::default())
+}
+
+pub fn workspace_with(fixture: &str, config: &Config) -> Workspace {
+    let mut paths = Vec::new();
+    let mut texts: Vec<String> = Vec::new();
+    if !fixture.starts_with("//- ") {
+        paths.push(std::path::PathBuf::from("/ws/main.digest"));
+        texts.push(String::new());
+    }
+    for line in fixture.split_inclusive('\n') {
+        match line.strip_prefix("//- ") {
+            Some(path) => {
+                paths.push(std::path::PathBuf::from(path.trim()));
+                texts.push(String::new());
+            }
+            None => texts.last_mut().unwrap().push_str(line),
+        }
+    }
+    let mut cursor = None;
+    for (i, text) in texts.iter_mut().enumerate() {
+        if let Some(offset) = text.find("$0") {
+            *text = text.replacen("$0", "", 1);
+            cursor = Some((i, offset));
+        }
+    }
+    let analyses = texts.iter().map(|t| Analysis::new(t, config)).collect();
+    Workspace {
+        paths,
+        texts,
+        analyses,
+        cursor,
+    }
+}
+
+impl Workspace {
+    pub fn files(&self) -> Vec<digest_analysis::WorkspaceFile<'_>> {
+        self.paths
+            .iter()
+            .zip(&self.analyses)
+            .map(|(path, analysis)| digest_analysis::WorkspaceFile { path, analysis })
+            .collect()
+    }
+
+    pub fn cursor(&self) -> (usize, usize) {
+        self.cursor.expect("fixture has a $0 cursor")
+    }
+
+    /// A file's path without the `/ws/` prefix.
+    pub fn name(&self, file: usize) -> String {
+        let path = self.paths[file].to_string_lossy().into_owned();
+        path.strip_prefix("/ws/").unwrap_or(&path).to_string()
+    }
+
+    /// `a.digest 3:1..3:7`.
+    pub fn loc(&self, file: usize, range: TextRange) -> String {
+        format!("{} {}", self.name(file), span(&self.texts[file], range))
+    }
+
+    /// The texts after applying `edits` (from the end of each file).
+    pub fn apply(&self, edits: &[digest_analysis::FileEdits]) -> Vec<String> {
+        let mut texts = self.texts.clone();
+        for file_edits in edits {
+            let text = &mut texts[file_edits.file];
+            let mut sorted = file_edits.edits.clone();
+            sorted.sort_by_key(|e| std::cmp::Reverse(e.range.start));
+            let mut last = usize::MAX;
+            for edit in sorted {
+                assert!(edit.range.end <= last, "edits overlap");
+                text.replace_range(edit.range.start..edit.range.end, &edit.new_text);
+                last = edit.range.start;
+            }
+        }
+        texts
+    }
+
+    /// The rendered edits: `a.digest 3:6..3:7 -> "9"`, in order.
+    pub fn render_edits(&self, edits: &[digest_analysis::FileEdits]) -> Vec<String> {
+        edits
+            .iter()
+            .flat_map(|f| {
+                f.edits
+                    .iter()
+                    .map(move |e| format!("{} -> {:?}", self.loc(f.file, e.range), e.new_text))
+            })
+            .collect()
+    }
+
+    /// The `unresolved-reference` diagnostics of `texts` (this workspace's
+    /// paths), each as `path line:col..line:col message`.
+    pub fn unresolved(&self, texts: &[String]) -> Vec<String> {
+        let config = Config::default();
+        let resolver = WorkspaceResolver {
+            paths: &self.paths,
+            texts,
+        };
+        let mut out = Vec::new();
+        for (i, text) in texts.iter().enumerate() {
+            let analysis = Analysis::new(text, &config);
+            let here = ResolverFrom {
+                inner: &resolver,
+                folder: self.paths[i].parent().unwrap().to_path_buf(),
+            };
+            for d in check(&analysis, &config, &here) {
+                if d.rule() == digest_analysis::Rule::UnresolvedReference {
+                    out.push(format!("{} {}", self.loc(i, d.range), d.message()));
+                }
+            }
+        }
+        out
+    }
+}
+
+struct WorkspaceResolver<'a> {
+    paths: &'a [std::path::PathBuf],
+    texts: &'a [String],
+}
+
+struct ResolverFrom<'a> {
+    inner: &'a WorkspaceResolver<'a>,
+    folder: std::path::PathBuf,
+}
+
+impl Resolver for ResolverFrom<'_> {
+    fn lookup(&self, relative: &str) -> Lookup {
+        let wanted = digest_analysis::workspace::normalize(&self.folder.join(relative));
+        let found = self
+            .inner
+            .paths
+            .iter()
+            .position(|p| digest_analysis::workspace::normalize(p) == wanted);
+        match found {
+            Some(i) => Lookup::Found(Arc::new(Analysis::new(
+                &self.inner.texts[i],
+                &Config::default(),
+            ))),
+            None => Lookup::Missing,
+        }
+    }
+}

@@ -2,11 +2,12 @@
 //! configuration lookup, analysis (whole or incremental), rules.
 
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use digest_analysis::{Analysis, Diagnostic, Dirty, check};
 use ropey::Rope;
 
+use crate::encoding::LineTable;
 use crate::files::{Configs, FileResolver, LoadedConfig, Source};
 
 /// A digest, analysed and checked under its configuration.
@@ -14,6 +15,16 @@ pub struct Checked {
     pub analysis: Arc<Analysis>,
     pub diagnostics: Vec<Diagnostic>,
     pub config: Arc<LoadedConfig>,
+    /// Line starts of the text, made on first use.
+    lines: OnceLock<LineTable>,
+}
+
+impl Checked {
+    /// The text's line table (built once per version, when first needed).
+    pub fn lines(&self) -> &LineTable {
+        self.lines
+            .get_or_init(|| LineTable::new(&self.analysis.text))
+    }
 }
 
 /// Checks the digest at `path` whose text is `text` (the CLI's way).
@@ -70,5 +81,6 @@ fn finish(
         analysis,
         diagnostics,
         config,
+        lines: OnceLock::new(),
     }
 }

@@ -165,3 +165,88 @@ mod tests {
         assert_eq!(Encoding::negotiate(Some(&[])), Encoding::Utf16);
     }
 }
+
+/// The line starts of one version of a document, to convert many offsets
+/// without walking the rope for each line.
+pub struct LineTable {
+    starts: Vec<usize>,
+}
+
+impl LineTable {
+    pub fn new(rope: &Rope) -> Self {
+        let mut starts = vec![0];
+        let mut base = 0;
+        // Where the last CR ended a line, so that a following LF joins it.
+        let mut after_cr = usize::MAX;
+        for chunk in rope.chunks() {
+            for i in memchr::memchr2_iter(b'\n', b'\r', chunk.as_bytes()) {
+                let at = base + i;
+                if chunk.as_bytes()[i] == b'\n' && after_cr == at {
+                    if let Some(last) = starts.last_mut() {
+                        *last = at + 1;
+                    }
+                    after_cr = usize::MAX;
+                } else {
+                    starts.push(at + 1);
+                    after_cr = if chunk.as_bytes()[i] == b'\r' {
+                        at + 1
+                    } else {
+                        usize::MAX
+                    };
+                }
+            }
+            base += chunk.len();
+        }
+        Self { starts }
+    }
+
+    /// The position of byte `offset` of `rope` (the rope this table is of).
+    pub fn position(&self, rope: &Rope, offset: usize, encoding: Encoding) -> Position {
+        let offset = offset.min(rope.len_bytes());
+        let line = self
+            .starts
+            .partition_point(|&s| s <= offset)
+            .saturating_sub(1);
+        let start = self.starts[line];
+        let character = if offset == start {
+            0
+        } else {
+            match (encoding, rope.get_byte_slice(start..offset)) {
+                (Encoding::Utf8, _) => offset - start,
+                (Encoding::Utf16, Some(slice)) => slice.len_utf16_cu(),
+                (Encoding::Utf32, Some(slice)) => slice.len_chars(),
+                // Not on a character boundary: the slow, snapping way.
+                (_, None) => return encoding.position(rope, offset),
+            }
+        };
+        Position::new(saturate(line), saturate(character))
+    }
+
+    pub fn range(&self, rope: &Rope, range: TextRange, encoding: Encoding) -> Range {
+        Range::new(
+            self.position(rope, range.start, encoding),
+            self.position(rope, range.end, encoding),
+        )
+    }
+}
+
+#[cfg(test)]
+mod line_table_tests {
+    use super::*;
+
+    #[test]
+    fn the_table_agrees_with_the_rope_everywhere() {
+        let text = "ab\r\n中😀x\rlast\n\n\r\r\nend";
+        let rope = Rope::from_str(text);
+        let table = LineTable::new(&rope);
+        for offset in (0..=text.len()).filter(|&o| text.is_char_boundary(o)) {
+            for encoding in [Encoding::Utf8, Encoding::Utf16, Encoding::Utf32] {
+                assert_eq!(
+                    table.position(&rope, offset, encoding),
+                    encoding.position(&rope, offset),
+                    "{offset} {encoding:?}"
+                );
+            }
+        }
+    }
+}

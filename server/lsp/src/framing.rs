@@ -6,6 +6,7 @@
 //! missing `Content-Length`, bad JSON, not JSON-RPC, cut off by the end of
 //! input) is answered here with the JSON-RPC error and the server goes on.
 
+use serde::Deserialize;
 use serde_json::{Value, json};
 
 /// The largest message accepted (a 10 MB digest in a `didOpen` is far below).
@@ -25,9 +26,19 @@ pub enum Event {
 #[derive(Default)]
 pub struct FrameReader {
     buffer: Vec<u8>,
+    /// The server's own output: frames are split, not checked.
+    trusted: bool,
 }
 
 impl FrameReader {
+    /// A reader for output we produce ourselves: split only.
+    pub fn trusted() -> Self {
+        Self {
+            buffer: Vec::new(),
+            trusted: true,
+        }
+    }
+
     pub fn push(&mut self, bytes: &[u8]) {
         self.buffer.extend_from_slice(bytes);
     }
@@ -80,11 +91,12 @@ impl FrameReader {
             }
             return None;
         }
-        let body: Vec<u8> = self
-            .buffer
-            .drain(..body_start + length)
-            .skip(body_start)
-            .collect();
+        let rest = self.buffer.split_off(body_start + length);
+        let mut body = std::mem::replace(&mut self.buffer, rest);
+        body.drain(..body_start);
+        if self.trusted {
+            return Some(Event::Message(body));
+        }
         match check_message(&body) {
             Ok(()) => Some(Event::Message(body)),
             Err(error) => {
@@ -131,40 +143,73 @@ fn clip(s: &str) -> String {
     s.chars().take(40).collect()
 }
 
+/// The parts of a message the check looks at; the rest is skipped without
+/// being built (a `didOpen` carries a whole document).
+#[derive(serde::Deserialize)]
+struct Envelope {
+    jsonrpc: Option<Value>,
+    id: Option<Value>,
+    method: Option<Value>,
+    #[serde(default, deserialize_with = "present")]
+    result: bool,
+    #[serde(default, deserialize_with = "present")]
+    error: bool,
+}
+
+/// True for a member that is there, whatever its value (`null` included).
+fn present<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<bool, D::Error> {
+    serde::de::IgnoredAny::deserialize(deserializer)?;
+    Ok(true)
+}
+
 /// Checks that a body is a JSON-RPC 2.0 message tower-lsp can decode.
 fn check_message(body: &[u8]) -> Result<(), Event> {
-    let value: Value = serde_json::from_slice(body)
-        .map_err(|e| parse_error(&format!("the message is not valid JSON: {e}")))?;
-    let id = value.get("id").cloned().unwrap_or(Value::Null);
-    let invalid = |why: &str| {
-        Event::Malformed(json!({
-            "jsonrpc": "2.0",
-            "id": if matches!(id, Value::Number(_) | Value::String(_)) { id.clone() } else { Value::Null },
-            "error": { "code": -32600, "message": format!("Invalid request: {why}") },
-        }))
+    let first = body.iter().find(|b| !b.is_ascii_whitespace());
+    if first != Some(&b'{') {
+        // Serde would read an array into the envelope's fields one by one.
+        return match serde_json::from_slice::<serde::de::IgnoredAny>(body) {
+            Ok(_) => Err(invalid(Value::Null, "a message must be a JSON object")),
+            Err(e) => Err(parse_error(&format!("the message is not valid JSON: {e}"))),
+        };
+    }
+    let envelope: Envelope = match serde_json::from_slice(body) {
+        Ok(envelope) => envelope,
+        Err(e) if e.is_data() => {
+            // Valid JSON, but not an object of the expected shape.
+            return Err(invalid(Value::Null, "a message must be a JSON object"));
+        }
+        Err(e) => return Err(parse_error(&format!("the message is not valid JSON: {e}"))),
     };
-    let Some(object) = value.as_object() else {
-        return Err(invalid("a message must be a JSON object"));
-    };
-    if object.get("jsonrpc").and_then(Value::as_str) != Some("2.0") {
-        return Err(invalid("`jsonrpc` must be \"2.0\""));
+    let id = envelope.id.unwrap_or(Value::Null);
+    if envelope.jsonrpc.as_ref().and_then(Value::as_str) != Some("2.0") {
+        return Err(invalid(id, "`jsonrpc` must be \"2.0\""));
     }
-    if !matches!(id, Value::Null | Value::Number(_) | Value::String(_)) {
-        return Err(invalid("`id` must be a number or a string"));
+    match &id {
+        Value::Null | Value::String(_) => {}
+        Value::Number(n) if n.as_i64().is_some() => {}
+        _ => return Err(invalid(id, "`id` must be an integer or a string")),
     }
-    if let Some(id) = object.get("id").and_then(Value::as_number)
-        && id.as_i64().is_none()
-    {
-        return Err(invalid("`id` must be an integer"));
-    }
-    match object.get("method") {
+    match envelope.method {
         Some(Value::String(_)) => Ok(()),
-        Some(_) => Err(invalid("`method` must be a string")),
-        None if object.contains_key("result") || object.contains_key("error") => Ok(()),
+        Some(_) => Err(invalid(id, "`method` must be a string")),
+        None if envelope.result || envelope.error => Ok(()),
         None => Err(invalid(
+            id,
             "a message needs a `method`, a `result` or an `error`",
         )),
     }
+}
+
+fn invalid(id: Value, why: &str) -> Event {
+    let id = match id {
+        Value::Number(_) | Value::String(_) => id,
+        _ => Value::Null,
+    };
+    Event::Malformed(json!({
+        "jsonrpc": "2.0",
+        "id": id,
+        "error": { "code": -32600, "message": format!("Invalid request: {why}") },
+    }))
 }
 
 fn parse_error(why: &str) -> Event {
@@ -242,6 +287,12 @@ mod tests {
         let got = events(&input);
         assert_eq!(got.first().map(String::as_str), Some("ERR -32700 null"));
         assert_eq!(got.last().map(String::as_str), Some(OK), "{got:?}");
+    }
+
+    #[test]
+    fn responses_with_a_null_result_pass() {
+        let response = r#"{"jsonrpc":"2.0","id":3,"result":null}"#;
+        assert_eq!(events(&frame(response.as_bytes())), [response]);
     }
 
     #[test]

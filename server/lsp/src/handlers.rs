@@ -17,6 +17,9 @@ use crate::encoding::Encoding;
 use crate::files::{FileResolver, lock};
 use crate::session::{ClientCaps, Session, Snapshot, is_config};
 
+/// How long the server waits for the client to answer a request of its own.
+const CLIENT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
 pub struct Backend {
     session: Arc<Session>,
 }
@@ -28,6 +31,10 @@ impl Backend {
         }
     }
 
+    pub fn session(&self) -> Arc<Session> {
+        self.session.clone()
+    }
+
     /// Runs `f` on a snapshot of `uri` on a blocking thread; a panic there is
     /// answered as an internal error and the server goes on.
     async fn on_snapshot<T: Send + 'static>(
@@ -35,36 +42,7 @@ impl Backend {
         uri: Uri,
         f: impl FnOnce(&Session, &Snapshot) -> T + Send + 'static,
     ) -> Result<T> {
-        let session = self.session.clone();
-        let joined = tokio::task::spawn_blocking(move || {
-            let snapshot = session.snapshot(&uri)?;
-            let answer = f(&session, &snapshot);
-            // An answer about a text the editor no longer has is no answer.
-            if session.version(&uri) != Some(snapshot.version) {
-                return Err(jsonrpc::Error {
-                    code: jsonrpc::ErrorCode::ContentModified,
-                    message: "the document changed while the request was served".into(),
-                    data: None,
-                });
-            }
-            Ok(answer)
-        })
-        .await;
-        match joined {
-            Ok(result) => result,
-            Err(e) => {
-                let message = format!("digest-lsp: a request failed: {e}");
-                self.session
-                    .client
-                    .log_message(MessageType::ERROR, &message)
-                    .await;
-                Err(jsonrpc::Error {
-                    code: jsonrpc::ErrorCode::InternalError,
-                    message: message.into(),
-                    data: None,
-                })
-            }
-        }
+        on_snapshot(&self.session, uri, f).await
     }
 
     /// `digest/testPanic` (registered only under `DIGEST_LSP_TEST_HOOKS=1`):
@@ -113,6 +91,15 @@ impl LanguageServer for Backend {
                 .unwrap_or(false),
         };
         *lock(&self.session.caps) = caps;
+        if let Some(ms) = params
+            .initialization_options
+            .as_ref()
+            .and_then(|o| o.get("debounceMs"))
+            .and_then(serde_json::Value::as_u64)
+        {
+            *lock(&self.session.debounce) = std::time::Duration::from_millis(ms.min(10_000));
+        }
+        self.session.set_serving(true);
         Ok(InitializeResult {
             capabilities: ServerCapabilities {
                 position_encoding: Some(encoding.kind()),
@@ -153,21 +140,21 @@ impl LanguageServer for Backend {
             method: "workspace/didChangeWatchedFiles".to_string(),
             register_options: serde_json::to_value(options).ok(),
         };
-        if let Err(e) = self
-            .session
+        let asked = self.session.client.register_capability(vec![registration]);
+        let problem = match tokio::time::timeout(CLIENT_TIMEOUT, asked).await {
+            Ok(Ok(())) => return,
+            Ok(Err(e)) => e.to_string(),
+            Err(_) => format!("no answer within {CLIENT_TIMEOUT:?}"),
+        };
+        let message = format!("digest-lsp: could not watch digest.toml files: {problem}");
+        self.session
             .client
-            .register_capability(vec![registration])
-            .await
-        {
-            let message = format!("digest-lsp: could not watch digest.toml files: {e}");
-            self.session
-                .client
-                .log_message(MessageType::WARNING, message)
-                .await;
-        }
+            .log_message(MessageType::WARNING, message)
+            .await;
     }
 
     async fn shutdown(&self) -> Result<()> {
+        self.session.set_serving(false);
         Ok(())
     }
 
@@ -178,6 +165,7 @@ impl LanguageServer for Backend {
         let config = is_config(document.path.as_deref());
         self.session
             .with_documents(|docs| docs.insert(uri.clone(), document));
+        self.session.notify_synced();
         self.after_edit(&uri, config);
     }
 
@@ -192,6 +180,7 @@ impl LanguageServer for Backend {
                     .map(|()| is_config(doc.path.as_deref())),
             )
         });
+        self.session.notify_synced();
         match applied {
             Some(Ok(config)) => self.after_edit(&uri, config),
             Some(Err(refused)) => {
@@ -228,6 +217,7 @@ impl LanguageServer for Backend {
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
         let uri = params.text_document.uri;
         let removed = self.session.with_documents(|docs| docs.remove(&uri));
+        self.session.notify_synced();
         let config = removed.is_some_and(|d| is_config(d.path.as_deref()));
         if config {
             // The file on disk applies again.
@@ -258,13 +248,9 @@ impl LanguageServer for Backend {
     ) -> Result<Option<DocumentSymbolResponse>> {
         let uri = params.text_document.uri;
         self.on_snapshot(uri, |session, snapshot| {
-            let encoding = session.encoding();
-            let symbols = features::outline(&snapshot.checked.analysis);
-            let symbols = symbols
-                .into_iter()
-                .map(|s| symbol(s, &snapshot.rope, encoding))
-                .collect();
-            Some(DocumentSymbolResponse::Nested(symbols))
+            Some(DocumentSymbolResponse::Nested(document_symbols(
+                session, snapshot,
+            )))
         })
         .await
     }
@@ -320,7 +306,60 @@ impl LanguageServer for Backend {
     }
 }
 
-fn symbol(s: features::Symbol, rope: &ropey::Rope, encoding: Encoding) -> DocumentSymbol {
+/// Runs `f` on a snapshot of `uri` on a blocking thread. A panic there is
+/// answered as an internal error, and an answer about a version the editor
+/// has left behind as `ContentModified`.
+pub async fn on_snapshot<T: Send + 'static>(
+    session: &Arc<Session>,
+    uri: Uri,
+    f: impl FnOnce(&Session, &Snapshot) -> T + Send + 'static,
+) -> Result<T> {
+    let worker = session.clone();
+    let joined = tokio::task::spawn_blocking(move || {
+        let snapshot = worker.snapshot(&uri)?;
+        let answer = f(&worker, &snapshot);
+        if worker.version(&uri) != Some(snapshot.version) {
+            return Err(jsonrpc::Error {
+                code: jsonrpc::ErrorCode::ContentModified,
+                message: "the document changed while the request was served".into(),
+                data: None,
+            });
+        }
+        Ok(answer)
+    })
+    .await;
+    match joined {
+        Ok(result) => result,
+        Err(e) => {
+            let message = format!("digest-lsp: a request failed: {e}");
+            session
+                .client
+                .log_message(MessageType::ERROR, &message)
+                .await;
+            Err(jsonrpc::Error {
+                code: jsonrpc::ErrorCode::InternalError,
+                message: message.into(),
+                data: None,
+            })
+        }
+    }
+}
+
+/// The outline of a snapshot, in LSP terms.
+pub fn document_symbols(session: &Session, snapshot: &Snapshot) -> Vec<DocumentSymbol> {
+    let encoding = session.encoding();
+    let lines = snapshot.checked.lines();
+    let rope = &snapshot.checked.analysis.text;
+    features::outline(&snapshot.checked.analysis)
+        .into_iter()
+        .map(|s| symbol(s, &|r| lines.range(rope, r, encoding)))
+        .collect()
+}
+
+fn symbol(
+    s: features::Symbol,
+    range: &dyn Fn(digest_analysis::TextRange) -> Range,
+) -> DocumentSymbol {
     #[allow(deprecated)]
     DocumentSymbol {
         name: s.name,
@@ -331,13 +370,9 @@ fn symbol(s: features::Symbol, rope: &ropey::Rope, encoding: Encoding) -> Docume
         },
         tags: None,
         deprecated: None,
-        range: encoding.range(rope, s.range),
-        selection_range: encoding.range(rope, s.selection),
-        children: Some(
-            s.children
-                .into_iter()
-                .map(|c| symbol(c, rope, encoding))
-                .collect(),
-        ),
+        range: range(s.range),
+        selection_range: range(s.selection),
+        children: (!s.children.is_empty())
+            .then(|| s.children.into_iter().map(|c| symbol(c, range)).collect()),
     }
 }

@@ -5,6 +5,7 @@ mod check;
 mod cli;
 mod documents;
 mod encoding;
+mod fast_lane;
 mod files;
 mod framing;
 mod handlers;

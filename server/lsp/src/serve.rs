@@ -1,14 +1,17 @@
 //! The language server on stdin/stdout: our framing in front, tower-lsp
 //! behind, one writer for both.
 
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::sync::mpsc;
 use tower_lsp_server::{LspService, Server};
 
+use crate::fast_lane;
 use crate::framing::{Event, FrameReader, frame};
 use crate::handlers::Backend;
+use crate::session::Session;
 
 /// Runs the server until `exit` or the end of input; returns the exit status.
 pub fn run() -> i32 {
@@ -31,19 +34,40 @@ pub fn run() -> i32 {
 async fn serve() {
     let (to_server, server_in) = tokio::io::duplex(1 << 16);
     let (server_out, from_server) = tokio::io::duplex(1 << 16);
-    let (errors_tx, errors_rx) = mpsc::unbounded_channel::<Vec<u8>>();
+    let (replies_tx, replies_rx) = mpsc::unbounded_channel::<Vec<u8>>();
 
-    tokio::spawn(read_client(to_server, errors_tx));
-    let writer = tokio::spawn(write_client(from_server, errors_rx));
-
-    let mut builder = LspService::build(Backend::new);
+    let session_slot = Arc::new(OnceLock::new());
+    let slot = session_slot.clone();
+    let mut builder = LspService::build(move |client| {
+        let backend = Backend::new(client);
+        let _ = slot.set(backend.session());
+        backend
+    });
     if std::env::var_os("DIGEST_LSP_TEST_HOOKS").is_some_and(|v| v == "1") {
         builder = builder.custom_method("digest/testPanic", Backend::test_panic);
     }
     let (service, socket) = builder.finish();
-    Server::new(server_in, server_out, socket)
-        .serve(service)
-        .await;
+    let session = session_slot.get().cloned();
+
+    let exit_seen = Arc::new(tokio::sync::Notify::new());
+    tokio::spawn(read_client(
+        to_server,
+        replies_tx,
+        session,
+        exit_seen.clone(),
+    ));
+    let writer = tokio::spawn(write_client(from_server, replies_rx));
+    let serving = Server::new(server_in, server_out, socket).serve(service);
+    // After `exit`, tower-lsp still waits for every handler in flight; one
+    // stuck on a client that never answers must not keep the process alive.
+    let grace = async {
+        exit_seen.notified().await;
+        tokio::time::sleep(EXIT_GRACE).await;
+    };
+    tokio::select! {
+        () = serving => {}
+        () = grace => eprintln!("digest-lsp: handlers still running at exit were dropped"),
+    }
     // The server's output side is closed now: let the writer drain it.
     let _ = tokio::time::timeout(Duration::from_secs(2), writer).await;
 }
@@ -52,10 +76,15 @@ async fn serve() {
 /// and answers malformed ones itself.
 async fn read_client(
     mut to_server: tokio::io::DuplexStream,
-    errors: mpsc::UnboundedSender<Vec<u8>>,
+    replies: mpsc::UnboundedSender<Vec<u8>>,
+    session: Option<Arc<Session>>,
+    exit_seen: Arc<tokio::sync::Notify>,
 ) {
     let mut stdin = tokio::io::stdin();
     let mut reader = FrameReader::default();
+    // The latest version of each document passed on to tower-lsp, so that a
+    // fast-lane request waits for the edits sent before it.
+    let mut versions = fast_lane::Versions::default();
     let mut chunk = vec![0u8; 1 << 16];
     loop {
         let n = stdin.read(&mut chunk).await.unwrap_or(0);
@@ -64,8 +93,26 @@ async fn read_client(
         while let Some(event) = reader.next(at_eof) {
             match event {
                 Event::Message(body) => {
-                    if to_server.write_all(&frame(&body)).await.is_err() {
+                    if let Some(session) = &session {
+                        let sender = replies.clone();
+                        let reply = move |bytes: Vec<u8>| {
+                            let _ = sender.send(frame(&bytes));
+                        };
+                        versions.note(&body);
+                        if fast_lane::take(session, &body, &versions, reply) {
+                            continue;
+                        }
+                    }
+                    let header = format!("Content-Length: {}\r\n\r\n", body.len());
+                    let sent = async {
+                        to_server.write_all(header.as_bytes()).await?;
+                        to_server.write_all(&body).await
+                    };
+                    if sent.await.is_err() {
                         return; // the server has stopped
+                    }
+                    if is_exit(&body) {
+                        exit_seen.notify_one();
                     }
                 }
                 Event::Malformed(response) => {
@@ -74,7 +121,7 @@ async fn read_client(
                         response["error"]["message"]
                     );
                     let body = serde_json::to_vec(&response).unwrap_or_default();
-                    let _ = errors.send(frame(&body));
+                    let _ = replies.send(frame(&body));
                 }
             }
         }
@@ -86,13 +133,21 @@ async fn read_client(
     }
 }
 
-/// Writes whole messages to stdout: the server's, and our error answers.
+/// How long handlers may still run after `exit`.
+const EXIT_GRACE: Duration = Duration::from_secs(1);
+
+fn is_exit(body: &[u8]) -> bool {
+    body.len() < 200
+        && serde_json::from_slice::<serde_json::Value>(body).is_ok_and(|v| v["method"] == "exit")
+}
+
+/// Writes whole messages to stdout: the server's, and our own answers.
 async fn write_client(
     mut from_server: tokio::io::DuplexStream,
     mut errors: mpsc::UnboundedReceiver<Vec<u8>>,
 ) {
     let mut stdout = tokio::io::stdout();
-    let mut reader = FrameReader::default();
+    let mut reader = FrameReader::trusted();
     let mut chunk = vec![0u8; 1 << 16];
     let mut errors_open = true;
     loop {

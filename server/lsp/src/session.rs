@@ -4,6 +4,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -21,7 +22,8 @@ use crate::documents::Document;
 use crate::encoding::Encoding;
 use crate::files::{CONFIG_FILE, Configs, OpenDigest, Source, lock};
 
-/// How long diagnostics wait for typing to pause.
+/// How long diagnostics wait for typing to pause, unless the client's
+/// `initializationOptions.debounceMs` says otherwise.
 pub const DEBOUNCE: Duration = Duration::from_millis(60);
 
 /// What the client said it can do (the parts the server uses).
@@ -36,11 +38,16 @@ pub struct Session {
     documents: Mutex<HashMap<Uri, Document>>,
     pub encoding: Mutex<Encoding>,
     pub caps: Mutex<ClientCaps>,
+    pub debounce: Mutex<Duration>,
     pub configs: Configs,
     /// Broken config files already shown in a message since their last change.
     shown_configs: Mutex<HashSet<PathBuf>>,
     /// Config files whose errors are currently published.
     published_configs: Mutex<HashSet<PathBuf>>,
+    /// Between `initialize` and `shutdown`.
+    serving: AtomicBool,
+    /// Signalled whenever a document is opened, changed or closed.
+    synced: tokio::sync::Notify,
 }
 
 /// A document's state at one version, taken under the lock.
@@ -59,10 +66,46 @@ impl Session {
             documents: Mutex::new(HashMap::new()),
             encoding: Mutex::new(Encoding::default()),
             caps: Mutex::new(ClientCaps::default()),
+            debounce: Mutex::new(DEBOUNCE),
             configs: Configs::default(),
             shown_configs: Mutex::new(HashSet::new()),
             published_configs: Mutex::new(HashSet::new()),
+            serving: AtomicBool::new(false),
+            synced: tokio::sync::Notify::new(),
         }
+    }
+
+    /// Wakes whoever waits for a document version.
+    pub fn notify_synced(&self) {
+        self.synced.notify_waiters();
+    }
+
+    /// Waits until the document is open at `version` at least (or was
+    /// refused a change to it); false on timeout.
+    pub async fn wait_for_version(&self, uri: &Uri, version: i32, timeout: Duration) -> bool {
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            let notified = self.synced.notified();
+            let reached = self.with_documents(|docs| {
+                docs.get(uri)
+                    .is_some_and(|d| d.version >= version || d.refused >= version)
+            });
+            if reached {
+                return true;
+            }
+            if tokio::time::timeout_at(deadline, notified).await.is_err() {
+                return false;
+            }
+        }
+    }
+
+    /// True between `initialize` and `shutdown`.
+    pub fn serving(&self) -> bool {
+        self.serving.load(Ordering::SeqCst)
+    }
+
+    pub fn set_serving(&self, serving: bool) {
+        self.serving.store(serving, Ordering::SeqCst);
     }
 
     pub fn encoding(&self) -> Encoding {
@@ -143,8 +186,9 @@ impl Session {
             return;
         };
         let session = self.clone();
+        let debounce = *lock(&self.debounce);
         tokio::spawn(async move {
-            tokio::time::sleep(DEBOUNCE).await;
+            tokio::time::sleep(debounce).await;
             let current = session.with_documents(|docs| docs.get(&uri).map(|d| d.generation));
             if current != Some(generation) {
                 return;

@@ -1,13 +1,33 @@
 //! Editor features: one file and one pure function each, of (analysis,
 //! offset, config). Offsets are bytes; results are plain data.
 
+mod code_actions;
+mod completion;
 mod definition;
+mod document_links;
+mod folding;
+mod highlight;
 mod hover;
+mod inlay_hints;
 mod outline;
+mod references;
+mod rename;
+mod semantic_tokens;
+mod workspace_symbol;
 
+pub use code_actions::{CodeAction, code_actions};
+pub use completion::{CompletionItem, CompletionKind, completion};
 pub use definition::{Target, definition};
+pub use document_links::{DocumentLink, LinkTarget, document_links};
+pub use folding::{Fold, FoldKind, folding_ranges};
+pub use highlight::{Highlight, HighlightKind, highlights};
 pub use hover::{Hover, excerpt, hover};
+pub use inlay_hints::{InlayHint, inlay_hints};
 pub use outline::{Symbol, SymbolKind, outline};
+pub use references::references;
+pub use rename::{RenameError, RenameTarget, prepare_rename, rename};
+pub use semantic_tokens::{SemanticToken, TokenKind, semantic_tokens};
+pub use workspace_symbol::{WorkspaceSymbol, workspace_symbols};
 
 use crate::Analysis;
 use crate::syntax::{Link, Paper, Reference};

@@ -6,11 +6,14 @@
 
 mod labels;
 mod rule;
+mod workspace;
 
 pub use labels::closest_label;
 pub use rule::{Rule, Severity};
+pub use workspace::check_workspace;
 
 use std::collections::HashMap;
+use std::path::PathBuf;
 
 use crate::syntax::{Inline, LinkKind, LinkProblem, Paper, RefTarget, Reference};
 use crate::{Analysis, Config, Lookup, Resolver, TextRange, resolve_file};
@@ -34,11 +37,14 @@ impl Diagnostic {
     }
 }
 
-/// Another place in the same file a diagnostic points at.
+/// Another place a diagnostic points at: in the same file, or in the file
+/// `file` names.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Related {
     pub range: TextRange,
     pub message: String,
+    /// The other file's path; `None` for the diagnostic's own file.
+    pub file: Option<PathBuf>,
 }
 
 /// What is wrong, with what its message names. `paper` is the paper as
@@ -93,10 +99,29 @@ pub enum Problem {
         paper: String,
         first_label: String,
     },
+    /// The paper is in another digest of the workspace too: `other_paper` of
+    /// `other_file` (named as a wiki reference would name it), and `more`
+    /// copies besides.
+    DuplicatePaperAcrossFiles {
+        paper: String,
+        other_file: String,
+        other_paper: String,
+        same: SamePaper,
+        more: usize,
+    },
     /// A problem in a `digest.toml` (reported by the edge, which reads it).
     Config {
         message: String,
     },
+}
+
+/// What makes two papers of different digests the same paper.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SamePaper {
+    /// Their titles are equal, ignoring case, punctuation and white space.
+    Title,
+    /// Both link to this code repository (`github.com/owner/repo`).
+    CodeLink(String),
 }
 
 /// Why a reference does not resolve.
@@ -128,6 +153,7 @@ impl Problem {
             Self::LinkWithoutScheme { .. } => Rule::LinkWithoutScheme,
             Self::UnknownLabel { .. } => Rule::UnknownLabel,
             Self::StrayText { .. } => Rule::StrayText,
+            Self::DuplicatePaperAcrossFiles { .. } => Rule::DuplicatePaperAcrossFiles,
             Self::Config { .. } => Rule::Config,
         }
     }
@@ -203,6 +229,26 @@ impl Problem {
             Self::StrayText { paper, first_label } => format!(
                 "{paper}: text before the first section belongs to no section: move it into a section, or start one before it (e.g. `{first_label}:`)"
             ),
+            Self::DuplicatePaperAcrossFiles {
+                paper,
+                other_file,
+                other_paper,
+                same,
+                more,
+            } => {
+                let why = match same {
+                    SamePaper::Title => "the same title".to_string(),
+                    SamePaper::CodeLink(repo) => format!("the same code link `{repo}`"),
+                };
+                let besides = match more {
+                    0 => String::new(),
+                    n => format!(" (and {n} more)"),
+                };
+                format!(
+                    "{paper} is also in `{other_file}` as {other_paper}{besides}, with {why}: \
+                     keep one and refer to it with `[[{other_file}#{other_paper}]]`"
+                )
+            }
             Self::Config { message } => message.clone(),
         }
     }
@@ -278,6 +324,7 @@ fn heading_rules(
         let related = vec![Related {
             range: earlier.heading,
             message: format!("{} is first used here", name(analysis, earlier)),
+            file: None,
         }];
         let problem = Problem::DuplicatePaper {
             paper: name(analysis, paper),

@@ -65,6 +65,7 @@ rules! {
     LinkWithoutScheme => "link-without-scheme", Hint;
     UnknownLabel => "unknown-label", Warning;
     StrayText => "stray-text", Warning;
+    DuplicatePaperAcrossFiles => "duplicate-paper-across-files", Hint;
     Config => "config", Error;
 }
 

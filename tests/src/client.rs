@@ -34,6 +34,9 @@ pub type Responder = Box<dyn Fn(&Value) -> Result<Value, Value> + Send>;
 type Writer = Arc<Mutex<Option<ChildStdin>>>;
 type Responders = Arc<Mutex<HashMap<String, Responder>>>;
 
+/// What a responder returns to leave a request unanswered.
+const NO_ANSWER: &str = "digest-e2e: no answer";
+
 /// The server's stderr so far, and a signal for each chunk that arrives.
 #[derive(Default)]
 struct StderrBuffer {
@@ -272,6 +275,12 @@ impl Client {
     }
 
     /// The time each wait without an explicit timeout may take.
+    /// Leaves the server's requests of `method` unanswered from now on, as
+    /// a client that hangs would.
+    pub fn never_answer(&mut self, method: &str) {
+        self.respond_to(method, |_| Err(Value::String(NO_ANSWER.to_string())));
+    }
+
     /// The server's process id.
     pub fn pid(&self) -> u32 {
         self.child.id()
@@ -771,6 +780,10 @@ fn read_stdout(
                 None => default_response(method, &message["params"]),
             };
             let response = match outcome {
+                Err(Value::String(s)) if s == NO_ANSWER => {
+                    let _ = tx.send(Event::Message(message));
+                    continue;
+                }
                 Ok(result) => json!({"jsonrpc": "2.0", "id": id, "result": result}),
                 Err(error) => json!({"jsonrpc": "2.0", "id": id, "error": error}),
             };

@@ -97,3 +97,95 @@ fn a_message_cut_off_by_end_of_input_is_reported_and_the_server_exits_0() {
     assert_eq!(error["error"]["code"], -32700);
     assert_eq!(client.wait_exit(client.timeout()).code(), Some(0));
 }
+
+fn hooked() -> Client {
+    let mut command = Command::new(server_binary());
+    command.env("DIGEST_LSP_TEST_HOOKS", "1");
+    let mut client = Client::from_command(command);
+    client.initialize(json!({}), None);
+    client
+}
+
+#[test]
+fn requests_after_shutdown_are_refused_and_exit_still_works() {
+    let mut client = Client::spawn(&[], None);
+    client.initialize(json!({}), None);
+    client.request("shutdown", Value::Null).expect("shutdown");
+    let late = client.request(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": "file:///x.digest"}}),
+    );
+    assert_eq!(late.expect_err("an error")["code"], -32600);
+    client.notify("exit", Value::Null);
+    assert_eq!(client.wait_exit(client.timeout()).code(), Some(0));
+}
+
+#[test]
+fn unknown_notifications_and_changes_to_unopened_documents_are_ignored() {
+    let mut client = Client::spawn(&[], None);
+    client.initialize(json!({}), None);
+    client.notify("digest/somethingNew", json!({"x": 1}));
+    client.notify("$/somethingOptional", json!({}));
+    client.change(
+        "file:///tmp/never-opened.digest",
+        2,
+        json!([{"range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}}, "text": "x"}]),
+    );
+    let logged = client.wait_notification(
+        "window/logMessage",
+        |p| {
+            p["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("never-opened.digest"))
+        },
+        client.timeout(),
+    );
+    assert_eq!(logged["type"], 2);
+    let uri = "file:///tmp/after-ignored.digest";
+    client.open(uri, DIGEST, 1);
+    assert_eq!(outline_names(&mut client, uri), [json!("Paper1 A")]);
+    assert_eq!(client.shutdown_and_exit().code(), Some(0));
+}
+
+#[test]
+fn cancelling_a_running_request_answers_it_cancelled_and_a_finished_one_is_harmless() {
+    let mut client = hooked();
+    let running = client.send_request("digest/testSleep", json!({"ms": 30_000}));
+    client.cancel(running);
+    let answer = client.wait_response(running, client.timeout());
+    assert_eq!(answer.expect_err("cancelled")["code"], -32800);
+
+    let finished = client.send_request("digest/testSleep", json!({"ms": 0}));
+    assert_eq!(
+        client.wait_response(finished, client.timeout()),
+        Ok(json!(0))
+    );
+    client.cancel(finished);
+    let uri = "file:///tmp/cancel.digest";
+    client.open(uri, DIGEST, 1);
+    assert_eq!(outline_names(&mut client, uri), [json!("Paper1 A")]);
+    assert_eq!(client.shutdown_and_exit().code(), Some(0));
+}
+
+#[test]
+fn a_client_that_never_answers_the_server_does_not_stall_it() {
+    let mut client = Client::spawn(&[], None);
+    client.never_answer("client/registerCapability");
+    client.initialize(
+        json!({"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}}),
+        None,
+    );
+    client.wait_server_request("client/registerCapability", client.timeout());
+    let uri = "file:///tmp/unanswered.digest";
+    client.open(uri, DIGEST, 1);
+    assert_eq!(
+        client.wait_diagnostics(uri, Some(1))["diagnostics"],
+        json!([])
+    );
+    assert_eq!(outline_names(&mut client, uri), [json!("Paper1 A")]);
+    // The registration still waits for its answer: exit must not.
+    client.request("shutdown", Value::Null).expect("shutdown");
+    client.notify("exit", Value::Null);
+    let status = client.wait_exit(std::time::Duration::from_secs(5));
+    assert_eq!(status.code(), Some(0));
+}

@@ -688,7 +688,7 @@ mod tests {
     const RULES: &str = "missing-section, empty-section, duplicate-section, missing-title, \
                          duplicate-paper, numbering, unresolved-reference, malformed-link, \
                          link-without-scheme, unknown-label, stray-text, \
-                         duplicate-paper-across-files";
+                         duplicate-paper-across-files, too-many-diagnostics";
 
     #[test]
     fn defaults() {

@@ -215,3 +215,21 @@ fn configuration_changes_severities_labels_and_keywords() {
         ["3:1..3:4 error[numbering] 论文3 follows 论文1: expected number 2; renumber the paper"]
     );
 }
+
+#[test]
+fn diagnostics_are_capped_with_a_note_of_how_many_were_left_out() {
+    // 1,200 papers without a summary: 1,200 `missing-section` warnings.
+    let text: String = (1..=1200)
+        .map(|n| format!("Paper{n} T\n摘要原文: a\n"))
+        .collect();
+    let found = diagnostics(&text);
+    assert_eq!(found.len(), 1001);
+    assert_eq!(
+        found[0],
+        "1:1..1:1 info[too-many-diagnostics] 200 more diagnostics were left out: only the first 1000 are shown; fix these first"
+    );
+    assert!(found[1000].starts_with("2000:1..2000:12 warning[missing-section] Paper1000 "), "{}", found[1000]);
+    // Near miss: exactly at the cap, nothing is added.
+    let text: String = (1..=1000).map(|n| format!("Paper{n} T\n摘要原文: a\n")).collect();
+    assert_eq!(diagnostics(&text).len(), 1000);
+}

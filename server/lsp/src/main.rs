@@ -11,6 +11,7 @@ mod framing;
 mod handlers;
 mod serve;
 mod session;
+mod test_hooks;
 
 use std::io::Write;
 

@@ -44,7 +44,9 @@ async fn serve() {
         backend
     });
     if std::env::var_os("DIGEST_LSP_TEST_HOOKS").is_some_and(|v| v == "1") {
-        builder = builder.custom_method("digest/testPanic", Backend::test_panic);
+        builder = builder
+            .custom_method("digest/testPanic", Backend::test_panic)
+            .custom_method("digest/testSleep", Backend::test_sleep);
     }
     let (service, socket) = builder.finish();
     let session = session_slot.get().cloned();

@@ -109,6 +109,8 @@ pub enum Problem {
         same: SamePaper,
         more: usize,
     },
+    /// More diagnostics than [`MAX_DIAGNOSTICS`]: how many were left out.
+    TooManyDiagnostics { left_out: usize },
     /// A problem in a `digest.toml` (reported by the edge, which reads it).
     Config {
         message: String,
@@ -154,6 +156,7 @@ impl Problem {
             Self::UnknownLabel { .. } => Rule::UnknownLabel,
             Self::StrayText { .. } => Rule::StrayText,
             Self::DuplicatePaperAcrossFiles { .. } => Rule::DuplicatePaperAcrossFiles,
+            Self::TooManyDiagnostics { .. } => Rule::TooManyDiagnostics,
             Self::Config { .. } => Rule::Config,
         }
     }
@@ -249,6 +252,9 @@ impl Problem {
                      keep one and refer to it with `[[{other_file}#{other_paper}]]`"
                 )
             }
+            Self::TooManyDiagnostics { left_out } => format!(
+                "{left_out} more diagnostics were left out: only the first {MAX_DIAGNOSTICS} are shown; fix these first"
+            ),
             Self::Config { message } => message.clone(),
         }
     }
@@ -273,7 +279,32 @@ pub fn check(analysis: &Analysis, config: &Config, resolver: &dyn Resolver) -> V
     }
     sink.out
         .sort_by_key(|d| (d.range.start, d.range.end, d.problem.rule()));
-    sink.out
+    cap(sink.out, config, syntax.text_start)
+}
+
+/// The most diagnostics one file gets; past it, one more says how many
+/// were left out (a broken file must not flood the editor).
+pub const MAX_DIAGNOSTICS: usize = 1000;
+
+fn cap(mut diagnostics: Vec<Diagnostic>, config: &Config, text_start: usize) -> Vec<Diagnostic> {
+    if diagnostics.len() <= MAX_DIAGNOSTICS {
+        return diagnostics;
+    }
+    let left_out = diagnostics.len() - MAX_DIAGNOSTICS;
+    diagnostics.truncate(MAX_DIAGNOSTICS);
+    let problem = Problem::TooManyDiagnostics { left_out };
+    if let Some(severity) = config.severity(problem.rule()) {
+        diagnostics.insert(
+            0,
+            Diagnostic {
+                range: TextRange::empty(text_start),
+                severity,
+                problem,
+                related: Vec::new(),
+            },
+        );
+    }
+    diagnostics
 }
 
 /// Collects diagnostics with the severity the configuration gives them.

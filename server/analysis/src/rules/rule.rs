@@ -66,6 +66,7 @@ rules! {
     UnknownLabel => "unknown-label", Warning;
     StrayText => "stray-text", Warning;
     DuplicatePaperAcrossFiles => "duplicate-paper-across-files", Hint;
+    TooManyDiagnostics => "too-many-diagnostics", Info;
     Config => "config", Error;
 }
 

@@ -1,0 +1,92 @@
+//! Edit sequences in each position encoding, applied as the server applies
+//! `didChange`: the rope and the incrementally maintained analysis equal a
+//! fresh parse of the final text (and the text a model edited by characters).
+#![no_main]
+
+#[path = "../../lsp/src/encoding.rs"]
+#[allow(dead_code)]
+mod encoding;
+
+use arbitrary::Arbitrary;
+use digest_analysis::{Analysis, Config, Dirty, NoFiles, check};
+use encoding::Encoding;
+use libfuzzer_sys::fuzz_target;
+use ropey::Rope;
+use tower_lsp_server::ls_types::{Position, Range};
+
+#[derive(Arbitrary, Debug)]
+struct Edit {
+    start_line: u8,
+    start_column: u16,
+    end_line: u8,
+    end_column: u16,
+    text: String,
+}
+
+#[derive(Arbitrary, Debug)]
+struct Input {
+    encoding: u8,
+    start: String,
+    edits: Vec<Vec<Edit>>,
+}
+
+fn inside_crlf(rope: &Rope, offset: usize) -> bool {
+    offset > 0 && rope.get_byte(offset - 1) == Some(b'\r') && rope.get_byte(offset) == Some(b'\n')
+}
+
+fuzz_target!(|input: Input| {
+    let encoding = match input.encoding % 3 {
+        0 => Encoding::Utf8,
+        1 => Encoding::Utf16,
+        _ => Encoding::Utf32,
+    };
+    let config = Config::default();
+    let mut rope = Rope::from_str(&input.start);
+    let mut analysis = Analysis::new(&input.start, &config);
+    for batch in input.edits.iter().take(16) {
+        let mut dirty: Option<Dirty> = None;
+        for edit in batch.iter().take(8) {
+            let range = Range::new(
+                Position::new(u32::from(edit.start_line), u32::from(edit.start_column)),
+                Position::new(u32::from(edit.end_line), u32::from(edit.end_column)),
+            );
+            // As `Document::apply` does.
+            let bytes = encoding.text_range(&rope, range);
+            let start = rope.byte_to_char(bytes.start);
+            let end = rope.byte_to_char(bytes.end);
+            rope.remove(start..end);
+            rope.insert(start, &edit.text);
+            let next = Dirty::replace(bytes, edit.text.len());
+            dirty = Some(dirty.map_or(next, |d| d.then(next)));
+            // Positions round-trip at the edit's start (unless it falls
+            // between the CR and LF of a line break, where no position is).
+            if !inside_crlf(&rope, bytes.start) {
+                let at = encoding.position(&rope, bytes.start);
+                assert_eq!(encoding.offset(&rope, at), bytes.start);
+            }
+        }
+        let Some(dirty) = dirty else { continue };
+        analysis = analysis.edit(rope.clone(), dirty, &config);
+        let text = rope.to_string();
+        let fresh = Analysis::new(&text, &config);
+        assert_eq!(analysis.syntax, fresh.syntax);
+        assert_eq!(
+            check(&analysis, &config, &NoFiles),
+            check(&fresh, &config, &NoFiles)
+        );
+        let table = encoding::LineTable::new(&rope);
+        for offset in [0, text.len() / 2, text.len()] {
+            let mut offset = offset;
+            while !text.is_char_boundary(offset) {
+                offset -= 1;
+            }
+            if inside_crlf(&rope, offset) {
+                continue;
+            }
+            assert_eq!(
+                table.position(&rope, offset, encoding),
+                encoding.position(&rope, offset)
+            );
+        }
+    }
+});

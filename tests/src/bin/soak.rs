@@ -1,0 +1,179 @@
+//! The soak test: one server, many seeded random edits and requests over
+//! stdio, then the server's view is checked against a fresh parse of the
+//! final text, and its memory at the end against its memory early on.
+//!
+//! `cargo run --release -p digest-e2e --bin soak -- [OPS] [SEED]`
+//! (default 100,000 operations). Exits non-zero on any mismatch, on memory
+//! growth over 10%, or on a request that fails other than by
+//! `ContentModified`.
+
+use std::time::{Duration, Instant};
+
+use digest_e2e::client::Client;
+use digest_e2e::generate_sized;
+use ropey::Rope;
+use serde_json::{Value, json};
+
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+}
+
+const PIECES: &[&str] = &[
+    "x",
+    "文",
+    "😀",
+    "\n",
+    "\r\n",
+    "Paper",
+    " Paper3 ",
+    "[[Paper2]]",
+    "https://example.org/s",
+    "摘要原文: ",
+    "中文总结: ",
+    "aka.ms/q ",
+];
+
+/// The LSP position (UTF-16) of a char index.
+fn position(rope: &Rope, char_index: usize) -> Value {
+    let line = rope.char_to_line(char_index);
+    let start = rope.line_to_char(line);
+    let column = rope.char_to_utf16_cu(char_index) - rope.char_to_utf16_cu(start);
+    json!({"line": line, "character": column})
+}
+
+/// A char index that does not split a CRLF.
+fn boundary(rope: &Rope, rng: &mut Rng) -> usize {
+    let at = rng.below(rope.len_chars() + 1);
+    if at > 0 && at < rope.len_chars() && rope.char(at - 1) == '\r' && rope.char(at) == '\n' {
+        at - 1
+    } else {
+        at
+    }
+}
+
+fn rss_kib(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .unwrap_or_default()
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap_or(0)
+}
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let ops: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(100_000);
+    let seed: u64 = args.next().and_then(|a| a.parse().ok()).unwrap_or(0x50A6);
+    let mut rng = Rng(seed);
+    let start_text = generate_sized(300_000, seed);
+    let mut rope = Rope::from_str(&start_text);
+
+    let mut client = Client::spawn(&[], None);
+    client.set_timeout(Duration::from_secs(60));
+    client.initialize(json!({}), None);
+    let uri = "file:///tmp/soak.digest";
+    client.open(uri, &start_text, 0);
+
+    let started = Instant::now();
+    let mut early_rss = 0;
+    let (mut requests, mut modified) = (0usize, 0usize);
+    let mut version = 0;
+    for op in 1..=ops {
+        if op % 10 == 0 {
+            let at = position(&rope, boundary(&rope, &mut rng));
+            let method = [
+                "textDocument/hover",
+                "textDocument/definition",
+                "textDocument/documentSymbol",
+            ][rng.below(3)];
+            let params = match method {
+                "textDocument/documentSymbol" => json!({"textDocument": {"uri": uri}}),
+                _ => json!({"textDocument": {"uri": uri}, "position": at}),
+            };
+            requests += 1;
+            if let Err(error) = client.request(method, params) {
+                if error["code"] == -32801 {
+                    modified += 1;
+                } else {
+                    eprintln!("soak: {method} failed at op {op}: {error}");
+                    std::process::exit(1);
+                }
+            }
+        } else {
+            version += 1;
+            let a = boundary(&rope, &mut rng);
+            let len = rng.below(8);
+            let mut b = (a + len).min(rope.len_chars());
+            if b > 0 && b < rope.len_chars() && rope.char(b - 1) == '\r' && rope.char(b) == '\n' {
+                b += 1;
+            }
+            // Deletions as long as insertions on average: the text stays near its size.
+            let piece = if rng.below(2) == 0 {
+                PIECES[rng.below(PIECES.len())]
+            } else {
+                ""
+            };
+            let change = json!([{"range": {"start": position(&rope, a), "end": position(&rope, b)}, "text": piece}]);
+            rope.remove(a..b);
+            rope.insert(a, piece);
+            client.change(uri, version, change);
+        }
+        if op == 1_000 {
+            client.wait_diagnostics(uri, Some(version));
+            early_rss = rss_kib(client.pid());
+        }
+        if op % 500 == 0 {
+            client.drain_notifications("textDocument/publishDiagnostics");
+            client.drain_notifications("window/logMessage");
+        }
+    }
+    let edited = client.wait_diagnostics(uri, Some(version));
+    let final_text = rope.to_string();
+    let symbols = |client: &mut Client, uri: &str| {
+        client
+            .request(
+                "textDocument/documentSymbol",
+                json!({"textDocument": {"uri": uri}}),
+            )
+            .unwrap_or(Value::Null)
+    };
+    let edited_symbols = symbols(&mut client, uri);
+    let late_rss = rss_kib(client.pid());
+
+    let fresh_uri = "file:///tmp/soak-fresh.digest";
+    client.open(fresh_uri, &final_text, 1);
+    let fresh = client.wait_diagnostics(fresh_uri, Some(1));
+    let fresh_symbols = symbols(&mut client, fresh_uri);
+    client.shutdown_and_exit();
+
+    let same = edited["diagnostics"] == fresh["diagnostics"] && edited_symbols == fresh_symbols;
+    let growth = late_rss as f64 / early_rss.max(1) as f64;
+    println!(
+        "soak: {ops} operations ({} edits, {requests} requests, {modified} ContentModified) in {:.1} s; \
+         text {} -> {} bytes; {} papers; server view equals a fresh parse: {same}; \
+         RSS after 1,000 ops {:.1} MB, at the end {:.1} MB ({:+.1}%)",
+        version,
+        started.elapsed().as_secs_f64(),
+        start_text.len(),
+        final_text.len(),
+        fresh_symbols.as_array().map_or(0, Vec::len),
+        early_rss as f64 / 1024.0,
+        late_rss as f64 / 1024.0,
+        (growth - 1.0) * 100.0
+    );
+    if !same || growth > 1.10 {
+        std::process::exit(1);
+    }
+}

@@ -250,3 +250,68 @@ mod line_table_tests {
         }
     }
 }
+
+/// The fuzz target `edits`, bounded: LSP edits in each encoding applied as
+/// the server applies them keep the incremental analysis equal to a fresh
+/// parse, and the line table equal to the rope.
+#[cfg(test)]
+mod edit_properties {
+    use digest_analysis::{Analysis, Config, Dirty, NoFiles, check};
+    use proptest::prelude::*;
+
+    use super::*;
+
+    const PIECES: &[&str] = &[
+        "",
+        "x",
+        "\n",
+        "\r",
+        "\r\n",
+        "😀",
+        "中文",
+        "Paper2 B\n",
+        "摘要原文: a\n",
+        "与Paper1类似",
+        "[[Paper2]]",
+    ];
+
+    fn inside_crlf(rope: &Rope, offset: usize) -> bool {
+        offset > 0
+            && rope.get_byte(offset - 1) == Some(b'\r')
+            && rope.get_byte(offset) == Some(b'\n')
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+
+        #[test]
+        fn edits_in_every_encoding_match_a_fresh_parse(
+            encoding in prop_oneof![Just(Encoding::Utf8), Just(Encoding::Utf16), Just(Encoding::Utf32)],
+            edits in prop::collection::vec((0u32..8, 0u32..24, 0u32..8, 0u32..24, 0..PIECES.len()), 1..20),
+        ) {
+            let config = Config::default();
+            let start = "Title\r\nPaper1 A 😀\n摘要原文: 原文\r中文总结: 见Paper2\r\n\r\nPaper2 B\n摘要原文: a\n";
+            let mut rope = Rope::from_str(start);
+            let mut analysis = Analysis::new(start, &config);
+            for (sl, sc, el, ec, piece) in edits {
+                let range = Range::new(Position::new(sl, sc), Position::new(el, ec));
+                let bytes = encoding.text_range(&rope, range);
+                let (a, b) = (rope.byte_to_char(bytes.start), rope.byte_to_char(bytes.end));
+                rope.remove(a..b);
+                rope.insert(a, PIECES[piece]);
+                let dirty = Dirty::replace(bytes, PIECES[piece].len());
+                analysis = analysis.edit(rope.clone(), dirty, &config);
+                let text = rope.to_string();
+                let fresh = Analysis::new(&text, &config);
+                prop_assert_eq!(&analysis.syntax, &fresh.syntax);
+                prop_assert_eq!(check(&analysis, &config, &NoFiles), check(&fresh, &config, &NoFiles));
+                let table = LineTable::new(&rope);
+                for offset in (0..=text.len()).filter(|&o| text.is_char_boundary(o) && !inside_crlf(&rope, o)) {
+                    let position = encoding.position(&rope, offset);
+                    prop_assert_eq!(table.position(&rope, offset, encoding), position);
+                    prop_assert_eq!(encoding.offset(&rope, position), offset);
+                }
+            }
+        }
+    }
+}

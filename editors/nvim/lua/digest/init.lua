@@ -1,0 +1,232 @@
+-- digest.nvim: the Neovim client for digest-lsp (Neovim 0.7 to 0.11+).
+--
+-- Nothing needs to be called: ftplugin/digest.lua calls `attach()` for every
+-- digest buffer. `setup()` is optional and only overrides the server config:
+--
+--   require('digest').setup({
+--     cmd = { '/path/to/digest-lsp' },
+--     settings = {},
+--   })
+--
+-- The config is lsp/digest.lua, then (0.11+) whatever `vim.lsp.config('digest', ...)`
+-- added, then the table given to setup().
+local M = {}
+
+local uv = vim.uv or vim.loop
+local islist = vim.islist or vim.tbl_islist
+local NAME = 'digest'
+
+---@type table Options given to setup(), applied over everything else.
+local overrides = {}
+
+-- This file is <plugin>/lua/digest/init.lua.
+local plugin_root = vim.fn.fnamemodify(debug.getinfo(1, 'S').source:sub(2), ':p:h:h:h')
+
+local function base_config()
+  local ok, cfg = pcall(dofile, plugin_root .. '/lsp/digest.lua')
+  if ok and type(cfg) == 'table' then
+    return cfg
+  end
+  return { cmd = { 'digest-lsp' }, filetypes = { 'digest' }, root_markers = { 'digest.toml', '.git' } }
+end
+
+-- Lists (cmd, root_markers, filetypes) are replaced whole; tables such as
+-- `settings` are merged.
+local function merge(into, from)
+  for k, v in pairs(from or {}) do
+    if type(v) == 'table' and type(into[k]) == 'table' and not islist(v) then
+      into[k] = vim.tbl_deep_extend('force', into[k], v)
+    else
+      into[k] = v
+    end
+  end
+  return into
+end
+
+--- The effective client config for digest-lsp.
+function M.config()
+  local cfg = vim.deepcopy(base_config())
+  if vim.lsp.config ~= nil then
+    local ok, native = pcall(function()
+      return vim.lsp.config[NAME]
+    end)
+    if ok and type(native) == 'table' then
+      merge(cfg, vim.deepcopy(native))
+    end
+  end
+  merge(cfg, vim.deepcopy(overrides))
+  cfg.name = NAME
+  return cfg
+end
+
+--- Whether the user has started digest-lsp through 0.11's `vim.lsp.enable('digest')`.
+local function natively_enabled()
+  if vim.lsp.is_enabled then
+    local ok, on = pcall(vim.lsp.is_enabled, NAME)
+    return ok and on
+  end
+  return type(vim.lsp._enabled_configs) == 'table' and vim.lsp._enabled_configs[NAME] ~= nil
+end
+
+--- The nearest folder, from the buffer's file up, that holds one of `markers`;
+--- else the file's own folder.
+function M.find_root(bufnr, markers)
+  local name = vim.api.nvim_buf_get_name(bufnr)
+  local dir = name ~= '' and vim.fn.fnamemodify(name, ':p:h') or vim.fn.getcwd()
+  local cur = dir
+  while true do
+    for _, marker in ipairs(markers or {}) do
+      if uv.fs_stat(cur .. '/' .. marker) then
+        return cur
+      end
+    end
+    local parent = vim.fn.fnamemodify(cur, ':h')
+    if parent == cur then
+      return dir
+    end
+    cur = parent
+  end
+end
+
+local function get_clients()
+  local all = vim.lsp.get_clients and vim.lsp.get_clients() or vim.lsp.get_active_clients()
+  local out = {}
+  for _, client in ipairs(all) do
+    if client.name == NAME then
+      table.insert(out, client)
+    end
+  end
+  return out
+end
+M.clients = get_clients
+
+local warned = false
+local function warn_once(msg)
+  if not warned then
+    warned = true
+    vim.notify(msg, vim.log.levels.WARN)
+  end
+end
+
+local function create_commands(bufnr)
+  local cmd = vim.api.nvim_buf_create_user_command
+  cmd(bufnr, 'DigestRestart', function()
+    M.restart()
+  end, { desc = 'Restart digest-lsp' })
+  cmd(bufnr, 'DigestHover', function()
+    vim.lsp.buf.hover()
+  end, { nargs = '*', desc = 'Hover of digest-lsp (K on Neovim < 0.10)' })
+  cmd(bufnr, 'DigestLog', function()
+    vim.cmd('tabnew ' .. vim.fn.fnameescape(vim.lsp.get_log_path()))
+  end, { desc = 'Open the LSP log' })
+end
+
+--- Buffer-local setup when the client attaches: commands, and on old Neovim
+--- versions the defaults that newer ones set themselves (K, CTRL-]).
+local function on_attach(_, bufnr)
+  create_commands(bufnr)
+  if vim.fn.has('nvim-0.10') == 0 then
+    vim.bo[bufnr].keywordprg = ':DigestHover'
+  end
+  if vim.fn.has('nvim-0.8') == 0 and vim.bo[bufnr].tagfunc == '' then
+    vim.bo[bufnr].tagfunc = 'v:lua.vim.lsp.tagfunc'
+  end
+end
+M._on_attach = on_attach
+
+--- Starts digest-lsp for `bufnr`, or attaches the running client with the same root.
+--- Returns the client id, or nil when the server cannot be started.
+function M.attach(bufnr, opts)
+  bufnr = (bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr
+  opts = opts or {}
+  if natively_enabled() and not opts.force then
+    return nil -- vim.lsp.enable('digest') does it
+  end
+  local cfg = M.config()
+  if type(cfg.cmd) == 'table' and vim.fn.executable(cfg.cmd[1]) ~= 1 then
+    warn_once(
+      ('digest: `%s` not found. Install it with `cargo install --path server/lsp`, '
+        .. "or set require('digest').setup({ cmd = { '/path/to/digest-lsp' } }). See :checkhealth digest"):format(
+        cfg.cmd[1]
+      )
+    )
+    return nil
+  end
+  if type(cfg.root_dir) ~= 'string' then
+    cfg.root_dir = M.find_root(bufnr, cfg.root_markers)
+  end
+  local user_on_attach = cfg.on_attach
+  cfg.on_attach = function(client, b)
+    on_attach(client, b)
+    if user_on_attach then
+      user_on_attach(client, b)
+    end
+  end
+
+  if vim.lsp.start then -- 0.8+
+    return vim.api.nvim_buf_call(bufnr, function()
+      return vim.lsp.start(cfg, { bufnr = bufnr })
+    end)
+  end
+
+  -- 0.7: reuse the client of the same root, else start one.
+  for _, client in ipairs(get_clients()) do
+    if client.config.root_dir == cfg.root_dir and not client.is_stopped() then
+      vim.lsp.buf_attach_client(bufnr, client.id)
+      return client.id
+    end
+  end
+  local id = vim.lsp.start_client(cfg)
+  if id then
+    vim.lsp.buf_attach_client(bufnr, id)
+  end
+  return id
+end
+
+--- Stops every digest-lsp client and starts it again for the digest buffers.
+function M.restart()
+  local clients = get_clients()
+  for _, client in ipairs(clients) do
+    client.stop()
+  end
+  vim.wait(3000, function()
+    for _, client in ipairs(clients) do
+      if not client.is_stopped() then
+        return false
+      end
+    end
+    return true
+  end, 20)
+  for _, bufnr in ipairs(vim.api.nvim_list_bufs()) do
+    if vim.api.nvim_buf_is_loaded(bufnr) and vim.bo[bufnr].filetype == 'digest' then
+      M.attach(bufnr, { force = true })
+    end
+  end
+end
+
+--- Optional. `opts` is a client config (cmd, settings, on_attach, ...) applied
+--- over the defaults; digest buffers already open are attached again.
+function M.setup(opts)
+  overrides = opts or {}
+  for _, bufnr in ipairs(vim.api.nvim_list_bufs()) do
+    if vim.api.nvim_buf_is_loaded(bufnr) and vim.bo[bufnr].filetype == 'digest' then
+      M.attach(bufnr)
+    end
+  end
+end
+
+-- With vim.lsp.enable('digest') (0.11+) the client does not come through
+-- attach(): give its buffers the same commands.
+if vim.fn.has('nvim-0.8') == 1 then
+  vim.api.nvim_create_autocmd('LspAttach', {
+    group = vim.api.nvim_create_augroup('digest_lsp_attach', { clear = true }),
+    callback = function(args)
+      local client = vim.lsp.get_client_by_id(args.data and args.data.client_id or -1)
+      if client and client.name == NAME then
+        create_commands(args.buf)
+      end
+    end,
+  })
+end
+
+return M

@@ -1,0 +1,436 @@
+// End-to-end test of the VS Code extension in a real VS Code: code-server,
+// driven through Debian's headless Chromium with playwright-core.
+//
+//   node run.mjs
+//
+// Environment (editors/test.sh sets all of it):
+//   CODE_SERVER   the code-server launcher (node_modules/.bin/code-server)
+//   VSIX          the packaged extension
+//   DIGEST_LSP    the server binary, given to the extension by `digest.server.path`
+//   WORKSPACE     a scratch copy of editors/fixtures/workspace
+//   SCRATCH       an empty scratch folder (user data, extensions, HOME)
+//   SHOTS         where the screenshots go (target/editor-e2e)
+//   CHROMIUM      the browser (default /usr/bin/chromium)
+//
+// Prints one `PASS vscode: <step>` or `FAIL vscode: <step>: <why>` line per
+// check; exits non-zero when one failed. Waits on elements, never on fixed
+// sleeps, except a short pause for the hover's fade-in.
+
+import { spawn, execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as net from "node:net";
+import * as path from "node:path";
+import { chromium } from "playwright-core";
+
+const env = (name, fallback) => {
+  const value = process.env[name] ?? fallback;
+  if (value === undefined) throw new Error(`${name} is not set`);
+  return value;
+};
+const CODE_SERVER = env("CODE_SERVER");
+const VSIX = env("VSIX");
+const DIGEST_LSP = env("DIGEST_LSP");
+const WORKSPACE = env("WORKSPACE");
+const SCRATCH = env("SCRATCH");
+const SHOTS = env("SHOTS");
+const CHROMIUM = env("CHROMIUM", "/usr/bin/chromium");
+const TIMEOUT = 30_000;
+const FIXTURE = "vision-kd.digest";
+
+const MOD = "Control";
+let failed = 0;
+let passed = 0;
+let shot = 0;
+
+function log(line) {
+  fs.writeSync(1, line + "\n");
+}
+process.on("exit", (code) => fs.writeSync(2, `run.mjs: exit status ${code}\n`));
+
+function check(name, ok, why = "") {
+  if (ok) {
+    passed++;
+    log(`PASS vscode: ${name}`);
+  } else {
+    failed++;
+    log(`FAIL vscode: ${name}: ${String(why).slice(0, 2000)}`);
+  }
+  return ok;
+}
+
+/** Runs one step; a thrown error (a timed-out wait) fails it with a screenshot. */
+async function step(page, name, fn) {
+  try {
+    const result = await fn();
+    await screenshot(page, name);
+    return result;
+  } catch (err) {
+    await screenshot(page, `${name}-failed`);
+    check(name, false, err?.message ?? err);
+    return undefined;
+  }
+}
+
+async function screenshot(page, name) {
+  if (!page) return;
+  shot++;
+  const file = path.join(SHOTS, `${String(shot).padStart(2, "0")}-${name.replace(/[^A-Za-z0-9]+/g, "-")}.png`);
+  try {
+    await page.screenshot({ path: file });
+  } catch {
+    // a crashed page has nothing to show
+  }
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+const home = path.join(SCRATCH, "home");
+const userData = path.join(SCRATCH, "user-data");
+const extensions = path.join(SCRATCH, "extensions");
+const scratchEnv = {
+  ...process.env,
+  HOME: home,
+  XDG_CONFIG_HOME: path.join(home, ".config"),
+  XDG_DATA_HOME: path.join(home, ".local/share"),
+  XDG_CACHE_HOME: path.join(home, ".cache"),
+  XDG_RUNTIME_DIR: path.join(home, "run"),
+};
+for (const dir of [home, userData, extensions, SHOTS, scratchEnv.XDG_CONFIG_HOME, scratchEnv.XDG_RUNTIME_DIR]) {
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+}
+
+const settingsFile = path.join(userData, "User", "settings.json");
+function settings(serverPath) {
+  return {
+    "digest.server.path": serverPath,
+    "workbench.startupEditor": "none",
+    "workbench.tips.enabled": false,
+    "workbench.enableExperiments": false,
+    "security.workspace.trust.enabled": false,
+    "telemetry.telemetryLevel": "off",
+    "extensions.autoCheckUpdates": false,
+    "extensions.autoUpdate": false,
+    "update.mode": "none",
+    "editor.minimap.enabled": false,
+    "editor.hover.delay": 200,
+    "chat.commandCenter.enabled": false,
+    "workbench.secondarySideBar.defaultVisibility": "hidden",
+  };
+}
+function writeSettings(serverPath) {
+  fs.mkdirSync(path.dirname(settingsFile), { recursive: true });
+  fs.writeFileSync(settingsFile, JSON.stringify(settings(serverPath), null, 2));
+}
+
+const commonArgs = [
+  "--user-data-dir", userData,
+  "--extensions-dir", extensions,
+  "--disable-telemetry",
+  "--disable-update-check",
+  "--disable-workspace-trust",
+];
+
+let server;
+let browser;
+
+async function stopAll() {
+  if (browser) await browser.close().catch(() => {});
+  if (server && server.exitCode === null) {
+    // code-server, its extension host and digest-lsp share one process group.
+    const gone = new Promise((resolve) => server.once("exit", resolve));
+    try {
+      process.kill(-server.pid, "SIGTERM");
+    } catch {
+      // already gone
+    }
+    const timer = setTimeout(() => {
+      try {
+        process.kill(-server.pid, "SIGKILL");
+      } catch {
+        // already gone
+      }
+    }, 5000);
+    await gone;
+    clearTimeout(timer);
+  }
+  // Stopped: editors/test.sh need not kill this group again.
+  fs.rmSync(path.join(SCRATCH, "code-server.pid"), { force: true });
+}
+
+async function main() {
+  writeSettings(DIGEST_LSP);
+  const fixtureText = fs.readFileSync(path.join(WORKSPACE, FIXTURE), "utf8").split("\n");
+  const refLine = fixtureText.findIndex((l) => l.includes("与Paper1类似")) + 1; // 1-based
+  const refCol = fixtureText[refLine - 1].indexOf("Paper1类似") + 1; // 1-based, UTF-16
+  const headingLine = fixtureText.findIndex((l) => l.startsWith("Paper1 ")) + 1;
+  const wikiLine = fixtureText.findIndex((l) => l.includes("[[related#Paper1]]")) + 1;
+  const wikiCol = fixtureText[wikiLine - 1].indexOf("related#Paper1") + 1;
+
+  // Install the extension into the scratch extensions folder.
+  const installed = execFileSync(CODE_SERVER, [...commonArgs, "--install-extension", VSIX], {
+    env: scratchEnv,
+    encoding: "utf8",
+    timeout: TIMEOUT,
+  });
+  check("the .vsix installs", /successfully installed/i.test(installed), installed);
+
+  const port = await freePort();
+  server = spawn(
+    CODE_SERVER,
+    [...commonArgs, "--bind-addr", `127.0.0.1:${port}`, "--auth", "none", "--disable-getting-started-override", WORKSPACE],
+    { env: scratchEnv, detached: true, stdio: ["ignore", "pipe", "pipe"] },
+  );
+  const serverLog = fs.createWriteStream(path.join(SHOTS, "code-server.log"));
+  server.stdout.pipe(serverLog);
+  server.stderr.pipe(serverLog);
+  fs.writeFileSync(path.join(SCRATCH, "code-server.pid"), String(server.pid));
+  await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("code-server did not start")), TIMEOUT);
+    let seen = "";
+    const onData = (chunk) => {
+      seen += chunk.toString();
+      if (seen.includes("HTTP server listening")) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    server.stdout.on("data", onData);
+    server.stderr.on("data", onData);
+    server.once("exit", (code) => reject(new Error(`code-server exited with ${code}: ${seen}`)));
+  });
+  check("code-server starts", true);
+
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    env: scratchEnv,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--disable-dev-shm-usage",
+    ],
+  });
+  const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
+  const page = await context.newPage();
+  page.setDefaultTimeout(TIMEOUT);
+  page.setDefaultNavigationTimeout(TIMEOUT);
+  await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(WORKSPACE)}`);
+
+  const editor = page.locator(".monaco-editor.focused, .editor-group-container.active .monaco-editor").first();
+  const statusSelection = page.locator("#status\\.editor\\.selection");
+
+  const runCommand = async (label) => {
+    await page.keyboard.press("F1");
+    const input = page.locator(".quick-input-widget input");
+    await input.waitFor({ state: "visible" });
+    await input.fill(`>${label}`);
+    if (process.env.DEBUG_E2E) await screenshot(page, `palette-${label}`);
+    // Click the command's own row: Enter could still hit a row of the previous filter.
+    await page.locator(".quick-input-list .monaco-list-row", { hasText: label }).first().click();
+    await input.waitFor({ state: "hidden" });
+  };
+
+  const gotoLine = async (line, col) => {
+    await page.keyboard.press(`${MOD}+g`);
+    const input = page.locator(".quick-input-widget input");
+    await input.waitFor({ state: "visible" });
+    await input.fill(`:${line}:${col}`);
+    await page.keyboard.press("Enter");
+    await page.locator(".quick-input-widget").waitFor({ state: "hidden" });
+    await statusSelection.filter({ hasText: `Ln ${line}, Col ${col}` }).waitFor();
+  };
+
+  await step(page, "workbench loads", async () => {
+    await page.locator(".monaco-workbench").waitFor({ timeout: 4 * TIMEOUT });
+    await page.locator(".explorer-folders-view .monaco-list-row", { hasText: FIXTURE }).waitFor();
+    check("workbench loads", true);
+  });
+
+  await step(page, "opens the fixture", async () => {
+    await page.locator(".explorer-folders-view .monaco-list-row", { hasText: FIXTURE }).click();
+    await page.locator(".tabs-container .tab.active", { hasText: FIXTURE }).waitFor();
+    await page.locator(".monaco-editor .view-lines", { hasText: "Paper1 Sparse Teacher" }).waitFor();
+    const mode = page.locator("#status\\.editor\\.mode");
+    await mode.filter({ hasText: "Paper Digest" }).waitFor();
+    check("opens the fixture as a Paper Digest", true);
+  });
+
+  await step(page, "highlighting", async () => {
+    // TextMate scopes become token classes: the heading line carries more than one colour.
+    const line = page.locator(".monaco-editor .view-line", { hasText: "Paper1 Sparse Teacher" }).first();
+    await line.locator("span span").first().waitFor();
+    const classes = await line.locator("span span").evaluateAll((spans) => [...new Set(spans.map((s) => s.className))]);
+    check("the grammar colours a heading", classes.length >= 2, classes.join(" "));
+  });
+
+  await step(page, "problems panel", async () => {
+    await page.keyboard.press(`${MOD}+Shift+m`);
+    const rows = page.locator(".markers-panel .monaco-list-row");
+    await rows.filter({ hasText: "missing-section" }).first().waitFor();
+    await rows.filter({ hasText: "unresolved-reference" }).first().waitFor();
+    const texts = await rows.allInnerTexts();
+    const problems = texts.filter((t) => /missing-section|unresolved-reference|digest/.test(t));
+    check(
+      "the Problems panel lists missing-section and unresolved-reference from digest",
+      problems.some((t) => t.includes("missing-section") && t.includes("Paper4")) &&
+        problems.some((t) => t.includes("unresolved-reference") && t.includes("Paper9")) &&
+        texts.every((t) => !/malformed|numbering|stray|duplicate|empty-section|unknown-label/.test(t)),
+      texts.join(" | "),
+    );
+  });
+
+  await step(page, "outline", async () => {
+    await editor.click({ position: { x: 200, y: 20 } });
+    await page.keyboard.press(`${MOD}+Shift+o`);
+    const rows = page.locator(".quick-input-list .monaco-list-row");
+    await rows.filter({ hasText: "Paper4 Token Pruning Meets Distillation" }).first().waitFor();
+    const labels = await rows.allInnerTexts();
+    const papers = ["Paper1 Sparse Teacher Ensembles", "Paper2 Frequency-Aware", "Paper3 轻量级视觉语言模型", "Paper4 Token Pruning"];
+    check(
+      "Go to Symbol in Editor lists the four papers",
+      papers.every((p) => labels.some((l) => l.includes(p))),
+      labels.join(" | "),
+    );
+  });
+
+  await step(page, "hover", async () => {
+    await page.keyboard.press("Escape"); // closes Go to Symbol, left open for the screenshot
+    await gotoLine(refLine, refCol + 2);
+    const cursor = page.locator(".monaco-editor.focused .cursor").first();
+    const box = await cursor.boundingBox();
+    if (!box) throw new Error("no cursor on screen");
+    await page.mouse.move(box.x + 2, box.y + box.height / 2);
+    const hover = page.locator(".monaco-hover:not(.hidden)", { hasText: "Sparse Teacher Ensembles for Tiny Detectors" });
+    await hover.first().waitFor({ state: "visible" });
+    await page.waitForTimeout(300); // the hover's fade-in, for the screenshot
+    const text = await hover.first().innerText();
+    check(
+      "hovering Paper1 shows its title in bold and its summary",
+      text.includes("Paper1") &&
+        text.includes("本文研究小型检测器如何同时向多个稀疏教师学习") &&
+        (await hover.first().locator("strong, b").count()) > 0,
+      text,
+    );
+  });
+
+  await step(page, "go to definition", async () => {
+    await page.mouse.move(5, 500);
+    await gotoLine(refLine, refCol + 2);
+    await page.keyboard.press("F12");
+    await statusSelection.filter({ hasText: `Ln ${headingLine}, Col 1` }).waitFor();
+    check(`F12 on Paper1 moves the cursor to its heading (line ${headingLine})`, true);
+  });
+
+  await step(page, "go to definition in another file", async () => {
+    await gotoLine(wikiLine, wikiCol + 10);
+    await page.keyboard.press("F12");
+    await page.locator(".tabs-container .tab.active", { hasText: "related.digest" }).waitFor();
+    await statusSelection.filter({ hasText: "Ln 3, Col 1" }).waitFor();
+    check("F12 on [[related#Paper1]] opens related.digest at its heading", true);
+  });
+
+  await step(page, "server output", async () => {
+    await page.locator(".tabs-container .tab", { hasText: FIXTURE }).first().click();
+    await page.locator(".tabs-container .tab.active", { hasText: FIXTURE }).waitFor();
+    await runCommand("Digest: Show Server Output");
+    await page.locator(".output-view, .panel .monaco-editor", { hasText: "Using digest-lsp" }).first().waitFor();
+    check("Digest: Show Server Output shows the server's version", true);
+  });
+
+  // The settings editor, searched for digest.server.path, as a user would.
+  const pathSetting = page.locator(".settings-editor .setting-item-contents", { hasText: "Server: Path" }).first();
+  const setServerPath = async (value) => {
+    const input = pathSetting.locator("input").first();
+    await input.waitFor();
+    await input.fill(value);
+    await input.press("Enter");
+  };
+  const usingLines = () =>
+    page.locator(".panel .monaco-editor .view-line", { hasText: "Using digest-lsp" }).count();
+  // Waits until the output shows more than `n` starts (Monaco renders spaces as U+00A0).
+  const moreUsingLines = (n) =>
+    page.waitForFunction(
+      (n) => [...document.querySelectorAll(".panel .monaco-editor .view-line")]
+        .filter((l) => l.textContent.replace(/\u00a0/g, " ").includes("Using digest-lsp")).length > n,
+      n,
+    );
+
+  await step(page, "missing binary", async () => {
+    await runCommand("Preferences: Open Settings (UI)");
+    await page.locator(".settings-editor").waitFor();
+    await page.keyboard.type("digest.server.path");
+    // A machine-scoped setting: in code-server, on the Remote tab.
+    await page.locator(".settings-editor .settings-tabs-widget .action-label", { hasText: "Remote" }).click();
+    await setServerPath(path.join(SCRATCH, "no-such-digest-lsp"));
+    const toast = page.locator(".notification-toast", { hasText: "Cannot start the digest language server" });
+    await toast.first().waitFor();
+    const message = await toast.first().innerText();
+    check("a missing binary is reported", message.includes("no-such-digest-lsp") && message.includes("does not exist"), message);
+    await screenshot(page, "missing-binary-message");
+    await runCommand("View: Close All Editors");
+    await toast.first().getByRole("button", { name: "Open Settings" }).click();
+    await pathSetting.waitFor();
+    check("its Open Settings button opens the digest.server.path setting", true);
+  });
+
+  await step(page, "restart", async () => {
+    await runCommand("Digest: Show Server Output");
+    await page.locator(".panel .monaco-editor .view-line", { hasText: "Cannot start" }).first().waitFor();
+    const before = await usingLines();
+    await setServerPath(DIGEST_LSP);
+    // A digest.server.* change restarts the client.
+    await moreUsingLines(before);
+    check("setting digest.server.path restarts the server", true);
+    const after = await usingLines();
+    await runCommand("Digest: Restart Server");
+    await moreUsingLines(after);
+    await page.locator(".explorer-folders-view .monaco-list-row", { hasText: FIXTURE }).click();
+    await page.locator(".tabs-container .tab.active", { hasText: FIXTURE }).waitFor();
+    await page.keyboard.press(`${MOD}+Shift+m`);
+    await page.locator(".markers-panel .monaco-list-row", { hasText: "missing-section" }).first().waitFor();
+    check("Digest: Restart Server restarts it, and the diagnostics come back", true);
+  });
+
+  await step(page, "digest.toml", async () => {
+    // Edit the configuration as a user would; the server applies it live.
+    // Double clicks pin the editors: a preview of digest.toml would replace, and close, the digest.
+    await page.locator(".explorer-folders-view .monaco-list-row", { hasText: FIXTURE }).dblclick();
+    await page.locator(".tabs-container .tab.active", { hasText: FIXTURE }).waitFor();
+    await page.locator(".explorer-folders-view .monaco-list-row", { hasText: "digest.toml" }).dblclick();
+    await page.locator(".tabs-container .tab.active", { hasText: "digest.toml" }).waitFor();
+    await page.locator(".editor-group-container.active .monaco-editor .view-lines").click();
+    await page.keyboard.press(`${MOD}+End`);
+    await page.keyboard.insertText('\n[rules]\nmissing-section = "off"\n');
+    await page.keyboard.press(`${MOD}+s`);
+    await page.locator(".tabs-container .tab.active:not(.dirty)", { hasText: "digest.toml" }).waitFor();
+    const rows = page.locator(".markers-panel .monaco-list-row");
+    await rows.filter({ hasText: "missing-section" }).waitFor({ state: "detached" });
+    await rows.filter({ hasText: "unresolved-reference" }).first().waitFor();
+    check("an edit of digest.toml turns missing-section off live", true);
+  });
+}
+
+try {
+  await main();
+} catch (err) {
+  check("the test ran to the end", false, err?.stack ?? err);
+} finally {
+  await stopAll();
+}
+log(`vscode: ${passed} checks passed, ${failed} failed`);
+process.exit(failed > 0 ? 1 : 0);

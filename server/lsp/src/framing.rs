@@ -150,6 +150,9 @@ struct Envelope {
     jsonrpc: Option<Value>,
     id: Option<Value>,
     method: Option<Value>,
+    /// Read as tower-lsp reads it (into a `Value`), without building it.
+    #[allow(dead_code)]
+    params: Option<Strict>,
     #[serde(default, deserialize_with = "present")]
     result: bool,
     #[serde(default, deserialize_with = "present")]
@@ -158,8 +161,72 @@ struct Envelope {
 
 /// True for a member that is there, whatever its value (`null` included).
 fn present<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<bool, D::Error> {
-    serde::de::IgnoredAny::deserialize(deserializer)?;
+    Strict::deserialize(deserializer)?;
     Ok(true)
+}
+
+/// Any JSON value, checked exactly as strictly as `serde_json::Value`
+/// would be (string escapes such as a lone surrogate, number ranges), but
+/// not built. `IgnoredAny` is laxer, and what it lets through tower-lsp
+/// cannot decode.
+struct Strict;
+
+impl<'de> Deserialize<'de> for Strict {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(StrictVisitor)
+    }
+}
+
+struct StrictVisitor;
+
+impl<'de> serde::de::Visitor<'de> for StrictVisitor {
+    type Value = Strict;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<Strict, E> {
+        Ok(Strict)
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<Strict, E> {
+        Ok(Strict)
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<Strict, E> {
+        Ok(Strict)
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<Strict, E> {
+        Ok(Strict)
+    }
+
+    fn visit_str<E>(self, _: &str) -> Result<Strict, E> {
+        Ok(Strict)
+    }
+
+    fn visit_unit<E>(self) -> Result<Strict, E> {
+        Ok(Strict)
+    }
+
+    fn visit_none<E>(self) -> Result<Strict, E> {
+        Ok(Strict)
+    }
+
+    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Strict, D::Error> {
+        Strict::deserialize(d)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Strict, A::Error> {
+        while seq.next_element::<Strict>()?.is_some() {}
+        Ok(Strict)
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Strict, A::Error> {
+        while map.next_entry::<Strict, Strict>()?.is_some() {}
+        Ok(Strict)
+    }
 }
 
 /// Checks that a body is a JSON-RPC 2.0 message tower-lsp can decode.
@@ -287,6 +354,15 @@ mod tests {
         let got = events(&input);
         assert_eq!(got.first().map(String::as_str), Some("ERR -32700 null"));
         assert_eq!(got.last().map(String::as_str), Some(OK), "{got:?}");
+    }
+
+    #[test]
+    fn what_tower_lsp_cannot_decode_is_refused_here() {
+        // A lone surrogate in a string: lax skipping would pass it on.
+        let body = r#"{"jsonrpc":"2.0","method":"x","params":{"a":"\ud800"}}"#;
+        assert_eq!(events(&frame(body.as_bytes())), ["ERR -32700 null"]);
+        let body = r#"{"jsonrpc":"2.0","id":1,"result":[1e999]}"#;
+        assert_eq!(events(&frame(body.as_bytes())), ["ERR -32700 null"]);
     }
 
     #[test]

@@ -239,6 +239,11 @@ fn check_message(body: &[u8]) -> Result<(), Event> {
             Err(e) => Err(parse_error(&format!("the message is not valid JSON: {e}"))),
         };
     }
+    // tower-lsp reads every member strictly (its message type is an untagged
+    // enum, which buffers the whole message), unknown members included.
+    if let Err(e) = serde_json::from_slice::<Strict>(body) {
+        return Err(parse_error(&format!("the message is not valid JSON: {e}")));
+    }
     let envelope: Envelope = match serde_json::from_slice(body) {
         Ok(envelope) => envelope,
         Err(e) if e.is_data() => {
@@ -360,6 +365,8 @@ mod tests {
     fn what_tower_lsp_cannot_decode_is_refused_here() {
         // A lone surrogate in a string: lax skipping would pass it on.
         let body = r#"{"jsonrpc":"2.0","method":"x","params":{"a":"\ud800"}}"#;
+        assert_eq!(events(&frame(body.as_bytes())), ["ERR -32700 null"]);
+        let body = r#"{"jsonrpc":"2.0","method":"x","unknown":"\ud800"}"#;
         assert_eq!(events(&frame(body.as_bytes())), ["ERR -32700 null"]);
         let body = r#"{"jsonrpc":"2.0","id":1,"result":[1e999]}"#;
         assert_eq!(events(&frame(body.as_bytes())), ["ERR -32700 null"]);

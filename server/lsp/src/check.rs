@@ -1,10 +1,10 @@
 //! The one sequence that checks a digest, shared by the CLI and the server:
 //! configuration lookup, analysis (whole or incremental), rules.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
-use digest_analysis::{Analysis, Diagnostic, Dirty, check};
+use digest_analysis::{Analysis, Config, Diagnostic, Dirty, check};
 use ropey::Rope;
 
 use crate::encoding::LineTable;
@@ -15,6 +15,9 @@ pub struct Checked {
     pub analysis: Arc<Analysis>,
     pub diagnostics: Vec<Diagnostic>,
     pub config: Arc<LoadedConfig>,
+    /// The other digests the check looked at (found or not): when one of
+    /// them changes, this check is out of date.
+    pub looked_up: Vec<PathBuf>,
     /// Line starts of the text, made on first use.
     lines: OnceLock<LineTable>,
 }
@@ -51,7 +54,15 @@ pub fn check_document(
     source: &dyn Source,
 ) -> Checked {
     let config = configs.for_file(path, source);
-    let analysis = match previous {
+    let analysis = analyse(rope, previous, &config.config);
+    finish(path, analysis, config, configs, source)
+}
+
+/// The analysis of `rope`: the previous one when nothing changed since,
+/// else the previous one edited (only the touched papers re-parsed), else
+/// the whole text parsed.
+pub fn analyse(rope: Rope, previous: Option<Previous>, config: &Config) -> Arc<Analysis> {
+    match previous {
         Some(Previous {
             analysis,
             dirty: None,
@@ -59,13 +70,12 @@ pub fn check_document(
         Some(Previous {
             analysis,
             dirty: Some(dirty),
-        }) => Arc::new(analysis.edit(rope, dirty, &config.config)),
+        }) => Arc::new(analysis.edit(rope, dirty, config)),
         None => {
             let text = rope.to_string();
-            Arc::new(Analysis::with_rope(rope, &text, &config.config))
+            Arc::new(Analysis::with_rope(rope, &text, config))
         }
-    };
-    finish(path, analysis, config, configs, source)
+    }
 }
 
 fn finish(
@@ -81,6 +91,7 @@ fn finish(
         analysis,
         diagnostics,
         config,
+        looked_up: resolver.looked_up(),
         lines: OnceLock::new(),
     }
 }

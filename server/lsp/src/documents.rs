@@ -93,6 +93,15 @@ impl Document {
         Ok(())
     }
 
+    /// True when this document's diagnostics may change because the digest
+    /// at `path` changed: its check looked `path` up, or it has no check
+    /// yet.
+    pub fn depends_on(&self, path: &std::path::Path) -> bool {
+        self.checked
+            .as_ref()
+            .is_none_or(|c| c.looked_up.iter().any(|p| p == path))
+    }
+
     /// The checked analysis of the current version, if computed.
     pub fn checked(&self) -> Option<Arc<Checked>> {
         self.checked.clone()
@@ -121,6 +130,16 @@ impl Document {
         self.dirty = None;
         self.checked = Some(checked);
         true
+    }
+
+    /// Stores an analysis of `version`'s text computed without a check (for
+    /// another file's request): later checks start from it. Dropped if the
+    /// document moved on meanwhile.
+    pub fn store_analysis(&mut self, version: i32, analysis: Arc<Analysis>) {
+        if version == self.version && (self.base.is_none() || self.dirty.is_some()) {
+            self.base = Some(analysis);
+            self.dirty = None;
+        }
     }
 
     /// Forgets the diagnostics (another file changed): the analysis stays.

@@ -5,23 +5,25 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
+use digest_analysis::workspace::normalize;
 use digest_analysis::{Analysis, Config, ConfigError, Lookup, Resolver, parse_config};
 
 pub const CONFIG_FILE: &str = "digest.toml";
 
-/// Where text comes from: the editor's open documents first, then the disk.
+/// Where text comes from: the editor's open documents first, then the
+/// workspace index, then the disk.
 pub trait Source: Send + Sync {
     /// The text of `path` when the editor has it open (used for `digest.toml`).
     fn open_text(&self, path: &Path) -> Option<String>;
 
-    /// The digest at `path` when the editor has it open.
-    fn open_digest(&self, path: &Path) -> Option<OpenDigest>;
-}
+    /// The analysis of the digest at `path` when the editor has it open.
+    fn open_digest(&self, path: &Path) -> Option<Arc<Analysis>>;
 
-/// An open digest: analysed already, or its text.
-pub enum OpenDigest {
-    Analysed(Arc<Analysis>),
-    Text(ropey::Rope),
+    /// What the workspace index holds at `path` (normalised), if it holds
+    /// it: read once, not read again for every reference.
+    fn indexed(&self, _path: &Path) -> Option<Lookup> {
+        None
+    }
 }
 
 /// Only the disk.
@@ -32,7 +34,7 @@ impl Source for DiskOnly {
         None
     }
 
-    fn open_digest(&self, _path: &Path) -> Option<OpenDigest> {
+    fn open_digest(&self, _path: &Path) -> Option<Arc<Analysis>> {
         None
     }
 }
@@ -127,7 +129,8 @@ fn load_nearest(dir: &Path, source: &dyn Source) -> LoadedConfig {
 }
 
 /// Resolves `[[file#Paper3]]` against the folder of the digest being
-/// checked: open documents first, then the disk; each file parsed once.
+/// checked: open documents first, then the workspace index, then the disk;
+/// each file parsed once.
 pub struct FileResolver<'a> {
     base: PathBuf,
     source: &'a dyn Source,
@@ -145,9 +148,14 @@ impl<'a> FileResolver<'a> {
         }
     }
 
-    /// The absolute path a relative target names.
+    /// Every path looked up so far (found or not).
+    pub fn looked_up(&self) -> Vec<PathBuf> {
+        lock(&self.cache).keys().cloned().collect()
+    }
+
+    /// The absolute path a relative target names (`.` and `..` applied).
     pub fn path_of(&self, relative: &str) -> PathBuf {
-        self.base.join(relative)
+        normalize(&self.base.join(relative))
     }
 }
 
@@ -158,23 +166,29 @@ impl Resolver for FileResolver<'_> {
             return hit.clone();
         }
         let lookup = match self.source.open_digest(&path) {
-            Some(OpenDigest::Analysed(analysis)) => Lookup::Found(analysis),
-            Some(OpenDigest::Text(rope)) => {
-                let config = self.configs.for_file(&path, self.source);
-                let text = rope.to_string();
-                Lookup::Found(Arc::new(Analysis::with_rope(rope, &text, &config.config)))
-            }
-            None if path.is_file() => match read_text(&path) {
-                Ok(text) => {
-                    let config = self.configs.for_file(&path, self.source);
-                    Lookup::Found(Arc::new(Analysis::new(&text, &config.config)))
-                }
-                Err(why) => Lookup::Unreadable(why),
+            Some(analysis) => Lookup::Found(analysis),
+            None => match self.source.indexed(&path) {
+                Some(lookup) => lookup,
+                None => self.read_disk(&path),
             },
-            None => Lookup::Missing,
         };
         lock(&self.cache).insert(path, lookup.clone());
         lookup
+    }
+}
+
+impl FileResolver<'_> {
+    fn read_disk(&self, path: &Path) -> Lookup {
+        if !path.is_file() {
+            return Lookup::Missing;
+        }
+        match read_text(path) {
+            Ok(text) => {
+                let config = self.configs.for_file(path, self.source);
+                Lookup::Found(Arc::new(Analysis::new(&text, &config.config)))
+            }
+            Err(why) => Lookup::Unreadable(why),
+        }
     }
 }
 

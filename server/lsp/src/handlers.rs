@@ -10,15 +10,21 @@ use tower_lsp_server::jsonrpc::{self, Result};
 use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer};
 
-use digest_analysis::features::{self, SymbolKind as Kind};
+use digest_analysis::features::{self, HighlightKind, LinkTarget, SymbolKind as Kind};
+use digest_analysis::{Lookup, Resolver};
 
+use crate::convert::{self, Positions};
 use crate::documents::Document;
 use crate::encoding::Encoding;
 use crate::files::{FileResolver, lock};
-use crate::session::{ClientCaps, Session, Snapshot, is_config};
+use crate::session::{ClientCaps, Session, Snapshot, Trigger, is_config};
+use crate::workspace;
 
 /// How long the server waits for the client to answer a request of its own.
 const CLIENT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// The most workspace symbols one query returns.
+const SYMBOL_LIMIT: usize = 200;
 
 pub struct Backend {
     session: Arc<Session>,
@@ -58,10 +64,74 @@ impl Backend {
 
     fn after_edit(&self, uri: &Uri, path_is_config: bool) {
         if path_is_config {
-            self.session.reconfigure();
+            let path = uri.to_file_path().map(|p| p.into_owned());
+            self.config_changed(path.into_iter().collect());
         } else {
-            self.session.schedule_diagnostics(uri.clone());
+            self.session
+                .schedule_diagnostics(uri.clone(), Trigger::Edit);
         }
+    }
+
+    /// `digest.toml` files changed: every analysis under them is redone
+    /// (open documents now, the index in the background).
+    fn config_changed(&self, paths: Vec<std::path::PathBuf>) {
+        self.session.reconfigure();
+        // Keywords, labels and the inlay-hint settings change what the
+        // editor shows between edits: ask it to ask again.
+        let caps = *lock(&self.session.caps);
+        let client = self.session.client.clone();
+        tokio::spawn(async move {
+            if caps.inlay_hint_refresh {
+                let _ = tokio::time::timeout(CLIENT_TIMEOUT, client.inlay_hint_refresh()).await;
+            }
+            if caps.semantic_tokens_refresh {
+                let asked = client.semantic_tokens_refresh();
+                let _ = tokio::time::timeout(CLIENT_TIMEOUT, asked).await;
+            }
+        });
+        let folders: Vec<_> = paths
+            .iter()
+            .filter_map(|p| p.parent().map(std::path::Path::to_path_buf))
+            .collect();
+        if folders.is_empty() {
+            return;
+        }
+        let session = self.session.clone();
+        tokio::spawn(async move {
+            let worker = session.clone();
+            let reparsed = tokio::task::spawn_blocking(move || {
+                for folder in &folders {
+                    workspace::reparse_under(&worker, folder);
+                }
+            });
+            if reparsed.await.is_ok() {
+                session.recheck_all();
+            }
+        });
+    }
+
+    /// Runs `f` on the workspace view taken for `uri`'s snapshot (see
+    /// [`on_snapshot`]); `f` gets the view, the snapshot, the request's
+    /// offset in it and a converter of positions.
+    async fn on_view<T: Send + 'static>(
+        &self,
+        uri: Uri,
+        position: Position,
+        f: impl FnOnce(&Session, Positions<'_>, usize, usize) -> T + Send + 'static,
+    ) -> Result<T> {
+        self.on_snapshot(uri, move |session, snapshot| {
+            let encoding = session.encoding();
+            let offset = encoding.offset(&snapshot.rope, position);
+            let view = session.view(Some(snapshot));
+            let current = view.current.unwrap_or_default();
+            let positions = Positions {
+                view: &view,
+                snapshot,
+                encoding,
+            };
+            f(session, positions, current, offset)
+        })
+        .await
     }
 }
 
@@ -89,8 +159,36 @@ impl LanguageServer for Backend {
                 .and_then(|t| t.publish_diagnostics.as_ref())
                 .and_then(|p| p.related_information)
                 .unwrap_or(false),
+            work_done_progress: params
+                .capabilities
+                .window
+                .as_ref()
+                .and_then(|w| w.work_done_progress)
+                .unwrap_or(false),
+            document_changes: params
+                .capabilities
+                .workspace
+                .as_ref()
+                .and_then(|w| w.workspace_edit.as_ref())
+                .and_then(|e| e.document_changes)
+                .unwrap_or(false),
+            inlay_hint_refresh: params
+                .capabilities
+                .workspace
+                .as_ref()
+                .and_then(|w| w.inlay_hint.as_ref())
+                .and_then(|h| h.refresh_support)
+                .unwrap_or(false),
+            semantic_tokens_refresh: params
+                .capabilities
+                .workspace
+                .as_ref()
+                .and_then(|w| w.semantic_tokens.as_ref())
+                .and_then(|t| t.refresh_support)
+                .unwrap_or(false),
         };
         *lock(&self.session.caps) = caps;
+        self.session.index.add_roots(workspace_roots(&params));
         if let Some(ms) = params
             .initialization_options
             .as_ref()
@@ -114,6 +212,46 @@ impl LanguageServer for Backend {
                 document_symbol_provider: Some(OneOf::Left(true)),
                 hover_provider: Some(HoverProviderCapability::Simple(true)),
                 definition_provider: Some(OneOf::Left(true)),
+                references_provider: Some(OneOf::Left(true)),
+                rename_provider: Some(OneOf::Right(RenameOptions {
+                    prepare_provider: Some(true),
+                    work_done_progress_options: WorkDoneProgressOptions::default(),
+                })),
+                completion_provider: Some(CompletionOptions {
+                    trigger_characters: Some(vec!["[".to_string(), "#".to_string()]),
+                    ..CompletionOptions::default()
+                }),
+                workspace_symbol_provider: Some(OneOf::Left(true)),
+                code_action_provider: Some(CodeActionProviderCapability::Options(
+                    CodeActionOptions {
+                        code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
+                        ..CodeActionOptions::default()
+                    },
+                )),
+                document_link_provider: Some(DocumentLinkOptions {
+                    resolve_provider: Some(false),
+                    work_done_progress_options: WorkDoneProgressOptions::default(),
+                }),
+                folding_range_provider: Some(FoldingRangeProviderCapability::Simple(true)),
+                document_highlight_provider: Some(OneOf::Left(true)),
+                inlay_hint_provider: Some(OneOf::Left(true)),
+                semantic_tokens_provider: Some(
+                    SemanticTokensServerCapabilities::SemanticTokensOptions(
+                        SemanticTokensOptions {
+                            legend: convert::legend(),
+                            full: Some(SemanticTokensFullOptions::Bool(true)),
+                            range: Some(true),
+                            ..SemanticTokensOptions::default()
+                        },
+                    ),
+                ),
+                workspace: Some(WorkspaceServerCapabilities {
+                    workspace_folders: Some(WorkspaceFoldersServerCapabilities {
+                        supported: Some(true),
+                        change_notifications: Some(OneOf::Left(true)),
+                    }),
+                    file_operations: None,
+                }),
                 ..ServerCapabilities::default()
             },
             server_info: Some(ServerInfo {
@@ -125,7 +263,13 @@ impl LanguageServer for Backend {
     }
 
     async fn initialized(&self, _: InitializedParams) {
-        if !lock(&self.session.caps).watched_files_dynamic {
+        let caps = *lock(&self.session.caps);
+        tokio::spawn(workspace::index_in_background(
+            self.session.clone(),
+            self.session.index.roots(),
+            caps.work_done_progress,
+        ));
+        if !caps.watched_files_dynamic {
             return;
         }
         let watchers = ["**/digest.toml", "**/*.digest"]
@@ -210,7 +354,11 @@ impl LanguageServer for Backend {
             .to_file_path()
             .map(|p| p.into_owned());
         if is_config(path.as_deref()) {
-            self.session.reconfigure();
+            self.config_changed(path.into_iter().collect());
+        } else if let Some(path) = path.filter(|p| self.session.index.covers(p)) {
+            // For clients that watch no files: the index follows the disk.
+            let session = self.session.clone();
+            let _ = tokio::task::spawn_blocking(move || workspace::refresh(&session, &path)).await;
         }
     }
 
@@ -218,28 +366,72 @@ impl LanguageServer for Backend {
         let uri = params.text_document.uri;
         let removed = self.session.with_documents(|docs| docs.remove(&uri));
         self.session.notify_synced();
-        let config = removed.is_some_and(|d| is_config(d.path.as_deref()));
+        self.session.forget(&uri);
+        let config = removed
+            .as_ref()
+            .is_some_and(|d| is_config(d.path.as_deref()));
         if config {
             // The file on disk applies again.
-            self.session.reconfigure();
+            let path = removed.and_then(|d| d.path);
+            self.config_changed(path.into_iter().collect());
         } else {
             self.session
                 .client
-                .publish_diagnostics(uri, Vec::new(), None)
+                .publish_diagnostics(uri.clone(), Vec::new(), None)
                 .await;
+            // The others see the disk's text of this file again.
+            self.session.recheck_others(&uri);
         }
     }
 
     async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
-        let config_changed = params.changes.iter().any(|change| {
-            let path = change.uri.to_file_path().map(|p| p.into_owned());
-            is_config(path.as_deref())
+        let paths: Vec<std::path::PathBuf> = params
+            .changes
+            .iter()
+            .filter_map(|change| change.uri.to_file_path().map(|p| p.into_owned()))
+            .collect();
+        let (configs, digests): (Vec<_>, Vec<_>) =
+            paths.into_iter().partition(|p| is_config(Some(p)));
+        let session = self.session.clone();
+        let refreshed = tokio::task::spawn_blocking(move || {
+            let changed = digests.iter().filter(|p| workspace::refresh(&session, p));
+            changed.count()
         });
-        if config_changed {
-            self.session.reconfigure();
-        } else {
-            self.session.recheck_all();
+        let changed = refreshed.await.unwrap_or(0);
+        match configs.is_empty() {
+            true => self.session.recheck_all(),
+            false => self.config_changed(configs),
         }
+        if changed > 0 {
+            let message = format!("digest-lsp: the index follows {changed} change(s) on disk");
+            self.session
+                .client
+                .log_message(MessageType::LOG, message)
+                .await;
+        }
+    }
+
+    async fn did_change_workspace_folders(&self, params: DidChangeWorkspaceFoldersParams) {
+        let folder_path = |f: &WorkspaceFolder| f.uri.to_file_path().map(|p| p.into_owned());
+        for removed in &params.event.removed {
+            if let Some(path) = folder_path(removed) {
+                self.session.index.remove_root(&path);
+            }
+        }
+        let added = self
+            .session
+            .index
+            .add_roots(params.event.added.iter().filter_map(folder_path));
+        if added.is_empty() {
+            self.session.recheck_all();
+            return;
+        }
+        let report = lock(&self.session.caps).work_done_progress;
+        tokio::spawn(workspace::index_in_background(
+            self.session.clone(),
+            added,
+            report,
+        ));
     }
 
     async fn document_symbol(
@@ -290,20 +482,347 @@ impl LanguageServer for Backend {
                     encoding.range(&snapshot.rope, target.range),
                 ),
                 Some(relative) => {
-                    let path = resolver.path_of(relative);
-                    let digest_analysis::Lookup::Found(other) =
-                        digest_analysis::Resolver::lookup(&resolver, relative)
-                    else {
+                    let Lookup::Found(other) = resolver.lookup(relative) else {
                         return None;
                     };
                     let range = encoding.range(&other.text, target.range);
-                    Location::new(Uri::from_file_path(&path)?, range)
+                    Location::new(session.uri_of(&resolver.path_of(relative))?, range)
                 }
             };
             Some(GotoDefinitionResponse::Scalar(location))
         })
         .await
     }
+
+    async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
+        let at = params.text_document_position;
+        let declaration = params.context.include_declaration;
+        self.on_view(
+            at.text_document.uri,
+            at.position,
+            move |_, p, current, offset| {
+                let found = features::references(&p.view.files(), current, offset, declaration);
+                Some(found.into_iter().filter_map(|r| p.location(r)).collect())
+            },
+        )
+        .await
+    }
+
+    async fn prepare_rename(
+        &self,
+        params: TextDocumentPositionParams,
+    ) -> Result<Option<PrepareRenameResponse>> {
+        let uri = params.text_document.uri;
+        self.on_view(uri, params.position, |_, p, current, offset| {
+            let files = p.view.files();
+            let target = features::prepare_rename(&files, current, offset)
+                .map_err(|refused| request_failed(refused.message()))?;
+            Ok(Some(PrepareRenameResponse::RangeWithPlaceholder {
+                range: p.here(target.range),
+                placeholder: target.number.to_string(),
+            }))
+        })
+        .await?
+    }
+
+    async fn rename(&self, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
+        let at = params.text_document_position;
+        let new_name = params.new_name;
+        self.on_view(
+            at.text_document.uri,
+            at.position,
+            move |session, p, current, offset| {
+                let files = p.view.files();
+                let edits = features::rename(&files, current, offset, &new_name)
+                    .map_err(|refused| request_failed(refused.message()))?;
+                let versioned = lock(&session.caps).document_changes;
+                Ok(Some(p.workspace_edit(edits, versioned)))
+            },
+        )
+        .await?
+    }
+
+    async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
+        let at = params.text_document_position;
+        self.on_view(
+            at.text_document.uri,
+            at.position,
+            |_, p, current, offset| {
+                let config = &p.snapshot.checked.config.config;
+                let items = features::completion(&p.view.files(), current, offset, config);
+                let items = items
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, item)| {
+                        let range = p.here(item.range);
+                        convert::completion_item(i, item, range)
+                    })
+                    .collect();
+                Some(CompletionResponse::Array(items))
+            },
+        )
+        .await
+    }
+
+    async fn symbol(
+        &self,
+        params: WorkspaceSymbolParams,
+    ) -> Result<Option<WorkspaceSymbolResponse>> {
+        let query = params.query;
+        run_blocking(&self.session, move |session| {
+            let encoding = session.encoding();
+            let view = session.view(None);
+            let found = features::workspace_symbols(&view.files(), &query, SYMBOL_LIMIT);
+            let symbols = found
+                .into_iter()
+                .filter_map(|s| {
+                    let rope = &view.analyses.get(s.file)?.text;
+                    #[allow(deprecated)]
+                    Some(SymbolInformation {
+                        name: s.name,
+                        kind: SymbolKind::CLASS,
+                        tags: None,
+                        deprecated: None,
+                        location: Location::new(view.uri(s.file)?, encoding.range(rope, s.range)),
+                        container_name: s.container,
+                    })
+                })
+                .collect();
+            Some(WorkspaceSymbolResponse::Flat(symbols))
+        })
+        .await
+    }
+
+    async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
+        let wanted = params.context.only.as_ref().is_none_or(|only| {
+            let quickfix = CodeActionKind::QUICKFIX;
+            only.iter().any(|k| {
+                k.as_str().is_empty()
+                    || quickfix.as_str() == k.as_str()
+                    || quickfix.as_str().starts_with(&format!("{}.", k.as_str()))
+            })
+        });
+        if !wanted {
+            return Ok(None);
+        }
+        let diagnostics = params.context.diagnostics;
+        let start = params.range.start;
+        self.on_view(
+            params.text_document.uri,
+            start,
+            move |session, p, current, _| {
+                let config = &p.snapshot.checked.config.config;
+                let versioned = lock(&session.caps).document_changes;
+                let files = p.view.files();
+                let mut actions = Vec::new();
+                for shown in diagnostics {
+                    let Some(NumberOrString::String(code)) = &shown.code else {
+                        continue;
+                    };
+                    let core = p.snapshot.checked.diagnostics.iter().find(|d| {
+                        d.rule().code() == code.as_str() && p.here(d.range) == shown.range
+                    });
+                    let Some(core) = core else {
+                        continue; // not ours, or stale
+                    };
+                    for fix in features::code_actions(&files, current, core, config) {
+                        actions.push(CodeActionOrCommand::CodeAction(CodeAction {
+                            title: fix.title,
+                            kind: Some(CodeActionKind::QUICKFIX),
+                            diagnostics: Some(vec![shown.clone()]),
+                            edit: Some(p.workspace_edit(fix.edits, versioned)),
+                            is_preferred: Some(fix.preferred),
+                            ..CodeAction::default()
+                        }));
+                    }
+                }
+                Some(actions)
+            },
+        )
+        .await
+    }
+
+    async fn document_link(&self, params: DocumentLinkParams) -> Result<Option<Vec<DocumentLink>>> {
+        self.on_snapshot(params.text_document.uri, |session, snapshot| {
+            let encoding = session.encoding();
+            let lines = snapshot.checked.lines();
+            let resolver = FileResolver::new(&snapshot.path, session, &session.configs);
+            let links = features::document_links(&snapshot.checked.analysis, &resolver);
+            let target = |target: LinkTarget| -> Option<Uri> {
+                let (uri, line) = match target {
+                    LinkTarget::Url(url) => return url.parse().ok(),
+                    LinkTarget::Digest { file: None, range } => (
+                        snapshot.uri.clone(),
+                        lines.position(&snapshot.rope, range.start, encoding).line,
+                    ),
+                    LinkTarget::Digest {
+                        file: Some(relative),
+                        range,
+                    } => {
+                        let Lookup::Found(other) = resolver.lookup(&relative) else {
+                            return None;
+                        };
+                        let uri = session.uri_of(&resolver.path_of(&relative))?;
+                        (uri, encoding.position(&other.text, range.start).line)
+                    }
+                };
+                // `#L12` opens the file at line 12 in VS Code.
+                format!("{}#L{}", uri.as_str(), line + 1).parse().ok()
+            };
+            let links = links
+                .into_iter()
+                .filter_map(|link| {
+                    Some(DocumentLink {
+                        range: lines.range(&snapshot.rope, link.range, encoding),
+                        target: Some(target(link.target)?),
+                        tooltip: None,
+                        data: None,
+                    })
+                })
+                .collect();
+            Some(links)
+        })
+        .await
+    }
+
+    async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
+        self.on_snapshot(params.text_document.uri, |session, snapshot| {
+            let encoding = session.encoding();
+            let lines = snapshot.checked.lines();
+            let line = |offset| lines.position(&snapshot.rope, offset, encoding).line;
+            let folds = features::folding_ranges(&snapshot.checked.analysis)
+                .into_iter()
+                .map(|fold| FoldingRange {
+                    start_line: line(fold.range.start),
+                    end_line: line(fold.range.end),
+                    kind: Some(FoldingRangeKind::Region),
+                    ..FoldingRange::default()
+                })
+                .collect();
+            Some(folds)
+        })
+        .await
+    }
+
+    async fn document_highlight(
+        &self,
+        params: DocumentHighlightParams,
+    ) -> Result<Option<Vec<DocumentHighlight>>> {
+        let at = params.text_document_position_params;
+        self.on_snapshot(at.text_document.uri, move |session, snapshot| {
+            let encoding = session.encoding();
+            let lines = snapshot.checked.lines();
+            let offset = encoding.offset(&snapshot.rope, at.position);
+            let found = features::highlights(&snapshot.checked.analysis, offset);
+            let highlights = found
+                .into_iter()
+                .map(|h| DocumentHighlight {
+                    range: lines.range(&snapshot.rope, h.range, encoding),
+                    kind: Some(match h.kind {
+                        HighlightKind::Write => DocumentHighlightKind::WRITE,
+                        HighlightKind::Read => DocumentHighlightKind::READ,
+                    }),
+                })
+                .collect();
+            Some(highlights)
+        })
+        .await
+    }
+
+    async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
+        let range = params.range;
+        self.on_snapshot(params.text_document.uri, move |session, snapshot| {
+            let encoding = session.encoding();
+            let lines = snapshot.checked.lines();
+            let bytes = encoding.text_range(&snapshot.rope, range);
+            let config = &snapshot.checked.config.config;
+            let hints = features::inlay_hints(&snapshot.checked.analysis, bytes, config)
+                .into_iter()
+                .map(|hint| InlayHint {
+                    position: lines.position(&snapshot.rope, hint.offset, encoding),
+                    label: InlayHintLabel::String(hint.label),
+                    kind: None,
+                    text_edits: None,
+                    tooltip: None,
+                    padding_left: Some(true),
+                    padding_right: None,
+                    data: None,
+                })
+                .collect();
+            Some(hints)
+        })
+        .await
+    }
+
+    async fn semantic_tokens_full(
+        &self,
+        params: SemanticTokensParams,
+    ) -> Result<Option<SemanticTokensResult>> {
+        self.on_snapshot(params.text_document.uri, |session, snapshot| {
+            let data = semantic_tokens(session, snapshot, None);
+            Some(SemanticTokensResult::Tokens(SemanticTokens {
+                result_id: None,
+                data,
+            }))
+        })
+        .await
+    }
+
+    async fn semantic_tokens_range(
+        &self,
+        params: SemanticTokensRangeParams,
+    ) -> Result<Option<SemanticTokensRangeResult>> {
+        let range = params.range;
+        self.on_snapshot(params.text_document.uri, move |session, snapshot| {
+            let data = semantic_tokens(session, snapshot, Some(range));
+            Some(SemanticTokensRangeResult::Tokens(SemanticTokens {
+                result_id: None,
+                data,
+            }))
+        })
+        .await
+    }
+}
+
+/// The semantic tokens of a snapshot (of `range` only, when given).
+fn semantic_tokens(
+    session: &Session,
+    snapshot: &Snapshot,
+    range: Option<Range>,
+) -> Vec<SemanticToken> {
+    let encoding = session.encoding();
+    let lines = snapshot.checked.lines();
+    let bytes = range.map(|r| encoding.text_range(&snapshot.rope, r));
+    let tokens = features::semantic_tokens(&snapshot.checked.analysis, bytes);
+    convert::semantic_tokens(&tokens, |offset| {
+        lines.position(&snapshot.rope, offset, encoding)
+    })
+}
+
+/// A refusal the editor shows as it is (`RequestFailed`).
+fn request_failed(message: String) -> jsonrpc::Error {
+    jsonrpc::Error {
+        code: jsonrpc::ErrorCode::ServerError(-32803),
+        message: message.into(),
+        data: None,
+    }
+}
+
+/// The workspace folders of `initialize`: `workspaceFolders`, else
+/// `rootUri`, else `rootPath`.
+fn workspace_roots(params: &InitializeParams) -> Vec<std::path::PathBuf> {
+    if let Some(folders) = params.workspace_folders.as_ref().filter(|f| !f.is_empty()) {
+        return folders
+            .iter()
+            .filter_map(|f| f.uri.to_file_path().map(|p| p.into_owned()))
+            .collect();
+    }
+    #[allow(deprecated)]
+    let root = match &params.root_uri {
+        Some(uri) => uri.to_file_path().map(|p| p.into_owned()),
+        None => params.root_path.as_ref().map(std::path::PathBuf::from),
+    };
+    root.into_iter().filter(|p| p.is_absolute()).collect()
 }
 
 /// Runs `f` on a snapshot of `uri` on a blocking thread. A panic there is
@@ -314,10 +833,9 @@ pub async fn on_snapshot<T: Send + 'static>(
     uri: Uri,
     f: impl FnOnce(&Session, &Snapshot) -> T + Send + 'static,
 ) -> Result<T> {
-    let worker = session.clone();
-    let joined = tokio::task::spawn_blocking(move || {
+    run_blocking(session, move |worker| {
         let snapshot = worker.snapshot(&uri)?;
-        let answer = f(&worker, &snapshot);
+        let answer = f(worker, &snapshot);
         if worker.version(&uri) != Some(snapshot.version) {
             return Err(jsonrpc::Error {
                 code: jsonrpc::ErrorCode::ContentModified,
@@ -327,9 +845,18 @@ pub async fn on_snapshot<T: Send + 'static>(
         }
         Ok(answer)
     })
-    .await;
-    match joined {
-        Ok(result) => result,
+    .await?
+}
+
+/// Runs `f` on a blocking thread; a panic there is answered as an internal
+/// error and the server goes on.
+pub async fn run_blocking<T: Send + 'static>(
+    session: &Arc<Session>,
+    f: impl FnOnce(&Session) -> T + Send + 'static,
+) -> Result<T> {
+    let worker = session.clone();
+    match tokio::task::spawn_blocking(move || f(&worker)).await {
+        Ok(answer) => Ok(answer),
         Err(e) => {
             let message = format!("digest-lsp: a request failed: {e}");
             session

@@ -3,6 +3,7 @@
 
 mod check;
 mod cli;
+mod convert;
 mod documents;
 mod encoding;
 mod fast_lane;
@@ -12,6 +13,7 @@ mod handlers;
 mod serve;
 mod session;
 mod test_hooks;
+mod workspace;
 
 use std::io::Write;
 

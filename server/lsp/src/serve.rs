@@ -15,7 +15,10 @@ use crate::session::Session;
 
 /// Runs the server until `exit` or the end of input; returns the exit status.
 pub fn run() -> i32 {
+    // Few blocking threads: the analysis is CPU work on two cores anyway, and
+    // every extra thread keeps a malloc arena of its own alive.
     let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .max_blocking_threads(4)
         .enable_all()
         .build()
     {

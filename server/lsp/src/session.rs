@@ -15,12 +15,15 @@ use tower_lsp_server::ls_types::{
     NumberOrString, Uri,
 };
 
-use digest_analysis::Severity;
+use digest_analysis::rules::{MAX_DIAGNOSTICS, PaperKeys, Related, check_workspace_file};
+use digest_analysis::workspace::normalize;
+use digest_analysis::{Analysis, Lookup, Severity};
 
-use crate::check::{Checked, check_document};
+use crate::check::{Checked, analyse, check_document};
 use crate::documents::Document;
 use crate::encoding::Encoding;
-use crate::files::{CONFIG_FILE, Configs, OpenDigest, Source, lock};
+use crate::files::{CONFIG_FILE, Configs, Source, lock};
+use crate::workspace::{Index, Layer, View};
 
 /// How long diagnostics wait for typing to pause, unless the client's
 /// `initializationOptions.debounceMs` says otherwise.
@@ -31,6 +34,29 @@ pub const DEBOUNCE: Duration = Duration::from_millis(60);
 pub struct ClientCaps {
     pub watched_files_dynamic: bool,
     pub related_information: bool,
+    /// `window.workDoneProgress`: `$/progress` for the indexing.
+    pub work_done_progress: bool,
+    /// `workspace.workspaceEdit.documentChanges`: versioned edits.
+    pub document_changes: bool,
+    /// `workspace.inlayHint.refreshSupport` and
+    /// `workspace.semanticTokens.refreshSupport`: asked to refresh when a
+    /// configuration changes what they show.
+    pub inlay_hint_refresh: bool,
+    pub semantic_tokens_refresh: bool,
+}
+
+/// Why a document's diagnostics are computed again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Trigger {
+    /// The document itself was opened or changed: always published, and
+    /// the other open digests are checked again afterwards (they may refer
+    /// to it).
+    Edit,
+    /// Another file changed: published only when they differ from what was
+    /// last published for this version.
+    Recheck,
+    /// A configuration changed: always published.
+    Reconfigure,
 }
 
 pub struct Session {
@@ -48,6 +74,13 @@ pub struct Session {
     serving: AtomicBool,
     /// Signalled whenever a document is opened, changed or closed.
     synced: tokio::sync::Notify,
+    /// The digests of the workspace folders, as on disk.
+    pub index: Index,
+    /// What was last published per document: (version, diagnostics).
+    published: Mutex<HashMap<Uri, (i32, Vec<Diagnostic>)>>,
+    /// Documents edited whose other open digests still wait to be checked
+    /// again (done once the edit's diagnostics are published).
+    cascade: Mutex<HashSet<Uri>>,
 }
 
 /// A document's state at one version, taken under the lock.
@@ -72,6 +105,9 @@ impl Session {
             published_configs: Mutex::new(HashSet::new()),
             serving: AtomicBool::new(false),
             synced: tokio::sync::Notify::new(),
+            index: Index::default(),
+            published: Mutex::new(HashMap::new()),
+            cascade: Mutex::new(HashSet::new()),
         }
     }
 
@@ -172,6 +208,16 @@ impl Session {
         })
     }
 
+    /// The URI of the file at `path`: the editor's, when it is open.
+    pub fn uri_of(&self, path: &Path) -> Option<Uri> {
+        let open = self.with_documents(|docs| {
+            docs.values()
+                .find(|d| d.path.as_deref() == Some(path))
+                .map(|d| d.uri.clone())
+        });
+        open.or_else(|| Uri::from_file_path(path))
+    }
+
     /// The document's version now (`None` once closed).
     pub fn version(&self, uri: &Uri) -> Option<i32> {
         self.with_documents(|docs| docs.get(uri).map(|d| d.version))
@@ -179,12 +225,15 @@ impl Session {
 
     /// Waits for typing to pause, then publishes the document's diagnostics
     /// (unless a newer change came meanwhile, or the result is for an old
-    /// version).
-    pub fn schedule_diagnostics(self: &Arc<Self>, uri: Uri) {
+    /// version; see [`Trigger`] for when an unchanged result is published).
+    pub fn schedule_diagnostics(self: &Arc<Self>, uri: Uri, trigger: Trigger) {
         let Some(generation) = self.with_documents(|docs| docs.get(&uri).map(|d| d.generation))
         else {
             return;
         };
+        if trigger == Trigger::Edit {
+            lock(&self.cascade).insert(uri.clone());
+        }
         let session = self.clone();
         let debounce = *lock(&self.debounce);
         tokio::spawn(async move {
@@ -214,14 +263,28 @@ impl Session {
                 return;
             }
             session.publish_config(config).await;
-            session
-                .client
-                .publish_diagnostics(uri, diagnostics, Some(version))
-                .await;
+            let unchanged = {
+                let mut published = lock(&session.published);
+                let same = published
+                    .get(&uri)
+                    .is_some_and(|(v, d)| *v == version && *d == diagnostics);
+                published.insert(uri.clone(), (version, diagnostics.clone()));
+                same
+            };
+            if !(unchanged && trigger == Trigger::Recheck) {
+                session
+                    .client
+                    .publish_diagnostics(uri.clone(), diagnostics, Some(version))
+                    .await;
+            }
+            if lock(&session.cascade).remove(&uri) {
+                session.recheck_others(&uri);
+            }
         });
     }
 
-    /// The LSP diagnostics of a document's current version.
+    /// The LSP diagnostics of a document's current version: its own check,
+    /// and the workspace rule's findings on it.
     fn diagnostics(
         &self,
         uri: &Uri,
@@ -230,17 +293,51 @@ impl Session {
         let encoding = self.encoding();
         let related_ok = lock(&self.caps).related_information;
         let rope = &snapshot.rope;
+        // The workspace rule looks at the workspace folders only: open
+        // files elsewhere (a scratch copy in /tmp) are not "the workspace",
+        // and a hint must not depend on which other tabs happen to be open.
+        let view = self
+            .index
+            .within(&snapshot.path)
+            .then(|| self.view_of(Some(&snapshot), true));
+        let across = match &view {
+            Some(view) if view.paths.len() > 1 => {
+                let keys = view.keys();
+                let keys: Vec<&PaperKeys> = keys.iter().map(Arc::as_ref).collect();
+                let config = &snapshot.checked.config.config;
+                let current = view.current.unwrap_or_default();
+                check_workspace_file(&view.files(), &keys, current, config)
+            }
+            _ => Vec::new(),
+        };
+        // Hints come after the file's own findings, within the same cap.
+        let room = MAX_DIAGNOSTICS.saturating_sub(snapshot.checked.diagnostics.len());
+        let across = &across[..across.len().min(room)];
+        let related_location = |r: &Related| -> Option<Location> {
+            match (&r.file, &view) {
+                (None, _) => Some(Location::new(uri.clone(), encoding.range(rope, r.range))),
+                (Some(path), Some(view)) => {
+                    let i = view.index_of(path)?;
+                    let range = encoding.range(&view.analyses[i].text, r.range);
+                    Some(Location::new(view.uri(i)?, range))
+                }
+                (Some(_), None) => None,
+            }
+        };
         let diagnostics = snapshot
             .checked
             .diagnostics
             .iter()
+            .chain(across)
             .map(|d| {
                 let related = related_ok.then(|| {
                     d.related
                         .iter()
-                        .map(|r| DiagnosticRelatedInformation {
-                            location: Location::new(uri.clone(), encoding.range(rope, r.range)),
-                            message: r.message.clone(),
+                        .filter_map(|r| {
+                            Some(DiagnosticRelatedInformation {
+                                location: related_location(r)?,
+                                message: r.message.clone(),
+                            })
                         })
                         .collect()
                 });
@@ -260,6 +357,94 @@ impl Session {
             diagnostics,
             snapshot.checked.config.clone(),
         ))
+    }
+
+    /// The workspace as the cross-file features see it: the index, the open
+    /// digests over it, and `current` (a snapshot's analysis) over those.
+    pub fn view(&self, current: Option<&Snapshot>) -> View {
+        self.view_of(current, false)
+    }
+
+    /// Like [`Session::view`]; with `folders_only`, open digests outside
+    /// the workspace folders are left out (`current` never is).
+    fn view_of(&self, current: Option<&Snapshot>, folders_only: bool) -> View {
+        let mut layers = self.open_layers(current.map(|s| &s.uri));
+        if folders_only {
+            layers.retain(|layer| self.index.within(&layer.path));
+        }
+        if let Some(s) = current {
+            layers.push(Layer {
+                path: s.path.clone(),
+                analysis: s.checked.analysis.clone(),
+                uri: Some(s.uri.clone()),
+                version: Some(s.version),
+                keys: None,
+            });
+        }
+        View::new(
+            self.index.analysed(),
+            layers,
+            current.map(|s| s.path.as_path()),
+        )
+    }
+
+    /// The open digests with a file path (but `except`), each with the
+    /// analysis of its current text (computed now where it is not at hand,
+    /// re-parsing only what changed, and kept for the next check).
+    fn open_layers(&self, except: Option<&Uri>) -> Vec<Layer> {
+        let open = self.with_documents(|docs| {
+            docs.values()
+                .filter(|d| Some(&d.uri) != except && !is_config(d.path.as_deref()))
+                .filter_map(|d| {
+                    // Files only: an `untitled:` document has no place in a folder.
+                    let path = d.path.clone().filter(|p| p.is_absolute())?;
+                    let known = d.current_analysis();
+                    let previous = known.is_none().then(|| d.previous()).flatten();
+                    Some((
+                        d.uri.clone(),
+                        path,
+                        d.version,
+                        d.rope.clone(),
+                        known,
+                        previous,
+                    ))
+                })
+                .collect::<Vec<_>>()
+        });
+        open.into_iter()
+            .map(|(uri, path, version, rope, known, previous)| {
+                let analysis = match known {
+                    Some(analysis) => analysis,
+                    None => self.analyse_open(&uri, &path, version, rope, previous),
+                };
+                Layer {
+                    path,
+                    analysis,
+                    uri: Some(uri),
+                    version: Some(version),
+                    keys: None,
+                }
+            })
+            .collect()
+    }
+
+    /// Analyses an open document's text at `version` and keeps the result.
+    fn analyse_open(
+        &self,
+        uri: &Uri,
+        path: &Path,
+        version: i32,
+        rope: ropey::Rope,
+        previous: Option<crate::check::Previous>,
+    ) -> Arc<Analysis> {
+        let config = self.configs.for_file(path, self);
+        let analysis = analyse(rope, previous, &config.config);
+        self.with_documents(|docs| {
+            if let Some(doc) = docs.get_mut(uri) {
+                doc.store_analysis(version, analysis.clone());
+            }
+        });
+        analysis
     }
 
     /// Publishes a config file's own diagnostics (and one message per broken
@@ -316,20 +501,51 @@ impl Session {
         self.configs.clear();
         lock(&self.shown_configs).clear();
         self.with_documents(|docs| docs.values_mut().for_each(Document::invalidate));
-        self.schedule_all();
+        self.schedule_all(Trigger::Reconfigure);
     }
 
     /// Another file changed: check the open digests again (their own
     /// analyses stay).
     pub fn recheck_all(self: &Arc<Self>) {
         self.with_documents(|docs| docs.values_mut().for_each(Document::recheck));
-        self.schedule_all();
+        self.schedule_all(Trigger::Recheck);
     }
 
-    fn schedule_all(self: &Arc<Self>) {
-        for uri in self.open_digests() {
-            self.schedule_diagnostics(uri);
+    /// `uri` changed (or closed): check again the other open digests that
+    /// may see it: those whose check looked it up, and, when it is in the
+    /// workspace folders, those the cross-file rule compares it with.
+    pub fn recheck_others(self: &Arc<Self>, uri: &Uri) {
+        let path = uri.to_file_path().map(|p| normalize(&p));
+        let in_folders = path.as_deref().is_some_and(|p| self.index.within(p));
+        let affected: Vec<Uri> = self.with_documents(|docs| {
+            docs.values_mut()
+                .filter(|d| d.uri != *uri && !is_config(d.path.as_deref()))
+                .filter(|d| {
+                    let compared =
+                        in_folders && d.path.as_deref().is_some_and(|p| self.index.within(p));
+                    compared || path.as_deref().is_some_and(|p| d.depends_on(p))
+                })
+                .map(|d| {
+                    d.recheck();
+                    d.uri.clone()
+                })
+                .collect()
+        });
+        for other in affected {
+            self.schedule_diagnostics(other, Trigger::Recheck);
         }
+    }
+
+    fn schedule_all(self: &Arc<Self>, trigger: Trigger) {
+        for uri in self.open_digests() {
+            self.schedule_diagnostics(uri, trigger);
+        }
+    }
+
+    /// A document was closed: forget what was published for it.
+    pub fn forget(&self, uri: &Uri) {
+        lock(&self.published).remove(uri);
+        lock(&self.cascade).remove(uri);
     }
 }
 
@@ -342,14 +558,29 @@ impl Source for Session {
         })
     }
 
-    fn open_digest(&self, path: &Path) -> Option<OpenDigest> {
-        self.with_documents(|docs| {
+    fn open_digest(&self, path: &Path) -> Option<Arc<Analysis>> {
+        let found = self.with_documents(|docs| {
             let doc = docs.values().find(|d| d.path.as_deref() == Some(path))?;
             Some(match doc.current_analysis() {
-                Some(analysis) => OpenDigest::Analysed(analysis),
-                None => OpenDigest::Text(doc.rope.clone()),
+                Some(analysis) => Ok(analysis),
+                None => Err((
+                    doc.uri.clone(),
+                    doc.version,
+                    doc.rope.clone(),
+                    doc.previous(),
+                )),
             })
+        })?;
+        Some(match found {
+            Ok(analysis) => analysis,
+            Err((uri, version, rope, previous)) => {
+                self.analyse_open(&uri, path, version, rope, previous)
+            }
         })
+    }
+
+    fn indexed(&self, path: &Path) -> Option<Lookup> {
+        crate::workspace::lookup(&self.index, path)
     }
 }
 

@@ -10,7 +10,7 @@ mod workspace;
 
 pub use labels::closest_label;
 pub use rule::{Rule, Severity};
-pub use workspace::check_workspace;
+pub use workspace::{PaperKeys, check_workspace, check_workspace_file};
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -110,7 +110,9 @@ pub enum Problem {
         more: usize,
     },
     /// More diagnostics than [`MAX_DIAGNOSTICS`]: how many were left out.
-    TooManyDiagnostics { left_out: usize },
+    TooManyDiagnostics {
+        left_out: usize,
+    },
     /// A problem in a `digest.toml` (reported by the edge, which reads it).
     Config {
         message: String,

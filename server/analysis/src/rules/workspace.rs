@@ -1,6 +1,6 @@
 //! The rule that looks across digests: `duplicate-paper-across-files`.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::{Diagnostic, Problem, Related, Rule, SamePaper};
 use crate::syntax::Paper;
@@ -9,6 +9,41 @@ use crate::{Analysis, Config, WorkspaceFile};
 
 /// A paper of the workspace: (file index, paper index).
 type PaperId = (usize, usize);
+
+/// What identifies each paper of one digest across the workspace: its
+/// normalised title and the code repositories it links to. Derived from an
+/// analysis once, so that checking one file against a large workspace on
+/// every edit does not normalise every other file's titles again.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PaperKeys {
+    /// Per paper: the normalised title (`None` when it has no title or
+    /// normalises to nothing).
+    titles: Vec<Option<String>>,
+    /// Per paper: its repositories, sorted, each once.
+    repos: Vec<Vec<String>>,
+}
+
+impl PaperKeys {
+    pub fn new(analysis: &Analysis) -> Self {
+        let papers = &analysis.syntax.papers;
+        let mut keys = PaperKeys {
+            titles: Vec::with_capacity(papers.len()),
+            repos: Vec::with_capacity(papers.len()),
+        };
+        for paper in papers {
+            let title = paper
+                .title
+                .map(|t| normalize_title(&analysis.slice(t)))
+                .filter(|k| !k.is_empty());
+            keys.titles.push(title);
+            let mut repos = code_repos(analysis, paper);
+            repos.sort_unstable();
+            repos.dedup();
+            keys.repos.push(repos);
+        }
+        keys
+    }
+}
 
 /// The same paper in two digests of the workspace: the same title (ignoring
 /// case, punctuation and white space), or a link to the same GitHub
@@ -22,25 +57,77 @@ type PaperId = (usize, usize);
 /// paper (a placeholder title, a toolbox every paper links to) and is
 /// ignored; this keeps the work linear in the papers times the digests.
 pub fn check_workspace(files: &[WorkspaceFile<'_>], config: &Config) -> Vec<(usize, Diagnostic)> {
+    if config.severity(Rule::DuplicatePaperAcrossFiles).is_none() {
+        return Vec::new();
+    }
+    let keys: Vec<PaperKeys> = files.iter().map(|f| PaperKeys::new(f.analysis)).collect();
+    let keys: Vec<&PaperKeys> = keys.iter().collect();
+    findings(files, &keys, None, config)
+}
+
+/// [`check_workspace`]'s findings on file `current` alone (the same
+/// diagnostics, in the same order), from keys derived beforehand: `keys[i]`
+/// are those of `files[i]`. Only the titles and repositories of `current`
+/// are looked up in the others, so the cost is a hash look-up per paper of
+/// the workspace, without the findings of the other files.
+pub fn check_workspace_file(
+    files: &[WorkspaceFile<'_>],
+    keys: &[&PaperKeys],
+    current: usize,
+    config: &Config,
+) -> Vec<Diagnostic> {
+    if config.severity(Rule::DuplicatePaperAcrossFiles).is_none()
+        || files.len() != keys.len()
+        || current >= files.len()
+    {
+        return Vec::new();
+    }
+    findings(files, keys, Some(current), config)
+        .into_iter()
+        .map(|(_, d)| d)
+        .collect()
+}
+
+/// The findings on every file (`only: None`) or on file `only`.
+fn findings(
+    files: &[WorkspaceFile<'_>],
+    keys: &[&PaperKeys],
+    only: Option<usize>,
+    config: &Config,
+) -> Vec<(usize, Diagnostic)> {
     let Some(severity) = config.severity(Rule::DuplicatePaperAcrossFiles) else {
         return Vec::new();
     };
-    let mut titles: HashMap<String, Vec<PaperId>> = HashMap::new();
-    let mut repos: HashMap<String, Vec<PaperId>> = HashMap::new();
-    for (f, file) in files.iter().enumerate() {
-        let analysis = file.analysis;
-        for (p, paper) in analysis.syntax.papers.iter().enumerate() {
-            if let Some(title) = paper.title {
-                let key = normalize_title(&analysis.slice(title));
-                if !key.is_empty() {
-                    titles.entry(key).or_default().push((f, p));
-                }
+    // With `only`, the keys worth grouping are that file's.
+    let wanted = only.map(|f| {
+        let titles: HashSet<&str> = keys[f]
+            .titles
+            .iter()
+            .flatten()
+            .map(String::as_str)
+            .collect();
+        let repos: HashSet<&str> = keys[f].repos.iter().flatten().map(String::as_str).collect();
+        (titles, repos)
+    });
+    let mut titles: HashMap<&str, Vec<PaperId>> = HashMap::new();
+    let mut repos: HashMap<&str, Vec<PaperId>> = HashMap::new();
+    for (f, file_keys) in keys.iter().enumerate() {
+        for (p, title) in file_keys.titles.iter().enumerate() {
+            let Some(title) = title.as_deref() else {
+                continue;
+            };
+            if wanted.as_ref().is_none_or(|(t, _)| t.contains(title)) {
+                titles.entry(title).or_default().push((f, p));
             }
-            let mut keys = code_repos(analysis, paper);
-            keys.sort_unstable();
-            keys.dedup();
-            for key in keys {
-                repos.entry(key).or_default().push((f, p));
+        }
+        for (p, paper_repos) in file_keys.repos.iter().enumerate() {
+            for repo in paper_repos {
+                if wanted
+                    .as_ref()
+                    .is_none_or(|(_, r)| r.contains(repo.as_str()))
+                {
+                    repos.entry(repo).or_default().push((f, p));
+                }
             }
         }
     }
@@ -53,7 +140,7 @@ pub fn check_workspace(files: &[WorkspaceFile<'_>], config: &Config) -> Vec<(usi
         .chain(
             repos
                 .into_iter()
-                .map(|(repo, group)| (group, SamePaper::CodeLink(repo))),
+                .map(|(repo, group)| (group, SamePaper::CodeLink(repo.to_string()))),
         );
     for (group, same) in groups {
         // Members come in file order: a file twice in a row means two papers
@@ -63,6 +150,9 @@ pub fn check_workspace(files: &[WorkspaceFile<'_>], config: &Config) -> Vec<(usi
             continue;
         }
         for &member in &group {
+            if only.is_some_and(|f| member.0 != f) {
+                continue;
+            }
             let list = copies.entry(member).or_default();
             for &other in &group {
                 if other.0 != member.0 {

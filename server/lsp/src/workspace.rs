@@ -1,0 +1,636 @@
+//! The workspace index: every `*.digest` under the workspace folders, read
+//! once and analysed in parallel, kept current by watched-file events; and
+//! the [`View`] the cross-file features take, in which the editor's open
+//! documents win over the disk.
+//!
+//! The index holds the disk only. Open documents are laid over it when a
+//! view is taken, so that closing a document without saving brings the
+//! disk's text back with no work.
+//!
+//! Every change to an entry carries a *ticket*, taken before the file was
+//! read: a read that started later reflects a later state of the disk, so
+//! an entry is only replaced by one with a newer ticket. This keeps the
+//! initial build, watched-file events and re-parses after a configuration
+//! change in order, however the threads interleave.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use digest_analysis::rules::PaperKeys;
+use digest_analysis::workspace::normalize;
+use digest_analysis::{Analysis, Lookup, WorkspaceFile};
+use tower_lsp_server::ls_types::{MessageType, ProgressToken, Uri};
+
+use crate::files::{Configs, Source, lock, read_text};
+use crate::session::Session;
+
+/// Folders never searched (besides hidden ones).
+const SKIPPED: [&str; 2] = ["target", "node_modules"];
+
+/// The extension of the files the index holds.
+const EXTENSION: &str = "digest";
+
+/// A digest as read from the disk.
+#[derive(Clone, Debug)]
+pub enum Indexed {
+    /// Analysed, with the keys the cross-file rule compares.
+    Analysed(Arc<Analysis>, Arc<PaperKeys>),
+    /// It exists but cannot be read, or is not UTF-8: why.
+    Unreadable(String),
+}
+
+impl Indexed {
+    pub fn analysed(analysis: Analysis) -> Self {
+        let keys = Arc::new(PaperKeys::new(&analysis));
+        Indexed::Analysed(Arc::new(analysis), keys)
+    }
+}
+
+/// An indexed digest: path, analysis, keys.
+pub type IndexedDigest = (PathBuf, Arc<Analysis>, Arc<PaperKeys>);
+
+struct Entry {
+    ticket: u64,
+    /// `None`: the file is gone (kept so that an older read cannot bring
+    /// it back).
+    file: Option<Indexed>,
+}
+
+/// The digests of the workspace folders, by normalised path.
+#[derive(Default)]
+pub struct Index {
+    roots: Mutex<Vec<PathBuf>>,
+    files: Mutex<HashMap<PathBuf, Entry>>,
+    tickets: AtomicU64,
+}
+
+impl Index {
+    /// The workspace folders.
+    pub fn roots(&self) -> Vec<PathBuf> {
+        lock(&self.roots).clone()
+    }
+
+    /// Adds workspace folders (normalised; duplicates left out); returns
+    /// those that are new.
+    pub fn add_roots(&self, roots: impl IntoIterator<Item = PathBuf>) -> Vec<PathBuf> {
+        let mut known = lock(&self.roots);
+        let mut added = Vec::new();
+        for root in roots {
+            let root = normalize(&root);
+            if !known.contains(&root) {
+                known.push(root.clone());
+                added.push(root);
+            }
+        }
+        added
+    }
+
+    /// Removes a workspace folder and the digests no other folder holds.
+    pub fn remove_root(&self, root: &Path) {
+        let root = normalize(root);
+        let remaining = {
+            let mut roots = lock(&self.roots);
+            roots.retain(|r| *r != root);
+            roots.clone()
+        };
+        let ticket = self.ticket();
+        let mut files = lock(&self.files);
+        for (path, entry) in files.iter_mut() {
+            if path.starts_with(&root) && !remaining.iter().any(|r| contains(r, path)) {
+                *entry = Entry { ticket, file: None };
+            }
+        }
+    }
+
+    /// A new ticket: take it before reading what an update will store.
+    pub fn ticket(&self) -> u64 {
+        self.tickets.fetch_add(1, Ordering::SeqCst) + 1
+    }
+
+    /// Stores what a read that started at `ticket` found at `path` (`None`:
+    /// nothing), unless a later read has been stored already.
+    pub fn put(&self, ticket: u64, path: PathBuf, file: Option<Indexed>) {
+        let mut files = lock(&self.files);
+        match files.get_mut(&path) {
+            Some(entry) if entry.ticket > ticket => {}
+            Some(entry) => *entry = Entry { ticket, file },
+            None => {
+                files.insert(path, Entry { ticket, file });
+            }
+        }
+    }
+
+    /// The digest at `path` (normalised), if the index holds it.
+    pub fn get(&self, path: &Path) -> Option<Indexed> {
+        lock(&self.files).get(path).and_then(|e| e.file.clone())
+    }
+
+    /// Every analysed digest.
+    pub fn analysed(&self) -> Vec<IndexedDigest> {
+        lock(&self.files)
+            .iter()
+            .filter_map(|(path, entry)| match &entry.file {
+                Some(Indexed::Analysed(analysis, keys)) => {
+                    Some((path.clone(), analysis.clone(), keys.clone()))
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// True when `path` belongs in the index: a `*.digest` inside a
+    /// workspace folder, not under a skipped folder.
+    pub fn covers(&self, path: &Path) -> bool {
+        path.extension().is_some_and(|e| e == EXTENSION) && self.within(path)
+    }
+
+    /// True when `path` is inside a workspace folder, not under a skipped
+    /// folder (whatever its extension).
+    pub fn within(&self, path: &Path) -> bool {
+        let path = normalize(path);
+        lock(&self.roots).iter().any(|root| contains(root, &path))
+    }
+
+    /// True when `folder` is a workspace folder or inside one, with no
+    /// hidden or skipped folder on the way (itself included).
+    pub fn folder_within(&self, folder: &Path) -> bool {
+        let folder = normalize(folder);
+        lock(&self.roots).iter().any(|root| {
+            folder.strip_prefix(root).is_ok_and(|rest| {
+                !rest
+                    .components()
+                    .any(|c| c.as_os_str().to_str().is_none_or(skipped))
+            })
+        })
+    }
+
+    /// The digests held under `folder`.
+    pub fn under(&self, folder: &Path) -> Vec<PathBuf> {
+        lock(&self.files)
+            .iter()
+            .filter(|(path, entry)| entry.file.is_some() && path.starts_with(folder))
+            .map(|(path, _)| path.clone())
+            .collect()
+    }
+}
+
+/// True when `path` is under `root` with no hidden or skipped folder
+/// between them.
+fn contains(root: &Path, path: &Path) -> bool {
+    let Ok(rest) = path.strip_prefix(root) else {
+        return false;
+    };
+    let mut folders = rest.components().rev().skip(1);
+    !folders.any(|c| c.as_os_str().to_str().is_none_or(skipped))
+}
+
+fn skipped(name: &str) -> bool {
+    name.starts_with('.') || SKIPPED.contains(&name)
+}
+
+/// Every `*.digest` under `roots`, sorted, each once: hidden folders,
+/// `target/` and `node_modules/` are skipped, and symbolic links to
+/// folders are not followed (links to files are taken).
+pub fn walk(roots: &[PathBuf]) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let mut stack: Vec<PathBuf> = roots.to_vec();
+    while let Some(folder) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&folder) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let Ok(kind) = entry.file_type() else {
+                continue;
+            };
+            let is_dir = kind.is_dir();
+            let is_file = kind.is_file()
+                || (kind.is_symlink() && std::fs::metadata(&path).is_ok_and(|m| m.is_file()));
+            if is_dir {
+                let name = entry.file_name();
+                if !name.to_str().is_none_or(skipped) {
+                    stack.push(path);
+                }
+            } else if is_file && path.extension().is_some_and(|e| e == EXTENSION) {
+                found.push(normalize(&path));
+            }
+        }
+    }
+    found.sort();
+    found.dedup();
+    found
+}
+
+/// Reads and analyses the digest at `path` under its own configuration;
+/// `None` when there is no such file.
+pub fn read_digest(path: &Path, configs: &Configs, source: &dyn Source) -> Option<Indexed> {
+    if !path.is_file() {
+        return None;
+    }
+    Some(match read_text(path) {
+        Ok(text) => {
+            let config = configs.for_file(path, source);
+            Indexed::analysed(Analysis::new(&text, &config.config))
+        }
+        Err(why) => Indexed::Unreadable(why),
+    })
+}
+
+/// Runs `work` on every item on all cores (scoped threads pulling from a
+/// shared cursor), counting finished items in `done`; results in input
+/// order, `None` where `work` panicked (that item is skipped, the others
+/// go on).
+pub fn parallel<T: Sync, R: Send>(
+    items: &[T],
+    done: &AtomicUsize,
+    work: impl Fn(&T) -> R + Sync,
+) -> Vec<Option<R>> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZeroUsize::get)
+        .min(items.len().max(1));
+    let cursor = AtomicUsize::new(0);
+    let mut results: Vec<(usize, Option<R>)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut mine = Vec::new();
+                    loop {
+                        let i = cursor.fetch_add(1, Ordering::Relaxed);
+                        let Some(item) = items.get(i) else {
+                            return mine;
+                        };
+                        let one = std::panic::AssertUnwindSafe(|| work(item));
+                        mine.push((i, std::panic::catch_unwind(one).ok()));
+                        done.fetch_add(1, Ordering::Relaxed);
+                    }
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap_or_default())
+            .collect()
+    });
+    results.sort_unstable_by_key(|(i, _)| *i);
+    results.into_iter().map(|(_, r)| r).collect()
+}
+
+/// Where an indexing run stands, for progress reports.
+#[derive(Default)]
+pub struct Progress {
+    pub total: AtomicUsize,
+    pub done: AtomicUsize,
+}
+
+/// Indexes `roots` (found, read once, analysed on all cores) into the
+/// session's index; returns how many digests were indexed.
+pub fn index_roots(session: &Session, roots: &[PathBuf], progress: &Progress) -> usize {
+    let ticket = session.index.ticket();
+    let paths = walk(roots);
+    progress.total.store(paths.len(), Ordering::SeqCst);
+    let read = parallel(&paths, &progress.done, |path| {
+        read_digest(path, &session.configs, session)
+    });
+    for (path, file) in paths.iter().zip(read) {
+        let file = file.unwrap_or_else(|| {
+            Some(Indexed::Unreadable(
+                "could not be analysed (the analysis failed)".into(),
+            ))
+        });
+        session.index.put(ticket, path.clone(), file);
+    }
+    paths.len()
+}
+
+/// Re-analyses the indexed digests under `folder` from the text they were
+/// read with (a configuration there changed).
+pub fn reparse_under(session: &Session, folder: &Path) {
+    let ticket = session.index.ticket();
+    let paths = session.index.under(folder);
+    let done = AtomicUsize::new(0);
+    let reparsed = parallel(&paths, &done, |path| match session.index.get(path) {
+        Some(Indexed::Analysed(old, _)) => {
+            let config = session.configs.for_file(path, session);
+            let text = old.text.to_string();
+            let analysis = Analysis::with_rope(old.text.clone(), &text, &config.config);
+            Some(Indexed::analysed(analysis))
+        }
+        other => other,
+    });
+    for (path, file) in paths.into_iter().zip(reparsed) {
+        if let Some(file) = file {
+            session.index.put(ticket, path, file);
+        }
+    }
+}
+
+/// Applies a watched-file event at `path`: reads what the disk holds now
+/// (a folder is searched), or forgets what is gone (a deleted folder takes
+/// its digests with it). True when the index changed.
+pub fn refresh(session: &Session, path: &Path) -> bool {
+    let path = normalize(path);
+    let is_folder = std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir());
+    if is_folder {
+        if !session.index.folder_within(&path) {
+            return false;
+        }
+        index_roots(session, &[path], &Progress::default());
+        return true;
+    }
+    let ticket = session.index.ticket();
+    let mut gone = session.index.under(&path);
+    gone.retain(|p| *p != path);
+    for held in &gone {
+        session.index.put(ticket, held.clone(), None);
+    }
+    if !session.index.covers(&path) {
+        return !gone.is_empty();
+    }
+    let file = read_digest(&path, &session.configs, session);
+    session.index.put(ticket, path, file);
+    true
+}
+
+/// The initial indexing, in the background: `$/progress` when the client
+/// supports it (create, begin, reports, end), a log line at the end either
+/// way, then the open digests are checked again.
+pub async fn index_in_background(session: Arc<Session>, roots: Vec<PathBuf>, report: bool) {
+    if roots.is_empty() {
+        return;
+    }
+    let started = Instant::now();
+    let progress = Arc::new(Progress::default());
+    let worker = session.clone();
+    let counts = progress.clone();
+    let folders = roots.clone();
+    let mut job = tokio::task::spawn_blocking(move || index_roots(&worker, &folders, &counts));
+
+    // One token per run: a folder added while another is indexed gets its own.
+    static RUNS: AtomicUsize = AtomicUsize::new(0);
+    let run = RUNS.fetch_add(1, Ordering::Relaxed);
+    let token = ProgressToken::String(format!("digest-lsp/index/{run}"));
+    let mut ongoing = None;
+    if report {
+        let created = session.client.create_work_done_progress(token.clone());
+        if let Ok(Ok(())) = tokio::time::timeout(Duration::from_secs(10), created).await {
+            let title = "Indexing digests";
+            let begun = session
+                .client
+                .progress(token.clone(), title)
+                .with_message(format!("searching {} folder(s)", roots.len()))
+                .with_percentage(0)
+                .begin()
+                .await;
+            ongoing = Some(begun);
+        }
+    }
+    let result = loop {
+        tokio::select! {
+            joined = &mut job => break joined,
+            () = tokio::time::sleep(Duration::from_millis(200)) => {
+                if let Some(ongoing) = &ongoing {
+                    let total = progress.total.load(Ordering::SeqCst);
+                    let done = progress.done.load(Ordering::SeqCst);
+                    if let Some(share) = (done * 100).checked_div(total) {
+                        let percent = u32::try_from(share).unwrap_or(100);
+                        ongoing
+                            .report_with_message(format!("{done}/{total} digests"), percent)
+                            .await;
+                    }
+                }
+            }
+        }
+    };
+    let elapsed = started.elapsed();
+    let message = match result {
+        Ok(count) => format!("indexed {count} digest(s) in {} ms", elapsed.as_millis()),
+        Err(e) => format!("indexing failed: {e}"),
+    };
+    if let Some(ongoing) = ongoing {
+        ongoing.finish_with_message(message.clone()).await;
+    }
+    session
+        .client
+        .log_message(MessageType::INFO, format!("digest-lsp: {message}"))
+        .await;
+    session.recheck_all();
+}
+
+/// The workspace as the cross-file features see it: the index, with the
+/// open digests laid over it, sorted by path.
+pub struct View {
+    pub paths: Vec<PathBuf>,
+    pub analyses: Vec<Arc<Analysis>>,
+    /// The URI the editor uses, for open documents.
+    pub uris: Vec<Option<Uri>>,
+    /// The version the analysis is of, for open documents.
+    pub versions: Vec<Option<i32>>,
+    /// The cross-file rule's keys, where known already (indexed files).
+    keys: Vec<Option<Arc<PaperKeys>>>,
+    /// The file a request is about, if any.
+    pub current: Option<usize>,
+    by_path: HashMap<PathBuf, usize>,
+}
+
+/// One file laid into a view.
+pub struct Layer {
+    pub path: PathBuf,
+    pub analysis: Arc<Analysis>,
+    pub uri: Option<Uri>,
+    pub version: Option<i32>,
+    pub keys: Option<Arc<PaperKeys>>,
+}
+
+impl View {
+    /// The index's files, then `open` over them (later layers win); the
+    /// `current` layer's path is remembered.
+    pub fn new(indexed: Vec<IndexedDigest>, open: Vec<Layer>, current: Option<&Path>) -> Self {
+        let mut all: BTreeMap<PathBuf, Layer> = indexed
+            .into_iter()
+            .map(|(path, analysis, keys)| {
+                let layer = Layer {
+                    path: path.clone(),
+                    analysis,
+                    uri: None,
+                    version: None,
+                    keys: Some(keys),
+                };
+                (path, layer)
+            })
+            .collect();
+        for mut layer in open {
+            layer.path = normalize(&layer.path);
+            all.insert(layer.path.clone(), layer);
+        }
+        let mut view = View {
+            paths: Vec::with_capacity(all.len()),
+            analyses: Vec::with_capacity(all.len()),
+            uris: Vec::with_capacity(all.len()),
+            versions: Vec::with_capacity(all.len()),
+            keys: Vec::with_capacity(all.len()),
+            current: None,
+            by_path: HashMap::with_capacity(all.len()),
+        };
+        for (i, (path, layer)) in all.into_iter().enumerate() {
+            view.by_path.insert(path.clone(), i);
+            view.paths.push(path);
+            view.analyses.push(layer.analysis);
+            view.uris.push(layer.uri);
+            view.versions.push(layer.version);
+            view.keys.push(layer.keys);
+        }
+        view.current = current.and_then(|p| view.index_of(p));
+        view
+    }
+
+    /// The plain-data view the analysis crate takes.
+    pub fn files(&self) -> Vec<WorkspaceFile<'_>> {
+        self.paths
+            .iter()
+            .zip(&self.analyses)
+            .map(|(path, analysis)| WorkspaceFile { path, analysis })
+            .collect()
+    }
+
+    /// The cross-file rule's keys of every file (derived now for open
+    /// documents).
+    pub fn keys(&self) -> Vec<Arc<PaperKeys>> {
+        self.keys
+            .iter()
+            .zip(&self.analyses)
+            .map(|(keys, analysis)| match keys {
+                Some(keys) => keys.clone(),
+                None => Arc::new(PaperKeys::new(analysis)),
+            })
+            .collect()
+    }
+
+    pub fn index_of(&self, path: &Path) -> Option<usize> {
+        self.by_path.get(&normalize(path)).copied()
+    }
+
+    /// The URI of file `i`: the editor's for an open document, else made
+    /// from the path.
+    pub fn uri(&self, i: usize) -> Option<Uri> {
+        match self.uris.get(i)? {
+            Some(uri) => Some(uri.clone()),
+            None => Uri::from_file_path(self.paths.get(i)?),
+        }
+    }
+}
+
+/// What the index says about `path`, as a resolver look-up.
+pub fn lookup(index: &Index, path: &Path) -> Option<Lookup> {
+    Some(match index.get(path)? {
+        Indexed::Analysed(analysis, _) => Lookup::Found(analysis),
+        Indexed::Unreadable(why) => Lookup::Unreadable(why),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scratch(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("digest-lsp-ws-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("scratch folder");
+        dir
+    }
+
+    #[test]
+    fn the_walk_skips_hidden_target_node_modules_and_linked_folders() {
+        let root = scratch("walk");
+        let write = |rel: &str| {
+            let path = root.join(rel);
+            std::fs::create_dir_all(path.parent().expect("parent")).expect("folders");
+            std::fs::write(&path, "Paper1 A\n").expect("write");
+        };
+        for rel in [
+            "a.digest",
+            "sub/b.digest",
+            "sub/deeper/c.digest",
+            ".hidden/d.digest",
+            "target/e.digest",
+            "x/node_modules/f.digest",
+            "notes.txt",
+            "g.digest.txt",
+        ] {
+            write(rel);
+        }
+        #[cfg(unix)]
+        {
+            let _ = std::os::unix::fs::symlink(root.join("sub"), root.join("linked"));
+            let _ = std::os::unix::fs::symlink(root.join("a.digest"), root.join("alias.digest"));
+        }
+        let found: Vec<String> = walk(std::slice::from_ref(&root))
+            .iter()
+            .map(|p| {
+                p.strip_prefix(&root)
+                    .expect("under the root")
+                    .display()
+                    .to_string()
+            })
+            .collect();
+        let mut expected = vec!["a.digest", "sub/b.digest", "sub/deeper/c.digest"];
+        if cfg!(unix) {
+            expected.insert(1, "alias.digest");
+        }
+        assert_eq!(found, expected);
+        let _ = std::fs::remove_dir_all(&root);
+    }
+
+    #[test]
+    fn an_older_read_never_replaces_a_newer_one() {
+        let index = Index::default();
+        let path = PathBuf::from("/ws/a.digest");
+        let old = index.ticket();
+        let new = index.ticket();
+        index.put(new, path.clone(), None);
+        let analysis = || Indexed::analysed(Analysis::new("Paper1 A\n", &Default::default()));
+        index.put(old, path.clone(), Some(analysis()));
+        assert!(index.get(&path).is_none(), "a deletion seen later wins");
+        index.put(index.ticket(), path.clone(), Some(analysis()));
+        assert!(index.get(&path).is_some());
+    }
+
+    #[test]
+    fn coverage_follows_the_roots_and_the_skipped_folders() {
+        let index = Index::default();
+        index.add_roots([PathBuf::from("/ws/one"), PathBuf::from("/ws/two/")]);
+        assert!(index.covers(Path::new("/ws/one/a.digest")));
+        assert!(index.covers(Path::new("/ws/two/sub/b.digest")));
+        assert!(!index.covers(Path::new("/ws/three/a.digest")));
+        assert!(!index.covers(Path::new("/ws/one/.git/a.digest")));
+        assert!(!index.covers(Path::new("/ws/one/target/a.digest")));
+        assert!(!index.covers(Path::new("/ws/one/a.txt")));
+        assert!(index.folder_within(Path::new("/ws/one/sub")));
+        assert!(!index.folder_within(Path::new("/ws/one/node_modules")));
+        assert!(!index.folder_within(Path::new("/ws/three")));
+        index.remove_root(Path::new("/ws/one"));
+        assert!(!index.covers(Path::new("/ws/one/a.digest")));
+    }
+
+    #[test]
+    fn work_is_spread_and_results_keep_their_order() {
+        let items: Vec<usize> = (0..1000).collect();
+        let done = AtomicUsize::new(0);
+        let squares = parallel(&items, &done, |&i| {
+            assert!(i != 500, "a panic in one item");
+            i * i
+        });
+        assert_eq!(done.load(Ordering::SeqCst), 1000);
+        assert_eq!(squares.len(), 1000);
+        assert_eq!(squares[500], None);
+        assert!(
+            squares
+                .iter()
+                .enumerate()
+                .all(|(i, s)| i == 500 || *s == Some(i * i))
+        );
+        assert!(parallel(&[] as &[usize], &done, |&i| i).is_empty());
+    }
+}

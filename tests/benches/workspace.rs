@@ -1,0 +1,200 @@
+//! The workspace index over the real binary's stdio: 1,000 generated
+//! digests of about 100 KB (100 MB in all) in a temp folder, the release
+//! server started with that folder as its workspace, and
+//! - the time from `initialized` to the `$/progress` end of the indexing
+//!   (and the server's own figure, from the end message);
+//! - the server's peak resident memory (VmHWM) once indexed;
+//! - `workspace/symbol`, cross-file `textDocument/references` and
+//!   `textDocument/completion` after `[[` latency over the whole index;
+//! - a one-character `didChange` to the published diagnostics of an open
+//!   digest of the workspace (its own check plus the cross-file rule over
+//!   every indexed digest).
+//!
+//! The files are freshly written, so they are read from the page cache.
+//!
+//! Run: `cargo bench -p digest-e2e --bench workspace` (it builds the
+//! release server first). `DIGEST_BENCH_FILES` and `DIGEST_BENCH_FILE_BYTES`
+//! change the workspace's shape.
+
+use std::path::PathBuf;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use digest_e2e::client::{Client, file_uri};
+use digest_e2e::generate_sized;
+use serde_json::{Value, json};
+
+fn main() {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
+    let built = Command::new(cargo)
+        .args(["build", "--release", "-p", "digest-lsp"])
+        .status()
+        .expect("cargo build runs");
+    assert!(built.success(), "building the release server failed");
+
+    let files = env_number("DIGEST_BENCH_FILES", 1_000);
+    let bytes = env_number("DIGEST_BENCH_FILE_BYTES", 100_000);
+    let dir = std::env::temp_dir().join(format!("digest-bench-workspace-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let started = Instant::now();
+    let total = write_workspace(&dir, files, bytes);
+    println!(
+        "workspace: {files} digests, {:.1} MB in all, written in {:.1} s",
+        total as f64 / 1e6,
+        started.elapsed().as_secs_f64()
+    );
+
+    let mut client = Client::spawn(&[], None);
+    client.set_timeout(Duration::from_secs(120));
+    let root = file_uri(&dir);
+    client
+        .request(
+            "initialize",
+            json!({
+                "processId": null,
+                "rootUri": root,
+                "workspaceFolders": [{"uri": root, "name": "bench"}],
+                "capabilities": {"window": {"workDoneProgress": true}},
+                "initializationOptions": {"debounceMs": 0},
+            }),
+        )
+        .expect("initialize");
+    let start = Instant::now();
+    client.notify("initialized", json!({}));
+    let end = client.wait_notification(
+        "$/progress",
+        |p| p["value"]["kind"] == "end",
+        Duration::from_secs(120),
+    );
+    let index_ms = ms(start);
+    let peak = peak_rss_kib(client.pid());
+    let message = end["value"]["message"].as_str().unwrap_or("?").to_string();
+    println!(
+        "index: initialized -> $/progress end {index_ms:.0} ms (server: {message}) | peak RSS {:.0} MB ({:.2}x the text)",
+        peak as f64 / 1024.0,
+        (peak as f64 * 1024.0) / total as f64,
+    );
+
+    // Queries over the whole index.
+    let mut symbol = Vec::new();
+    for query in ["distil", "paper 12", "知识", "tnsfmr", "attention"].repeat(4) {
+        let start = Instant::now();
+        let found = client
+            .request("workspace/symbol", json!({"query": query}))
+            .expect("workspace/symbol");
+        symbol.push(ms(start));
+        assert!(found.is_array());
+    }
+
+    let first = dir.join("d0000.digest");
+    let uri = file_uri(&first);
+    let text = std::fs::read_to_string(&first).expect("read back");
+    client.open(&uri, &text, 1);
+    client.wait_diagnostics(&uri, Some(1));
+    let lines: Vec<&str> = text.lines().collect();
+    let heading = lines
+        .iter()
+        .position(|l| l.starts_with("Paper1"))
+        .expect("a first paper");
+    let mut references = Vec::new();
+    for _ in 0..20 {
+        let start = Instant::now();
+        let found = client
+            .request(
+                "textDocument/references",
+                json!({
+                    "textDocument": {"uri": uri},
+                    "position": {"line": heading, "character": 5},
+                    "context": {"includeDeclaration": true},
+                }),
+            )
+            .expect("references");
+        references.push(ms(start));
+        assert!(found.as_array().is_some_and(|r| !r.is_empty()));
+    }
+
+    // A line of its own at the end of the file, then `[[` typed on it.
+    let end_line = lines.len();
+    client.change(uri.as_str(), 2, insert(end_line, 0, "\n见[["));
+    client.wait_diagnostics(&uri, Some(2));
+    let mut completion = Vec::new();
+    for _ in 0..20 {
+        let start = Instant::now();
+        let found = client
+            .request(
+                "textDocument/completion",
+                json!({"textDocument": {"uri": uri}, "position": {"line": end_line + 1, "character": 3}}),
+            )
+            .expect("completion");
+        completion.push(ms(start));
+        assert!(found.as_array().is_some_and(|items| items.len() >= files));
+    }
+
+    let summaries: Vec<usize> = (0..lines.len())
+        .filter(|&i| lines[i].starts_with("中文总结"))
+        .collect();
+    let mut keystroke = Vec::new();
+    for (i, version) in (3..103).enumerate() {
+        let line = summaries[(i * 7) % summaries.len()];
+        let start = Instant::now();
+        client.change(uri.as_str(), version, insert(line, 7, "新"));
+        client.wait_diagnostics(&uri, Some(version));
+        keystroke.push(ms(start));
+    }
+    let peak_after = peak_rss_kib(client.pid());
+    client.shutdown_and_exit();
+    println!(
+        "queries: workspace/symbol p50 {:.1} ms | references p50 {:.1} ms | completion after [[ p50 {:.1} ms | keystroke->diagnostics (with the cross-file rule) p50 {:.1} ms p99 {:.1} ms | peak RSS at the end {:.0} MB",
+        percentile(&mut symbol, 0.5),
+        percentile(&mut references, 0.5),
+        percentile(&mut completion, 0.5),
+        percentile(&mut keystroke, 0.5),
+        percentile(&mut keystroke, 0.99),
+        peak_after as f64 / 1024.0,
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Writes `files` digests of about `bytes` bytes each; returns the total
+/// size.
+fn write_workspace(dir: &PathBuf, files: usize, bytes: usize) -> usize {
+    std::fs::create_dir_all(dir).expect("bench folder");
+    let mut total = 0;
+    for i in 0..files {
+        let text = generate_sized(bytes, i as u64 + 1);
+        total += text.len();
+        std::fs::write(dir.join(format!("d{i:04}.digest")), text).expect("write digest");
+    }
+    total
+}
+
+fn env_number(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(default)
+}
+
+fn insert(line: usize, character: usize, text: &str) -> Value {
+    json!([{"range": {"start": {"line": line, "character": character}, "end": {"line": line, "character": character}}, "text": text}])
+}
+
+fn ms(start: Instant) -> f64 {
+    start.elapsed().as_secs_f64() * 1e3
+}
+
+fn percentile(values: &mut [f64], p: f64) -> f64 {
+    values.sort_by(f64::total_cmp);
+    let index = ((values.len() as f64 - 1.0) * p).round() as usize;
+    values[index]
+}
+
+/// The peak resident set size of a process, in KiB (Linux's VmHWM).
+fn peak_rss_kib(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap_or(0)
+}

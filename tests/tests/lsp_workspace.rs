@@ -1,0 +1,968 @@
+//! The workspace end to end, over the real binary: the index (built in the
+//! background with `$/progress`, kept current by watched-file events),
+//! rename across files, completion, quick fixes applied by the client,
+//! workspace symbols, cross-file duplicates, and a multi-root workspace.
+//!
+//! Every fixture lives in a fresh folder under the system's temp folder;
+//! every wait is on an event, with a timeout.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use digest_e2e::client::{Client, file_uri};
+use serde_json::{Value, json};
+
+/// A fresh, empty folder for one test.
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("digest-e2e-ws-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("scratch folder");
+    dir
+}
+
+fn write(path: &Path, text: &str) {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).expect("folders");
+    }
+    std::fs::write(path, text).expect("write fixture");
+}
+
+/// Capabilities of a client that watches files.
+fn watching() -> Value {
+    json!({"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}})
+}
+
+/// Waits for the end of the initial indexing (the server logs it always).
+fn wait_indexed(client: &mut Client) -> String {
+    let timeout = client.timeout();
+    let logged = client.wait_notification(
+        "window/logMessage",
+        |p| {
+            p["message"]
+                .as_str()
+                .is_some_and(|m| m.starts_with("digest-lsp: indexed"))
+        },
+        timeout,
+    );
+    logged["message"].as_str().unwrap_or_default().to_string()
+}
+
+/// Waits until the server says its index took in changes on disk.
+fn wait_followed(client: &mut Client) {
+    let timeout = client.timeout();
+    client.wait_notification(
+        "window/logMessage",
+        |p| {
+            p["message"]
+                .as_str()
+                .is_some_and(|m| m.starts_with("digest-lsp: the index follows"))
+        },
+        timeout,
+    );
+}
+
+/// Waits for diagnostics of `uri` that satisfy `matches`; returns their
+/// `code@line` list.
+fn wait_codes(client: &mut Client, uri: &str, matches: impl Fn(&[String]) -> bool) -> Vec<String> {
+    let timeout = client.timeout();
+    let params = client.wait_notification(
+        "textDocument/publishDiagnostics",
+        |p| p["uri"] == uri && matches(&codes(p)),
+        timeout,
+    );
+    codes(&params)
+}
+
+/// `code@line` for each diagnostic.
+fn codes(params: &Value) -> Vec<String> {
+    params["diagnostics"]
+        .as_array()
+        .map(|all| {
+            all.iter()
+                .map(|d| {
+                    format!(
+                        "{}@{}",
+                        d["code"].as_str().unwrap_or("?"),
+                        d["range"]["start"]["line"]
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The position (UTF-16) just after the first `needle` in `text`; `back`
+/// characters before it.
+fn after(text: &str, needle: &str, back: usize) -> Value {
+    let at = text.find(needle).expect("needle in text") + needle.len();
+    let before = &text[..at];
+    let line = before.matches('\n').count();
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column: usize = before[line_start..].chars().map(char::len_utf16).sum();
+    json!({"line": line, "character": column - back})
+}
+
+fn at(uri: &str, position: Value) -> Value {
+    json!({"textDocument": {"uri": uri}, "position": position})
+}
+
+/// Applies LSP text edits (UTF-16 positions) to `text`.
+fn apply(text: &str, edits: &Value) -> String {
+    let offset = |p: &Value| -> usize {
+        let line = p["line"].as_u64().expect("line") as usize;
+        let character = p["character"].as_u64().expect("character") as usize;
+        let line_start = text
+            .split_inclusive('\n')
+            .take(line)
+            .map(str::len)
+            .sum::<usize>();
+        let mut units = 0;
+        for (i, c) in text[line_start..].char_indices() {
+            if units >= character || c == '\n' || c == '\r' {
+                return line_start + i;
+            }
+            units += c.len_utf16();
+        }
+        text.len()
+    };
+    let mut edits: Vec<(usize, usize, String)> = edits
+        .as_array()
+        .expect("edits")
+        .iter()
+        .map(|e| {
+            (
+                offset(&e["range"]["start"]),
+                offset(&e["range"]["end"]),
+                e["newText"].as_str().expect("newText").to_string(),
+            )
+        })
+        .collect();
+    edits.sort_by_key(|e| std::cmp::Reverse(e.0));
+    let mut out = text.to_string();
+    for (start, end, new_text) in edits {
+        out.replace_range(start..end, &new_text);
+    }
+    out
+}
+
+/// The edits a `WorkspaceEdit` makes, per URI, whichever form it takes.
+fn edits_by_uri(edit: &Value) -> Vec<(String, Value, Value)> {
+    if let Some(changes) = edit["changes"].as_object() {
+        let mut out: Vec<_> = changes
+            .iter()
+            .map(|(uri, edits)| (uri.clone(), Value::Null, edits.clone()))
+            .collect();
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        return out;
+    }
+    edit["documentChanges"]
+        .as_array()
+        .expect("changes or documentChanges")
+        .iter()
+        .map(|d| {
+            (
+                d["textDocument"]["uri"].as_str().expect("uri").to_string(),
+                d["textDocument"]["version"].clone(),
+                d["edits"].clone(),
+            )
+        })
+        .collect()
+}
+
+const A: &str = "Reading list A\n\nPaper1 Knowledge Distillation via Teacher Assistants\n摘要原文: We distil a large teacher into a small student.\n中文总结: 本文用助教模型蒸馏，后文见Paper2。\n\nPaper2 Sparse Attention Without Tears\n摘要原文: Attention patterns are sparse.\n中文总结: 与Paper1互补，见[[Paper1]]。\n";
+
+const B: &str = "Reading list B\n\nPaper1 Efficient Inference on Phones\n摘要原文: Phones are small.\n中文总结: 参考[[a#Paper1]]与[[a#Paper2]]。\n";
+
+#[test]
+fn rename_across_two_files_leaves_no_reference_dangling() {
+    let dir = scratch("rename");
+    let (a_path, b_path) = (dir.join("a.digest"), dir.join("b.digest"));
+    write(&a_path, A);
+    write(&b_path, B);
+    let (a, b) = (file_uri(&a_path), file_uri(&b_path));
+
+    let mut client = Client::spawn(&[], None);
+    client.initialize(watching(), Some(&dir));
+    wait_indexed(&mut client);
+    client.open(&b, B, 1);
+    assert_eq!(wait_codes(&mut client, &b, |_| true), Vec::<String>::new());
+
+    // From a wiki reference in b to paper 2 of a (not open: from the index).
+    let on_reference = at(&b, after(B, "[[a#Paper2", 1));
+    let prepared = client
+        .request("textDocument/prepareRename", on_reference.clone())
+        .expect("prepareRename");
+    assert_eq!(prepared["placeholder"], "2");
+    assert_eq!(
+        prepared["range"],
+        json!({"start": after(B, "[[a#Paper2", 1), "end": after(B, "[[a#Paper2", 0)})
+    );
+
+    let mut params = on_reference.clone();
+    params["newName"] = json!("3");
+    let edit = client
+        .request("textDocument/rename", params)
+        .expect("rename");
+    let per_file = edits_by_uri(&edit);
+    assert_eq!(
+        per_file.iter().map(|f| f.0.as_str()).collect::<Vec<_>>(),
+        [a.as_str(), b.as_str()]
+    );
+    let new_a = apply(A, &per_file[0].2);
+    let new_b = apply(B, &per_file[1].2);
+    assert!(new_a.contains("\nPaper3 Sparse Attention") && new_a.contains("后文见Paper3。"));
+    assert!(new_b.contains("[[a#Paper1]]与[[a#Paper3]]"));
+
+    // Applied: a on disk (as an editor saves a file it has not open), b in
+    // the editor. b's references settle on the new a once the index has it.
+    write(&a_path, &new_a);
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": a, "type": 2}]}),
+    );
+    client.change_full(&b, 2, &new_b);
+    client.wait_notification(
+        "textDocument/publishDiagnostics",
+        |p| p["uri"] == b && p["version"] == 2 && codes(p).is_empty(),
+        client.timeout(),
+    );
+    client.open(&a, &new_a, 1);
+    let after_a = wait_codes(&mut client, &a, |_| true);
+    assert!(
+        after_a
+            .iter()
+            .all(|c| !c.starts_with("unresolved-reference")),
+        "{after_a:?}"
+    );
+
+    // A number that is taken: refused with the feature's message.
+    let mut taken = at(&a, after(&new_a, "\nPaper1", 0));
+    taken["newName"] = json!("3");
+    let refused = client
+        .request("textDocument/rename", taken)
+        .expect_err("refused");
+    assert_eq!(refused["code"], -32803);
+    let message = refused["message"].as_str().unwrap_or_default();
+    assert!(message.contains("Paper3 already exists"), "{message}");
+
+    // Nothing to rename in plain text.
+    let nowhere = client
+        .request(
+            "textDocument/prepareRename",
+            at(&a, after(&new_a, "Reading", 0)),
+        )
+        .expect_err("nothing here");
+    assert!(
+        nowhere["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("nothing to renumber here")),
+        "{nowhere}"
+    );
+    assert_eq!(client.shutdown_and_exit().code(), Some(0));
+}
+
+#[test]
+fn rename_gives_versioned_document_changes_when_the_client_takes_them() {
+    let dir = scratch("rename-versioned");
+    write(&dir.join("a.digest"), A);
+    write(&dir.join("b.digest"), B);
+    let (a, b) = (
+        file_uri(dir.join("a.digest")),
+        file_uri(dir.join("b.digest")),
+    );
+    let mut client = Client::spawn(&[], None);
+    client.initialize(
+        json!({"workspace": {"workspaceEdit": {"documentChanges": true}}}),
+        Some(&dir),
+    );
+    wait_indexed(&mut client);
+    client.open(&a, A, 7);
+    let mut params = at(&a, after(A, "\nPaper1", 0));
+    params["newName"] = json!("Paper9");
+    let edit = client
+        .request("textDocument/rename", params)
+        .expect("rename");
+    let per_file = edits_by_uri(&edit);
+    assert_eq!(per_file.len(), 2);
+    assert_eq!(per_file[0].0, a);
+    assert_eq!(per_file[0].1, 7, "the open document's version");
+    assert_eq!(per_file[1].0, b);
+    assert_eq!(per_file[1].1, Value::Null, "not open: no version");
+    let new_a = apply(A, &per_file[0].2);
+    assert!(new_a.contains("\nPaper9 Knowledge") && new_a.contains("见[[Paper9]]"));
+    assert_eq!(
+        apply(B, &per_file[1].2),
+        B.replace("[[a#Paper1]]", "[[a#Paper9]]")
+    );
+    assert_eq!(client.shutdown_and_exit().code(), Some(0));
+}
+
+#[test]
+fn completion_after_paper_and_after_brackets() {
+    let dir = scratch("completion");
+    write(&dir.join("b.digest"), B);
+    let a = file_uri(dir.join("a.digest"));
+    let text = format!("{A}\nPaper3 Third\n摘要原文: 参见Paper\n中文总结: 链接[[\n笔记: [[b#\n");
+    let mut client = Client::spawn(&[], None);
+    client.initialize(json!({}), Some(&dir));
+    wait_indexed(&mut client);
+    client.open(&a, &text, 1);
+
+    let items = |client: &mut Client, position: Value| -> Vec<Value> {
+        let answer = client
+            .request("textDocument/completion", at(&a, position))
+            .expect("completion");
+        answer.as_array().cloned().unwrap_or_default()
+    };
+    let after_paper = items(&mut client, after(&text, "参见Paper", 0));
+    let labels: Vec<&str> = after_paper
+        .iter()
+        .filter_map(|i| i["label"].as_str())
+        .collect();
+    assert_eq!(labels, ["Paper1", "Paper2", "Paper3"]);
+    assert_eq!(
+        after_paper[0]["detail"],
+        "Knowledge Distillation via Teacher Assistants"
+    );
+    assert!(
+        after_paper[0]["documentation"]["value"]
+            .as_str()
+            .is_some_and(|d| d.contains("助教模型")),
+        "{}",
+        after_paper[0]
+    );
+    assert_eq!(
+        after_paper[1]["textEdit"],
+        json!({"range": {"start": after(&text, "参见", 0), "end": after(&text, "参见Paper", 0)}, "newText": "Paper2"})
+    );
+
+    let after_brackets = items(&mut client, after(&text, "链接[[", 0));
+    let labels: Vec<(&str, i64)> = after_brackets
+        .iter()
+        .map(|i| {
+            (
+                i["label"].as_str().unwrap_or("?"),
+                i["kind"].as_i64().unwrap_or(0),
+            )
+        })
+        .collect();
+    // Papers (reference kind 18), then the other digest (file kind 17).
+    assert_eq!(
+        labels,
+        [("Paper1", 18), ("Paper2", 18), ("Paper3", 18), ("b", 17)]
+    );
+    assert_eq!(after_brackets[3]["textEdit"]["newText"], "b]]");
+    assert_eq!(after_brackets[3]["detail"], "Reading list B");
+
+    let in_other = items(&mut client, after(&text, "[[b#", 0));
+    assert_eq!(in_other.len(), 1);
+    assert_eq!(in_other[0]["label"], "Paper1");
+    assert_eq!(in_other[0]["detail"], "Efficient Inference on Phones");
+    assert_eq!(in_other[0]["textEdit"]["newText"], "Paper1]]");
+    assert_eq!(client.shutdown_and_exit().code(), Some(0));
+}
+
+#[test]
+fn quick_fixes_applied_by_the_client_clear_their_diagnostics() {
+    let dir = scratch("fixes");
+    let text = "Fixes\n\nPaper1 One\nAbstrct: text\n中文总结: 代码见github.com/a/b\n\nPaper2 Two\n摘要原文: only the abstract\n";
+    let uri = file_uri(dir.join("fixes.digest"));
+    let mut client = Client::spawn(&[], None);
+    client.initialize(json!({}), Some(&dir));
+    wait_indexed(&mut client);
+    client.open(&uri, text, 1);
+    let mut published = client.wait_diagnostics(&uri, Some(1));
+    let found = codes(&published);
+    for code in [
+        "unknown-label@3",
+        "link-without-scheme@4",
+        "missing-section@6",
+    ] {
+        assert!(found.iter().any(|c| c == code), "{code} in {found:?}");
+    }
+
+    let mut current = text.to_string();
+    let mut version = 1;
+    for code in ["unknown-label", "link-without-scheme", "missing-section"] {
+        let diagnostic = published["diagnostics"]
+            .as_array()
+            .and_then(|all| all.iter().find(|d| d["code"] == code).cloned())
+            .unwrap_or_else(|| panic!("no {code} in {published}"));
+        let actions = client
+            .request(
+                "textDocument/codeAction",
+                json!({
+                    "textDocument": {"uri": uri},
+                    "range": diagnostic["range"],
+                    "context": {"diagnostics": [diagnostic]},
+                }),
+            )
+            .expect("codeAction");
+        let action = &actions[0];
+        assert_eq!(action["kind"], "quickfix");
+        assert_eq!(action["isPreferred"], true);
+        assert_eq!(action["diagnostics"][0]["code"], code);
+        let per_file = edits_by_uri(&action["edit"]);
+        assert_eq!(per_file.len(), 1);
+        current = apply(&current, &per_file[0].2);
+        version += 1;
+        client.change_full(&uri, version, &current);
+        published = client.wait_diagnostics(&uri, Some(version));
+        let after_fix = codes(&published);
+        assert!(
+            after_fix.iter().all(|c| !c.starts_with(code)),
+            "{code} still in {after_fix:?} after {}",
+            action["title"]
+        );
+    }
+    assert!(current.contains("\nAbstract: text\n"), "{current}");
+    assert!(current.contains("代码见https://github.com/a/b"));
+    assert!(current.contains("摘要原文: only the abstract\n中文总结:"));
+    // A filter that excludes quick fixes gets none.
+    let none = client
+        .request(
+            "textDocument/codeAction",
+            json!({
+                "textDocument": {"uri": uri},
+                "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}},
+                "context": {"diagnostics": [], "only": ["refactor"]},
+            }),
+        )
+        .expect("codeAction");
+    assert_eq!(none, Value::Null);
+    assert_eq!(client.shutdown_and_exit().code(), Some(0));
+}
+
+#[test]
+fn the_renumber_fix_updates_references_in_other_digests() {
+    let dir = scratch("renumber");
+    let a_text = "A\n\nPaper1 One\n摘要原文: a\n中文总结: b\n\nPaper3 Three\n摘要原文: a\n中文总结: 见Paper1\n\nPaper4 Four\n摘要原文: a\n中文总结: 与Paper3相关\n";
+    let b_text = "B\n\nPaper1 Other\n摘要原文: a\n中文总结: [[a#Paper3]] [[a#Paper4]]\n";
+    write(&dir.join("a.digest"), a_text);
+    write(&dir.join("b.digest"), b_text);
+    let (a, b) = (
+        file_uri(dir.join("a.digest")),
+        file_uri(dir.join("b.digest")),
+    );
+    let mut client = Client::spawn(&[], None);
+    client.initialize(json!({}), Some(&dir));
+    wait_indexed(&mut client);
+    client.open(&a, a_text, 1);
+    let published = client.wait_diagnostics(&a, Some(1));
+    let numbering = published["diagnostics"]
+        .as_array()
+        .and_then(|all| all.iter().find(|d| d["code"] == "numbering").cloned())
+        .expect("a numbering warning");
+    let actions = client
+        .request(
+            "textDocument/codeAction",
+            json!({
+                "textDocument": {"uri": a},
+                "range": numbering["range"],
+                "context": {"diagnostics": [numbering]},
+            }),
+        )
+        .expect("codeAction");
+    assert_eq!(actions[0]["title"], "Renumber papers from here");
+    let per_file = edits_by_uri(&actions[0]["edit"]);
+    assert_eq!(per_file.len(), 2);
+    let new_a = apply(a_text, &per_file[0].2);
+    let new_b = apply(b_text, &per_file[1].2);
+    assert!(new_a.contains("\nPaper2 Three") && new_a.contains("\nPaper3 Four"));
+    assert!(new_a.contains("与Paper2相关"));
+    assert!(new_b.contains("[[a#Paper2]] [[a#Paper3]]"));
+
+    client.change_full(&a, 2, &new_a);
+    assert_eq!(
+        codes(&client.wait_diagnostics(&a, Some(2))),
+        Vec::<String>::new()
+    );
+    client.open(&b, &new_b, 1);
+    assert_eq!(
+        codes(&client.wait_diagnostics(&b, Some(1))),
+        Vec::<String>::new()
+    );
+    assert_eq!(client.shutdown_and_exit().code(), Some(0));
+}
+
+#[test]
+fn workspace_symbols_over_three_files() {
+    let dir = scratch("symbols");
+    write(&dir.join("a.digest"), A);
+    write(&dir.join("sub/b.digest"), B);
+    write(
+        &dir.join("c.digest"),
+        "C\n\nPaper1 知识蒸馏综述\n摘要原文: a\n中文总结: b\n\nPaper2 Distilling the Knowledge in a Neural Network\n摘要原文: a\n中文总结: b\n",
+    );
+    // Not indexed: hidden and build folders.
+    write(&dir.join(".git/x.digest"), A);
+    write(&dir.join("target/y.digest"), A);
+    let mut client = Client::spawn(&[], None);
+    client.initialize(json!({}), Some(&dir));
+    let logged = wait_indexed(&mut client);
+    assert!(logged.contains("indexed 3 digest(s)"), "{logged}");
+
+    let query = |client: &mut Client, q: &str| -> Vec<(String, String)> {
+        let found = client
+            .request("workspace/symbol", json!({"query": q}))
+            .expect("workspace/symbol");
+        found
+            .as_array()
+            .expect("symbols")
+            .iter()
+            .map(|s| {
+                let uri = s["location"]["uri"].as_str().unwrap_or("?");
+                let file = uri.rsplit('/').next().unwrap_or("?").to_string();
+                (s["name"].as_str().unwrap_or("?").to_string(), file)
+            })
+            .collect()
+    };
+    assert_eq!(query(&mut client, "").len(), 5);
+    let distil = query(&mut client, "distil");
+    assert_eq!(
+        distil,
+        [
+            (
+                "Paper2 Distilling the Knowledge in a Neural Network".into(),
+                "c.digest".into()
+            ),
+            (
+                "Paper1 Knowledge Distillation via Teacher Assistants".into(),
+                "a.digest".into()
+            ),
+        ]
+    );
+    assert_eq!(
+        query(&mut client, "蒸馏"),
+        [("Paper1 知识蒸馏综述".to_string(), "c.digest".to_string())]
+    );
+    let phones = client
+        .request("workspace/symbol", json!({"query": "phones"}))
+        .expect("workspace/symbol");
+    assert_eq!(
+        phones,
+        json!([{
+            "name": "Paper1 Efficient Inference on Phones",
+            "kind": 5,
+            "containerName": "Reading list B",
+            "location": {
+                "uri": file_uri(dir.join("sub/b.digest")),
+                "range": {"start": {"line": 2, "character": 0}, "end": {"line": 4, "character": 34}},
+            },
+        }])
+    );
+    assert_eq!(client.shutdown_and_exit().code(), Some(0));
+}
+
+#[test]
+fn files_created_changed_and_deleted_on_disk_update_the_index() {
+    let dir = scratch("lifecycle");
+    let a_text = "A\n\nPaper1 One\n摘要原文: a\n中文总结: 见[[c#Paper1]]\n";
+    write(&dir.join("a.digest"), a_text);
+    let a = file_uri(dir.join("a.digest"));
+    let c_path = dir.join("c.digest");
+    let c = file_uri(&c_path);
+    let mut client = Client::spawn(&[], None);
+    client.initialize(watching(), Some(&dir));
+    client.wait_server_request("client/registerCapability", client.timeout());
+    wait_indexed(&mut client);
+    client.open(&a, a_text, 1);
+    assert_eq!(
+        wait_codes(&mut client, &a, |_| true),
+        ["unresolved-reference@4"]
+    );
+    let symbols = |client: &mut Client, q: &str| -> usize {
+        client
+            .request("workspace/symbol", json!({"query": q}))
+            .expect("workspace/symbol")
+            .as_array()
+            .map_or(0, Vec::len)
+    };
+    assert_eq!(symbols(&mut client, "created"), 0);
+
+    // Created: the reference resolves, the new paper is a workspace symbol.
+    write(
+        &c_path,
+        "C\n\nPaper1 Created Later\n摘要原文: a\n中文总结: b\n",
+    );
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": c, "type": 1}]}),
+    );
+    assert_eq!(
+        wait_codes(&mut client, &a, <[String]>::is_empty),
+        Vec::<String>::new()
+    );
+    assert_eq!(symbols(&mut client, "created"), 1);
+    let hover = client
+        .request("textDocument/hover", at(&a, after(a_text, "[[c#Pap", 0)))
+        .expect("hover");
+    assert!(
+        hover["contents"]["value"]
+            .as_str()
+            .is_some_and(|v| v.starts_with("**Paper1 Created Later**")),
+        "{hover}"
+    );
+
+    // Changed: paper 1 is now paper 2, the reference dangles again.
+    write(
+        &c_path,
+        "C\n\nPaper2 Changed Since\n摘要原文: a\n中文总结: b\n",
+    );
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": c, "type": 2}]}),
+    );
+    assert_eq!(
+        wait_codes(&mut client, &a, |c| !c.is_empty()),
+        ["unresolved-reference@4"]
+    );
+    assert_eq!(symbols(&mut client, "created"), 0);
+    assert_eq!(symbols(&mut client, "changed since"), 1);
+
+    // Back to resolving, then deleted: dangling, and gone from the symbols.
+    write(&c_path, "C\n\nPaper1 Restored\n摘要原文: a\n中文总结: b\n");
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": c, "type": 2}]}),
+    );
+    assert_eq!(
+        wait_codes(&mut client, &a, <[String]>::is_empty),
+        Vec::<String>::new()
+    );
+    std::fs::remove_file(&c_path).expect("delete");
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": c, "type": 3}]}),
+    );
+    let dangling = client.wait_notification(
+        "textDocument/publishDiagnostics",
+        |p| p["uri"] == a && !codes(p).is_empty(),
+        Duration::from_secs(10),
+    );
+    assert!(
+        dangling["diagnostics"][0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("no digest found")),
+        "{dangling}"
+    );
+    assert_eq!(symbols(&mut client, "restored"), 0);
+
+    // A folder created, then deleted, each reported as one event.
+    client.drain_notifications("window/logMessage");
+    let folder = dir.join("moved-in");
+    write(
+        &folder.join("deep/e.digest"),
+        "E\n\nPaper1 Moved In\n摘要原文: a\n中文总结: b\n",
+    );
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": file_uri(&folder), "type": 1}]}),
+    );
+    wait_followed(&mut client);
+    assert_eq!(symbols(&mut client, "moved in"), 1);
+    std::fs::remove_dir_all(&folder).expect("delete folder");
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": file_uri(&folder), "type": 3}]}),
+    );
+    wait_followed(&mut client);
+    assert_eq!(symbols(&mut client, "moved in"), 0);
+    assert_eq!(client.shutdown_and_exit().code(), Some(0));
+}
+
+#[test]
+fn indexing_reports_progress_when_the_client_supports_it() {
+    let dir = scratch("progress");
+    for i in 0..20 {
+        write(
+            &dir.join(format!("d{i:02}.digest")),
+            &digest_e2e::generate(5, i),
+        );
+    }
+    let mut client = Client::spawn(&[], None);
+    client.initialize(json!({"window": {"workDoneProgress": true}}), Some(&dir));
+    let created = client.wait_server_request("window/workDoneProgress/create", client.timeout());
+    let token = created["token"].clone();
+    let begin = client.wait_notification(
+        "$/progress",
+        |p| p["token"] == token && p["value"]["kind"] == "begin",
+        client.timeout(),
+    );
+    assert_eq!(begin["value"]["title"], "Indexing digests");
+    let end = client.wait_notification(
+        "$/progress",
+        |p| p["token"] == token && p["value"]["kind"] == "end",
+        client.timeout(),
+    );
+    assert!(
+        end["value"]["message"]
+            .as_str()
+            .is_some_and(|m| m.starts_with("indexed 20 digest(s)")),
+        "{end}"
+    );
+    // Every report came between begin and end.
+    assert!(
+        client
+            .drain_notifications("$/progress")
+            .iter()
+            .all(|p| p["value"]["kind"] == "report")
+    );
+
+    // Without the capability: no progress, the log line only.
+    let mut quiet = Client::spawn(&[], None);
+    quiet.initialize(json!({}), Some(&dir));
+    wait_indexed(&mut quiet);
+    assert!(
+        quiet
+            .server_requests()
+            .iter()
+            .all(|r| r["method"] != "window/workDoneProgress/create")
+    );
+    assert!(quiet.drain_notifications("$/progress").is_empty());
+    assert_eq!(client.shutdown_and_exit().code(), Some(0));
+    assert_eq!(quiet.shutdown_and_exit().code(), Some(0));
+}
+
+#[test]
+fn definition_hover_and_references_across_a_multi_root_workspace() {
+    let dir = scratch("multi-root");
+    let (one, two) = (dir.join("one"), dir.join("two"));
+    let a_text = "A\n\nPaper1 Uses the Other Root\n摘要原文: a\n中文总结: 见[[../two/b#Paper2]]与[[../two/b]]\n";
+    let b_text = "B\n\nPaper1 First of B\n摘要原文: a\n中文总结: b\n\nPaper2 Second of B\n摘要原文: a\n中文总结: 第二篇的总结\n";
+    write(&one.join("a.digest"), a_text);
+    write(&two.join("b.digest"), b_text);
+    let (a, b) = (
+        file_uri(one.join("a.digest")),
+        file_uri(two.join("b.digest")),
+    );
+
+    let mut client = Client::spawn(&[], None);
+    client.initialize_with(json!({
+        "processId": null,
+        "rootUri": file_uri(&one),
+        "capabilities": {},
+        "workspaceFolders": [
+            {"uri": file_uri(&one), "name": "one"},
+            {"uri": file_uri(&two), "name": "two"},
+        ],
+    }));
+    let logged = wait_indexed(&mut client);
+    assert!(logged.contains("indexed 2 digest(s)"), "{logged}");
+    client.open(&a, a_text, 1);
+    assert_eq!(
+        codes(&client.wait_diagnostics(&a, Some(1))),
+        Vec::<String>::new()
+    );
+
+    let on_reference = at(&a, after(a_text, "[[../two/b#Pa", 0));
+    let definition = client
+        .request("textDocument/definition", on_reference.clone())
+        .expect("definition");
+    assert_eq!(
+        definition,
+        json!({"uri": b, "range": {"start": {"line": 6, "character": 0}, "end": {"line": 6, "character": 18}}})
+    );
+    let whole_file = client
+        .request(
+            "textDocument/definition",
+            at(&a, after(a_text, "与[[../tw", 0)),
+        )
+        .expect("definition");
+    assert_eq!(whole_file["uri"], b);
+    let hover = client
+        .request("textDocument/hover", on_reference.clone())
+        .expect("hover");
+    assert_eq!(
+        hover["contents"]["value"],
+        "**Paper2 Second of B**\n\n第二篇的总结"
+    );
+
+    let mut params = on_reference;
+    params["context"] = json!({"includeDeclaration": true});
+    let references = client
+        .request("textDocument/references", params)
+        .expect("references");
+    let places: Vec<(String, u64)> = references
+        .as_array()
+        .expect("locations")
+        .iter()
+        .map(|l| {
+            (
+                l["uri"].as_str().unwrap_or("?").to_string(),
+                l["range"]["start"]["line"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    assert_eq!(places, [(a.clone(), 4), (b.clone(), 6)]);
+    let symbols = client
+        .request("workspace/symbol", json!({"query": "of b"}))
+        .expect("symbols");
+    assert_eq!(symbols.as_array().map_or(0, Vec::len), 2);
+    assert_eq!(client.shutdown_and_exit().code(), Some(0));
+}
+
+#[test]
+fn a_workspace_folder_added_later_is_indexed() {
+    let dir = scratch("added-folder");
+    let (one, two) = (dir.join("one"), dir.join("two"));
+    write(&one.join("a.digest"), A);
+    write(&two.join("b.digest"), B);
+    let mut client = Client::spawn(&[], None);
+    client.initialize(json!({}), Some(&one));
+    wait_indexed(&mut client);
+    let count = |client: &mut Client| {
+        client
+            .request("workspace/symbol", json!({"query": ""}))
+            .expect("symbols")
+            .as_array()
+            .map_or(0, Vec::len)
+    };
+    assert_eq!(count(&mut client), 2);
+    client.notify(
+        "workspace/didChangeWorkspaceFolders",
+        json!({"event": {"added": [{"uri": file_uri(&two), "name": "two"}], "removed": []}}),
+    );
+    wait_indexed(&mut client);
+    assert_eq!(count(&mut client), 3);
+    client.notify(
+        "workspace/didChangeWorkspaceFolders",
+        json!({"event": {"added": [], "removed": [{"uri": file_uri(&one), "name": "one"}]}}),
+    );
+    // Removing is synchronous in the handler; a request after it sees it.
+    assert_eq!(count(&mut client), 1);
+    assert_eq!(client.shutdown_and_exit().code(), Some(0));
+}
+
+#[test]
+fn the_same_paper_in_two_digests_is_hinted_with_related_information() {
+    let dir = scratch("duplicates");
+    let c_text = "C\n\nPaper1 Sparse attention, without tears!\n摘要原文: a\n中文总结: b\n";
+    write(&dir.join("a.digest"), A);
+    write(&dir.join("c.digest"), c_text);
+    let (a, c) = (
+        file_uri(dir.join("a.digest")),
+        file_uri(dir.join("c.digest")),
+    );
+    let mut client = Client::spawn(&[], None);
+    client.initialize(
+        json!({"textDocument": {"publishDiagnostics": {"relatedInformation": true}}}),
+        Some(&dir),
+    );
+    wait_indexed(&mut client);
+    client.open(&c, c_text, 1);
+    let published = client.wait_notification(
+        "textDocument/publishDiagnostics",
+        |p| p["uri"] == c && !codes(p).is_empty(),
+        client.timeout(),
+    );
+    assert_eq!(codes(&published), ["duplicate-paper-across-files@2"]);
+    let hint = &published["diagnostics"][0];
+    assert_eq!(hint["severity"], 4);
+    assert_eq!(
+        hint["relatedInformation"],
+        json!([{
+            "location": {"uri": a, "range": {"start": {"line": 6, "character": 0}, "end": {"line": 6, "character": 37}}},
+            "message": "Paper2 in `a`",
+        }])
+    );
+
+    // Retitled in the editor: the hint goes.
+    client.change_full(&c, 2, &c_text.replace("Sparse", "Dense"));
+    assert_eq!(
+        codes(&client.wait_diagnostics(&c, Some(2))),
+        Vec::<String>::new()
+    );
+    assert_eq!(client.shutdown_and_exit().code(), Some(0));
+}
+
+#[test]
+fn a_config_change_refreshes_hints_and_reparses_the_index() {
+    let dir = scratch("config-refresh");
+    let a_text = "A\n\nPaper1 A Rather Long Title for Hints\n摘要原文: a\n中文总结: b\n\nPaper2 Two\n摘要原文: a\n中文总结: 与Paper1相关 [[b#论文1]]\n";
+    // b uses another keyword: unresolved until the config says so.
+    let b_text = "B\n\n论文1 Chinese Heading\n摘要原文: a\n中文总结: b\n";
+    write(&dir.join("a.digest"), a_text);
+    write(&dir.join("b.digest"), b_text);
+    let config = dir.join("digest.toml");
+    let a = file_uri(dir.join("a.digest"));
+    let mut client = Client::spawn(&[], None);
+    client.initialize(
+        json!({
+            "workspace": {
+                "didChangeWatchedFiles": {"dynamicRegistration": true},
+                "inlayHint": {"refreshSupport": true},
+                "semanticTokens": {"refreshSupport": true},
+            },
+        }),
+        Some(&dir),
+    );
+    wait_indexed(&mut client);
+    client.open(&a, a_text, 1);
+    assert_eq!(
+        wait_codes(&mut client, &a, |_| true),
+        ["unresolved-reference@8"]
+    );
+    let hints = |client: &mut Client| {
+        client
+            .request(
+                "textDocument/inlayHint",
+                json!({"textDocument": {"uri": a}, "range": {"start": {"line": 0, "character": 0}, "end": {"line": 9, "character": 0}}}),
+            )
+            .expect("inlayHint")
+    };
+    assert_eq!(
+        hints(&mut client)[0]["label"],
+        "A Rather Long Title for Hints"
+    );
+
+    write(
+        &config,
+        "[headings]\nkeywords = [\"Paper\", \"论文\"]\n\n[inlay-hints]\nmax-chars = 10\n",
+    );
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": file_uri(&config), "type": 1}]}),
+    );
+    client.wait_server_request("workspace/inlayHint/refresh", client.timeout());
+    client.wait_server_request("workspace/semanticTokens/refresh", client.timeout());
+    assert_eq!(hints(&mut client)[0]["label"], "A Rather…");
+    // b, from the index, is parsed again with its new keywords.
+    wait_codes(&mut client, &a, <[String]>::is_empty);
+    assert_eq!(client.shutdown_and_exit().code(), Some(0));
+}
+
+#[test]
+fn an_edit_in_one_open_digest_rechecks_the_digests_that_refer_to_it() {
+    // No workspace folder, nothing on disk: the open documents are all.
+    let dir = scratch("open-only");
+    let (a, b) = (
+        file_uri(dir.join("a.digest")),
+        file_uri(dir.join("b.digest")),
+    );
+    let mut client = Client::spawn(&[], None);
+    client.initialize(json!({}), None);
+    client.open(&b, B, 1);
+    assert_eq!(
+        wait_codes(&mut client, &b, |c| c.len() == 2),
+        ["unresolved-reference@4", "unresolved-reference@4"]
+    );
+    client.open(&a, A, 1);
+    assert_eq!(
+        wait_codes(&mut client, &b, <[String]>::is_empty),
+        Vec::<String>::new()
+    );
+    // Paper2 renumbered in the editor only: b's second reference dangles.
+    client.change_full(&a, 2, &A.replace("\nPaper2 ", "\nPaper3 "));
+    assert_eq!(
+        wait_codes(&mut client, &b, |c| !c.is_empty()),
+        ["unresolved-reference@4"]
+    );
+    // Closed without saving: there is no a on disk, both dangle.
+    client.close(&a);
+    assert_eq!(
+        wait_codes(&mut client, &b, |c| c.len() == 2),
+        ["unresolved-reference@4", "unresolved-reference@4"]
+    );
+    assert_eq!(client.shutdown_and_exit().code(), Some(0));
+}

@@ -72,6 +72,8 @@ pub struct Session {
     published_configs: Mutex<HashSet<PathBuf>>,
     /// Between `initialize` and `shutdown`.
     serving: AtomicBool,
+    /// Held while a document is analysed (see [`Session::snapshot`]).
+    computing: Mutex<()>,
     /// Signalled whenever a document is opened, changed or closed.
     synced: tokio::sync::Notify,
     /// The digests of the workspace folders, as on disk.
@@ -104,6 +106,7 @@ impl Session {
             shown_configs: Mutex::new(HashSet::new()),
             published_configs: Mutex::new(HashSet::new()),
             serving: AtomicBool::new(false),
+            computing: Mutex::new(()),
             synced: tokio::sync::Notify::new(),
             index: Index::default(),
             published: Mutex::new(HashMap::new()),
@@ -167,6 +170,12 @@ impl Session {
     /// here (the caller runs this off the protocol task) from the previous
     /// analysis, unless already cached.
     pub fn snapshot(&self, uri: &Uri) -> Result<Snapshot, jsonrpc::Error> {
+        if let Some(snapshot) = self.cached_snapshot(uri)? {
+            return Ok(snapshot);
+        }
+        // One analysis at a time: a request and the diagnostics task that
+        // both find the document unanalysed must not both analyse it.
+        let _computing = lock(&self.computing);
         let (path, version, rope, cached, previous) = self.with_documents(|docs| {
             let doc = docs.get(uri).ok_or_else(|| not_open(uri))?;
             let path = doc
@@ -207,6 +216,24 @@ impl Session {
             checked,
         })
     }
+
+    /// The snapshot of the current version when its analysis is at hand.
+    fn cached_snapshot(&self, uri: &Uri) -> Result<Option<Snapshot>, jsonrpc::Error> {
+        self.with_documents(|docs| {
+            let doc = docs.get(uri).ok_or_else(|| not_open(uri))?;
+            Ok(doc.checked().map(|checked| Snapshot {
+                uri: uri.clone(),
+                path: doc
+                    .path
+                    .clone()
+                    .unwrap_or_else(|| PathBuf::from(uri.as_str())),
+                version: doc.version,
+                rope: doc.rope.clone(),
+                checked,
+            }))
+        })
+    }
+
 
     /// The URI of the file at `path`: the editor's, when it is open.
     pub fn uri_of(&self, path: &Path) -> Option<Uri> {

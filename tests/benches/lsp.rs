@@ -11,7 +11,6 @@
 //! Run: `cargo bench -p digest-e2e --bench lsp` (it builds the release
 //! server first). `DIGEST_BENCH_SIZES=10000000` picks sizes.
 
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use digest_e2e::client::Client;
@@ -19,12 +18,7 @@ use digest_e2e::generate_sized;
 use serde_json::{Value, json};
 
 fn main() {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
-    let built = Command::new(cargo)
-        .args(["build", "--release", "-p", "digest-lsp"])
-        .status()
-        .expect("cargo build runs");
-    assert!(built.success(), "building the release server failed");
+    digest_e2e::build_release_server();
 
     let sizes: Vec<usize> = std::env::var("DIGEST_BENCH_SIZES")
         .ok()

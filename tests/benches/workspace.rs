@@ -17,7 +17,6 @@
 //! change the workspace's shape.
 
 use std::path::PathBuf;
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use digest_e2e::client::{Client, file_uri};
@@ -25,12 +24,7 @@ use digest_e2e::generate_sized;
 use serde_json::{Value, json};
 
 fn main() {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
-    let built = Command::new(cargo)
-        .args(["build", "--release", "-p", "digest-lsp"])
-        .status()
-        .expect("cargo build runs");
-    assert!(built.success(), "building the release server failed");
+    digest_e2e::build_release_server();
 
     let files = env_number("DIGEST_BENCH_FILES", 1_000);
     let bytes = env_number("DIGEST_BENCH_FILE_BYTES", 100_000);

@@ -8,8 +8,18 @@
 //!   of any size, for load tests and benches.
 
 pub mod client;
+
+/// Builds the release server (for the benches and the soak test).
+pub fn build_release_server() {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
+    let built = std::process::Command::new(cargo)
+        .args(["build", "--release", "-p", "digest-lsp"])
+        .status()
+        .expect("cargo build runs");
+    assert!(built.success(), "building the release server failed");
+}
 pub mod framing;
 pub mod r#gen;
 
 pub use client::{Client, file_uri, server_binary};
-pub use r#gen::{generate, generate_sized, paper_count};
+pub use r#gen::{Rng, generate, generate_sized, paper_count};

@@ -28,6 +28,8 @@ const PIECES: &[&str] = &[
     "摘要原文: ",
     "中文总结: ",
     "aka.ms/q ",
+    "\nPaper9 Restored\n",
+    "",
 ];
 
 /// The LSP position (UTF-16) of a char index.
@@ -75,6 +77,7 @@ fn main() {
     let mut early_rss = 0;
     let (mut requests, mut modified) = (0usize, 0usize);
     let mut version = 0;
+    let mut history: Vec<(usize, usize, String)> = Vec::new();
     for op in 1..=ops {
         if op % 10 == 0 {
             let at = position(&rope, boundary(&rope, &mut rng));
@@ -98,26 +101,39 @@ fn main() {
             }
         } else {
             version += 1;
-            let a = boundary(&rope, &mut rng);
-            let len = rng.below(8);
-            let mut b = (a + len).min(rope.len_chars());
-            if b > 0 && b < rope.len_chars() && rope.char(b - 1) == '\r' && rope.char(b) == '\n' {
-                b += 1;
-            }
-            // Deletions as long as insertions on average: the text stays near its size.
-            let piece = if rng.below(2) == 0 {
-                PIECES[rng.below(PIECES.len())]
+            // Edits are typed and undone, as an author does: the text stays
+            // near where it started, so memory can be compared over time.
+            let undo = !history.is_empty() && (history.len() >= 64 || rng.below(2) == 0);
+            let (a, b, piece) = if undo {
+                let (at, inserted, removed): (usize, usize, String) =
+                    history.pop().unwrap_or_default();
+                (at, at + inserted, removed)
             } else {
-                ""
+                let a = boundary(&rope, &mut rng);
+                let mut b = (a + rng.below(8)).min(rope.len_chars());
+                if b > 0 && b < rope.len_chars() && rope.char(b - 1) == '\r' && rope.char(b) == '\n'
+                {
+                    b += 1;
+                }
+                let piece = PIECES[rng.below(PIECES.len())].to_string();
+                history.push((a, piece.chars().count(), rope.slice(a..b).to_string()));
+                (a, b, piece)
             };
             let change = json!([{"range": {"start": position(&rope, a), "end": position(&rope, b)}, "text": piece}]);
             rope.remove(a..b);
-            rope.insert(a, piece);
+            rope.insert(a, &piece);
             client.change(uri, version, change);
         }
         if op == 1_000 {
             client.wait_diagnostics(uri, Some(version));
             early_rss = rss_kib(client.pid());
+        }
+        if op % 10_000 == 0 {
+            let rss = rss_kib(client.pid()) as f64 / 1024.0;
+            eprintln!(
+                "soak: {op} operations, RSS {rss:.1} MB, {} bytes",
+                rope.len_bytes()
+            );
         }
         if op % 500 == 0 {
             client.drain_notifications("textDocument/publishDiagnostics");

@@ -56,6 +56,33 @@ fn malformed_messages_are_answered_and_reading_goes_on() {
 }
 
 #[test]
+fn a_wrong_content_length_is_reported_and_the_next_message_is_read() {
+    let mut client = Client::spawn(&[], None);
+    client.initialize(json!({}), None);
+    let uri = "file:///tmp/wrong-length.digest";
+    client.open(uri, DIGEST, 1);
+    let body = r#"{"jsonrpc":"2.0","method":"x"}"#;
+    // Too short: the body is cut; the rest runs into the next header.
+    client
+        .send_raw(format!("Content-Length: 10\r\n\r\n{body}").as_bytes())
+        .expect("send");
+    assert_eq!(outline_names(&mut client, uri), [json!("Paper1 A")]);
+    let error = client
+        .wait_message(
+            |m| m.get("error").is_some() && m["id"].is_null(),
+            client.timeout(),
+        )
+        .expect("an error answer");
+    assert_eq!(error["error"]["code"], -32700);
+    // Too long: the body swallows the start of the next message, which is
+    // given back.
+    let long = format!("Content-Length: {}\r\n\r\n{body}", body.len() + 40);
+    client.send_raw(long.as_bytes()).expect("send");
+    assert_eq!(outline_names(&mut client, uri), [json!("Paper1 A")]);
+    assert_eq!(client.shutdown_and_exit().code(), Some(0));
+}
+
+#[test]
 fn a_panic_in_a_request_is_an_internal_error() {
     let mut command = Command::new(server_binary());
     command.env("DIGEST_LSP_TEST_HOOKS", "1");

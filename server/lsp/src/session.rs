@@ -234,7 +234,6 @@ impl Session {
         })
     }
 
-
     /// The URI of the file at `path`: the editor's, when it is open.
     pub fn uri_of(&self, path: &Path) -> Option<Uri> {
         let open = self.with_documents(|docs| {

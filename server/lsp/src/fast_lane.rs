@@ -37,6 +37,12 @@ struct Reply<'a, T: Serialize> {
     error: Option<jsonrpc::Error>,
 }
 
+/// True when `DIGEST_LSP_TIMINGS=1`: served requests log their time on stderr.
+fn timings() -> bool {
+    static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *ON.get_or_init(|| std::env::var_os("DIGEST_LSP_TIMINGS").is_some_and(|v| v == "1"))
+}
+
 /// The latest document versions the client sent, by URI as written.
 #[derive(Default)]
 pub struct Versions(HashMap<String, i32>);
@@ -107,6 +113,7 @@ pub fn take(
         .get(request.params.text_document.uri.as_str())
         .copied();
     let session = session.clone();
+    let received = std::time::Instant::now();
     tokio::spawn(async move {
         let uri = request.params.text_document.uri;
         if let Some(version) = awaited {
@@ -125,6 +132,11 @@ pub fn take(
             result,
             error,
         });
+        if timings() {
+            // For the benchmarks: the server's share of the round trip.
+            let ms = received.elapsed().as_secs_f64() * 1e3;
+            eprintln!("digest-lsp: timing documentSymbol {ms:.3} ms");
+        }
         if let Ok(bytes) = bytes {
             reply(bytes);
         }

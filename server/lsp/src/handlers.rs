@@ -874,19 +874,74 @@ pub async fn run_blocking<T: Send + 'static>(
 
 /// The outline of a snapshot, in LSP terms.
 pub fn document_symbols(session: &Session, snapshot: &Snapshot) -> Vec<DocumentSymbol> {
-    let encoding = session.encoding();
-    let lines = snapshot.checked.lines();
-    let rope = &snapshot.checked.analysis.text;
+    let positions = SymbolPositions {
+        encoding: session.encoding(),
+        lines: snapshot.checked.lines(),
+        rope: &snapshot.checked.analysis.text,
+        last: std::cell::Cell::new(None),
+    };
     features::outline(&snapshot.checked.analysis)
         .into_iter()
-        .map(|s| symbol(s, &|r| lines.range(rope, r, encoding)))
+        .map(|s| symbol(s, &positions))
         .collect()
 }
 
-fn symbol(
-    s: features::Symbol,
-    range: &dyn Fn(digest_analysis::TextRange) -> Range,
-) -> DocumentSymbol {
+/// Positions for an outline, converted with as few walks of the rope as
+/// possible (a 10 MB digest has 16,000 symbols).
+struct SymbolPositions<'a> {
+    encoding: Encoding,
+    lines: &'a crate::encoding::LineTable,
+    rope: &'a ropey::Rope,
+    /// The last offset converted: a paper ends where its last section does.
+    last: std::cell::Cell<Option<(usize, Position)>>,
+}
+
+impl SymbolPositions<'_> {
+    fn position(&self, offset: usize) -> Position {
+        if let Some((at, position)) = self.last.get()
+            && at == offset
+        {
+            return position;
+        }
+        let position = self.lines.position(self.rope, offset, self.encoding);
+        self.last.set(Some((offset, position)));
+        position
+    }
+
+    /// The selection: a heading or a label, on one line, whose text is
+    /// `name`, so its end is its start plus the name's length.
+    fn selection(&self, range: digest_analysis::TextRange, name: &str) -> Range {
+        let start = self.position(range.start);
+        let units = match self.encoding {
+            Encoding::Utf8 => name.len(),
+            Encoding::Utf16 => name.encode_utf16().count(),
+            Encoding::Utf32 => name.chars().count(),
+        };
+        let units = u32::try_from(units).unwrap_or(u32::MAX);
+        let end = Position::new(start.line, start.character.saturating_add(units));
+        Range::new(start, end)
+    }
+}
+
+fn symbol(s: features::Symbol, positions: &SymbolPositions<'_>) -> DocumentSymbol {
+    let selection_range = if s.selection.len() == s.name.len() {
+        positions.selection(s.selection, &s.name)
+    } else {
+        Range::new(
+            positions.position(s.selection.start),
+            positions.position(s.selection.end),
+        )
+    };
+    // In this order, a section's start is its label's start and a paper's
+    // end is its last section's end: the memo answers both.
+    let start = positions.position(s.range.start);
+    let children = (!s.children.is_empty()).then(|| {
+        s.children
+            .into_iter()
+            .map(|c| symbol(c, positions))
+            .collect()
+    });
+    let range = Range::new(start, positions.position(s.range.end));
     #[allow(deprecated)]
     DocumentSymbol {
         name: s.name,
@@ -897,9 +952,8 @@ fn symbol(
         },
         tags: None,
         deprecated: None,
-        range: range(s.range),
-        selection_range: range(s.selection),
-        children: (!s.children.is_empty())
-            .then(|| s.children.into_iter().map(|c| symbol(c, range)).collect()),
+        range,
+        selection_range,
+        children,
     }
 }

@@ -26,6 +26,7 @@ const CLIENT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 /// The most workspace symbols one query returns.
 const SYMBOL_LIMIT: usize = 200;
 
+#[derive(Clone)]
 pub struct Backend {
     session: Arc<Session>,
 }

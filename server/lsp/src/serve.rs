@@ -11,7 +11,6 @@ use tower_lsp_server::{LspService, Server};
 use crate::fast_lane;
 use crate::framing::{Event, FrameReader, frame};
 use crate::handlers::Backend;
-use crate::session::Session;
 
 /// Runs the server until `exit` or the end of input; returns the exit status.
 pub fn run() -> i32 {
@@ -39,11 +38,11 @@ async fn serve() {
     let (server_out, from_server) = tokio::io::duplex(1 << 16);
     let (replies_tx, replies_rx) = mpsc::unbounded_channel::<Vec<u8>>();
 
-    let session_slot = Arc::new(OnceLock::new());
-    let slot = session_slot.clone();
+    let backend_slot = Arc::new(OnceLock::new());
+    let slot = backend_slot.clone();
     let mut builder = LspService::build(move |client| {
         let backend = Backend::new(client);
-        let _ = slot.set(backend.session());
+        let _ = slot.set(backend.clone());
         backend
     });
     if std::env::var_os("DIGEST_LSP_TEST_HOOKS").is_some_and(|v| v == "1") {
@@ -52,13 +51,13 @@ async fn serve() {
             .custom_method("digest/testSleep", Backend::test_sleep);
     }
     let (service, socket) = builder.finish();
-    let session = session_slot.get().cloned();
+    let backend = backend_slot.get().cloned();
 
     let exit_seen = Arc::new(tokio::sync::Notify::new());
     tokio::spawn(read_client(
         to_server,
         replies_tx,
-        session,
+        backend,
         exit_seen.clone(),
     ));
     let writer = tokio::spawn(write_client(from_server, replies_rx));
@@ -82,7 +81,7 @@ async fn serve() {
 async fn read_client(
     mut to_server: tokio::io::DuplexStream,
     replies: mpsc::UnboundedSender<Vec<u8>>,
-    session: Option<Arc<Session>>,
+    backend: Option<Backend>,
     exit_seen: Arc<tokio::sync::Notify>,
 ) {
     let mut stdin = tokio::io::stdin();
@@ -98,7 +97,13 @@ async fn read_client(
         while let Some(event) = reader.next(at_eof) {
             match event {
                 Event::Message(body) => {
-                    if let Some(session) = &session {
+                    if let Some(backend) = &backend {
+                        // Document sync is applied here, in the order read,
+                        // before anything read after it is passed on.
+                        if fast_lane::sync(backend, &body).await {
+                            continue;
+                        }
+                        let session = &backend.session();
                         let sender = replies.clone();
                         let reply = move |bytes: Vec<u8>| {
                             let _ = sender.send(frame(&bytes));

@@ -306,15 +306,6 @@ impl Session {
             if lock(&session.cascade).remove(&uri) {
                 session.recheck_others(&uri);
             }
-            // Warm the line table for the outline requests an edit brings,
-            // after the diagnostics are out.
-            let warm = session.clone();
-            let target = uri.clone();
-            tokio::task::spawn_blocking(move || {
-                if let Ok(Some(snapshot)) = warm.cached_snapshot(&target) {
-                    snapshot.checked.lines();
-                }
-            });
         });
     }
 

@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 
 use digest_e2e::client::Client;
 use digest_e2e::generate_sized;
+use digest_e2e::measure::{peak_rss_kib, percentile};
 use serde_json::{Value, json};
 
 fn main() {
@@ -195,12 +196,6 @@ fn human(bytes: usize) -> String {
     }
 }
 
-fn percentile(values: &mut [f64], p: f64) -> f64 {
-    values.sort_by(f64::total_cmp);
-    let index = ((values.len() as f64 - 1.0) * p).round() as usize;
-    values[index]
-}
-
 /// The peak memory of a fresh server that opens `text`, publishes its
 /// diagnostics and answers an outline request: what one open digest costs.
 fn peak_with_one_document(text: &str) -> u64 {
@@ -214,14 +209,4 @@ fn peak_with_one_document(text: &str) -> u64 {
     let peak = peak_rss_kib(client.pid());
     client.shutdown_and_exit();
     peak
-}
-
-/// The peak resident set size of a process, in KiB (Linux's VmHWM).
-fn peak_rss_kib(pid: u32) -> u64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        .unwrap_or(0)
 }

@@ -21,6 +21,7 @@ use std::time::{Duration, Instant};
 
 use digest_e2e::client::{Client, file_uri};
 use digest_e2e::generate_sized;
+use digest_e2e::measure::{peak_rss_kib, percentile};
 use serde_json::{Value, json};
 
 fn main() {
@@ -175,20 +176,4 @@ fn insert(line: usize, character: usize, text: &str) -> Value {
 
 fn ms(start: Instant) -> f64 {
     start.elapsed().as_secs_f64() * 1e3
-}
-
-fn percentile(values: &mut [f64], p: f64) -> f64 {
-    values.sort_by(f64::total_cmp);
-    let index = ((values.len() as f64 - 1.0) * p).round() as usize;
-    values[index]
-}
-
-/// The peak resident set size of a process, in KiB (Linux's VmHWM).
-fn peak_rss_kib(pid: u32) -> u64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        .unwrap_or(0)
 }

@@ -20,6 +20,7 @@ pub fn build_release_server() {
 }
 pub mod framing;
 pub mod r#gen;
+pub mod measure;
 
 pub use client::{Client, file_uri, server_binary};
 pub use r#gen::{Rng, generate, generate_sized, paper_count};

@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 use digest_e2e::Rng;
 use digest_e2e::client::Client;
 use digest_e2e::generate_sized;
+use digest_e2e::measure::rss_kib;
 use ropey::Rope;
 use serde_json::{Value, json};
 
@@ -48,15 +49,6 @@ fn boundary(rope: &Rope, rng: &mut Rng) -> usize {
     } else {
         at
     }
-}
-
-fn rss_kib(pid: u32) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .unwrap_or_default()
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        .unwrap_or(0)
 }
 
 fn main() {

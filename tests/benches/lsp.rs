@@ -59,7 +59,7 @@ fn bench_size(size: usize) -> f64 {
     client.initialize_with(json!({
         "processId": null,
         "rootUri": null,
-        "capabilities": {},
+        "capabilities": {"textDocument": {"documentSymbol": {"hierarchicalDocumentSymbolSupport": true}}},
         "initializationOptions": {"debounceMs": 0},
     }));
 

@@ -336,7 +336,12 @@ impl Client {
     /// Sends `initialize` with `capabilities` (and, given a workspace
     /// folder, `rootUri` and `workspaceFolders` naming it), then
     /// `initialized`. Returns the `InitializeResult`; panics on an error.
-    pub fn initialize(&mut self, capabilities: Value, workspace: Option<&Path>) -> Value {
+    pub fn initialize(&mut self, mut capabilities: Value, workspace: Option<&Path>) -> Value {
+        // As every editor of note does, unless the test says otherwise.
+        let symbols = &mut capabilities["textDocument"]["documentSymbol"];
+        if symbols.get("hierarchicalDocumentSymbolSupport").is_none() {
+            symbols["hierarchicalDocumentSymbolSupport"] = json!(true);
+        }
         let mut params = json!({
             "processId": std::process::id(),
             "clientInfo": {"name": "digest-e2e", "version": env!("CARGO_PKG_VERSION")},

@@ -322,3 +322,37 @@ fn tempdir(name: &str) -> PathBuf {
     std::fs::create_dir_all(&dir).expect("temp dir");
     dir
 }
+
+#[test]
+fn a_client_without_hierarchical_symbols_gets_a_flat_outline() {
+    let mut client = Client::spawn(&[], None);
+    client.initialize_with(json!({"processId": null, "rootUri": null, "capabilities": {}}));
+    let uri = "file:///tmp/flat.digest";
+    client.open(uri, EMOJI_LINE, 1);
+    let outline = symbols(&mut client, uri);
+    let rows: Vec<(&str, &Value, &Value)> = outline
+        .as_array()
+        .expect("symbols")
+        .iter()
+        .map(|s| {
+            (
+                s["name"].as_str().unwrap_or(""),
+                &s["containerName"],
+                &s["location"]["range"],
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ("Paper1 Emoji", &Value::Null, &range(0, 0, 2, 19)),
+            ("摘要原文", &json!("Paper1 Emoji"), &range(1, 0, 1, 7)),
+            ("中文总结", &json!("Paper1 Emoji"), &range(2, 0, 2, 19)),
+            ("Paper2 Target", &Value::Null, &range(3, 0, 5, 10)),
+            ("摘要原文", &json!("Paper2 Target"), &range(4, 0, 4, 10)),
+            ("中文总结", &json!("Paper2 Target"), &range(5, 0, 5, 10)),
+        ]
+    );
+    assert_eq!(outline[0]["location"]["uri"], uri);
+    assert_eq!(client.shutdown_and_exit().code(), Some(0));
+}

@@ -146,7 +146,10 @@ pub fn take(
     versions: &Versions,
     reply: impl FnOnce(Vec<u8>) + Send + 'static,
 ) -> bool {
-    if memchr::memmem::find(body, METHOD.as_bytes()).is_none() || !session.serving() {
+    if memchr::memmem::find(body, METHOD.as_bytes()).is_none()
+        || !session.serving()
+        || !crate::files::lock(&session.caps).hierarchical_symbols
+    {
         return false;
     }
     let Ok(request) = serde_json::from_slice::<Request>(body) else {

@@ -187,6 +187,13 @@ impl LanguageServer for Backend {
                 .and_then(|w| w.semantic_tokens.as_ref())
                 .and_then(|t| t.refresh_support)
                 .unwrap_or(false),
+            hierarchical_symbols: params
+                .capabilities
+                .text_document
+                .as_ref()
+                .and_then(|t| t.document_symbol.as_ref())
+                .and_then(|s| s.hierarchical_document_symbol_support)
+                .unwrap_or(false),
         };
         *lock(&self.session.caps) = caps;
         self.session.index.add_roots(workspace_roots(&params));
@@ -441,9 +448,11 @@ impl LanguageServer for Backend {
     ) -> Result<Option<DocumentSymbolResponse>> {
         let uri = params.text_document.uri;
         self.on_snapshot(uri, |session, snapshot| {
-            Some(DocumentSymbolResponse::Nested(document_symbols(
-                session, snapshot,
-            )))
+            let symbols = document_symbols(session, snapshot);
+            Some(match lock(&session.caps).hierarchical_symbols {
+                true => DocumentSymbolResponse::Nested(symbols),
+                false => DocumentSymbolResponse::Flat(flatten(&snapshot.uri, symbols)),
+            })
         })
         .await
     }
@@ -885,6 +894,29 @@ pub fn document_symbols(session: &Session, snapshot: &Snapshot) -> Vec<DocumentS
         .into_iter()
         .map(|s| symbol(s, &positions))
         .collect()
+}
+
+/// The outline as a flat list, for clients without hierarchical symbols:
+/// each paper, then its sections with the paper as their container.
+#[allow(deprecated)]
+fn flatten(uri: &Uri, symbols: Vec<DocumentSymbol>) -> Vec<SymbolInformation> {
+    let mut flat = Vec::new();
+    for mut paper in symbols {
+        let children = paper.children.take().unwrap_or_default();
+        let name = paper.name.clone();
+        let sections = children.into_iter().map(|c| (c, Some(name.clone())));
+        for (symbol, container) in std::iter::once((paper, None)).chain(sections) {
+            flat.push(SymbolInformation {
+                name: symbol.name,
+                kind: symbol.kind,
+                tags: None,
+                deprecated: None,
+                location: Location::new(uri.clone(), symbol.range),
+                container_name: container,
+            });
+        }
+    }
+    flat
 }
 
 /// Positions for an outline, converted with as few walks of the rope as

@@ -33,6 +33,9 @@ pub const DEBOUNCE: Duration = Duration::from_millis(60);
 #[derive(Clone, Copy, Debug, Default)]
 pub struct ClientCaps {
     pub watched_files_dynamic: bool,
+    /// `textDocument.documentSymbol.hierarchicalDocumentSymbolSupport`:
+    /// the outline as a tree; without it, a flat list.
+    pub hierarchical_symbols: bool,
     pub related_information: bool,
     /// `window.workDoneProgress`: `$/progress` for the indexing.
     pub work_done_progress: bool,

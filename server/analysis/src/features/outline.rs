@@ -13,7 +13,8 @@ pub enum SymbolKind {
 pub struct Symbol {
     /// The heading line as written, trimmed; for a section, its label.
     pub name: String,
-    /// The paper's number (papers) or the section's kind (sections).
+    /// Nothing for papers (their name holds the title); the section's kind
+    /// for sections.
     pub detail: String,
     pub kind: SymbolKind,
     /// The whole paper or section.
@@ -31,10 +32,8 @@ pub fn outline(analysis: &Analysis) -> Vec<Symbol> {
         .iter()
         .map(|paper| Symbol {
             name: analysis.slice(paper.heading).into_owned(),
-            detail: paper
-                .title
-                .map(|t| analysis.slice(t).into_owned())
-                .unwrap_or_default(),
+            // The name is the heading, title included: no detail to repeat it.
+            detail: String::new(),
             kind: SymbolKind::Paper,
             range: paper.range,
             selection: paper.heading,

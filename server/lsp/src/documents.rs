@@ -20,8 +20,6 @@ pub struct Document {
     pub version: i32,
     /// Bumped by every change: a debounced task that finds it changed gives up.
     pub generation: u64,
-    /// The latest version of a change that was refused (0: none).
-    pub refused: i32,
     /// The latest analysis, of this text or of an earlier one...
     base: Option<Arc<Analysis>>,
     /// ...and what changed since (`None`: `base` is of this text).
@@ -46,7 +44,6 @@ impl Document {
             rope: Rope::from_str(text),
             version,
             generation: 0,
-            refused: 0,
             base: None,
             dirty: None,
             checked: None,
@@ -63,7 +60,6 @@ impl Document {
         encoding: Encoding,
     ) -> Result<(), Refused> {
         if version <= self.version {
-            self.refused = self.refused.max(version);
             return Err(Refused::Stale {
                 have: self.version,
                 got: version,

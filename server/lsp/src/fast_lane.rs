@@ -11,7 +11,6 @@
 //! `textDocument/documentSymbol` is answered here: same computation
 //! ([`handlers::document_symbols`]), serialised straight to bytes.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -90,60 +89,12 @@ fn timings() -> bool {
     *ON.get_or_init(|| std::env::var_os("DIGEST_LSP_TIMINGS").is_some_and(|v| v == "1"))
 }
 
-/// The latest document versions the client sent, by URI as written.
-#[derive(Default)]
-pub struct Versions(HashMap<String, i32>);
-
-#[derive(Deserialize)]
-struct Sync {
-    method: String,
-    params: SyncParams,
-}
-
-#[derive(Deserialize)]
-struct SyncParams {
-    #[serde(rename = "textDocument")]
-    text_document: SyncDocument,
-}
-
-#[derive(Deserialize)]
-struct SyncDocument {
-    uri: String,
-    version: Option<i32>,
-}
-
-impl Versions {
-    /// Notes the version a `didOpen`/`didChange`/`didClose` carries.
-    pub fn note(&mut self, body: &[u8]) {
-        let head = &body[..body.len().min(256)];
-        if memchr::memmem::find(head, b"textDocument/did").is_none()
-            && memchr::memmem::find(body, b"textDocument/did").is_none()
-        {
-            return;
-        }
-        let Ok(sync) = serde_json::from_slice::<Sync>(body) else {
-            return;
-        };
-        let document = sync.params.text_document;
-        match (sync.method.as_str(), document.version) {
-            ("textDocument/didOpen" | "textDocument/didChange", Some(version)) => {
-                self.0.insert(document.uri, version);
-            }
-            ("textDocument/didClose", _) => {
-                self.0.remove(&document.uri);
-            }
-            _ => {}
-        }
-    }
-}
-
 /// When `body` is a request this lane serves (and the session is ready for
 /// it), starts answering it and returns true; else the caller passes the
 /// message on to tower-lsp.
 pub fn take(
     session: &Arc<Session>,
     body: &[u8],
-    versions: &Versions,
     reply: impl FnOnce(Vec<u8>) + Send + 'static,
 ) -> bool {
     if memchr::memmem::find(body, METHOD.as_bytes()).is_none()
@@ -158,19 +109,12 @@ pub fn take(
     if request.method != METHOD || request.id.is_null() {
         return false;
     }
-    let awaited = versions
-        .0
-        .get(request.params.text_document.uri.as_str())
-        .copied();
     let session = session.clone();
     let received = std::time::Instant::now();
     tokio::spawn(async move {
+        // The edits read before this request were applied by the reader
+        // already (see `sync`): the snapshot is of the text it is about.
         let uri = request.params.text_document.uri;
-        if let Some(version) = awaited {
-            // The edits sent before this request are applied first.
-            let caught_up = session.wait_for_version(&uri, version, Duration::from_secs(5));
-            let _ = caught_up.await;
-        }
         let answer = on_snapshot(&session, uri, move |session, snapshot| {
             let analysed = received.elapsed();
             (document_symbols(session, snapshot), analysed)

@@ -317,7 +317,6 @@ impl LanguageServer for Backend {
         let config = is_config(document.path.as_deref());
         self.session
             .with_documents(|docs| docs.insert(uri.clone(), document));
-        self.session.notify_synced();
         self.after_edit(&uri, config);
     }
 
@@ -332,7 +331,6 @@ impl LanguageServer for Backend {
                     .map(|()| is_config(doc.path.as_deref())),
             )
         });
-        self.session.notify_synced();
         match applied {
             Some(Ok(config)) => self.after_edit(&uri, config),
             Some(Err(refused)) => {
@@ -373,7 +371,6 @@ impl LanguageServer for Backend {
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
         let uri = params.text_document.uri;
         let removed = self.session.with_documents(|docs| docs.remove(&uri));
-        self.session.notify_synced();
         self.session.forget(&uri);
         let config = removed
             .as_ref()

@@ -86,9 +86,6 @@ async fn read_client(
 ) {
     let mut stdin = tokio::io::stdin();
     let mut reader = FrameReader::default();
-    // The latest version of each document passed on to tower-lsp, so that a
-    // fast-lane request waits for the edits sent before it.
-    let mut versions = fast_lane::Versions::default();
     let mut chunk = vec![0u8; 1 << 16];
     loop {
         let n = stdin.read(&mut chunk).await.unwrap_or(0);
@@ -108,8 +105,7 @@ async fn read_client(
                         let reply = move |bytes: Vec<u8>| {
                             let _ = sender.send(frame(&bytes));
                         };
-                        versions.note(&body);
-                        if fast_lane::take(session, &body, &versions, reply) {
+                        if fast_lane::take(session, &body, reply) {
                             continue;
                         }
                     }

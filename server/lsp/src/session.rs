@@ -77,8 +77,6 @@ pub struct Session {
     serving: AtomicBool,
     /// Held while a document is analysed (see [`Session::snapshot`]).
     computing: Mutex<()>,
-    /// Signalled whenever a document is opened, changed or closed.
-    synced: tokio::sync::Notify,
     /// The digests of the workspace folders, as on disk.
     pub index: Index,
     /// What was last published per document: (version, diagnostics).
@@ -110,34 +108,9 @@ impl Session {
             published_configs: Mutex::new(HashSet::new()),
             serving: AtomicBool::new(false),
             computing: Mutex::new(()),
-            synced: tokio::sync::Notify::new(),
             index: Index::default(),
             published: Mutex::new(HashMap::new()),
             cascade: Mutex::new(HashSet::new()),
-        }
-    }
-
-    /// Wakes whoever waits for a document version.
-    pub fn notify_synced(&self) {
-        self.synced.notify_waiters();
-    }
-
-    /// Waits until the document is open at `version` at least (or was
-    /// refused a change to it); false on timeout.
-    pub async fn wait_for_version(&self, uri: &Uri, version: i32, timeout: Duration) -> bool {
-        let deadline = tokio::time::Instant::now() + timeout;
-        loop {
-            let notified = self.synced.notified();
-            let reached = self.with_documents(|docs| {
-                docs.get(uri)
-                    .is_some_and(|d| d.version >= version || d.refused >= version)
-            });
-            if reached {
-                return true;
-            }
-            if tokio::time::timeout_at(deadline, notified).await.is_err() {
-                return false;
-            }
         }
     }
 

@@ -145,56 +145,7 @@ impl LanguageServer for Backend {
             .and_then(|g| g.position_encodings.as_deref());
         let encoding = Encoding::negotiate(offered);
         *lock(&self.session.encoding) = encoding;
-        let caps = ClientCaps {
-            watched_files_dynamic: params
-                .capabilities
-                .workspace
-                .as_ref()
-                .and_then(|w| w.did_change_watched_files.as_ref())
-                .and_then(|w| w.dynamic_registration)
-                .unwrap_or(false),
-            related_information: params
-                .capabilities
-                .text_document
-                .as_ref()
-                .and_then(|t| t.publish_diagnostics.as_ref())
-                .and_then(|p| p.related_information)
-                .unwrap_or(false),
-            work_done_progress: params
-                .capabilities
-                .window
-                .as_ref()
-                .and_then(|w| w.work_done_progress)
-                .unwrap_or(false),
-            document_changes: params
-                .capabilities
-                .workspace
-                .as_ref()
-                .and_then(|w| w.workspace_edit.as_ref())
-                .and_then(|e| e.document_changes)
-                .unwrap_or(false),
-            inlay_hint_refresh: params
-                .capabilities
-                .workspace
-                .as_ref()
-                .and_then(|w| w.inlay_hint.as_ref())
-                .and_then(|h| h.refresh_support)
-                .unwrap_or(false),
-            semantic_tokens_refresh: params
-                .capabilities
-                .workspace
-                .as_ref()
-                .and_then(|w| w.semantic_tokens.as_ref())
-                .and_then(|t| t.refresh_support)
-                .unwrap_or(false),
-            hierarchical_symbols: params
-                .capabilities
-                .text_document
-                .as_ref()
-                .and_then(|t| t.document_symbol.as_ref())
-                .and_then(|s| s.hierarchical_document_symbol_support)
-                .unwrap_or(false),
-        };
+        let caps = ClientCaps::from_client(&params.capabilities);
         *lock(&self.session.caps) = caps;
         self.session.index.add_roots(workspace_roots(&params));
         if let Some(ms) = params

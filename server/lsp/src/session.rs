@@ -11,8 +11,8 @@ use std::time::Duration;
 use tower_lsp_server::Client;
 use tower_lsp_server::jsonrpc;
 use tower_lsp_server::ls_types::{
-    Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, Location, MessageType,
-    NumberOrString, Uri,
+    ClientCapabilities, Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, Location,
+    MessageType, NumberOrString, Uri,
 };
 
 use digest_analysis::rules::{MAX_DIAGNOSTICS, PaperKeys, Related, check_workspace_file};
@@ -46,6 +46,37 @@ pub struct ClientCaps {
     /// configuration changes what they show.
     pub inlay_hint_refresh: bool,
     pub semantic_tokens_refresh: bool,
+}
+
+impl ClientCaps {
+    /// Reads what the server uses from the client's `initialize`
+    /// capabilities; what the client leaves out is taken as unsupported.
+    pub fn from_client(caps: &ClientCapabilities) -> Self {
+        let workspace = caps.workspace.as_ref();
+        let text = caps.text_document.as_ref();
+        let on = |flag: Option<bool>| flag.unwrap_or(false);
+        Self {
+            watched_files_dynamic: on(
+                workspace.and_then(|w| w.did_change_watched_files.as_ref()?.dynamic_registration)
+            ),
+            related_information: on(
+                text.and_then(|t| t.publish_diagnostics.as_ref()?.related_information)
+            ),
+            work_done_progress: on(caps.window.as_ref().and_then(|w| w.work_done_progress)),
+            document_changes: on(
+                workspace.and_then(|w| w.workspace_edit.as_ref()?.document_changes)
+            ),
+            inlay_hint_refresh: on(workspace.and_then(|w| w.inlay_hint.as_ref()?.refresh_support)),
+            semantic_tokens_refresh: on(
+                workspace.and_then(|w| w.semantic_tokens.as_ref()?.refresh_support)
+            ),
+            hierarchical_symbols: on(text.and_then(|t| {
+                t.document_symbol
+                    .as_ref()?
+                    .hierarchical_document_symbol_support
+            })),
+        }
+    }
 }
 
 /// Why a document's diagnostics are computed again.

@@ -231,3 +231,27 @@ impl Resolver for ResolverFrom<'_> {
         }
     }
 }
+
+/// Three digests referring to papers 1 and 2 of `/ws/a.digest` in every
+/// form (in-file, wiki, relative paths, `.digest` written or not): the
+/// fixture of the references and rename tests.
+pub const NUMBERED_WORKSPACE: &str = "\
+//- /ws/a.digest
+Notes
+
+Paper1 Sparse Attention
+摘要原文: see Paper2 and [[Paper2]].
+中文总结: 与Paper 2类似。
+
+Paper2 Many Teachers
+摘要原文: [[#Paper2]] itself; Paper1.
+中文总结: b
+//- /ws/b.digest
+Paper1 Elsewhere
+摘要原文: [[a#Paper2]] [[a.digest#Paper2]] [[a#Paper1]] Paper2
+中文总结: [[sub/c#Paper2]] [[a#Paper 2]]
+//- /ws/sub/c.digest
+Paper2 Deep
+摘要原文: [[../a#Paper2]] [[a#Paper2]]
+中文总结: c
+";

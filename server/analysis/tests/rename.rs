@@ -5,26 +5,8 @@ mod common;
 use common::{span, workspace};
 use digest_analysis::features::{RenameError, prepare_rename, rename};
 
-const WORKSPACE: &str = "\
-//- /ws/a.digest
-Notes
-
-Paper1 Sparse Attention
-摘要原文: see Paper2 and [[Paper2]].
-中文总结: 与Paper 2类似。
-
-Paper2 Many Teachers
-摘要原文: [[#Paper2]] itself; Paper1.
-中文总结: b
-//- /ws/b.digest
-Paper1 Elsewhere
-摘要原文: [[a#Paper2]] [[a.digest#Paper2]] [[a#Paper1]] Paper2
-中文总结: [[sub/c#Paper2]] [[a#Paper 2]]
-//- /ws/sub/c.digest
-Paper2 Deep
-摘要原文: [[../a#Paper2]] [[a#Paper2]]
-中文总结: c
-";
+/// Papers 1 and 2 of `a`, referred to in every form, from three digests.
+const WORKSPACE: &str = common::NUMBERED_WORKSPACE;
 
 fn at(needle: &str) -> String {
     assert!(WORKSPACE.contains(needle), "{needle}");

@@ -35,18 +35,7 @@ local function check(name, ok, why)
 end
 
 local function finish()
-  local clients = require('digest').clients()
-  for _, client in ipairs(clients) do
-    client.stop()
-  end
-  vim.wait(3000, function()
-    for _, client in ipairs(clients) do
-      if not client.is_stopped() then
-        return false
-      end
-    end
-    return true
-  end, 20)
+  require('digest').stop()
   if failed > 0 then
     vim.cmd('cquit 1')
   else

@@ -183,8 +183,8 @@ function M.attach(bufnr, opts)
   return id
 end
 
---- Stops every digest-lsp client and starts it again for the digest buffers.
-function M.restart()
+--- Stops every digest-lsp client and waits (at most 3 s) until they are.
+function M.stop()
   local clients = get_clients()
   for _, client in ipairs(clients) do
     client.stop()
@@ -197,6 +197,11 @@ function M.restart()
     end
     return true
   end, 20)
+end
+
+--- Stops every digest-lsp client and starts it again for the digest buffers.
+function M.restart()
+  M.stop()
   for _, bufnr in ipairs(vim.api.nvim_list_bufs()) do
     if vim.api.nvim_buf_is_loaded(bufnr) and vim.bo[bufnr].filetype == 'digest' then
       M.attach(bufnr, { force = true })

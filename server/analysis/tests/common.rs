@@ -255,3 +255,36 @@ Paper2 Deep
 摘要原文: [[../a#Paper2]] [[a#Paper2]]
 中文总结: c
 ";
+
+/// Four digests in which some papers are the same (by title or by GitHub
+/// repository) and some only look alike: the fixture of the cross-file
+/// duplicate rule's tests. A macro, so that a test can `concat!` more.
+#[allow(unused_macros)]
+macro_rules! duplicates_fixture {
+    () => {
+        "\
+//- /ws/a.digest
+Paper1 Self-Distillation: A Survey
+摘要原文: code at https://github.com/Owner/Repo/tree/main
+中文总结: b
+Paper2 Unique
+摘要原文: https://github.com/open-mmlab/mmdet
+中文总结: b
+Paper3 Also Unique
+摘要原文: https://github.com/open-mmlab/mmdet
+中文总结: b
+//- /ws/sub/b.digest
+Paper7 self distillation —  a SURVEY
+摘要原文: a
+中文总结: b
+Paper8 Different Title
+摘要原文: (github.com/owner/repo.git)
+中文总结: b
+Paper9 Another
+摘要原文: https://github.com/open-mmlab/mmdet
+中文总结: b
+//- /ws/c.digest
+Paper4 Self Distillation, a survey
+"
+    };
+}

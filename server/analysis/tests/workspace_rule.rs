@@ -1,35 +1,13 @@
 //! The `duplicate-paper-across-files` rule: the same paper in two digests.
 
+#[macro_use]
 mod common;
 
 use common::{Workspace, workspace};
 use digest_analysis::rules::check_workspace;
 use digest_analysis::{Config, parse_config};
 
-const WORKSPACE: &str = "\
-//- /ws/a.digest
-Paper1 Self-Distillation: A Survey
-摘要原文: code at https://github.com/Owner/Repo/tree/main
-中文总结: b
-Paper2 Unique
-摘要原文: https://github.com/open-mmlab/mmdet
-中文总结: b
-Paper3 Also Unique
-摘要原文: https://github.com/open-mmlab/mmdet
-中文总结: b
-//- /ws/sub/b.digest
-Paper7 self distillation —  a SURVEY
-摘要原文: a
-中文总结: b
-Paper8 Different Title
-摘要原文: (github.com/owner/repo.git)
-中文总结: b
-Paper9 Another
-摘要原文: https://github.com/open-mmlab/mmdet
-中文总结: b
-//- /ws/c.digest
-Paper4 Self Distillation, a survey
-";
+const WORKSPACE: &str = duplicates_fixture!();
 
 /// `path line:col..line:col severity[code] message`, then one line per
 /// related location.

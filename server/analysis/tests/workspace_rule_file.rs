@@ -1,40 +1,23 @@
 //! `check_workspace_file`: one file's cross-file findings from keys derived
 //! beforehand, exactly as `check_workspace` finds them for that file.
 
+#[macro_use]
 mod common;
 
 use common::workspace;
 use digest_analysis::Config;
 use digest_analysis::rules::{PaperKeys, check_workspace, check_workspace_file};
 
-const WORKSPACE: &str = "\
-//- /ws/a.digest
-Paper1 Self-Distillation: A Survey
-摘要原文: code at https://github.com/Owner/Repo/tree/main
-中文总结: b
-Paper2 Unique
-摘要原文: https://github.com/open-mmlab/mmdet
-中文总结: b
-Paper3 Also Unique
-摘要原文: https://github.com/open-mmlab/mmdet
-中文总结: b
-//- /ws/sub/b.digest
-Paper7 self distillation —  a SURVEY
-摘要原文: a
-中文总结: b
-Paper8 Different Title
-摘要原文: (github.com/owner/repo.git)
-中文总结: b
-Paper9 Another
-摘要原文: https://github.com/open-mmlab/mmdet
-中文总结: b
-//- /ws/c.digest
-Paper4 Self Distillation, a survey
-Paper5 Another
+/// The duplicate rule's fixture, plus a paper with a repository of its own
+/// and a digest with nothing in common.
+const WORKSPACE: &str = concat!(
+    duplicates_fixture!(),
+    "Paper5 Another
 摘要原文: https://github.com/open-mmlab/mmdet https://github.com/x/only-here
 //- /ws/d.digest
 Paper1 Nothing in common
-";
+"
+);
 
 #[test]
 fn one_file_at_a_time_agrees_with_the_whole_workspace() {

@@ -1,5 +1,6 @@
 //! Times full analysis (parse + index + every rule) of generated digests of
-//! 100 KB, 1 MB and 10 MB: `cargo bench -p digest-e2e --bench analysis`.
+//! 100 KB, 1 MB and 10 MB, and one character typed (incremental analysis +
+//! every rule): `cargo bench -p digest-e2e --bench analysis`.
 //!
 //! Plain `Instant` timing: one warm-up run, then at least 10 timed runs (more
 //! for small inputs, up to a time budget); prints the median and the minimum
@@ -10,7 +11,7 @@ use std::hint::black_box;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use digest_analysis::{Analysis, Config, NoFiles};
+use digest_analysis::{Analysis, Config, Dirty, NoFiles, TextRange};
 
 const SEED: u64 = 2024;
 const MIN_RUNS: usize = 10;
@@ -57,7 +58,44 @@ fn main() {
             mb / median.as_secs_f64(),
             times.len()
         );
+        let (p50, p99) = edits(&text, &config);
+        println!(
+            "edit     {label:>6}: one character typed, re-parse + every rule: p50 {:.3} ms  p99 {:.3} ms  ({EDITS} edits spread through the file)",
+            p50, p99
+        );
     }
+}
+
+const EDITS: usize = 300;
+
+/// One character typed into a summary at `EDITS` places through the file,
+/// one after the other: incremental analysis, then every rule. Returns the
+/// p50 and p99 in ms.
+fn edits(text: &str, config: &Config) -> (f64, f64) {
+    let mut analysis = Analysis::new(text, config);
+    let label = "中文总结";
+    let places: Vec<usize> = text
+        .match_indices(label)
+        .map(|(at, _)| at + label.len())
+        .collect();
+    let mut times = Vec::with_capacity(EDITS);
+    // Edits land before later places, so each place moves on by the bytes
+    // typed before it; the stride visits the places in scattered order.
+    let mut typed: Vec<usize> = Vec::new();
+    for i in 0..EDITS {
+        let place = places[(i * 7919) % places.len()];
+        let at = place + typed.iter().filter(|&&t| t <= place).count() * "新".len();
+        let mut rope = analysis.text.clone();
+        rope.insert(rope.byte_to_char(at), "新");
+        let t = Instant::now();
+        let next = analysis.edit(rope, Dirty::replace(TextRange::new(at, at), 3), config);
+        black_box(digest_analysis::check(&next, config, &NoFiles));
+        times.push(ms(t.elapsed()));
+        typed.push(place);
+        analysis = next;
+    }
+    times.sort_by(f64::total_cmp);
+    (times[EDITS / 2], times[EDITS * 99 / 100])
 }
 
 /// Full analysis as the server and the CLI run it: parse and index, then

@@ -47,8 +47,9 @@ struct StderrBuffer {
 /// What the reader thread hands to the test's thread.
 enum Event {
     /// A whole message from the server (requests included: they have been
-    /// answered already, and are passed on to be recorded).
-    Message(Value),
+    /// answered already, and are passed on to be recorded), with the time
+    /// its last byte was read (before it was parsed).
+    Message(Value, Instant),
     /// The server's stdout ended; with the reason when it was not a clean
     /// end of input (a malformed frame).
     Closed(Option<String>),
@@ -66,6 +67,10 @@ pub struct Client {
     pending: HashMap<i64, String>,
     /// Responses that arrived for pending requests: id -> whole message.
     responses: HashMap<i64, Value>,
+    /// When each response still unclaimed had its last byte read, by id...
+    arrivals: HashMap<i64, Instant>,
+    /// ...and the last one claimed.
+    last_arrival: Option<(i64, Instant)>,
     /// Notifications, and responses that match no request of ours (e.g. an
     /// error with `id: null` after a malformed frame), as whole messages.
     inbox: VecDeque<Value>,
@@ -264,6 +269,8 @@ impl Client {
             next_id: 1,
             pending: HashMap::new(),
             responses: HashMap::new(),
+            arrivals: HashMap::new(),
+            last_arrival: None,
             inbox: VecDeque::new(),
             server_requests: Vec::new(),
             server_requests_taken: HashMap::new(),
@@ -461,6 +468,24 @@ impl Client {
         id
     }
 
+    /// Sends a request and waits for its answer; also returns how long the
+    /// answer took to arrive whole, before the client parsed it (the
+    /// server's time plus the pipe's, as an editor would see it).
+    pub fn timed_request(
+        &mut self,
+        method: &str,
+        params: Value,
+    ) -> (Result<Value, Value>, Duration) {
+        let sent = Instant::now();
+        let id = self.send_request(method, params);
+        let answer = self.wait_response(id, self.timeout);
+        let arrived = match self.last_arrival {
+            Some((answered, at)) if answered == id => at - sent,
+            _ => sent.elapsed(),
+        };
+        (answer, arrived)
+    }
+
     /// Waits for the response to request `id`.
     pub fn wait_response(&mut self, id: i64, timeout: Duration) -> Result<Value, Value> {
         let method = self
@@ -472,6 +497,7 @@ impl Client {
         loop {
             if let Some(mut response) = self.responses.remove(&id) {
                 self.pending.remove(&id);
+                self.last_arrival = self.arrivals.remove(&id).map(|at| (id, at));
                 if let Some(error) = response.get_mut("error") {
                     return Err(error.take());
                 }
@@ -708,7 +734,15 @@ impl Client {
 
     fn file(&mut self, event: Event) {
         let message = match event {
-            Event::Message(message) => message,
+            Event::Message(message, arrived) => {
+                if let Some(id) = message["id"].as_i64()
+                    && message.get("method").is_none()
+                    && self.pending.contains_key(&id)
+                {
+                    self.arrivals.insert(id, arrived);
+                }
+                message
+            }
             Event::Closed(reason) => {
                 self.closed = Some(reason);
                 return;
@@ -765,7 +799,9 @@ fn read_stdout(
 ) {
     let mut reader = BufReader::new(stdout);
     loop {
-        let message = match framing::read_message(&mut reader) {
+        let frame = framing::read_frame(&mut reader);
+        let arrived = Instant::now();
+        let message = match frame.and_then(|f| f.map(|b| framing::parse_body(&b)).transpose()) {
             Ok(Some(message)) => message,
             Ok(None) => {
                 let _ = tx.send(Event::Closed(None));
@@ -786,7 +822,7 @@ fn read_stdout(
             };
             let response = match outcome {
                 Err(Value::String(s)) if s == NO_ANSWER => {
-                    let _ = tx.send(Event::Message(message));
+                    let _ = tx.send(Event::Message(message, arrived));
                     continue;
                 }
                 Ok(result) => json!({"jsonrpc": "2.0", "id": id, "result": result}),
@@ -801,7 +837,7 @@ fn read_stdout(
                     .and_then(|()| stdin.flush());
             }
         }
-        if tx.send(Event::Message(message)).is_err() {
+        if tx.send(Event::Message(message, arrived)).is_err() {
             return; // the client is gone
         }
     }

@@ -30,9 +30,13 @@ pub fn read_message(reader: &mut impl BufRead) -> io::Result<Option<Value>> {
     let Some(body) = read_frame(reader)? else {
         return Ok(None);
     };
-    serde_json::from_slice(&body)
-        .map(Some)
-        .map_err(|e| invalid(format!("frame body is not JSON ({e}): {}", preview(&body))))
+    parse_body(&body).map(Some)
+}
+
+/// Parses a frame's body (see [`read_frame`]).
+pub fn parse_body(body: &[u8]) -> io::Result<Value> {
+    serde_json::from_slice(body)
+        .map_err(|e| invalid(format!("frame body is not JSON ({e}): {}", preview(body))))
 }
 
 /// Reads one frame's body bytes without parsing them.

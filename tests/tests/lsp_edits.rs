@@ -93,25 +93,28 @@ fn a_thousand_random_edits_match_a_fresh_open() {
             chars.splice(start..end, insert.chars());
         }
         client.change(uri, version, Value::Array(changes));
+        // The outline is kept from one request to the next, paper by paper:
+        // every so often, it must equal a fresh document's.
+        if version % 100 == 50 {
+            let text: String = chars.iter().collect();
+            let fresh_uri = format!("file:///tmp/random-edits-{version}.digest");
+            client.open(&fresh_uri, &text, 1);
+            assert_eq!(
+                outline(&mut client, uri),
+                outline(&mut client, &fresh_uri),
+                "version {version}: {text:?}"
+            );
+            client.close(&fresh_uri);
+        }
     }
     let final_text: String = chars.iter().collect();
 
-    let edited_symbols = client
-        .request(
-            "textDocument/documentSymbol",
-            json!({"textDocument": {"uri": uri}}),
-        )
-        .expect("symbols");
+    let edited_symbols = outline(&mut client, uri);
     let edited = client.wait_diagnostics(uri, Some(1000));
 
     let fresh_uri = "file:///tmp/random-edits-fresh.digest";
     client.open(fresh_uri, &final_text, 1);
-    let fresh_symbols = client
-        .request(
-            "textDocument/documentSymbol",
-            json!({"textDocument": {"uri": fresh_uri}}),
-        )
-        .expect("symbols");
+    let fresh_symbols = outline(&mut client, fresh_uri);
     let fresh = client.wait_diagnostics(fresh_uri, Some(1));
 
     assert_eq!(edited_symbols, fresh_symbols);
@@ -121,4 +124,13 @@ fn a_thousand_random_edits_match_a_fresh_open() {
         "the edits left papers to compare: {final_text:?}"
     );
     assert_eq!(client.shutdown_and_exit().code(), Some(0));
+}
+
+fn outline(client: &mut Client, uri: &str) -> Value {
+    client
+        .request(
+            "textDocument/documentSymbol",
+            json!({"textDocument": {"uri": uri}}),
+        )
+        .expect("symbols")
 }

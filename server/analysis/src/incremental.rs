@@ -106,6 +106,11 @@ impl Analysis {
                 syntax
             }
         };
+        let kept_before = syntax.papers.len();
+        let mut stamps = Vec::with_capacity(papers.len() + 1);
+        stamps.extend_from_slice(&self.stamps[..kept_before]);
+        stamps.extend(crate::fresh_stamps(reparsed.len()));
+        stamps.extend_from_slice(&self.stamps[after..]);
         let shift = start as isize;
         for mut paper in reparsed {
             paper.shift(shift);
@@ -121,6 +126,7 @@ impl Analysis {
             text: rope,
             syntax,
             index,
+            stamps,
         }
     }
 }

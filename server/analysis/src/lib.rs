@@ -47,6 +47,23 @@ pub struct Analysis {
     pub text: Rope,
     pub syntax: SourceFile,
     pub index: FileIndex,
+    /// One stamp per paper, in the order of `syntax.papers`: two papers
+    /// (of this analysis or of any other in the process) with the same
+    /// stamp have the same lines, from the start of the heading's line to
+    /// the paper's end, parsed under the same configuration. An edit keeps
+    /// the stamps of the papers it did not re-parse, so that what was
+    /// derived from a paper (its outline, say) can be reused.
+    pub stamps: Vec<Stamp>,
+}
+
+/// See [`Analysis::stamps`].
+pub type Stamp = u64;
+
+/// `n` stamps never handed out before.
+fn fresh_stamps(n: usize) -> std::ops::Range<Stamp> {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let first = NEXT.fetch_add(n as u64, std::sync::atomic::Ordering::Relaxed);
+    first..first + n as u64
 }
 
 impl Analysis {
@@ -61,6 +78,7 @@ impl Analysis {
         let index = FileIndex::new(&syntax);
         Self {
             text: rope,
+            stamps: fresh_stamps(syntax.papers.len()).collect(),
             syntax,
             index,
         }

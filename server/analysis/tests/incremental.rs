@@ -61,15 +61,71 @@ proptest! {
                 dirty = Some(dirty.map_or(next, |d| d.then(next)));
             }
             let Some(dirty) = dirty else { continue };
+            let before = (analysis.clone(), analysis.text.to_string());
             analysis = analysis.edit(Rope::from_str(&text), dirty, &config);
             let fresh = Analysis::new(&text, &config);
             prop_assert_eq!(&analysis.syntax, &fresh.syntax, "text {:?}", text);
+            prop_assert_eq!(analysis.stamps.len(), analysis.syntax.papers.len());
+            // A stamp kept through the edit: the paper's lines are unchanged.
+            for (paper, stamp) in analysis.syntax.papers.iter().zip(&analysis.stamps) {
+                let old = before.0.stamps.iter().position(|s| s == stamp);
+                if let Some(old) = old.map(|i| &before.0.syntax.papers[i]) {
+                    prop_assert_eq!(paper_lines(&before.1, old), paper_lines(&text, paper));
+                }
+            }
             prop_assert_eq!(
                 check(&analysis, &config, &NoFiles),
                 check(&fresh, &config, &NoFiles)
             );
         }
     }
+}
+
+/// A paper's text from the start of its heading's line to its end.
+fn paper_lines<'a>(text: &'a str, paper: &digest_analysis::syntax::Paper) -> &'a str {
+    let line_start = text[..paper.heading.start]
+        .rfind(['\n', '\r'])
+        .map_or(0, |i| i + 1);
+    &text[line_start..paper.range.end]
+}
+
+#[test]
+fn an_edit_keeps_the_stamps_of_the_papers_it_did_not_touch() {
+    let config = Config::default();
+    let text = "Paper1 A\n摘要原文: a\n\nPaper2 B\n摘要原文: b\n\nPaper3 C\n摘要原文: c\n\nPaper4 D\n摘要原文: d\n\nPaper5 E\n摘要原文: e\n";
+    let analysis = Analysis::new(text, &config);
+    let fresh = Analysis::new(text, &config);
+    assert!(analysis.stamps.iter().all(|s| !fresh.stamps.contains(s)));
+    // One character into Paper4's abstract: Paper3 to Paper5 are re-parsed.
+    let at = text.find(": d").expect("d") + 2;
+    let mut edited = text.to_string();
+    edited.insert(at, 'x');
+    let next = analysis.edit(
+        Rope::from_str(&edited),
+        Dirty::replace(TextRange::new(at, at), 1),
+        &config,
+    );
+    assert_eq!(next.stamps[..2], analysis.stamps[..2]);
+    assert!(
+        next.stamps[2..]
+            .iter()
+            .all(|s| !analysis.stamps.contains(s))
+    );
+    // In Paper2: Paper1 to Paper3 re-parsed, Paper4 and Paper5 moved.
+    let at = text.find(": b").expect("b") + 2;
+    let mut edited = text.to_string();
+    edited.insert(at, '文');
+    let next = analysis.edit(
+        Rope::from_str(&edited),
+        Dirty::replace(TextRange::new(at, at), 3),
+        &config,
+    );
+    assert!(
+        next.stamps[..3]
+            .iter()
+            .all(|s| !analysis.stamps.contains(s))
+    );
+    assert_eq!(next.stamps[3..], analysis.stamps[3..]);
 }
 
 #[test]

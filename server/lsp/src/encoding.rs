@@ -174,11 +174,20 @@ pub struct LineTable {
 
 impl LineTable {
     pub fn new(rope: &Rope) -> Self {
+        Self::of_chunks(rope.chunks())
+    }
+
+    /// The table of a string (see [`LineTable::position_in`]).
+    pub fn of_str(text: &str) -> Self {
+        Self::of_chunks([text])
+    }
+
+    fn of_chunks<'a>(chunks: impl IntoIterator<Item = &'a str>) -> Self {
         let mut starts = vec![0];
         let mut base = 0;
         // Where the last CR ended a line, so that a following LF joins it.
         let mut after_cr = usize::MAX;
-        for chunk in rope.chunks() {
+        for chunk in chunks {
             for i in memchr::memchr2_iter(b'\n', b'\r', chunk.as_bytes()) {
                 let at = base + i;
                 if chunk.as_bytes()[i] == b'\n' && after_cr == at {
@@ -200,13 +209,36 @@ impl LineTable {
         Self { starts }
     }
 
+    /// The position of byte `offset` of `text`, the string this table is
+    /// of (clamped to the text; an offset inside a character counts the
+    /// line up to the character boundary before it).
+    pub fn position_in(&self, text: &str, offset: usize, encoding: Encoding) -> Position {
+        let offset = offset.min(text.len());
+        let line = self.line_of(offset);
+        let start = self.starts[line];
+        let mut end = offset;
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        let piece = text.get(start..end).unwrap_or_default();
+        let character = match encoding {
+            Encoding::Utf8 => piece.len(),
+            Encoding::Utf16 => piece.encode_utf16().count(),
+            Encoding::Utf32 => piece.chars().count(),
+        };
+        Position::new(saturate(line), saturate(character))
+    }
+
+    fn line_of(&self, offset: usize) -> usize {
+        self.starts
+            .partition_point(|&s| s <= offset)
+            .saturating_sub(1)
+    }
+
     /// The position of byte `offset` of `rope` (the rope this table is of).
     pub fn position(&self, rope: &Rope, offset: usize, encoding: Encoding) -> Position {
         let offset = offset.min(rope.len_bytes());
-        let line = self
-            .starts
-            .partition_point(|&s| s <= offset)
-            .saturating_sub(1);
+        let line = self.line_of(offset);
         let start = self.starts[line];
         let character = if offset == start {
             0
@@ -239,13 +271,16 @@ mod line_table_tests {
         let text = "ab\r\n中😀x\rlast\n\n\r\r\nend";
         let rope = Rope::from_str(text);
         let table = LineTable::new(&rope);
+        let of_str = LineTable::of_str(text);
         for offset in (0..=text.len()).filter(|&o| text.is_char_boundary(o)) {
             for encoding in [Encoding::Utf8, Encoding::Utf16, Encoding::Utf32] {
+                let position = encoding.position(&rope, offset);
                 assert_eq!(
                     table.position(&rope, offset, encoding),
-                    encoding.position(&rope, offset),
+                    position,
                     "{offset} {encoding:?}"
                 );
+                assert_eq!(of_str.position_in(text, offset, encoding), position);
             }
         }
     }

@@ -8,8 +8,8 @@
 //! tower-lsp-server turns every result into a `serde_json::Value` tree
 //! before writing it. For the outline of a 10 MB digest (16,000 symbols)
 //! that tree costs ten times the direct serialisation. So
-//! `textDocument/documentSymbol` is answered here: same computation
-//! ([`handlers::document_symbols`]), serialised straight to bytes.
+//! `textDocument/documentSymbol` is answered here, from the JSON kept paper
+//! by paper ([`crate::symbols::OutlineJson`]).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -23,7 +23,7 @@ use tower_lsp_server::ls_types::{
     DocumentSymbolParams,
 };
 
-use crate::handlers::{Backend, document_symbols, on_snapshot};
+use crate::handlers::{Backend, on_snapshot};
 use crate::session::Session;
 
 const METHOD: &str = "textDocument/documentSymbol";
@@ -35,14 +35,12 @@ struct Request {
     params: DocumentSymbolParams,
 }
 
+/// An error answer (a result is written by [`reply_bytes`]).
 #[derive(Serialize)]
-struct Reply<'a, T: Serialize> {
+struct Reply<'a> {
     jsonrpc: &'static str,
     id: &'a Value,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    result: Option<T>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    error: Option<jsonrpc::Error>,
+    error: jsonrpc::Error,
 }
 
 #[derive(Deserialize)]
@@ -117,44 +115,44 @@ pub fn take(
         let uri = request.params.text_document.uri;
         let answer = on_snapshot(&session, uri, move |session, snapshot| {
             let analysed = received.elapsed();
-            (document_symbols(session, snapshot), analysed)
+            (session.outline_json(snapshot), analysed)
         })
         .await;
-        let converted = received.elapsed();
-        let (answer, analysed) = match answer {
-            Ok((symbols, analysed)) => (Ok(symbols), analysed),
-            Err(error) => (Err(error), converted),
-        };
-        let (result, error) = match answer {
-            Ok(symbols) => (Some(symbols), None),
-            Err(error) => (None, Some(error)),
-        };
-        // About 250 bytes a symbol: sized once, not grown by doubling.
-        let size = result.as_ref().map_or(256, |r: &Vec<_>| r.len() * 1024);
-        let mut buffer = Vec::with_capacity(size);
-        let bytes = serde_json::to_writer(
-            &mut buffer,
-            &Reply {
+        let bytes = match answer {
+            Ok((symbols, analysed)) => {
+                let bytes = reply_bytes(&request.id, &symbols);
+                if timings() {
+                    // For the benchmarks: the server's share of the round trip.
+                    let ms = |d: Duration| d.as_secs_f64() * 1e3;
+                    eprintln!(
+                        "digest-lsp: timing documentSymbol {:.3} ms (analysed at {:.3})",
+                        ms(received.elapsed()),
+                        ms(analysed),
+                    );
+                }
+                Ok(bytes)
+            }
+            Err(error) => serde_json::to_vec(&Reply {
                 jsonrpc: "2.0",
                 id: &request.id,
-                result,
                 error,
-            },
-        )
-        .map(|()| buffer);
-        if timings() {
-            // For the benchmarks: the server's share of the round trip.
-            let ms = |d: Duration| d.as_secs_f64() * 1e3;
-            eprintln!(
-                "digest-lsp: timing documentSymbol {:.3} ms (analysed at {:.3}, converted at {:.3})",
-                ms(received.elapsed()),
-                ms(analysed),
-                ms(converted)
-            );
-        }
+            }),
+        };
         if let Ok(bytes) = bytes {
             reply(bytes);
         }
     });
     true
+}
+
+/// The answer to request `id` whose result is the JSON `result`.
+fn reply_bytes(id: &Value, result: &[u8]) -> Vec<u8> {
+    let mut bytes = Vec::with_capacity(result.len() + 64);
+    bytes.extend_from_slice(b"{\"jsonrpc\":\"2.0\",\"id\":");
+    // An id is a number or a string: it serialises.
+    let _ = serde_json::to_writer(&mut bytes, id);
+    bytes.extend_from_slice(b",\"result\":");
+    bytes.extend_from_slice(result);
+    bytes.push(b'}');
+    bytes
 }

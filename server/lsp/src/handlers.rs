@@ -10,7 +10,7 @@ use tower_lsp_server::jsonrpc::{self, Result};
 use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer};
 
-use digest_analysis::features::{self, HighlightKind, LinkTarget, SymbolKind as Kind};
+use digest_analysis::features::{self, HighlightKind, LinkTarget};
 use digest_analysis::{Lookup, Resolver};
 
 use crate::convert::{self, Positions};
@@ -18,7 +18,7 @@ use crate::documents::Document;
 use crate::encoding::Encoding;
 use crate::files::{FileResolver, lock};
 use crate::session::{ClientCaps, Session, Snapshot, Trigger, is_config};
-use crate::workspace;
+use crate::{symbols, workspace};
 
 /// How long the server waits for the client to answer a request of its own.
 const CLIENT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
@@ -396,10 +396,12 @@ impl LanguageServer for Backend {
     ) -> Result<Option<DocumentSymbolResponse>> {
         let uri = params.text_document.uri;
         self.on_snapshot(uri, |session, snapshot| {
-            let symbols = document_symbols(session, snapshot);
+            let analysis = &snapshot.checked.analysis;
+            let lines = snapshot.checked.lines();
+            let symbols = symbols::document_symbols(analysis, lines, session.encoding());
             Some(match lock(&session.caps).hierarchical_symbols {
                 true => DocumentSymbolResponse::Nested(symbols),
-                false => DocumentSymbolResponse::Flat(flatten(&snapshot.uri, symbols)),
+                false => DocumentSymbolResponse::Flat(symbols::flatten(&snapshot.uri, symbols)),
             })
         })
         .await
@@ -827,114 +829,5 @@ pub async fn run_blocking<T: Send + 'static>(
                 data: None,
             })
         }
-    }
-}
-
-/// The outline of a snapshot, in LSP terms.
-pub fn document_symbols(session: &Session, snapshot: &Snapshot) -> Vec<DocumentSymbol> {
-    let positions = SymbolPositions {
-        encoding: session.encoding(),
-        lines: snapshot.checked.lines(),
-        rope: &snapshot.checked.analysis.text,
-        last: std::cell::Cell::new(None),
-    };
-    features::outline(&snapshot.checked.analysis)
-        .into_iter()
-        .map(|s| symbol(s, &positions))
-        .collect()
-}
-
-/// The outline as a flat list, for clients without hierarchical symbols:
-/// each paper, then its sections with the paper as their container.
-#[allow(deprecated)]
-fn flatten(uri: &Uri, symbols: Vec<DocumentSymbol>) -> Vec<SymbolInformation> {
-    let mut flat = Vec::new();
-    for mut paper in symbols {
-        let children = paper.children.take().unwrap_or_default();
-        let name = paper.name.clone();
-        let sections = children.into_iter().map(|c| (c, Some(name.clone())));
-        for (symbol, container) in std::iter::once((paper, None)).chain(sections) {
-            flat.push(SymbolInformation {
-                name: symbol.name,
-                kind: symbol.kind,
-                tags: None,
-                deprecated: None,
-                location: Location::new(uri.clone(), symbol.range),
-                container_name: container,
-            });
-        }
-    }
-    flat
-}
-
-/// Positions for an outline, converted with as few walks of the rope as
-/// possible (a 10 MB digest has 16,000 symbols).
-struct SymbolPositions<'a> {
-    encoding: Encoding,
-    lines: &'a crate::encoding::LineTable,
-    rope: &'a ropey::Rope,
-    /// The last offset converted: a paper ends where its last section does.
-    last: std::cell::Cell<Option<(usize, Position)>>,
-}
-
-impl SymbolPositions<'_> {
-    fn position(&self, offset: usize) -> Position {
-        if let Some((at, position)) = self.last.get()
-            && at == offset
-        {
-            return position;
-        }
-        let position = self.lines.position(self.rope, offset, self.encoding);
-        self.last.set(Some((offset, position)));
-        position
-    }
-
-    /// The selection: a heading or a label, on one line, whose text is
-    /// `name`, so its end is its start plus the name's length.
-    fn selection(&self, range: digest_analysis::TextRange, name: &str) -> Range {
-        let start = self.position(range.start);
-        let units = match self.encoding {
-            Encoding::Utf8 => name.len(),
-            Encoding::Utf16 => name.encode_utf16().count(),
-            Encoding::Utf32 => name.chars().count(),
-        };
-        let units = u32::try_from(units).unwrap_or(u32::MAX);
-        let end = Position::new(start.line, start.character.saturating_add(units));
-        Range::new(start, end)
-    }
-}
-
-fn symbol(s: features::Symbol, positions: &SymbolPositions<'_>) -> DocumentSymbol {
-    let selection_range = if s.selection.len() == s.name.len() {
-        positions.selection(s.selection, &s.name)
-    } else {
-        Range::new(
-            positions.position(s.selection.start),
-            positions.position(s.selection.end),
-        )
-    };
-    // In this order, a section's start is its label's start and a paper's
-    // end is its last section's end: the memo answers both.
-    let start = positions.position(s.range.start);
-    let children = (!s.children.is_empty()).then(|| {
-        s.children
-            .into_iter()
-            .map(|c| symbol(c, positions))
-            .collect()
-    });
-    let range = Range::new(start, positions.position(s.range.end));
-    #[allow(deprecated)]
-    DocumentSymbol {
-        name: s.name,
-        detail: (!s.detail.is_empty()).then_some(s.detail),
-        kind: match s.kind {
-            Kind::Paper => SymbolKind::CLASS,
-            Kind::Section => SymbolKind::FIELD,
-        },
-        tags: None,
-        deprecated: None,
-        range,
-        selection_range,
-        children,
     }
 }

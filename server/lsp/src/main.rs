@@ -12,6 +12,7 @@ mod framing;
 mod handlers;
 mod serve;
 mod session;
+mod symbols;
 mod test_hooks;
 mod workspace;
 

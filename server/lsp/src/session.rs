@@ -23,6 +23,7 @@ use crate::check::{Checked, analyse, check_document};
 use crate::documents::Document;
 use crate::encoding::Encoding;
 use crate::files::{CONFIG_FILE, Configs, Source, lock};
+use crate::symbols::OutlineJson;
 use crate::workspace::{Index, Layer, View};
 
 /// How long diagnostics wait for typing to pause, unless the client's
@@ -115,6 +116,8 @@ pub struct Session {
     /// Documents edited whose other open digests still wait to be checked
     /// again (done once the edit's diagnostics are published).
     cascade: Mutex<HashSet<Uri>>,
+    /// The outline last answered per document, as JSON kept paper by paper.
+    outlines: Mutex<HashMap<Uri, OutlineJson>>,
 }
 
 /// A document's state at one version, taken under the lock.
@@ -142,6 +145,7 @@ impl Session {
             index: Index::default(),
             published: Mutex::new(HashMap::new()),
             cascade: Mutex::new(HashSet::new()),
+            outlines: Mutex::new(HashMap::new()),
         }
     }
 
@@ -579,6 +583,21 @@ impl Session {
     pub fn forget(&self, uri: &Uri) {
         lock(&self.published).remove(uri);
         lock(&self.cascade).remove(uri);
+        lock(&self.outlines).remove(uri);
+    }
+
+    /// The outline of a snapshot as a JSON array of `DocumentSymbol`s,
+    /// made from the document's last outline: only the papers edited since
+    /// are converted again.
+    pub fn outline_json(&self, snapshot: &Snapshot) -> Vec<u8> {
+        let mut outlines = lock(&self.outlines);
+        let outline = outlines.entry(snapshot.uri.clone()).or_default();
+        let json = outline.write(&snapshot.checked.analysis, self.encoding());
+        // Closed meanwhile: nothing to keep.
+        if self.version(&snapshot.uri).is_none() {
+            outlines.remove(&snapshot.uri);
+        }
+        json
     }
 }
 

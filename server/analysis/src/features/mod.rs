@@ -23,7 +23,7 @@ pub use folding::{Fold, FoldKind, folding_ranges};
 pub use highlight::{Highlight, HighlightKind, highlights};
 pub use hover::{Hover, excerpt, hover};
 pub use inlay_hints::{InlayHint, inlay_hints};
-pub use outline::{Symbol, SymbolKind, outline};
+pub use outline::{Symbol, SymbolKind, outline, paper_outline};
 pub use references::references;
 pub use rename::{RenameError, RenameTarget, prepare_rename, rename};
 pub use semantic_tokens::{SemanticToken, TokenKind, semantic_tokens};

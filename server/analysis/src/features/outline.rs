@@ -1,5 +1,6 @@
 //! The outline: papers, and their sections as children.
 
+use crate::syntax::Paper;
 use crate::{Analysis, TextRange};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -30,25 +31,31 @@ pub fn outline(analysis: &Analysis) -> Vec<Symbol> {
         .syntax
         .papers
         .iter()
-        .map(|paper| Symbol {
-            name: analysis.slice(paper.heading).into_owned(),
-            // The name is the heading, title included: no detail to repeat it.
-            detail: String::new(),
-            kind: SymbolKind::Paper,
-            range: paper.range,
-            selection: paper.heading,
-            children: paper
-                .sections
-                .iter()
-                .map(|section| Symbol {
-                    name: analysis.slice(section.label).into_owned(),
-                    detail: section.kind.to_string(),
-                    kind: SymbolKind::Section,
-                    range: section.range,
-                    selection: section.label,
-                    children: Vec::new(),
-                })
-                .collect(),
-        })
+        .map(|paper| paper_outline(analysis, paper))
         .collect()
+}
+
+/// One paper's entry of the outline: what [`outline`] holds for it. It
+/// depends on the paper's own text only (see [`Analysis::stamps`]).
+pub fn paper_outline(analysis: &Analysis, paper: &Paper) -> Symbol {
+    Symbol {
+        name: analysis.slice(paper.heading).into_owned(),
+        // The name is the heading, title included: no detail to repeat it.
+        detail: String::new(),
+        kind: SymbolKind::Paper,
+        range: paper.range,
+        selection: paper.heading,
+        children: paper
+            .sections
+            .iter()
+            .map(|section| Symbol {
+                name: analysis.slice(section.label).into_owned(),
+                detail: section.kind.to_string(),
+                kind: SymbolKind::Section,
+                range: section.range,
+                selection: section.label,
+                children: Vec::new(),
+            })
+            .collect(),
+    }
 }

@@ -1,0 +1,423 @@
+//! The outline (`textDocument/documentSymbol`) in LSP terms, two ways:
+//!
+//! - [`document_symbols`]: typed `DocumentSymbol`s, for tower-lsp's own
+//!   path (and the flat list of clients without hierarchical symbols);
+//! - [`OutlineJson`]: the same answer written as JSON bytes, paper by
+//!   paper, and kept between requests. After an edit only the papers with
+//!   new stamps ([`digest_analysis::Analysis::stamps`]) are converted
+//!   again; every other paper's JSON is copied with its line numbers moved.
+//!   The outline of a 10 MB digest is 16,000 symbols and 4 MB of JSON: its
+//!   cost after an edit is then the copy, not the conversion.
+
+use std::collections::HashMap;
+
+use digest_analysis::features::{self, Symbol, SymbolKind as Kind};
+use digest_analysis::syntax::Paper;
+use digest_analysis::{Analysis, Stamp, TextRange};
+use tower_lsp_server::ls_types::{
+    DocumentSymbol, Location, Position, Range, SymbolInformation, SymbolKind, Uri,
+};
+
+use crate::encoding::{Encoding, LineTable};
+
+/// The outline of `analysis` (whose line table is `lines`), typed.
+pub fn document_symbols(
+    analysis: &Analysis,
+    lines: &LineTable,
+    encoding: Encoding,
+) -> Vec<DocumentSymbol> {
+    let positions = SymbolPositions {
+        encoding,
+        lines,
+        rope: &analysis.text,
+        last: std::cell::Cell::new(None),
+    };
+    features::outline(analysis)
+        .into_iter()
+        .map(|s| symbol(s, &positions))
+        .collect()
+}
+
+/// The outline as a flat list, for clients without hierarchical symbols:
+/// each paper, then its sections with the paper as their container.
+#[allow(deprecated)]
+pub fn flatten(uri: &Uri, symbols: Vec<DocumentSymbol>) -> Vec<SymbolInformation> {
+    let mut flat = Vec::new();
+    for mut paper in symbols {
+        let children = paper.children.take().unwrap_or_default();
+        let name = paper.name.clone();
+        let sections = children.into_iter().map(|c| (c, Some(name.clone())));
+        for (symbol, container) in std::iter::once((paper, None)).chain(sections) {
+            flat.push(SymbolInformation {
+                name: symbol.name,
+                kind: symbol.kind,
+                tags: None,
+                deprecated: None,
+                location: Location::new(uri.clone(), symbol.range),
+                container_name: container,
+            });
+        }
+    }
+    flat
+}
+
+fn symbol_kind(kind: Kind) -> SymbolKind {
+    match kind {
+        Kind::Paper => SymbolKind::CLASS,
+        Kind::Section => SymbolKind::FIELD,
+    }
+}
+
+/// Positions for an outline, converted with as few walks of the rope as
+/// possible.
+struct SymbolPositions<'a> {
+    encoding: Encoding,
+    lines: &'a LineTable,
+    rope: &'a ropey::Rope,
+    /// The last offset converted: a paper ends where its last section does.
+    last: std::cell::Cell<Option<(usize, Position)>>,
+}
+
+impl SymbolPositions<'_> {
+    fn position(&self, offset: usize) -> Position {
+        if let Some((at, position)) = self.last.get()
+            && at == offset
+        {
+            return position;
+        }
+        let position = self.lines.position(self.rope, offset, self.encoding);
+        self.last.set(Some((offset, position)));
+        position
+    }
+
+    /// The selection: a heading or a label, on one line, whose text is
+    /// `name`, so its end is its start plus the name's length.
+    fn selection(&self, range: TextRange, name: &str) -> Range {
+        let start = self.position(range.start);
+        let units = match self.encoding {
+            Encoding::Utf8 => name.len(),
+            Encoding::Utf16 => name.encode_utf16().count(),
+            Encoding::Utf32 => name.chars().count(),
+        };
+        let units = u32::try_from(units).unwrap_or(u32::MAX);
+        let end = Position::new(start.line, start.character.saturating_add(units));
+        Range::new(start, end)
+    }
+}
+
+fn symbol(s: Symbol, positions: &SymbolPositions<'_>) -> DocumentSymbol {
+    let selection_range = if s.selection.len() == s.name.len() {
+        positions.selection(s.selection, &s.name)
+    } else {
+        Range::new(
+            positions.position(s.selection.start),
+            positions.position(s.selection.end),
+        )
+    };
+    // In this order, a section's start is its label's start and a paper's
+    // end is its last section's end: the memo answers both.
+    let start = positions.position(s.range.start);
+    let children = (!s.children.is_empty()).then(|| {
+        s.children
+            .into_iter()
+            .map(|c| symbol(c, positions))
+            .collect()
+    });
+    let range = Range::new(start, positions.position(s.range.end));
+    #[allow(deprecated)]
+    DocumentSymbol {
+        name: s.name,
+        detail: (!s.detail.is_empty()).then_some(s.detail),
+        kind: symbol_kind(s.kind),
+        tags: None,
+        deprecated: None,
+        range,
+        selection_range,
+        children,
+    }
+}
+
+/// One document's outline as JSON, paper by paper, kept from one request
+/// to the next (see the module's documentation).
+#[derive(Default)]
+pub struct OutlineJson {
+    encoding: Encoding,
+    papers: HashMap<Stamp, PaperJson>,
+    /// The length of the last answer: the next one is about as long.
+    last_len: usize,
+}
+
+impl OutlineJson {
+    /// The outline of `analysis` as a JSON array of `DocumentSymbol`s,
+    /// equal to [`document_symbols`] serialised. Keeps the JSON of this
+    /// analysis's papers (only) for the next call.
+    pub fn write(&mut self, analysis: &Analysis, encoding: Encoding) -> Vec<u8> {
+        if self.encoding != encoding {
+            self.papers.clear();
+            self.encoding = encoding;
+        }
+        let mut out = Vec::with_capacity(self.last_len + self.last_len / 8 + 2);
+        let mut kept = HashMap::with_capacity(analysis.stamps.len());
+        out.push(b'[');
+        for (i, (paper, &stamp)) in analysis
+            .syntax
+            .papers
+            .iter()
+            .zip(&analysis.stamps)
+            .enumerate()
+        {
+            let first_line = line_start(analysis, paper).1;
+            let json = self
+                .papers
+                .remove(&stamp)
+                .unwrap_or_else(|| PaperJson::new(analysis, paper, encoding));
+            if i > 0 {
+                out.push(b',');
+            }
+            json.write(first_line, &mut out);
+            kept.insert(stamp, json);
+        }
+        out.push(b']');
+        self.papers = kept;
+        self.last_len = out.len();
+        out
+    }
+}
+
+/// Where the line of a paper's heading starts: (byte offset, line).
+fn line_start(analysis: &Analysis, paper: &Paper) -> (usize, usize) {
+    let rope = &analysis.text;
+    let line = rope.byte_to_line(paper.range.start.min(rope.len_bytes()));
+    (rope.line_to_byte(line), line)
+}
+
+/// One paper's `DocumentSymbol` as JSON, its line numbers left out: they
+/// count from the heading's line, which moves when lines are added above.
+struct PaperJson {
+    bytes: Vec<u8>,
+    /// Where a line number goes in `bytes`, and its line relative to the
+    /// heading's.
+    holes: Vec<(usize, u32)>,
+}
+
+impl PaperJson {
+    fn new(analysis: &Analysis, paper: &Paper, encoding: Encoding) -> Self {
+        let (base, _) = line_start(analysis, paper);
+        let text = analysis.slice(TextRange::new(base, paper.range.end.max(base)));
+        let local = Local {
+            lines: LineTable::of_str(&text),
+            text: &text,
+            base,
+            encoding,
+        };
+        let mut json = Self {
+            bytes: Vec::with_capacity(512),
+            holes: Vec::new(),
+        };
+        json.symbol(&features::paper_outline(analysis, paper), &local);
+        json
+    }
+
+    /// Writes the JSON with the paper's heading on line `first_line`.
+    fn write(&self, first_line: usize, out: &mut Vec<u8>) {
+        let mut numbers = itoa::Buffer::new();
+        let mut at = 0;
+        for &(hole, line) in &self.holes {
+            out.extend_from_slice(&self.bytes[at..hole]);
+            let line = u32::try_from(first_line.saturating_add(line as usize));
+            out.extend_from_slice(numbers.format(line.unwrap_or(u32::MAX)).as_bytes());
+            at = hole;
+        }
+        out.extend_from_slice(&self.bytes[at..]);
+    }
+
+    fn symbol(&mut self, s: &Symbol, local: &Local<'_>) {
+        self.bytes.extend_from_slice(b"{\"name\":");
+        self.string(&s.name);
+        if !s.detail.is_empty() {
+            self.bytes.extend_from_slice(b",\"detail\":");
+            self.string(&s.detail);
+        }
+        self.bytes.extend_from_slice(b",\"kind\":");
+        // `SymbolKind::CLASS` and `FIELD`, as serde writes them.
+        self.bytes.push(match s.kind {
+            Kind::Paper => b'5',
+            Kind::Section => b'8',
+        });
+        self.bytes.extend_from_slice(b",\"range\":");
+        self.range(s.range, local);
+        self.bytes.extend_from_slice(b",\"selectionRange\":");
+        self.range(s.selection, local);
+        if !s.children.is_empty() {
+            self.bytes.extend_from_slice(b",\"children\":[");
+            for (i, child) in s.children.iter().enumerate() {
+                if i > 0 {
+                    self.bytes.push(b',');
+                }
+                self.symbol(child, local);
+            }
+            self.bytes.push(b']');
+        }
+        self.bytes.push(b'}');
+    }
+
+    fn string(&mut self, s: &str) {
+        // Writing to a Vec cannot fail, nor can serialising a str.
+        let _ = serde_json::to_writer(&mut self.bytes, s);
+    }
+
+    fn range(&mut self, range: TextRange, local: &Local<'_>) {
+        self.bytes.extend_from_slice(b"{\"start\":");
+        self.position(local.position(range.start));
+        self.bytes.extend_from_slice(b",\"end\":");
+        self.position(local.position(range.end));
+        self.bytes.push(b'}');
+    }
+
+    fn position(&mut self, position: Position) {
+        self.bytes.extend_from_slice(b"{\"line\":");
+        self.holes.push((self.bytes.len(), position.line));
+        self.bytes.extend_from_slice(b",\"character\":");
+        let mut numbers = itoa::Buffer::new();
+        self.bytes
+            .extend_from_slice(numbers.format(position.character).as_bytes());
+        self.bytes.push(b'}');
+    }
+}
+
+/// Positions within one paper's lines, counted from its heading's line.
+struct Local<'a> {
+    lines: LineTable,
+    text: &'a str,
+    /// Where `text` starts in the document.
+    base: usize,
+    encoding: Encoding,
+}
+
+impl Local<'_> {
+    fn position(&self, offset: usize) -> Position {
+        let offset = offset.saturating_sub(self.base);
+        self.lines.position_in(self.text, offset, self.encoding)
+    }
+}
+
+/// The kept JSON outline equals the typed one serialised, after any edits,
+/// in every encoding (CJK, emoji and CRLF together).
+#[cfg(test)]
+mod tests {
+    use digest_analysis::{Config, Dirty};
+    use proptest::prelude::*;
+    use serde_json::{Value, json};
+
+    use super::*;
+
+    const START: &str = "Digest 😀\r\nPaper1 A 中文\n摘要原文: 原文\r中文总结: 见Paper2\r\n\r\n  Paper2 B😀\n摘要原文: a\n中文总结:\n\nPaper3\r\n";
+
+    const PIECES: &[&str] = &[
+        "",
+        "x",
+        "\n",
+        "\r",
+        "\r\n",
+        "😀",
+        "中文",
+        "Paper4 D\n",
+        "\nPaper5 E 😀\r\n摘要原文: e\n",
+        "摘要原文: a\n",
+        "中文总结：",
+    ];
+
+    fn typed(analysis: &Analysis, encoding: Encoding) -> Value {
+        let lines = LineTable::new(&analysis.text);
+        serde_json::to_value(document_symbols(analysis, &lines, encoding)).unwrap_or_default()
+    }
+
+    fn kept(outline: &mut OutlineJson, analysis: &Analysis, encoding: Encoding) -> Value {
+        serde_json::from_slice(&outline.write(analysis, encoding)).unwrap_or_default()
+    }
+
+    #[test]
+    fn a_paper_in_json() {
+        let text = "Paper1 中😀\r\n摘要原文: x\n";
+        let analysis = Analysis::new(text, &Config::default());
+        let expected = json!([{
+            "name": "Paper1 中😀",
+            "kind": 5,
+            "range": {"start": {"line": 0, "character": 0}, "end": {"line": 1, "character": 7}},
+            "selectionRange": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 10}},
+            "children": [{
+                "name": "摘要原文",
+                "detail": "abstract",
+                "kind": 8,
+                "range": {"start": {"line": 1, "character": 0}, "end": {"line": 1, "character": 7}},
+                "selectionRange": {"start": {"line": 1, "character": 0}, "end": {"line": 1, "character": 4}},
+            }],
+        }]);
+        let mut outline = OutlineJson::default();
+        assert_eq!(kept(&mut outline, &analysis, Encoding::Utf16), expected);
+        assert_eq!(typed(&analysis, Encoding::Utf16), expected);
+    }
+
+    #[test]
+    fn an_edit_converts_only_the_papers_it_touched() {
+        let config = Config::default();
+        let mut text = String::new();
+        for n in 1..=6 {
+            text.push_str(&format!("Paper{n} T{n}\n摘要原文: 原文{n}\n\n"));
+        }
+        let analysis = Analysis::new(&text, &config);
+        let mut outline = OutlineJson::default();
+        kept(&mut outline, &analysis, Encoding::Utf16);
+        let before: Vec<*const u8> = analysis
+            .stamps
+            .iter()
+            .map(|s| outline.papers[s].bytes.as_ptr())
+            .collect();
+        // A line added in Paper5: Paper4 to Paper6 are converted again,
+        // Paper1 to Paper3 are the same bytes.
+        let at = text.find("原文5").expect("Paper5");
+        let mut rope = analysis.text.clone();
+        rope.insert(rope.byte_to_char(at), "\n");
+        let edited = analysis.edit(rope, Dirty::replace(TextRange::new(at, at), 1), &config);
+        let value = kept(&mut outline, &edited, Encoding::Utf16);
+        assert_eq!(value, typed(&edited, Encoding::Utf16));
+        let after: Vec<*const u8> = edited
+            .stamps
+            .iter()
+            .map(|s| outline.papers[s].bytes.as_ptr())
+            .collect();
+        assert_eq!(after[..3], before[..3]);
+        assert!(after[3..].iter().all(|p| !before.contains(p)));
+        assert_eq!(outline.papers.len(), 6, "only the current papers are kept");
+        assert_eq!(value[5]["range"]["start"]["line"], 16);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+
+        #[test]
+        fn the_kept_outline_equals_the_typed_one(
+            encoding in prop_oneof![Just(Encoding::Utf8), Just(Encoding::Utf16), Just(Encoding::Utf32)],
+            edits in prop::collection::vec((0u32..10, 0u32..16, 0u32..3, 0u32..16, 0..PIECES.len()), 1..16),
+        ) {
+            let config = Config::default();
+            let mut analysis = Analysis::new(START, &config);
+            let mut outline = OutlineJson::default();
+            prop_assert_eq!(kept(&mut outline, &analysis, encoding), typed(&analysis, encoding));
+            for (line, character, lines, end_character, piece) in edits {
+                let range = Range::new(
+                    Position::new(line, character),
+                    Position::new(line + lines, end_character),
+                );
+                let mut rope = analysis.text.clone();
+                let bytes = encoding.text_range(&rope, range);
+                let (a, b) = (rope.byte_to_char(bytes.start), rope.byte_to_char(bytes.end));
+                rope.remove(a..b);
+                rope.insert(a, PIECES[piece]);
+                let dirty = Dirty::replace(bytes, PIECES[piece].len());
+                analysis = analysis.edit(rope, dirty, &config);
+                prop_assert_eq!(kept(&mut outline, &analysis, encoding), typed(&analysis, encoding));
+            }
+        }
+    }
+}

@@ -88,11 +88,11 @@ fn edits(text: &str, config: &Config) -> (f64, f64) {
         let mut rope = analysis.text.clone();
         rope.insert(rope.byte_to_char(at), "新");
         let t = Instant::now();
-        let next = analysis.edit(rope, Dirty::replace(TextRange::new(at, at), 3), config);
-        black_box(digest_analysis::check(&next, config, &NoFiles));
+        // As the server does: the previous analysis is edited in place.
+        analysis = analysis.into_edited(rope, Dirty::replace(TextRange::new(at, at), 3), config);
+        black_box(digest_analysis::check(&analysis, config, &NoFiles));
         times.push(ms(t.elapsed()));
         typed.push(place);
-        analysis = next;
     }
     times.sort_by(f64::total_cmp);
     (times[EDITS / 2], times[EDITS * 99 / 100])

@@ -12,8 +12,8 @@
 
 use ropey::Rope;
 
-use crate::syntax::parse;
-use crate::{Analysis, Config, FileIndex, TextRange};
+use crate::syntax::{Paper, parse};
+use crate::{Analysis, Config, FileIndex, SourceFile, TextRange};
 
 /// What changed between two texts: bytes `start..old_end` of the old text
 /// are bytes `start..new_end` of the new one; everything else is the same
@@ -57,45 +57,37 @@ impl Dirty {
     }
 }
 
+/// The stretch an edit re-parses, parsed.
+struct Reparse {
+    /// The first paper re-parsed, or `None` when the stretch starts at the
+    /// top of the file (and its preamble is the file's).
+    from: Option<usize>,
+    /// The first paper kept (moved) after the stretch.
+    after: usize,
+    /// The stretch parsed, its papers taken out into `papers`.
+    parsed: SourceFile,
+    /// The stretch's papers, at their offsets in the new text.
+    papers: Vec<Paper>,
+}
+
 impl Analysis {
     /// The analysis of `rope`, the text after `dirty` changed this
     /// analysis's text. Equal to `Analysis::new` of the whole new text.
     pub fn edit(&self, rope: Rope, dirty: Dirty, config: &Config) -> Analysis {
+        let Reparse {
+            from,
+            after,
+            parsed,
+            papers: reparsed,
+        } = self.reparse(&rope, dirty, config);
         let papers = &self.syntax.papers;
-        let new_len = rope.len_bytes();
-        let delta = dirty.delta();
-        let containing = |offset: usize| {
-            papers
-                .partition_point(|p| p.range.start <= offset)
-                .checked_sub(1)
-        };
-        // The first paper kept as is after the re-parsed stretch.
-        let after = containing(dirty.old_end)
-            .map_or(1, |i| i + 2)
-            .min(papers.len());
-        // The first paper re-parsed, or `None` to re-parse from the start.
-        let from = containing(dirty.start)
-            .and_then(|i| i.checked_sub(1))
-            .filter(|&i| i < after);
-
-        let start = from.map_or(0, |i| papers[i].range.start);
-        let end = match papers.get(after) {
-            Some(next) => next.range.start.saturating_add_signed(delta),
-            None => new_len,
-        };
-        let (start, end) = (start.min(new_len), end.clamp(start.min(new_len), new_len));
-        let stretch = rope.byte_slice(start..end).to_string();
-        let mut parsed = parse(&stretch, config);
-        let reparsed = std::mem::take(&mut parsed.papers);
-
         let mut syntax = match from {
-            // From the start: the stretch's preamble is the file's.
-            None => {
-                parsed.papers = Vec::with_capacity(papers.len() + 1);
-                parsed
-            }
+            None => SourceFile {
+                papers: Vec::with_capacity(papers.len() + 1),
+                ..parsed
+            },
             Some(first) => {
-                let mut syntax = crate::SourceFile {
+                let mut syntax = SourceFile {
                     text_start: self.syntax.text_start,
                     title: self.syntax.title,
                     preamble: self.syntax.preamble,
@@ -111,22 +103,89 @@ impl Analysis {
         stamps.extend_from_slice(&self.stamps[..kept_before]);
         stamps.extend(crate::fresh_stamps(reparsed.len()));
         stamps.extend_from_slice(&self.stamps[after..]);
-        let shift = start as isize;
-        for mut paper in reparsed {
-            paper.shift(shift);
-            syntax.papers.push(paper);
-        }
+        syntax.papers.extend(reparsed);
+        let delta = dirty.delta();
         for paper in &papers[after..] {
             let mut paper = paper.clone();
             paper.shift(delta);
             syntax.papers.push(paper);
         }
+        Analysis::assemble(rope, syntax, stamps)
+    }
+
+    /// Like [`Analysis::edit`], reusing this analysis (no copy of the
+    /// papers the edit did not touch: they are moved where they are).
+    pub fn into_edited(mut self, rope: Rope, dirty: Dirty, config: &Config) -> Analysis {
+        let Reparse {
+            from,
+            after,
+            parsed,
+            papers: reparsed,
+        } = self.reparse(&rope, dirty, config);
+        let mut syntax = std::mem::take(&mut self.syntax);
+        let first = from.unwrap_or(0);
+        if from.is_none() {
+            syntax.text_start = parsed.text_start;
+            syntax.title = parsed.title;
+            syntax.preamble = parsed.preamble;
+            syntax.preamble_inline = parsed.preamble_inline;
+        }
+        let delta = dirty.delta();
+        for paper in &mut syntax.papers[after..] {
+            paper.shift(delta);
+        }
+        let fresh = crate::fresh_stamps(reparsed.len());
+        syntax.papers.splice(first..after, reparsed);
+        let mut stamps = std::mem::take(&mut self.stamps);
+        stamps.splice(first..after, fresh);
+        Analysis::assemble(rope, syntax, stamps)
+    }
+
+    fn assemble(text: Rope, syntax: SourceFile, stamps: Vec<crate::Stamp>) -> Analysis {
         let index = FileIndex::new(&syntax);
         Analysis {
-            text: rope,
+            text,
             syntax,
             index,
             stamps,
+        }
+    }
+
+    /// Re-parses, in `rope`, the stretch that `dirty` touched: from the
+    /// heading of the paper before the one the edit starts in to the
+    /// heading of the paper after the one it ends in.
+    fn reparse(&self, rope: &Rope, dirty: Dirty, config: &Config) -> Reparse {
+        let papers = &self.syntax.papers;
+        let new_len = rope.len_bytes();
+        let containing = |offset: usize| {
+            papers
+                .partition_point(|p| p.range.start <= offset)
+                .checked_sub(1)
+        };
+        let after = containing(dirty.old_end)
+            .map_or(1, |i| i + 2)
+            .min(papers.len());
+        let from = containing(dirty.start)
+            .and_then(|i| i.checked_sub(1))
+            .filter(|&i| i < after);
+
+        let start = from.map_or(0, |i| papers[i].range.start);
+        let end = match papers.get(after) {
+            Some(next) => next.range.start.saturating_add_signed(dirty.delta()),
+            None => new_len,
+        };
+        let (start, end) = (start.min(new_len), end.clamp(start.min(new_len), new_len));
+        let stretch = rope.byte_slice(start..end).to_string();
+        let mut parsed = parse(&stretch, config);
+        let mut papers = std::mem::take(&mut parsed.papers);
+        for paper in &mut papers {
+            paper.shift(start as isize);
+        }
+        Reparse {
+            from,
+            after,
+            parsed,
+            papers,
         }
     }
 }

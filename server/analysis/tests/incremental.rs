@@ -62,16 +62,23 @@ proptest! {
             }
             let Some(dirty) = dirty else { continue };
             let before = (analysis.clone(), analysis.text.to_string());
-            analysis = analysis.edit(Rope::from_str(&text), dirty, &config);
+            // Both ways of editing: copying the papers kept, and moving them.
+            let copied = analysis.edit(Rope::from_str(&text), dirty, &config);
+            analysis = analysis.into_edited(Rope::from_str(&text), dirty, &config);
+            prop_assert_eq!(&copied.syntax, &analysis.syntax);
             let fresh = Analysis::new(&text, &config);
             prop_assert_eq!(&analysis.syntax, &fresh.syntax, "text {:?}", text);
-            prop_assert_eq!(analysis.stamps.len(), analysis.syntax.papers.len());
-            // A stamp kept through the edit: the paper's lines are unchanged.
-            for (paper, stamp) in analysis.syntax.papers.iter().zip(&analysis.stamps) {
-                let old = before.0.stamps.iter().position(|s| s == stamp);
-                if let Some(old) = old.map(|i| &before.0.syntax.papers[i]) {
-                    prop_assert_eq!(paper_lines(&before.1, old), paper_lines(&text, paper));
+            for edited in [&copied, &analysis] {
+                prop_assert_eq!(edited.stamps.len(), edited.syntax.papers.len());
+                // A stamp kept through the edit: the paper's lines are unchanged.
+                for (paper, stamp) in edited.syntax.papers.iter().zip(&edited.stamps) {
+                    let old = before.0.stamps.iter().position(|s| s == stamp);
+                    if let Some(old) = old.map(|i| &before.0.syntax.papers[i]) {
+                        prop_assert_eq!(paper_lines(&before.1, old), paper_lines(&text, paper));
+                    }
                 }
+                let kept = |a: &Analysis| a.stamps.iter().filter(|s| before.0.stamps.contains(s)).count();
+                prop_assert_eq!(kept(edited), kept(&copied));
             }
             prop_assert_eq!(
                 check(&analysis, &config, &NoFiles),
@@ -115,17 +122,19 @@ fn an_edit_keeps_the_stamps_of_the_papers_it_did_not_touch() {
     let at = text.find(": b").expect("b") + 2;
     let mut edited = text.to_string();
     edited.insert(at, '文');
-    let next = analysis.edit(
-        Rope::from_str(&edited),
-        Dirty::replace(TextRange::new(at, at), 3),
-        &config,
-    );
-    assert!(
-        next.stamps[..3]
-            .iter()
-            .all(|s| !analysis.stamps.contains(s))
-    );
-    assert_eq!(next.stamps[3..], analysis.stamps[3..]);
+    let dirty = Dirty::replace(TextRange::new(at, at), 3);
+    let copied = analysis.edit(Rope::from_str(&edited), dirty, &config);
+    let moved = analysis
+        .clone()
+        .into_edited(Rope::from_str(&edited), dirty, &config);
+    for next in [copied, moved] {
+        assert!(
+            next.stamps[..3]
+                .iter()
+                .all(|s| !analysis.stamps.contains(s))
+        );
+        assert_eq!(next.stamps[3..], analysis.stamps[3..]);
+    }
 }
 
 #[test]

@@ -67,10 +67,14 @@ pub fn analyse(rope: Rope, previous: Option<Previous>, config: &Config) -> Arc<A
             analysis,
             dirty: None,
         }) => analysis,
+        // Held nowhere else, the previous analysis is edited in place.
         Some(Previous {
             analysis,
             dirty: Some(dirty),
-        }) => Arc::new(analysis.edit(rope, dirty, config)),
+        }) => Arc::new(match Arc::try_unwrap(analysis) {
+            Ok(owned) => owned.into_edited(rope, dirty, config),
+            Err(shared) => shared.edit(rope, dirty, config),
+        }),
         None => {
             let text = rope.to_string();
             Arc::new(Analysis::with_rope(rope, &text, config))

@@ -188,7 +188,7 @@ impl Session {
         // both find the document unanalysed must not both analyse it.
         let _computing = lock(&self.computing);
         let (path, version, rope, cached, previous) = self.with_documents(|docs| {
-            let doc = docs.get(uri).ok_or_else(|| not_open(uri))?;
+            let doc = docs.get_mut(uri).ok_or_else(|| not_open(uri))?;
             let path = doc
                 .path
                 .clone()
@@ -198,7 +198,7 @@ impl Session {
                 doc.version,
                 doc.rope.clone(),
                 doc.checked(),
-                doc.previous(),
+                doc.checked().is_none().then(|| doc.lend()).flatten(),
             ))
         })?;
         let checked = match cached {

@@ -12,7 +12,6 @@ pub use labels::closest_label;
 pub use rule::{Rule, Severity};
 pub use workspace::{PaperKeys, check_workspace, check_workspace_file};
 
-use std::collections::HashMap;
 use std::path::PathBuf;
 
 use crate::syntax::{Inline, LinkKind, LinkProblem, Paper, RefTarget, Reference};
@@ -272,10 +271,9 @@ pub fn check(analysis: &Analysis, config: &Config, resolver: &dyn Resolver) -> V
     let resolve = |target: &RefTarget| resolve_reference(analysis, resolver, target);
 
     inline_rules(analysis, None, &syntax.preamble_inline, &resolve, &mut sink);
-    let mut first_heading: HashMap<u64, usize> = HashMap::with_capacity(syntax.papers.len());
     for (i, paper) in syntax.papers.iter().enumerate() {
         let previous = i.checked_sub(1).map(|p| &syntax.papers[p]);
-        heading_rules(analysis, previous, i, &mut first_heading, &mut sink);
+        heading_rules(analysis, previous, i, &mut sink);
         section_rules(analysis, paper, &mut sink);
         inline_rules(analysis, Some(paper), &paper.inline, &resolve, &mut sink);
     }
@@ -337,13 +335,7 @@ fn name(analysis: &Analysis, paper: &Paper) -> String {
     analysis.slice(paper.name_range()).into_owned()
 }
 
-fn heading_rules(
-    analysis: &Analysis,
-    previous: Option<&Paper>,
-    index: usize,
-    first_heading: &mut HashMap<u64, usize>,
-    sink: &mut Sink<'_>,
-) {
+fn heading_rules(analysis: &Analysis, previous: Option<&Paper>, index: usize, sink: &mut Sink<'_>) {
     let papers = &analysis.syntax.papers;
     let paper = &papers[index];
     if paper.title.is_none() {
@@ -352,7 +344,11 @@ fn heading_rules(
         };
         sink.push(paper.heading, problem, Vec::new());
     }
-    if let Some(&first) = first_heading.get(&paper.number) {
+    if let Some(first) = analysis
+        .index
+        .paper(paper.number)
+        .filter(|&first| first != index)
+    {
         let earlier = &papers[first];
         let related = vec![Related {
             range: earlier.heading,
@@ -365,7 +361,6 @@ fn heading_rules(
         sink.push(paper.name_range(), problem, related);
         return;
     }
-    first_heading.insert(paper.number, index);
     let Some(previous) = previous else { return };
     let expected = previous.number.saturating_add(1);
     if paper.number != expected {

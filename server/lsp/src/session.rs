@@ -274,7 +274,11 @@ impl Session {
         let session = self.clone();
         let debounce = *lock(&self.debounce);
         tokio::spawn(async move {
-            tokio::time::sleep(debounce).await;
+            // No timer for no debounce: tokio's timer rounds up to its next
+            // millisecond tick.
+            if !debounce.is_zero() {
+                tokio::time::sleep(debounce).await;
+            }
             let current = session.with_documents(|docs| docs.get(&uri).map(|d| d.generation));
             if current != Some(generation) {
                 return;

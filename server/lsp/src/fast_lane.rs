@@ -35,7 +35,7 @@ struct Request {
     params: DocumentSymbolParams,
 }
 
-/// An error answer (a result is written by [`reply_bytes`]).
+/// An error answer (a result is written around the outline's JSON).
 #[derive(Serialize)]
 struct Reply<'a> {
     jsonrpc: &'static str,
@@ -113,14 +113,21 @@ pub fn take(
         // The edits read before this request were applied by the reader
         // already (see `sync`): the snapshot is of the text it is about.
         let uri = request.params.text_document.uri;
+        let id = request.id.clone();
         let answer = on_snapshot(&session, uri, move |session, snapshot| {
             let analysed = received.elapsed();
-            (session.outline_json(snapshot), analysed)
+            // The answer is written around the outline, not copied.
+            let mut bytes = b"{\"jsonrpc\":\"2.0\",\"id\":".to_vec();
+            // An id is a number or a string: it serialises.
+            let _ = serde_json::to_writer(&mut bytes, &id);
+            bytes.extend_from_slice(b",\"result\":");
+            session.outline_json(snapshot, &mut bytes);
+            bytes.push(b'}');
+            (bytes, analysed)
         })
         .await;
         let bytes = match answer {
-            Ok((symbols, analysed)) => {
-                let bytes = reply_bytes(&request.id, &symbols);
+            Ok((bytes, analysed)) => {
                 if timings() {
                     // For the benchmarks: the server's share of the round trip.
                     let ms = |d: Duration| d.as_secs_f64() * 1e3;
@@ -143,16 +150,4 @@ pub fn take(
         }
     });
     true
-}
-
-/// The answer to request `id` whose result is the JSON `result`.
-fn reply_bytes(id: &Value, result: &[u8]) -> Vec<u8> {
-    let mut bytes = Vec::with_capacity(result.len() + 64);
-    bytes.extend_from_slice(b"{\"jsonrpc\":\"2.0\",\"id\":");
-    // An id is a number or a string: it serialises.
-    let _ = serde_json::to_writer(&mut bytes, id);
-    bytes.extend_from_slice(b",\"result\":");
-    bytes.extend_from_slice(result);
-    bytes.push(b'}');
-    bytes
 }

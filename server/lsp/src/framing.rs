@@ -292,7 +292,9 @@ fn parse_error(why: &str) -> Event {
     }))
 }
 
-/// A body framed with its `Content-Length` header.
+/// A body framed with its `Content-Length` header (the server writes the
+/// header and the body without joining them: `serve::write_frame`).
+#[cfg(test)]
 pub fn frame(body: &[u8]) -> Vec<u8> {
     let mut out = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
     out.extend_from_slice(body);

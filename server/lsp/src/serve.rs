@@ -9,7 +9,7 @@ use tokio::sync::mpsc;
 use tower_lsp_server::{LspService, Server};
 
 use crate::fast_lane;
-use crate::framing::{Event, FrameReader, frame};
+use crate::framing::{Event, FrameReader};
 use crate::handlers::Backend;
 
 /// Runs the server until `exit` or the end of input; returns the exit status.
@@ -103,7 +103,7 @@ async fn read_client(
                         let session = &backend.session();
                         let sender = replies.clone();
                         let reply = move |bytes: Vec<u8>| {
-                            let _ = sender.send(frame(&bytes));
+                            let _ = sender.send(bytes);
                         };
                         if fast_lane::take(session, &body, reply) {
                             continue;
@@ -127,7 +127,7 @@ async fn read_client(
                         response["error"]["message"]
                     );
                     let body = serde_json::to_vec(&response).unwrap_or_default();
-                    let _ = replies.send(frame(&body));
+                    let _ = replies.send(body);
                 }
             }
         }
@@ -147,12 +147,15 @@ fn is_exit(body: &[u8]) -> bool {
         && serde_json::from_slice::<serde_json::Value>(body).is_ok_and(|v| v["method"] == "exit")
 }
 
-/// Writes whole messages to stdout: the server's, and our own answers.
+/// Writes whole messages to stdout: the server's, and our own answers
+/// (`errors` brings their bodies, unframed).
 async fn write_client(
     mut from_server: tokio::io::DuplexStream,
     mut errors: mpsc::UnboundedReceiver<Vec<u8>>,
 ) {
-    let mut stdout = tokio::io::stdout();
+    // Header and body go out in one write (a large body directly from
+    // where it is, not copied behind its header).
+    let mut stdout = tokio::io::BufWriter::with_capacity(1 << 16, tokio::io::stdout());
     let mut reader = FrameReader::trusted();
     let mut chunk = vec![0u8; 1 << 16];
     let mut errors_open = true;
@@ -162,14 +165,14 @@ async fn write_client(
                 let n = read.unwrap_or(0);
                 reader.push(&chunk[..n]);
                 while let Some(Event::Message(body)) = reader.next(n == 0) {
-                    if stdout.write_all(&frame(&body)).await.is_err() {
+                    if write_frame(&mut stdout, &body).await.is_err() {
                         return;
                     }
                 }
                 if n == 0 {
                     // The server is done: write the error answers still queued.
-                    while let Ok(bytes) = errors.try_recv() {
-                        let _ = stdout.write_all(&bytes).await;
+                    while let Ok(body) = errors.try_recv() {
+                        let _ = write_frame(&mut stdout, &body).await;
                     }
                     let _ = stdout.flush().await;
                     return;
@@ -177,12 +180,21 @@ async fn write_client(
                 let _ = stdout.flush().await;
             }
             error = errors.recv(), if errors_open => match error {
-                Some(bytes) => {
-                    let _ = stdout.write_all(&bytes).await;
+                Some(body) => {
+                    let _ = write_frame(&mut stdout, &body).await;
                     let _ = stdout.flush().await;
                 }
                 None => errors_open = false,
             },
         }
     }
+}
+
+async fn write_frame(
+    out: &mut (impl tokio::io::AsyncWrite + Unpin),
+    body: &[u8],
+) -> std::io::Result<()> {
+    let header = format!("Content-Length: {}\r\n\r\n", body.len());
+    out.write_all(header.as_bytes()).await?;
+    out.write_all(body).await
 }

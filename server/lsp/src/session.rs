@@ -590,18 +590,17 @@ impl Session {
         lock(&self.outlines).remove(uri);
     }
 
-    /// The outline of a snapshot as a JSON array of `DocumentSymbol`s,
-    /// made from the document's last outline: only the papers edited since
-    /// are converted again.
-    pub fn outline_json(&self, snapshot: &Snapshot) -> Vec<u8> {
+    /// Appends to `out` the outline of a snapshot as a JSON array of
+    /// `DocumentSymbol`s, made from the document's last outline: only the
+    /// papers edited since are converted again.
+    pub fn outline_json(&self, snapshot: &Snapshot, out: &mut Vec<u8>) {
         let mut outlines = lock(&self.outlines);
         let outline = outlines.entry(snapshot.uri.clone()).or_default();
-        let json = outline.write(&snapshot.checked.analysis, self.encoding());
+        outline.write(&snapshot.checked.analysis, self.encoding(), out);
         // Closed meanwhile: nothing to keep.
         if self.version(&snapshot.uri).is_none() {
             outlines.remove(&snapshot.uri);
         }
-        json
     }
 }
 

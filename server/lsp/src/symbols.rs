@@ -143,44 +143,43 @@ fn symbol(s: Symbol, positions: &SymbolPositions<'_>) -> DocumentSymbol {
 pub struct OutlineJson {
     encoding: Encoding,
     papers: HashMap<Stamp, PaperJson>,
-    /// The length of the last answer: the next one is about as long.
-    last_len: usize,
 }
 
 impl OutlineJson {
-    /// The outline of `analysis` as a JSON array of `DocumentSymbol`s,
-    /// equal to [`document_symbols`] serialised. Keeps the JSON of this
-    /// analysis's papers (only) for the next call.
-    pub fn write(&mut self, analysis: &Analysis, encoding: Encoding) -> Vec<u8> {
+    /// Appends to `out` the outline of `analysis` as a JSON array of
+    /// `DocumentSymbol`s, equal to [`document_symbols`] serialised. Keeps
+    /// the JSON of this analysis's papers (only) for the next call.
+    pub fn write(&mut self, analysis: &Analysis, encoding: Encoding, out: &mut Vec<u8>) {
         if self.encoding != encoding {
             self.papers.clear();
             self.encoding = encoding;
         }
-        let mut out = Vec::with_capacity(self.last_len + self.last_len / 8 + 2);
         let mut kept = HashMap::with_capacity(analysis.stamps.len());
-        out.push(b'[');
-        for (i, (paper, &stamp)) in analysis
-            .syntax
-            .papers
-            .iter()
-            .zip(&analysis.stamps)
-            .enumerate()
-        {
-            let first_line = line_start(analysis, paper).1;
+        let mut order = Vec::with_capacity(analysis.stamps.len());
+        // Room for every paper at once, counting 10 digits a line number:
+        // a 4 MB answer is not grown by doubling.
+        let mut size = 2;
+        for (paper, &stamp) in analysis.syntax.papers.iter().zip(&analysis.stamps) {
             let json = self
                 .papers
                 .remove(&stamp)
                 .unwrap_or_else(|| PaperJson::new(analysis, paper, encoding));
+            size += json.bytes.len() + 10 * json.holes.len() + 1;
+            order.push((line_start(analysis, paper).1, stamp));
+            kept.insert(stamp, json);
+        }
+        out.reserve(size);
+        out.push(b'[');
+        for (i, (first_line, stamp)) in order.into_iter().enumerate() {
             if i > 0 {
                 out.push(b',');
             }
-            json.write(first_line, &mut out);
-            kept.insert(stamp, json);
+            if let Some(json) = kept.get(&stamp) {
+                json.write(first_line, out);
+            }
         }
         out.push(b']');
         self.papers = kept;
-        self.last_len = out.len();
-        out
     }
 }
 
@@ -197,7 +196,7 @@ struct PaperJson {
     bytes: Vec<u8>,
     /// Where a line number goes in `bytes`, and its line relative to the
     /// heading's.
-    holes: Vec<(usize, u32)>,
+    holes: Vec<(u32, u32)>,
 }
 
 impl PaperJson {
@@ -215,6 +214,8 @@ impl PaperJson {
             holes: Vec::new(),
         };
         json.symbol(&features::paper_outline(analysis, paper), &local);
+        json.bytes.shrink_to_fit();
+        json.holes.shrink_to_fit();
         json
     }
 
@@ -223,6 +224,7 @@ impl PaperJson {
         let mut numbers = itoa::Buffer::new();
         let mut at = 0;
         for &(hole, line) in &self.holes {
+            let hole = (hole as usize).min(self.bytes.len());
             out.extend_from_slice(&self.bytes[at..hole]);
             let line = u32::try_from(first_line.saturating_add(line as usize));
             out.extend_from_slice(numbers.format(line.unwrap_or(u32::MAX)).as_bytes());
@@ -276,7 +278,9 @@ impl PaperJson {
 
     fn position(&mut self, position: Position) {
         self.bytes.extend_from_slice(b"{\"line\":");
-        self.holes.push((self.bytes.len(), position.line));
+        // A paper's JSON is far below 4 GB (its text is at most the file's).
+        let at = u32::try_from(self.bytes.len()).unwrap_or(u32::MAX);
+        self.holes.push((at, position.line));
         self.bytes.extend_from_slice(b",\"character\":");
         let mut numbers = itoa::Buffer::new();
         self.bytes
@@ -333,7 +337,9 @@ mod tests {
     }
 
     fn kept(outline: &mut OutlineJson, analysis: &Analysis, encoding: Encoding) -> Value {
-        serde_json::from_slice(&outline.write(analysis, encoding)).unwrap_or_default()
+        let mut out = Vec::new();
+        outline.write(analysis, encoding, &mut out);
+        serde_json::from_slice(&out).unwrap_or_default()
     }
 
     #[test]

@@ -33,7 +33,7 @@ pub use config::{Config, ConfigError, parse_config};
 pub use incremental::Dirty;
 pub use index::FileIndex;
 pub use line_index::LineIndex;
-pub use rules::{Diagnostic, Problem, Rule, Severity, check};
+pub use rules::{Diagnostic, Problem, Rule, RuleCache, Severity, check, check_with};
 pub use syntax::SourceFile;
 pub use text_range::TextRange;
 pub use workspace::{FileEdits, FileRange, TextEdit, WorkspaceFile};
@@ -58,6 +58,42 @@ pub struct Analysis {
 
 /// See [`Analysis::stamps`].
 pub type Stamp = u64;
+
+/// A map keyed by stamps. Stamps are handed out in sequence by this process
+/// (no file picks them), so a multiplicative hash spreads them well at a
+/// fraction of the default hasher's cost.
+pub type StampMap<T> = std::collections::HashMap<Stamp, T, BuildStampHasher>;
+
+#[derive(Clone, Copy, Debug, Default)]
+pub struct BuildStampHasher;
+
+impl std::hash::BuildHasher for BuildStampHasher {
+    type Hasher = StampHasher;
+    fn build_hasher(&self) -> StampHasher {
+        StampHasher(0)
+    }
+}
+
+#[derive(Clone, Copy, Debug, Default)]
+pub struct StampHasher(u64);
+
+impl std::hash::Hasher for StampHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        // Fibonacci hashing: the high bits, which hashbrown also uses,
+        // depend on every bit of the stamp.
+        self.0 = (self.0 ^ n).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
 
 /// `n` stamps never handed out before.
 fn fresh_stamps(n: usize) -> std::ops::Range<Stamp> {

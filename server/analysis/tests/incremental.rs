@@ -1,7 +1,7 @@
 //! Incremental analysis equals a fresh parse of the final text, for random
 //! edit sequences (headings added, removed and changed; CJK, emoji, CRLF).
 
-use digest_analysis::{Analysis, Config, Dirty, NoFiles, TextRange, check};
+use digest_analysis::{Analysis, Config, Dirty, NoFiles, RuleCache, TextRange, check, check_with};
 use proptest::prelude::*;
 use ropey::Rope;
 
@@ -53,6 +53,9 @@ proptest! {
         let config = Config::default();
         let mut text = START.to_string();
         let mut analysis = Analysis::new(&text, &config);
+        // The rules' findings kept paper by paper, from edit to edit.
+        let mut rules = RuleCache::default();
+        check_with(&analysis, &config, &NoFiles, &mut rules);
         // Edits are applied `batch` at a time, their changes combined.
         for chunk in edits.chunks(batch) {
             let mut dirty: Option<Dirty> = None;
@@ -80,10 +83,9 @@ proptest! {
                 let kept = |a: &Analysis| a.stamps.iter().filter(|s| before.0.stamps.contains(s)).count();
                 prop_assert_eq!(kept(edited), kept(&copied));
             }
-            prop_assert_eq!(
-                check(&analysis, &config, &NoFiles),
-                check(&fresh, &config, &NoFiles)
-            );
+            let expected = check(&fresh, &config, &NoFiles);
+            prop_assert_eq!(check(&analysis, &config, &NoFiles), expected.clone());
+            prop_assert_eq!(check_with(&analysis, &config, &NoFiles, &mut rules), expected);
         }
     }
 }
@@ -160,4 +162,39 @@ fn combined_changes_cover_both() {
             new_end: 6
         }
     );
+}
+
+#[test]
+fn kept_findings_move_with_their_paper_and_follow_the_configuration() {
+    let config = Config::default();
+    // Paper2 has no title and a link without a scheme; Paper1 is clean.
+    let text =
+        "Paper1 A\n摘要原文: a\n中文总结: b\n\nPaper2\n摘要原文: see github.com/x/y\n中文总结: c\n";
+    let analysis = Analysis::new(text, &config);
+    let mut rules = RuleCache::default();
+    let before = check_with(&analysis, &config, &NoFiles, &mut rules);
+    assert_eq!(before, check(&analysis, &config, &NoFiles));
+    assert_eq!(before.len(), 2);
+    // Two lines typed into Paper1 (re-parsed); Paper2's findings are kept
+    // and move down by the bytes typed.
+    let at = text.find(": a").expect("a") + 2;
+    let typed = "x\n😀\n";
+    let mut edited = text.to_string();
+    edited.insert_str(at, typed);
+    let dirty = Dirty::replace(TextRange::new(at, at), typed.len());
+    let next = analysis.into_edited(Rope::from_str(&edited), dirty, &config);
+    let after = check_with(&next, &config, &NoFiles, &mut rules);
+    assert_eq!(
+        after,
+        check(&Analysis::new(&edited, &config), &config, &NoFiles)
+    );
+    let moved: Vec<usize> = after.iter().map(|d| d.range.start - typed.len()).collect();
+    let was: Vec<usize> = before.iter().map(|d| d.range.start).collect();
+    assert_eq!(moved, was);
+    // Another configuration: the kept findings are not reused.
+    let (quiet, errors) = digest_analysis::parse_config("[rules]\nmissing-title = \"off\"\n");
+    assert_eq!(errors, []);
+    let found = check_with(&next, &quiet, &NoFiles, &mut rules);
+    assert_eq!(found, check(&next, &quiet, &NoFiles));
+    assert_eq!(found.len(), 1);
 }

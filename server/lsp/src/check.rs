@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
-use digest_analysis::{Analysis, Config, Diagnostic, Dirty, check};
+use digest_analysis::{Analysis, Config, Diagnostic, Dirty, RuleCache, check_with};
 use ropey::Rope;
 
 use crate::encoding::LineTable;
@@ -34,7 +34,14 @@ impl Checked {
 pub fn check_file(path: &Path, text: &str, configs: &Configs, source: &dyn Source) -> Checked {
     let config = configs.for_file(path, source);
     let analysis = Arc::new(Analysis::new(text, &config.config));
-    finish(path, analysis, config, configs, source)
+    finish(
+        path,
+        analysis,
+        config,
+        configs,
+        source,
+        &mut RuleCache::default(),
+    )
 }
 
 /// What is known of a document's text before it is checked: an earlier
@@ -45,17 +52,20 @@ pub struct Previous {
 }
 
 /// Checks an open document (the server's way): from its previous analysis
-/// when there is one, re-parsing only what changed.
+/// when there is one, re-parsing only what changed, and with the rules'
+/// findings of its last check (`rules`), made again only for the papers
+/// that changed.
 pub fn check_document(
     path: &Path,
     rope: Rope,
     previous: Option<Previous>,
+    rules: &mut RuleCache,
     configs: &Configs,
     source: &dyn Source,
 ) -> Checked {
     let config = configs.for_file(path, source);
     let analysis = analyse(rope, previous, &config.config);
-    finish(path, analysis, config, configs, source)
+    finish(path, analysis, config, configs, source, rules)
 }
 
 /// The analysis of `rope`: the previous one when nothing changed since,
@@ -88,9 +98,10 @@ fn finish(
     config: Arc<LoadedConfig>,
     configs: &Configs,
     source: &dyn Source,
+    rules: &mut RuleCache,
 ) -> Checked {
     let resolver = FileResolver::new(path, source, configs);
-    let diagnostics = check(&analysis, &config.config, &resolver);
+    let diagnostics = check_with(&analysis, &config.config, &resolver, rules);
     Checked {
         analysis,
         diagnostics,

@@ -231,6 +231,7 @@ mod tests {
             Path::new("/tmp/lend.digest"),
             doc.rope.clone(),
             previous,
+            &mut Default::default(),
             &Configs::default(),
             &DiskOnly,
         );

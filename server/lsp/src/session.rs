@@ -17,7 +17,7 @@ use tower_lsp_server::ls_types::{
 
 use digest_analysis::rules::{MAX_DIAGNOSTICS, PaperKeys, Related, check_workspace_file};
 use digest_analysis::workspace::normalize;
-use digest_analysis::{Analysis, Lookup, Severity};
+use digest_analysis::{Analysis, Lookup, RuleCache, Severity};
 
 use crate::check::{Checked, analyse, check_document};
 use crate::documents::Document;
@@ -118,6 +118,8 @@ pub struct Session {
     cascade: Mutex<HashSet<Uri>>,
     /// The outline last answered per document, as JSON kept paper by paper.
     outlines: Mutex<HashMap<Uri, OutlineJson>>,
+    /// The rules' findings of each document's last check, paper by paper.
+    rules: Mutex<HashMap<Uri, RuleCache>>,
 }
 
 /// A document's state at one version, taken under the lock.
@@ -146,6 +148,7 @@ impl Session {
             published: Mutex::new(HashMap::new()),
             cascade: Mutex::new(HashSet::new()),
             outlines: Mutex::new(HashMap::new()),
+            rules: Mutex::new(HashMap::new()),
         }
     }
 
@@ -204,13 +207,20 @@ impl Session {
         let checked = match cached {
             Some(checked) => checked,
             None => {
+                let mut rules = lock(&self.rules).remove(uri).unwrap_or_default();
                 let checked = Arc::new(check_document(
                     &path,
                     rope.clone(),
                     previous,
+                    &mut rules,
                     &self.configs,
                     self,
                 ));
+                // Kept unless closed meanwhile (see `forget`).
+                let mut kept = lock(&self.rules);
+                if self.version(uri).is_some() {
+                    kept.insert(uri.clone(), rules);
+                }
                 self.with_documents(|docs| {
                     if let Some(doc) = docs.get_mut(uri) {
                         doc.store(version, checked.clone());
@@ -588,6 +598,7 @@ impl Session {
         lock(&self.published).remove(uri);
         lock(&self.cascade).remove(uri);
         lock(&self.outlines).remove(uri);
+        lock(&self.rules).remove(uri);
     }
 
     /// Appends to `out` the outline of a snapshot as a JSON array of

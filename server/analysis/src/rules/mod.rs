@@ -15,7 +15,7 @@ pub use workspace::{PaperKeys, check_workspace, check_workspace_file};
 use std::path::PathBuf;
 
 use crate::syntax::{Inline, LinkKind, LinkProblem, Paper, RefTarget, Reference};
-use crate::{Analysis, Config, Lookup, Resolver, TextRange, resolve_file};
+use crate::{Analysis, Config, Lookup, Resolver, StampMap, TextRange, resolve_file};
 
 /// One finding.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -27,6 +27,21 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
+    /// Moves the diagnostic, and its related places in the same file, by
+    /// `delta` bytes.
+    pub fn shift(&mut self, delta: isize) {
+        self.range = self.range.shifted(delta);
+        for related in self.related.iter_mut().filter(|r| r.file.is_none()) {
+            related.range = related.range.shifted(delta);
+        }
+    }
+
+    fn shifted(&self, delta: isize) -> Diagnostic {
+        let mut moved = self.clone();
+        moved.shift(delta);
+        moved
+    }
+
     pub fn rule(&self) -> Rule {
         self.problem.rule()
     }
@@ -263,6 +278,38 @@ impl Problem {
 
 /// Runs every rule that `config` leaves on. Diagnostics come in text order.
 pub fn check(analysis: &Analysis, config: &Config, resolver: &dyn Resolver) -> Vec<Diagnostic> {
+    check_with(analysis, config, resolver, &mut RuleCache::default())
+}
+
+/// What [`check_with`] keeps from one check to the next: each paper's own
+/// findings (those that depend on its text alone: its title, its sections,
+/// its links), by the paper's stamp, at offsets from the paper's start.
+/// What depends on the other papers (numbering, duplicates, references)
+/// is worked out again at every check, from the papers' numbers and the
+/// index, which costs little.
+#[derive(Debug, Default)]
+pub struct RuleCache {
+    /// The configuration the findings were made under.
+    config: Option<Config>,
+    /// By stamp: the check that last used the findings, and the findings.
+    papers: StampMap<(u64, Vec<Diagnostic>)>,
+    /// Counts the checks.
+    checks: u64,
+}
+
+/// Like [`check`], reusing the findings of the papers that `cache` has seen
+/// (see [`Analysis::stamps`]) and keeping this analysis's for the next
+/// check. The result is the same as [`check`]'s.
+pub fn check_with(
+    analysis: &Analysis,
+    config: &Config,
+    resolver: &dyn Resolver,
+    cache: &mut RuleCache,
+) -> Vec<Diagnostic> {
+    if cache.config.as_ref() != Some(config) {
+        cache.papers.clear();
+        cache.config = Some(config.clone());
+    }
     let mut sink = Sink {
         config,
         out: Vec::new(),
@@ -271,15 +318,44 @@ pub fn check(analysis: &Analysis, config: &Config, resolver: &dyn Resolver) -> V
     let resolve = |target: &RefTarget| resolve_reference(analysis, resolver, target);
 
     inline_rules(analysis, None, &syntax.preamble_inline, &resolve, &mut sink);
-    for (i, paper) in syntax.papers.iter().enumerate() {
+    cache.checks += 1;
+    let this_check = cache.checks;
+    for (i, (paper, &stamp)) in syntax.papers.iter().zip(&analysis.stamps).enumerate() {
         let previous = i.checked_sub(1).map(|p| &syntax.papers[p]);
-        heading_rules(analysis, previous, i, &mut sink);
-        section_rules(analysis, paper, &mut sink);
-        inline_rules(analysis, Some(paper), &paper.inline, &resolve, &mut sink);
+        numbering_rules(analysis, previous, i, &mut sink);
+        reference_rules(analysis, paper, &resolve, &mut sink);
+        let start = paper.range.start as isize;
+        let (used, own) = cache.papers.entry(stamp).or_insert_with(|| {
+            let mut own = Sink {
+                config,
+                out: Vec::new(),
+            };
+            paper_rules(analysis, paper, &mut own);
+            own.out.iter_mut().for_each(|d| d.shift(-start));
+            (this_check, own.out)
+        });
+        *used = this_check;
+        sink.out.extend(own.iter().map(|d| d.shifted(start)));
+    }
+    // Only this analysis's papers are kept.
+    if cache.papers.len() > syntax.papers.len() {
+        cache.papers.retain(|_, (used, _)| *used == this_check);
     }
     sink.out
         .sort_by_key(|d| (d.range.start, d.range.end, d.problem.rule()));
     cap(sink.out, config, syntax.text_start)
+}
+
+/// The findings of a paper that depend on its own text alone.
+fn paper_rules(analysis: &Analysis, paper: &Paper, sink: &mut Sink<'_>) {
+    if paper.title.is_none() {
+        let problem = Problem::MissingTitle {
+            paper: name(analysis, paper),
+        };
+        sink.push(paper.heading, problem, Vec::new());
+    }
+    section_rules(analysis, paper, sink);
+    link_rules(analysis, Some(paper), &paper.inline, sink);
 }
 
 /// The most diagnostics one file gets; past it, one more says how many
@@ -335,15 +411,15 @@ fn name(analysis: &Analysis, paper: &Paper) -> String {
     analysis.slice(paper.name_range()).into_owned()
 }
 
-fn heading_rules(analysis: &Analysis, previous: Option<&Paper>, index: usize, sink: &mut Sink<'_>) {
+/// Duplicate numbers and numbering: what a heading says about the others.
+fn numbering_rules(
+    analysis: &Analysis,
+    previous: Option<&Paper>,
+    index: usize,
+    sink: &mut Sink<'_>,
+) {
     let papers = &analysis.syntax.papers;
     let paper = &papers[index];
-    if paper.title.is_none() {
-        let problem = Problem::MissingTitle {
-            paper: name(analysis, paper),
-        };
-        sink.push(paper.heading, problem, Vec::new());
-    }
     if let Some(first) = analysis
         .index
         .paper(paper.number)
@@ -433,6 +509,8 @@ fn section_rules(analysis: &Analysis, paper: &Paper, sink: &mut Sink<'_>) {
     }
 }
 
+/// The links and references of a stretch (a paper's body, or the
+/// preamble when `paper` is `None`).
 fn inline_rules(
     analysis: &Analysis,
     paper: Option<&Paper>,
@@ -440,6 +518,21 @@ fn inline_rules(
     resolve: &dyn Fn(&RefTarget) -> Option<Unresolved>,
     sink: &mut Sink<'_>,
 ) {
+    link_rules(analysis, paper, inline, sink);
+    unresolved_rules(analysis, paper, inline, resolve, sink);
+}
+
+/// A paper's references: whether they resolve depends on the other papers.
+fn reference_rules(
+    analysis: &Analysis,
+    paper: &Paper,
+    resolve: &dyn Fn(&RefTarget) -> Option<Unresolved>,
+    sink: &mut Sink<'_>,
+) {
+    unresolved_rules(analysis, Some(paper), &paper.inline, resolve, sink);
+}
+
+fn link_rules(analysis: &Analysis, paper: Option<&Paper>, inline: &Inline, sink: &mut Sink<'_>) {
     let paper = || paper.map(|p| name(analysis, p));
     for link in &inline.links {
         if let Some(problem) = &link.problem {
@@ -457,9 +550,19 @@ fn inline_rules(
             sink.push(link.range, problem, Vec::new());
         }
     }
+}
+
+fn unresolved_rules(
+    analysis: &Analysis,
+    paper: Option<&Paper>,
+    inline: &Inline,
+    resolve: &dyn Fn(&RefTarget) -> Option<Unresolved>,
+    sink: &mut Sink<'_>,
+) {
     if !sink.on(Rule::UnresolvedReference) {
         return;
     }
+    let paper = || paper.map(|p| name(analysis, p));
     for reference in &inline.references {
         if let Some(reason) = resolve(&reference.target) {
             let problem = Problem::UnresolvedReference {

@@ -10,6 +10,7 @@ mod fast_lane;
 mod files;
 mod framing;
 mod handlers;
+mod malloc;
 mod serve;
 mod session;
 mod symbols;
@@ -48,7 +49,10 @@ fn main() {
             print!("{HELP}");
             0
         }
-        None | Some("--stdio") => serve::run(),
+        None | Some("--stdio") => {
+            malloc::tune();
+            serve::run()
+        }
         Some(other) => {
             let _ = writeln!(
                 std::io::stderr(),

@@ -3,7 +3,8 @@
 //! final text, and its memory at the end against its memory early on.
 //!
 //! `cargo run --release -p digest-e2e --bin soak -- [OPS] [SEED]`
-//! (default 100,000 operations). Exits non-zero on any mismatch, on memory
+//! (default 100,000 operations; `SOAK_EVERY=1000` prints the server's memory
+//! every 1,000 operations instead of every 10,000). Exits non-zero on any mismatch, on memory
 //! growth over 10%, or on a request that fails other than by
 //! `ContentModified`.
 
@@ -55,6 +56,12 @@ fn main() {
     let mut args = std::env::args().skip(1);
     let ops: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(100_000);
     let seed: u64 = args.next().and_then(|a| a.parse().ok()).unwrap_or(0x50A6);
+    // How often to print the server's memory (`SOAK_EVERY`, in operations).
+    let every: usize = std::env::var("SOAK_EVERY")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .filter(|&n| n > 0)
+        .unwrap_or(10_000);
     let mut rng = Rng(seed);
     let start_text = generate_sized(300_000, seed);
     let mut rope = Rope::from_str(&start_text);
@@ -120,7 +127,7 @@ fn main() {
             client.wait_diagnostics(uri, Some(version));
             early_rss = rss_kib(client.pid());
         }
-        if op % 10_000 == 0 {
+        if op % every == 0 {
             let rss = rss_kib(client.pid()) as f64 / 1024.0;
             eprintln!(
                 "soak: {op} operations, RSS {rss:.1} MB, {} bytes",

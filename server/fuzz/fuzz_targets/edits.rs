@@ -8,7 +8,7 @@
 mod encoding;
 
 use arbitrary::Arbitrary;
-use digest_analysis::{Analysis, Config, Dirty, NoFiles, check};
+use digest_analysis::{Analysis, Config, Dirty, NoFiles, RuleCache, check, check_with};
 use encoding::Encoding;
 use libfuzzer_sys::fuzz_target;
 use ropey::Rope;
@@ -43,7 +43,10 @@ fuzz_target!(|input: Input| {
     let config = Config::default();
     let mut rope = Rope::from_str(&input.start);
     let mut analysis = Analysis::new(&input.start, &config);
-    for batch in input.edits.iter().take(16) {
+    // The rules' findings kept from batch to batch, as the server keeps them.
+    let mut rules = RuleCache::default();
+    check_with(&analysis, &config, &NoFiles, &mut rules);
+    for (n, batch) in input.edits.iter().take(16).enumerate() {
         let mut dirty: Option<Dirty> = None;
         for edit in batch.iter().take(8) {
             let range = Range::new(
@@ -66,14 +69,19 @@ fuzz_target!(|input: Input| {
             }
         }
         let Some(dirty) = dirty else { continue };
-        analysis = analysis.edit(rope.clone(), dirty, &config);
+        // Both ways of editing: copying the kept papers (a shared analysis)
+        // and moving them (the server's own).
+        analysis = match n % 2 {
+            0 => analysis.edit(rope.clone(), dirty, &config),
+            _ => analysis.into_edited(rope.clone(), dirty, &config),
+        };
         let text = rope.to_string();
         let fresh = Analysis::new(&text, &config);
         assert_eq!(analysis.syntax, fresh.syntax);
-        assert_eq!(
-            check(&analysis, &config, &NoFiles),
-            check(&fresh, &config, &NoFiles)
-        );
+        assert_eq!(analysis.stamps.len(), analysis.syntax.papers.len());
+        let expected = check(&fresh, &config, &NoFiles);
+        assert_eq!(check(&analysis, &config, &NoFiles), expected);
+        assert_eq!(check_with(&analysis, &config, &NoFiles, &mut rules), expected);
         let table = encoding::LineTable::new(&rope);
         for offset in [0, text.len() / 2, text.len()] {
             let mut offset = offset;

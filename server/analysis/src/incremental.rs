@@ -73,48 +73,15 @@ struct Reparse {
 impl Analysis {
     /// The analysis of `rope`, the text after `dirty` changed this
     /// analysis's text. Equal to `Analysis::new` of the whole new text.
+    /// For an analysis that is shared; see [`Analysis::into_edited`].
     pub fn edit(&self, rope: Rope, dirty: Dirty, config: &Config) -> Analysis {
-        let Reparse {
-            from,
-            after,
-            parsed,
-            papers: reparsed,
-        } = self.reparse(&rope, dirty, config);
-        let papers = &self.syntax.papers;
-        let mut syntax = match from {
-            None => SourceFile {
-                papers: Vec::with_capacity(papers.len() + 1),
-                ..parsed
-            },
-            Some(first) => {
-                let mut syntax = SourceFile {
-                    text_start: self.syntax.text_start,
-                    title: self.syntax.title,
-                    preamble: self.syntax.preamble,
-                    preamble_inline: self.syntax.preamble_inline.clone(),
-                    papers: Vec::with_capacity(papers.len() + 1),
-                };
-                syntax.papers.extend_from_slice(&papers[..first]);
-                syntax
-            }
-        };
-        let kept_before = syntax.papers.len();
-        let mut stamps = Vec::with_capacity(papers.len() + 1);
-        stamps.extend_from_slice(&self.stamps[..kept_before]);
-        stamps.extend(crate::fresh_stamps(reparsed.len()));
-        stamps.extend_from_slice(&self.stamps[after..]);
-        syntax.papers.extend(reparsed);
-        let delta = dirty.delta();
-        for paper in &papers[after..] {
-            let mut paper = paper.clone();
-            paper.shift(delta);
-            syntax.papers.push(paper);
-        }
-        Analysis::assemble(rope, syntax, stamps)
+        self.clone().into_edited(rope, dirty, config)
     }
 
-    /// Like [`Analysis::edit`], reusing this analysis (no copy of the
-    /// papers the edit did not touch: they are moved where they are).
+    /// The analysis of `rope`, the text after `dirty` changed this
+    /// analysis's text, made from this one: the papers the edit did not
+    /// touch are moved where they are (no copy), the stretch it touched is
+    /// parsed again and spliced in.
     pub fn into_edited(mut self, rope: Rope, dirty: Dirty, config: &Config) -> Analysis {
         let Reparse {
             from,

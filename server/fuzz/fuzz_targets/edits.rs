@@ -54,18 +54,13 @@ fuzz_target!(|input: Input| {
                 Position::new(u32::from(edit.end_line), u32::from(edit.end_column)),
             );
             // As `Document::apply` does.
-            let bytes = encoding.text_range(&rope, range);
-            let start = rope.byte_to_char(bytes.start);
-            let end = rope.byte_to_char(bytes.end);
-            rope.remove(start..end);
-            rope.insert(start, &edit.text);
-            let next = Dirty::replace(bytes, edit.text.len());
+            let next = encoding.replace(&mut rope, range, &edit.text);
             dirty = Some(dirty.map_or(next, |d| d.then(next)));
             // Positions round-trip at the edit's start (unless it falls
             // between the CR and LF of a line break, where no position is).
-            if !inside_crlf(&rope, bytes.start) {
-                let at = encoding.position(&rope, bytes.start);
-                assert_eq!(encoding.offset(&rope, at), bytes.start);
+            if !inside_crlf(&rope, next.start) {
+                let at = encoding.position(&rope, next.start);
+                assert_eq!(encoding.offset(&rope, at), next.start);
             }
         }
         let Some(dirty) = dirty else { continue };

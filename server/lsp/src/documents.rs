@@ -73,12 +73,7 @@ impl Document {
         for change in changes {
             match change.range {
                 Some(range) => {
-                    let bytes = encoding.text_range(&self.rope, range);
-                    let start = self.rope.byte_to_char(bytes.start);
-                    let end = self.rope.byte_to_char(bytes.end);
-                    self.rope.remove(start..end);
-                    self.rope.insert(start, &change.text);
-                    let edit = Dirty::replace(bytes, change.text.len());
+                    let edit = encoding.replace(&mut self.rope, range, &change.text);
                     self.dirty = Some(self.dirty.map_or(edit, |d| d.then(edit)));
                 }
                 None => {

@@ -6,7 +6,7 @@
 use ropey::Rope;
 use tower_lsp_server::ls_types::{Position, PositionEncodingKind, Range};
 
-use digest_analysis::TextRange;
+use digest_analysis::{Dirty, TextRange};
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Encoding {
@@ -84,6 +84,17 @@ impl Encoding {
             self.position(rope, range.start),
             self.position(rope, range.end),
         )
+    }
+
+    /// Replaces `range` of `rope` by `text`, as the editor did: what changed,
+    /// in bytes.
+    pub fn replace(self, rope: &mut Rope, range: Range, text: &str) -> Dirty {
+        let bytes = self.text_range(rope, range);
+        let start = rope.byte_to_char(bytes.start);
+        let end = rope.byte_to_char(bytes.end);
+        rope.remove(start..end);
+        rope.insert(start, text);
+        Dirty::replace(bytes, text.len())
     }
 
     /// A byte range from an LSP range (start and end ordered).
@@ -291,7 +302,7 @@ mod line_table_tests {
 /// parse, and the line table equal to the rope.
 #[cfg(test)]
 mod edit_properties {
-    use digest_analysis::{Analysis, Config, Dirty, NoFiles, check};
+    use digest_analysis::{Analysis, Config, NoFiles, check};
     use proptest::prelude::*;
 
     use super::*;
@@ -330,11 +341,7 @@ mod edit_properties {
             let mut analysis = Analysis::new(start, &config);
             for (sl, sc, el, ec, piece) in edits {
                 let range = Range::new(Position::new(sl, sc), Position::new(el, ec));
-                let bytes = encoding.text_range(&rope, range);
-                let (a, b) = (rope.byte_to_char(bytes.start), rope.byte_to_char(bytes.end));
-                rope.remove(a..b);
-                rope.insert(a, PIECES[piece]);
-                let dirty = Dirty::replace(bytes, PIECES[piece].len());
+                let dirty = encoding.replace(&mut rope, range, PIECES[piece]);
                 analysis = analysis.edit(rope.clone(), dirty, &config);
                 let text = rope.to_string();
                 let fresh = Analysis::new(&text, &config);

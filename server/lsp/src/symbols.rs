@@ -416,12 +416,8 @@ mod tests {
                     Position::new(line + lines, end_character),
                 );
                 let mut rope = analysis.text.clone();
-                let bytes = encoding.text_range(&rope, range);
-                let (a, b) = (rope.byte_to_char(bytes.start), rope.byte_to_char(bytes.end));
-                rope.remove(a..b);
-                rope.insert(a, PIECES[piece]);
-                let dirty = Dirty::replace(bytes, PIECES[piece].len());
-                analysis = analysis.edit(rope, dirty, &config);
+                let dirty = encoding.replace(&mut rope, range, PIECES[piece]);
+                analysis = analysis.into_edited(rope, dirty, &config);
                 prop_assert_eq!(kept(&mut outline, &analysis, encoding), typed(&analysis, encoding));
             }
         }

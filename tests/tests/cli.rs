@@ -62,10 +62,12 @@ fn check_prints_one_line_per_diagnostic_and_a_summary() {
     assert_eq!(
         out,
         "./a.digest:1:1: warning[missing-section]: Paper1 has no summary section: add a line starting with `中文总结:`\n\
+         ./a.digest:1:1: hint[duplicate-paper-across-files]: Paper1 is also in `b` as Paper1, with the same title: keep one and refer to it with `[[b#Paper1]]`\n\
          ./a.digest:4:1: warning[numbering]: Paper3 follows Paper1: expected number 2; renumber the paper\n\
          ./a.digest:5:8: error[malformed-link]: Paper3: malformed link `htp://x.org`: the scheme `htp://` is misspelt: write `http://` or `https://`\n\
+         ./b.digest:3:1: hint[duplicate-paper-across-files]: Paper1 is also in `a` as Paper1, with the same title: keep one and refer to it with `[[a#Paper1]]`\n\
          ./sub/c.digest:1:1: error[missing-title]: Paper1 has no title: write the paper's title after the number\n\
-         2 errors, 2 warnings, 0 infos, 0 hints\n"
+         2 errors, 2 warnings, 0 infos, 2 hints\n"
     );
     assert_eq!(code, 1);
 }
@@ -147,8 +149,11 @@ fn the_nearest_config_applies_and_a_broken_one_keeps_the_defaults() {
     )
     .expect("write");
     std::fs::write(dir.join("broken/digest.toml"), "[rules]\nnumbering = 3\n").expect("write");
-    let digest = "Paper1 A\n摘要原文: a\n中文总结: b\nPaper5 B\n摘要原文: a\n中文总结: b\n";
-    for folder in ["", "strict/inner", "broken"] {
+    // Titles of their own: the same paper in two digests is a hint.
+    for (i, folder) in ["", "strict/inner", "broken"].into_iter().enumerate() {
+        let digest = format!(
+            "Paper1 A{i}\n摘要原文: a\n中文总结: b\nPaper5 B{i}\n摘要原文: a\n中文总结: b\n"
+        );
         std::fs::write(dir.join(folder).join("x.digest"), digest).expect("write");
     }
     let (code, out, _) = run(&["check", "."], &dir, None);
@@ -160,6 +165,37 @@ fn the_nearest_config_applies_and_a_broken_one_keeps_the_defaults() {
          2 errors, 1 warning, 0 infos, 0 hints\n"
     );
     assert_eq!(code, 1);
+}
+
+#[test]
+fn the_same_paper_in_two_digests_is_a_hint_that_each_file_configures() {
+    let dir = tempdir("across");
+    std::fs::create_dir_all(dir.join("quiet")).expect("mkdir");
+    std::fs::write(
+        dir.join("quiet/digest.toml"),
+        "[rules]\nduplicate-paper-across-files = \"off\"\n",
+    )
+    .expect("write");
+    let paper = "摘要原文: a\n中文总结: 代码 https://github.com/lab/kd-tool\n";
+    std::fs::write(
+        dir.join("a.digest"),
+        format!("Paper1 Dark Knowledge\n{paper}"),
+    )
+    .expect("write");
+    std::fs::write(
+        dir.join("quiet/b.digest"),
+        format!("Paper7 Another Name\n{paper}"),
+    )
+    .expect("write");
+    // Named twice, once through its folder: checked once.
+    let (code, out, err) = run(&["check", "a.digest", ".", "./a.digest"], &dir, None);
+    assert_eq!(err, "");
+    assert_eq!(
+        out,
+        "a.digest:1:1: hint[duplicate-paper-across-files]: Paper1 is also in `quiet/b` as Paper7, with the same code link `github.com/lab/kd-tool`: keep one and refer to it with `[[quiet/b#Paper7]]`\n\
+         0 errors, 0 warnings, 0 infos, 1 hint\n"
+    );
+    assert_eq!(code, 0);
 }
 
 #[test]

@@ -4,10 +4,11 @@ use std::collections::BTreeSet;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
-use digest_analysis::{LineIndex, Severity};
+use digest_analysis::rules::{MAX_DIAGNOSTICS, PaperKeys, check_workspace_file};
+use digest_analysis::{Diagnostic, LineIndex, Severity, WorkspaceFile};
 use serde_json::json;
 
-use crate::check::check_file;
+use crate::check::{Checked, check_file};
 use crate::files::{Configs, DiskOnly, read_text};
 
 /// Exit statuses of `check`.
@@ -88,9 +89,15 @@ pub fn run(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
         }
     }
 
+    // A file named twice (or inside two folders named) is checked once.
+    let mut seen = BTreeSet::new();
+    files.retain(|file| match file {
+        Some(path) => seen.insert(std::path::absolute(path).unwrap_or_else(|_| path.clone())),
+        None => true,
+    });
+
     let configs = Configs::default();
-    let mut rows = Vec::new();
-    let mut configs_reported = BTreeSet::new();
+    let mut checked_files = Vec::new();
     for file in files {
         let (shown, path, text) = match file {
             None => {
@@ -123,6 +130,14 @@ pub fn run(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
             },
         };
         let checked = check_file(&path, &text, &configs, &DiskOnly);
+        let path = std::path::absolute(&path).unwrap_or(path);
+        checked_files.push((shown, path, text, checked));
+    }
+    let across = across_files(&checked_files);
+
+    let mut rows = Vec::new();
+    let mut configs_reported = BTreeSet::new();
+    for ((shown, _, text, checked), across) in checked_files.iter().zip(across) {
         if let Some(config_path) = &checked.config.path
             && !checked.config.errors.is_empty()
             && configs_reported.insert(config_path.clone())
@@ -140,10 +155,16 @@ pub fn run(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
                 });
             }
         }
-        let index = LineIndex::new(&text);
-        for diagnostic in &checked.diagnostics {
-            let (sl, sc) = index.line_col_chars(&text, diagnostic.range.start);
-            let (el, ec) = index.line_col_chars(&text, diagnostic.range.end);
+        let index = LineIndex::new(text);
+        // The cross-file hints after the file's own findings, within the
+        // same cap (as the server publishes them), then all in text order.
+        let room = MAX_DIAGNOSTICS.saturating_sub(checked.diagnostics.len());
+        let mut diagnostics: Vec<&Diagnostic> = checked.diagnostics.iter().collect();
+        diagnostics.extend(across.iter().take(room));
+        diagnostics.sort_by_key(|d| (d.range.start, d.range.end));
+        for diagnostic in diagnostics {
+            let (sl, sc) = index.line_col_chars(text, diagnostic.range.start);
+            let (el, ec) = index.line_col_chars(text, diagnostic.range.end);
             rows.push(Row {
                 path: shown.clone(),
                 start: (sl + 1, sc + 1),
@@ -224,6 +245,32 @@ fn write_json(
         .collect();
     let doc = json!({ "diagnostics": diagnostics, "counts": counts });
     writeln!(out, "{doc:#}")
+}
+
+/// The rule that looks across digests (`duplicate-paper-across-files`), on
+/// the files checked together: for each, its findings, under its own
+/// configuration.
+fn across_files(checked: &[(String, PathBuf, String, Checked)]) -> Vec<Vec<Diagnostic>> {
+    if checked.len() < 2 {
+        return vec![Vec::new(); checked.len()];
+    }
+    let files: Vec<WorkspaceFile<'_>> = checked
+        .iter()
+        .map(|(_, path, _, c)| WorkspaceFile {
+            path,
+            analysis: &c.analysis,
+        })
+        .collect();
+    let keys: Vec<PaperKeys> = checked
+        .iter()
+        .map(|(_, _, _, c)| PaperKeys::new(&c.analysis))
+        .collect();
+    let keys: Vec<&PaperKeys> = keys.iter().collect();
+    checked
+        .iter()
+        .enumerate()
+        .map(|(i, (_, _, _, c))| check_workspace_file(&files, &keys, i, &c.config.config))
+        .collect()
 }
 
 /// Every `*.digest` below `dir` (symbolic links to folders are not followed,

@@ -25,7 +25,8 @@ digest-lsp: a language server and checker for paper digests
 Usage:
   digest-lsp [--stdio]                    run the language server on stdin/stdout
   digest-lsp check [--format text|json] [PATH...]
-                                          check files and folders (`-` reads stdin)
+                                          check files and folders (`-` reads stdin),
+                                          and the digests checked against each other
   digest-lsp --version                    print the version
   digest-lsp --help                       print this help
 

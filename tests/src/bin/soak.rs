@@ -124,7 +124,12 @@ fn main() {
             client.change(uri, version, change);
         }
         if op == 1_000 {
+            // Measured as at the end: diagnostics out, then an outline.
             client.wait_diagnostics(uri, Some(version));
+            let _ = client.request(
+                "textDocument/documentSymbol",
+                json!({"textDocument": {"uri": uri}}),
+            );
             early_rss = rss_kib(client.pid());
         }
         if op % every == 0 {

@@ -297,6 +297,40 @@ mod line_table_tests {
     }
 }
 
+/// Random LSP edits, for the property tests of the modules that take them.
+#[cfg(test)]
+pub mod strategies {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    pub fn encoding() -> impl Strategy<Value = Encoding> {
+        prop_oneof![
+            Just(Encoding::Utf8),
+            Just(Encoding::Utf16),
+            Just(Encoding::Utf32)
+        ]
+    }
+
+    /// 1 to `max` edits: a range starting within `lines` lines and
+    /// `columns` columns (ranges past the text are clamped by the server),
+    /// and which of `pieces` texts replaces it.
+    pub fn edits(
+        lines: u32,
+        columns: u32,
+        pieces: usize,
+        max: usize,
+    ) -> impl Strategy<Value = Vec<(Range, usize)>> {
+        let edit = (0..lines, 0..columns, 0..lines, 0..columns, 0..pieces).prop_map(
+            |(sl, sc, el, ec, piece)| {
+                let range = Range::new(Position::new(sl, sc), Position::new(el, ec));
+                (range, piece)
+            },
+        );
+        prop::collection::vec(edit, 1..max)
+    }
+}
+
 /// The fuzz target `edits`, bounded: LSP edits in each encoding applied as
 /// the server applies them keep the incremental analysis equal to a fresh
 /// parse, and the line table equal to the rope.
@@ -332,15 +366,14 @@ mod edit_properties {
 
         #[test]
         fn edits_in_every_encoding_match_a_fresh_parse(
-            encoding in prop_oneof![Just(Encoding::Utf8), Just(Encoding::Utf16), Just(Encoding::Utf32)],
-            edits in prop::collection::vec((0u32..8, 0u32..24, 0u32..8, 0u32..24, 0..PIECES.len()), 1..20),
+            encoding in strategies::encoding(),
+            edits in strategies::edits(8, 24, PIECES.len(), 20),
         ) {
             let config = Config::default();
             let start = "Title\r\nPaper1 A 😀\n摘要原文: 原文\r中文总结: 见Paper2\r\n\r\nPaper2 B\n摘要原文: a\n";
             let mut rope = Rope::from_str(start);
             let mut analysis = Analysis::new(start, &config);
-            for (sl, sc, el, ec, piece) in edits {
-                let range = Range::new(Position::new(sl, sc), Position::new(el, ec));
+            for (range, piece) in edits {
                 let dirty = encoding.replace(&mut rope, range, PIECES[piece]);
                 analysis = analysis.edit(rope.clone(), dirty, &config);
                 let text = rope.to_string();

@@ -314,6 +314,7 @@ mod tests {
     use serde_json::{Value, json};
 
     use super::*;
+    use crate::encoding::strategies;
 
     const START: &str = "Digest 😀\r\nPaper1 A 中文\n摘要原文: 原文\r中文总结: 见Paper2\r\n\r\n  Paper2 B😀\n摘要原文: a\n中文总结:\n\nPaper3\r\n";
 
@@ -403,18 +404,14 @@ mod tests {
 
         #[test]
         fn the_kept_outline_equals_the_typed_one(
-            encoding in prop_oneof![Just(Encoding::Utf8), Just(Encoding::Utf16), Just(Encoding::Utf32)],
-            edits in prop::collection::vec((0u32..10, 0u32..16, 0u32..3, 0u32..16, 0..PIECES.len()), 1..16),
+            encoding in strategies::encoding(),
+            edits in strategies::edits(10, 16, PIECES.len(), 16),
         ) {
             let config = Config::default();
             let mut analysis = Analysis::new(START, &config);
             let mut outline = OutlineJson::default();
             prop_assert_eq!(kept(&mut outline, &analysis, encoding), typed(&analysis, encoding));
-            for (line, character, lines, end_character, piece) in edits {
-                let range = Range::new(
-                    Position::new(line, character),
-                    Position::new(line + lines, end_character),
-                );
+            for (range, piece) in edits {
                 let mut rope = analysis.text.clone();
                 let dirty = encoding.replace(&mut rope, range, PIECES[piece]);
                 analysis = analysis.into_edited(rope, dirty, &config);

@@ -198,3 +198,26 @@ fn kept_findings_move_with_their_paper_and_follow_the_configuration() {
     assert_eq!(found, check(&next, &quiet, &NoFiles));
     assert_eq!(found.len(), 1);
 }
+
+#[test]
+fn a_file_with_too_many_findings_is_not_kept() {
+    let config = Config::default();
+    // Every paper lacks its title and its summary: 10,000 findings.
+    let broken: String = (1..=5_000)
+        .map(|n| format!("Paper{n}\n摘要原文: a\n"))
+        .collect();
+    let analysis = Analysis::new(&broken, &config);
+    let mut rules = RuleCache::default();
+    let found = check_with(&analysis, &config, &NoFiles, &mut rules);
+    assert_eq!(found, check(&analysis, &config, &NoFiles));
+    assert_eq!(
+        found.len(),
+        1001,
+        "capped, with the note of how many were left out"
+    );
+    assert_eq!(rules.findings(), 0);
+    // A file with a few findings keeps them.
+    let analysis = Analysis::new("Paper1\n摘要原文: a\n", &config);
+    check_with(&analysis, &config, &NoFiles, &mut rules);
+    assert_eq!(rules.findings(), 2);
+}

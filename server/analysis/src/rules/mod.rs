@@ -297,6 +297,16 @@ pub struct RuleCache {
     checks: u64,
 }
 
+/// The most findings a [`RuleCache`] keeps (a few times what is shown).
+const MAX_KEPT: usize = 4 * MAX_DIAGNOSTICS;
+
+impl RuleCache {
+    /// How many findings are kept.
+    pub fn findings(&self) -> usize {
+        self.papers.values().map(|(_, own)| own.len()).sum()
+    }
+}
+
 /// Like [`check`], reusing the findings of the papers that `cache` has seen
 /// (see [`Analysis::stamps`]) and keeping this analysis's for the next
 /// check. The result is the same as [`check`]'s.
@@ -320,6 +330,7 @@ pub fn check_with(
     inline_rules(analysis, None, &syntax.preamble_inline, &resolve, &mut sink);
     cache.checks += 1;
     let this_check = cache.checks;
+    let mut kept = 0;
     for (i, (paper, &stamp)) in syntax.papers.iter().zip(&analysis.stamps).enumerate() {
         let previous = i.checked_sub(1).map(|p| &syntax.papers[p]);
         numbering_rules(analysis, previous, i, &mut sink);
@@ -335,10 +346,15 @@ pub fn check_with(
             (this_check, own.out)
         });
         *used = this_check;
+        kept += own.len();
         sink.out.extend(own.iter().map(|d| d.shifted(start)));
     }
-    // Only this analysis's papers are kept.
-    if cache.papers.len() > syntax.papers.len() {
+    if kept > MAX_KEPT {
+        // A file this broken is checked whole each time, as without a
+        // cache, rather than kept in memory between checks.
+        cache.papers.clear();
+    } else if cache.papers.len() > syntax.papers.len() {
+        // Only this analysis's papers are kept.
         cache.papers.retain(|_, (used, _)| *used == this_check);
     }
     sink.out

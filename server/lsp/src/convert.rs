@@ -156,7 +156,7 @@ pub fn legend() -> SemanticTokensLegend {
 /// lengths in the negotiated encoding.
 pub fn semantic_tokens(
     tokens: &[SemanticToken],
-    position: impl Fn(usize) -> lsp::Position,
+    mut position: impl FnMut(usize) -> lsp::Position,
 ) -> Vec<lsp::SemanticToken> {
     let mut out = Vec::with_capacity(tokens.len());
     let (mut line, mut column) = (0, 0);

@@ -240,6 +240,27 @@ impl LineTable {
         Position::new(saturate(line), saturate(character))
     }
 
+    /// The line of byte `offset` (no column: nothing of the text is read).
+    pub fn line(&self, offset: usize) -> u32 {
+        saturate(self.line_of(offset))
+    }
+
+    /// Converts many offsets of `rope` (the rope this table is of), fast
+    /// when they come in increasing order, as features give them.
+    pub fn cursor<'a>(&'a self, rope: &'a Rope, encoding: Encoding) -> Cursor<'a> {
+        let mut chunks = rope.chunks();
+        let chunk = chunks.next().unwrap_or_default();
+        Cursor {
+            table: self,
+            rope,
+            encoding,
+            chunks,
+            chunk,
+            chunk_start: 0,
+            last: None,
+        }
+    }
+
     fn line_of(&self, offset: usize) -> usize {
         self.starts
             .partition_point(|&s| s <= offset)
@@ -273,6 +294,83 @@ impl LineTable {
     }
 }
 
+/// Positions of many offsets of one rope (see [`LineTable::cursor`]): one
+/// pass over the rope's chunks instead of a walk down its tree per offset,
+/// and columns counted on from the last position when it is on the same
+/// line. An offset before the last one is converted the slow way.
+pub struct Cursor<'a> {
+    table: &'a LineTable,
+    rope: &'a Rope,
+    encoding: Encoding,
+    chunks: ropey::iter::Chunks<'a>,
+    /// The chunk that holds the start of the last line converted, and
+    /// where that chunk starts.
+    chunk: &'a str,
+    chunk_start: usize,
+    /// The last offset converted, and its position.
+    last: Option<(usize, Position)>,
+}
+
+impl Cursor<'_> {
+    pub fn position(&mut self, offset: usize) -> Position {
+        let offset = offset.min(self.rope.len_bytes());
+        let found = self.forward(offset);
+        let position =
+            found.unwrap_or_else(|| self.table.position(self.rope, offset, self.encoding));
+        self.last = Some((offset, position));
+        position
+    }
+
+    pub fn range(&mut self, range: TextRange) -> Range {
+        let start = self.position(range.start);
+        Range::new(start, self.position(range.end))
+    }
+
+    /// The position of `offset` read forward from the last one, or `None`
+    /// when it lies before it (or not on a character boundary).
+    fn forward(&mut self, offset: usize) -> Option<Position> {
+        let line = self.table.line_of(offset);
+        let line_start = self.table.starts[line];
+        if self.encoding == Encoding::Utf8 || offset == line_start {
+            return Some(Position::new(saturate(line), saturate(offset - line_start)));
+        }
+        // Count from the last position when it is on this line.
+        let (from, base) = match self.last {
+            Some((at, p)) if p.line as usize == line && at <= offset => (at, p.character),
+            _ => (line_start, 0),
+        };
+        if from < self.chunk_start {
+            return None;
+        }
+        // The chunk holding `from`: later offsets never start before it.
+        while from >= self.chunk_start + self.chunk.len() {
+            self.chunk_start += self.chunk.len();
+            self.chunk = self.chunks.next()?;
+        }
+        let mut units = 0;
+        let mut chunks = self.chunks.clone();
+        let (mut chunk, mut chunk_start) = (self.chunk, self.chunk_start);
+        let mut at = from;
+        while at < offset {
+            let end = offset.min(chunk_start + chunk.len());
+            let piece = chunk.get(at - chunk_start..end - chunk_start)?;
+            // ropey's counting (SIMD), not a loop over the characters.
+            let piece = ropey::RopeSlice::from(piece);
+            units += match self.encoding {
+                Encoding::Utf16 => piece.len_utf16_cu(),
+                _ => piece.len_chars(),
+            };
+            at = end;
+            if at < offset {
+                chunk_start += chunk.len();
+                chunk = chunks.next()?;
+            }
+        }
+        let character = u32::try_from(units).ok()?.checked_add(base)?;
+        Some(Position::new(saturate(line), character))
+    }
+}
+
 #[cfg(test)]
 mod line_table_tests {
     use super::*;
@@ -292,6 +390,29 @@ mod line_table_tests {
                     "{offset} {encoding:?}"
                 );
                 assert_eq!(of_str.position_in(text, offset, encoding), position);
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// The cursor agrees with the table, for offsets in any order
+        /// (mostly increasing, as features give them), in a rope of many
+        /// chunks with CJK, emoji and all three line breaks.
+        #[test]
+        fn the_cursor_agrees_with_the_table(
+            offsets in proptest::collection::vec((0usize..60_000, proptest::bool::weighted(0.9)), 1..200),
+            encoding in strategies::encoding(),
+        ) {
+            let text = "ab中文😀x\r\n一行 long line 𝒳\rlast\n\n".repeat(1_000);
+            let rope = Rope::from_str(&text);
+            let table = LineTable::new(&rope);
+            let mut cursor = table.cursor(&rope, encoding);
+            let mut at = 0;
+            for (offset, forward) in offsets {
+                // Mostly forward by a little, sometimes anywhere.
+                at = if forward { (at + offset % 97).min(text.len()) } else { offset % (text.len() + 1) };
+                let expected = table.position(&rope, at, encoding);
+                proptest::prop_assert_eq!(cursor.position(at), expected, "offset {}", at);
             }
         }
     }

@@ -611,10 +611,9 @@ impl LanguageServer for Backend {
             let target = |target: LinkTarget| -> Option<Uri> {
                 let (uri, line) = match target {
                     LinkTarget::Url(url) => return url.parse().ok(),
-                    LinkTarget::Digest { file: None, range } => (
-                        snapshot.uri.clone(),
-                        lines.position(&snapshot.rope, range.start, encoding).line,
-                    ),
+                    LinkTarget::Digest { file: None, range } => {
+                        (snapshot.uri.clone(), lines.line(range.start))
+                    }
                     LinkTarget::Digest {
                         file: Some(relative),
                         range,
@@ -629,11 +628,12 @@ impl LanguageServer for Backend {
                 // `#L12` opens the file at line 12 in VS Code.
                 format!("{}#L{}", uri.as_str(), line + 1).parse().ok()
             };
+            let mut positions = lines.cursor(&snapshot.rope, encoding);
             let links = links
                 .into_iter()
                 .filter_map(|link| {
                     Some(DocumentLink {
-                        range: lines.range(&snapshot.rope, link.range, encoding),
+                        range: positions.range(link.range),
                         target: Some(target(link.target)?),
                         tooltip: None,
                         data: None,
@@ -646,15 +646,13 @@ impl LanguageServer for Backend {
     }
 
     async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
-        self.on_snapshot(params.text_document.uri, |session, snapshot| {
-            let encoding = session.encoding();
+        self.on_snapshot(params.text_document.uri, |_, snapshot| {
             let lines = snapshot.checked.lines();
-            let line = |offset| lines.position(&snapshot.rope, offset, encoding).line;
             let folds = features::folding_ranges(&snapshot.checked.analysis)
                 .into_iter()
                 .map(|fold| FoldingRange {
-                    start_line: line(fold.range.start),
-                    end_line: line(fold.range.end),
+                    start_line: lines.line(fold.range.start),
+                    end_line: lines.line(fold.range.end),
                     kind: Some(FoldingRangeKind::Region),
                     ..FoldingRange::default()
                 })
@@ -754,9 +752,8 @@ fn semantic_tokens(
     let lines = snapshot.checked.lines();
     let bytes = range.map(|r| encoding.text_range(&snapshot.rope, r));
     let tokens = features::semantic_tokens(&snapshot.checked.analysis, bytes);
-    convert::semantic_tokens(&tokens, |offset| {
-        lines.position(&snapshot.rope, offset, encoding)
-    })
+    let mut positions = lines.cursor(&snapshot.rope, encoding);
+    convert::semantic_tokens(&tokens, |offset| positions.position(offset))
 }
 
 /// A refusal the editor shows as it is (`RequestFailed`).

@@ -9,11 +9,9 @@
 //!   The outline of a 10 MB digest is 16,000 symbols and 4 MB of JSON: its
 //!   cost after an edit is then the copy, not the conversion.
 
-use std::collections::HashMap;
-
 use digest_analysis::features::{self, Symbol, SymbolKind as Kind};
 use digest_analysis::syntax::Paper;
-use digest_analysis::{Analysis, Stamp, TextRange};
+use digest_analysis::{Analysis, Stamp, StampMap, TextRange};
 use tower_lsp_server::ls_types::{
     DocumentSymbol, Location, Position, Range, SymbolInformation, SymbolKind, Uri,
 };
@@ -142,7 +140,7 @@ fn symbol(s: Symbol, positions: &SymbolPositions<'_>) -> DocumentSymbol {
 #[derive(Default)]
 pub struct OutlineJson {
     encoding: Encoding,
-    papers: HashMap<Stamp, PaperJson>,
+    papers: StampMap<PaperJson>,
 }
 
 impl OutlineJson {
@@ -154,40 +152,41 @@ impl OutlineJson {
             self.papers.clear();
             self.encoding = encoding;
         }
-        let mut kept = HashMap::with_capacity(analysis.stamps.len());
-        let mut order = Vec::with_capacity(analysis.stamps.len());
+        // In order: each paper's heading line, stamp and JSON.
+        let papers: Vec<(usize, Stamp, PaperJson)> = (analysis.syntax.papers.iter())
+            .zip(&analysis.stamps)
+            .map(|(paper, &stamp)| {
+                let json = self
+                    .papers
+                    .remove(&stamp)
+                    .unwrap_or_else(|| PaperJson::new(analysis, paper, encoding));
+                (heading_line(analysis, paper), stamp, json)
+            })
+            .collect();
         // Room for every paper at once, counting 10 digits a line number:
         // a 4 MB answer is not grown by doubling.
-        let mut size = 2;
-        for (paper, &stamp) in analysis.syntax.papers.iter().zip(&analysis.stamps) {
-            let json = self
-                .papers
-                .remove(&stamp)
-                .unwrap_or_else(|| PaperJson::new(analysis, paper, encoding));
-            size += json.bytes.len() + 10 * json.holes.len() + 1;
-            order.push((line_start(analysis, paper).1, stamp));
-            kept.insert(stamp, json);
-        }
-        out.reserve(size);
+        let size: usize = (papers.iter())
+            .map(|(_, _, json)| json.bytes.len() + 10 * json.holes.len() + 1)
+            .sum();
+        out.reserve(size + 2);
         out.push(b'[');
-        for (i, (first_line, stamp)) in order.into_iter().enumerate() {
+        for (i, (first_line, _, json)) in papers.iter().enumerate() {
             if i > 0 {
                 out.push(b',');
             }
-            if let Some(json) = kept.get(&stamp) {
-                json.write(first_line, out);
-            }
+            json.write(*first_line, out);
         }
         out.push(b']');
-        self.papers = kept;
+        self.papers = (papers.into_iter())
+            .map(|(_, stamp, json)| (stamp, json))
+            .collect();
     }
 }
 
-/// Where the line of a paper's heading starts: (byte offset, line).
-fn line_start(analysis: &Analysis, paper: &Paper) -> (usize, usize) {
+/// The line of a paper's heading.
+fn heading_line(analysis: &Analysis, paper: &Paper) -> usize {
     let rope = &analysis.text;
-    let line = rope.byte_to_line(paper.range.start.min(rope.len_bytes()));
-    (rope.line_to_byte(line), line)
+    rope.byte_to_line(paper.range.start.min(rope.len_bytes()))
 }
 
 /// One paper's `DocumentSymbol` as JSON, its line numbers left out: they
@@ -201,7 +200,7 @@ struct PaperJson {
 
 impl PaperJson {
     fn new(analysis: &Analysis, paper: &Paper, encoding: Encoding) -> Self {
-        let (base, _) = line_start(analysis, paper);
+        let base = analysis.text.line_to_byte(heading_line(analysis, paper));
         let text = analysis.slice(TextRange::new(base, paper.range.end.max(base)));
         let local = Local {
             lines: LineTable::of_str(&text),

@@ -182,7 +182,7 @@ pub(crate) fn papers_overlapping(papers: &[Paper], range: TextRange) -> std::ops
 /// At most the first `max + 1` characters of `range`: enough for
 /// [`crate::features::excerpt`] to see whether it must cut, without copying
 /// a long section.
-pub(crate) fn head_chars(analysis: &Analysis, range: TextRange, max: usize) -> String {
+fn head_chars(analysis: &Analysis, range: TextRange, max: usize) -> String {
     let rope = &analysis.text;
     let len = rope.len_bytes();
     let start = rope.byte_to_char(range.start.min(len));

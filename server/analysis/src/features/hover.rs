@@ -2,6 +2,7 @@
 
 use super::{Under, under_cursor};
 use crate::syntax::{LinkKind, Paper, RefTarget};
+use crate::workspace::paper_excerpt;
 use crate::{Analysis, Config, Lookup, Resolver, TextRange, resolve_file};
 
 /// Markdown to show, and the range it is about.
@@ -86,29 +87,10 @@ fn paper_preview(analysis: &Analysis, paper: &Paper, config: &Config) -> String 
         head.push(' ');
         head.push_str(&analysis.slice(title));
     }
-    let body = paper
-        .section("summary")
-        .or_else(|| paper.section("abstract"))
-        .map(|s| {
-            excerpt(
-                &head_of(analysis, s.text, config.preview_chars),
-                config.preview_chars,
-            )
-        });
-    match body {
-        Some(body) if !body.is_empty() => format!("**{}**\n\n{}", escape(&head), escape(&body)),
-        _ => format!("**{}**", escape(&head)),
+    match paper_excerpt(analysis, paper, config.preview_chars) {
+        Some(body) => format!("**{}**\n\n{}", escape(&head), escape(&body)),
+        None => format!("**{}**", escape(&head)),
     }
-}
-
-/// The first `max + 1` characters of `range` at most: enough for
-/// [`excerpt`] to see whether it must cut, without copying a long section.
-fn head_of(analysis: &Analysis, range: TextRange, max: usize) -> String {
-    let rope = &analysis.text;
-    let start = rope.byte_to_char(range.start.min(rope.len_bytes()));
-    let end = rope.byte_to_char(range.end.min(rope.len_bytes()));
-    let end = end.min(start.saturating_add(max).saturating_add(1));
-    rope.slice(start..end.max(start)).to_string()
 }
 
 /// `text` cut to at most `max` characters (the `…` not counted): at the

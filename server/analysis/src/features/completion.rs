@@ -9,7 +9,7 @@ use crate::{Analysis, Config, TextRange, WorkspaceFile};
 
 /// Longest text before the cursor that may still become a label, in
 /// characters (as the `unknown-label` rule looks at labels).
-const LABEL_MAX_CHARS: usize = 20;
+use crate::syntax::LABEL_LIKE_MAX_CHARS as LABEL_MAX_CHARS;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CompletionKind {

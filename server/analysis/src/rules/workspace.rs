@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use super::{Diagnostic, Problem, Related, Rule, SamePaper};
+use super::{Diagnostic, Problem, Related, Rule, SamePaper, name};
 use crate::syntax::Paper;
 use crate::workspace::wiki_name;
 use crate::{Analysis, Config, WorkspaceFile};
@@ -206,10 +206,6 @@ fn findings(
         ));
     }
     out
-}
-
-fn name(analysis: &Analysis, paper: &Paper) -> String {
-    analysis.slice(paper.name_range()).into_owned()
 }
 
 /// A title as compared across digests: its letters and digits, lower-cased;

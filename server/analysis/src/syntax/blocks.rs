@@ -149,7 +149,7 @@ fn match_heading(line: &str, at: usize, keywords: &[String]) -> Option<Heading> 
             TextRange::new(start, start + title_text.len())
         });
         return Some(Heading {
-            number: parse_number(&line[pos..pos + digits]),
+            number: parse_number(&line.as_bytes()[pos..pos + digits]),
             keyword: TextRange::new(at, at + keyword.len()),
             number_range,
             title,
@@ -159,37 +159,35 @@ fn match_heading(line: &str, at: usize, keywords: &[String]) -> Option<Heading> 
     None
 }
 
-/// A decimal number, leading zeros ignored, saturating at `u64::MAX`.
-pub fn parse_number(digits: &str) -> u64 {
-    digits.bytes().fold(0u64, |n, d| {
+/// A decimal number (ASCII digits), leading zeros ignored, saturating at
+/// `u64::MAX`.
+pub fn parse_number(digits: &[u8]) -> u64 {
+    digits.iter().fold(0u64, |n, &d| {
         n.saturating_mul(10).saturating_add(u64::from(d - b'0'))
     })
 }
 
 /// The configured labels, for the per-line section check.
-struct Labels {
-    /// (label, kind) pairs.
-    known: Vec<(String, Arc<str>)>,
+struct Labels<'c> {
+    config: &'c Config,
     /// How far (in characters) a line is searched for its first colon.
     max_chars: usize,
 }
 
-impl Labels {
-    fn new(config: &Config) -> Self {
-        let known: Vec<(String, Arc<str>)> = config
-            .sections
-            .iter()
-            .flat_map(|k| k.labels.iter().map(|l| (l.clone(), k.name.clone())))
-            .collect();
-        let longest = known.iter().map(|(l, _)| l.chars().count()).max();
+impl<'c> Labels<'c> {
+    fn new(config: &'c Config) -> Self {
+        let longest = (config.sections.iter())
+            .flat_map(|k| &k.labels)
+            .map(|l| l.chars().count())
+            .max();
         Self {
-            known,
+            config,
             max_chars: longest.unwrap_or(0).max(LABEL_LIKE_MAX_CHARS),
         }
     }
 
-    fn kind(&self, label: &str) -> Option<&Arc<str>> {
-        self.known.iter().find(|(l, _)| l == label).map(|(_, k)| k)
+    fn kind(&self, label: &str) -> Option<&'c Arc<str>> {
+        self.config.kind_of_label(label).map(|k| &k.name)
     }
 }
 
@@ -202,7 +200,7 @@ enum LabelMatch {
     None,
 }
 
-fn match_label(content: &str, labels: &Labels) -> LabelMatch {
+fn match_label(content: &str, labels: &Labels<'_>) -> LabelMatch {
     for (count, (i, c)) in content.char_indices().enumerate() {
         if count > labels.max_chars {
             break;
@@ -261,7 +259,7 @@ impl PaperBuilder {
         }
     }
 
-    fn line(&mut self, text: &str, line: Line, trimmed_end: usize, labels: &Labels) {
+    fn line(&mut self, text: &str, line: Line, trimmed_end: usize, labels: &Labels<'_>) {
         if trimmed_end == line.start {
             return; // blank
         }

@@ -14,7 +14,7 @@ use std::net::Ipv6Addr;
 
 use aho_corasick::{AhoCorasick, Input, MatchKind};
 
-use super::{Inline, Link, LinkKind, LinkProblem, RefTarget, Reference};
+use super::{Inline, Link, LinkKind, LinkProblem, RefTarget, Reference, parse_number};
 use crate::TextRange;
 
 /// Scans `range` of `text` (never a heading line) and appends what it finds
@@ -699,12 +699,6 @@ fn keyword_number(s: &str, keywords: &[String]) -> Option<u64> {
 }
 
 /// Decimal digits to a number, saturating at `u64::MAX`.
-fn parse_number(digits: &[u8]) -> u64 {
-    digits.iter().fold(0u64, |n, &d| {
-        n.saturating_mul(10).saturating_add(u64::from(d - b'0'))
-    })
-}
-
 fn is_word_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_'
 }

@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use crate::TextRange;
 
-pub use blocks::parse;
+pub use blocks::{LABEL_LIKE_MAX_CHARS, parse, parse_number};
 
 /// A whole parsed digest.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

@@ -115,6 +115,7 @@ impl Analysis {
             syntax,
             index,
             stamps,
+            keys: Default::default(),
         }
     }
 

@@ -54,6 +54,8 @@ pub struct Analysis {
     /// the stamps of the papers it did not re-parse, so that what was
     /// derived from a paper (its outline, say) can be reused.
     pub stamps: Vec<Stamp>,
+    /// What the cross-file rule compares, derived on first use.
+    keys: std::sync::OnceLock<rules::PaperKeys>,
 }
 
 /// See [`Analysis::stamps`].
@@ -117,7 +119,14 @@ impl Analysis {
             stamps: fresh_stamps(syntax.papers.len()).collect(),
             syntax,
             index,
+            keys: Default::default(),
         }
+    }
+
+    /// What the cross-file rule compares of this digest's papers (their
+    /// titles and code links), derived once per analysis.
+    pub fn paper_keys(&self) -> &rules::PaperKeys {
+        self.keys.get_or_init(|| rules::PaperKeys::new(self))
     }
 
     /// The text of `range` (empty when the range is not in the text).

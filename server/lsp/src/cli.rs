@@ -261,11 +261,10 @@ fn across_files(checked: &[(String, PathBuf, String, Checked)]) -> Vec<Vec<Diagn
             analysis: &c.analysis,
         })
         .collect();
-    let keys: Vec<PaperKeys> = checked
+    let keys: Vec<&PaperKeys> = checked
         .iter()
-        .map(|(_, _, _, c)| PaperKeys::new(&c.analysis))
+        .map(|(_, _, _, c)| c.analysis.paper_keys())
         .collect();
-    let keys: Vec<&PaperKeys> = keys.iter().collect();
     checked
         .iter()
         .enumerate()

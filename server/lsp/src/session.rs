@@ -15,7 +15,7 @@ use tower_lsp_server::ls_types::{
     MessageType, NumberOrString, Uri,
 };
 
-use digest_analysis::rules::{MAX_DIAGNOSTICS, PaperKeys, Related, check_workspace_file};
+use digest_analysis::rules::{MAX_DIAGNOSTICS, Related, check_workspace_file};
 use digest_analysis::workspace::normalize;
 use digest_analysis::{Analysis, Lookup, RuleCache, Severity};
 
@@ -354,7 +354,6 @@ impl Session {
         let across = match &view {
             Some(view) if view.paths.len() > 1 => {
                 let keys = view.keys();
-                let keys: Vec<&PaperKeys> = keys.iter().map(Arc::as_ref).collect();
                 let config = &snapshot.checked.config.config;
                 let current = view.current.unwrap_or_default();
                 check_workspace_file(&view.files(), &keys, current, config)
@@ -429,7 +428,6 @@ impl Session {
                 analysis: s.checked.analysis.clone(),
                 uri: Some(s.uri.clone()),
                 version: Some(s.version),
-                keys: None,
             });
         }
         View::new(
@@ -473,7 +471,6 @@ impl Session {
                     analysis,
                     uri: Some(uri),
                     version: Some(version),
-                    keys: None,
                 }
             })
             .collect()

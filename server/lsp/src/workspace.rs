@@ -36,21 +36,22 @@ const EXTENSION: &str = "digest";
 /// A digest as read from the disk.
 #[derive(Clone, Debug)]
 pub enum Indexed {
-    /// Analysed, with the keys the cross-file rule compares.
-    Analysed(Arc<Analysis>, Arc<PaperKeys>),
+    Analysed(Arc<Analysis>),
     /// It exists but cannot be read, or is not UTF-8: why.
     Unreadable(String),
 }
 
 impl Indexed {
+    /// An analysed digest, with the keys the cross-file rule compares
+    /// derived now (on the indexing threads, not on a keystroke).
     pub fn analysed(analysis: Analysis) -> Self {
-        let keys = Arc::new(PaperKeys::new(&analysis));
-        Indexed::Analysed(Arc::new(analysis), keys)
+        analysis.paper_keys();
+        Indexed::Analysed(Arc::new(analysis))
     }
 }
 
-/// An indexed digest: path, analysis, keys.
-pub type IndexedDigest = (PathBuf, Arc<Analysis>, Arc<PaperKeys>);
+/// An indexed digest: path, analysis.
+pub type IndexedDigest = (PathBuf, Arc<Analysis>);
 
 struct Entry {
     ticket: u64,
@@ -133,9 +134,7 @@ impl Index {
         lock(&self.files)
             .iter()
             .filter_map(|(path, entry)| match &entry.file {
-                Some(Indexed::Analysed(analysis, keys)) => {
-                    Some((path.clone(), analysis.clone(), keys.clone()))
-                }
+                Some(Indexed::Analysed(analysis)) => Some((path.clone(), analysis.clone())),
                 _ => None,
             })
             .collect()
@@ -312,7 +311,7 @@ pub fn reparse_under(session: &Session, folder: &Path) {
     let paths = session.index.under(folder);
     let done = AtomicUsize::new(0);
     let reparsed = parallel(&paths, &done, |path| match session.index.get(path) {
-        Some(Indexed::Analysed(old, _)) => {
+        Some(Indexed::Analysed(old)) => {
             let config = session.configs.for_file(path, session);
             let text = old.text.to_string();
             let analysis = Analysis::with_rope(old.text.clone(), &text, &config.config);
@@ -428,8 +427,6 @@ pub struct View {
     pub uris: Vec<Option<Uri>>,
     /// The version the analysis is of, for open documents.
     pub versions: Vec<Option<i32>>,
-    /// The cross-file rule's keys, where known already (indexed files).
-    keys: Vec<Option<Arc<PaperKeys>>>,
     /// The file a request is about, if any.
     pub current: Option<usize>,
     by_path: HashMap<PathBuf, usize>,
@@ -441,7 +438,6 @@ pub struct Layer {
     pub analysis: Arc<Analysis>,
     pub uri: Option<Uri>,
     pub version: Option<i32>,
-    pub keys: Option<Arc<PaperKeys>>,
 }
 
 impl View {
@@ -450,13 +446,12 @@ impl View {
     pub fn new(indexed: Vec<IndexedDigest>, open: Vec<Layer>, current: Option<&Path>) -> Self {
         let mut all: BTreeMap<PathBuf, Layer> = indexed
             .into_iter()
-            .map(|(path, analysis, keys)| {
+            .map(|(path, analysis)| {
                 let layer = Layer {
                     path: path.clone(),
                     analysis,
                     uri: None,
                     version: None,
-                    keys: Some(keys),
                 };
                 (path, layer)
             })
@@ -470,7 +465,6 @@ impl View {
             analyses: Vec::with_capacity(all.len()),
             uris: Vec::with_capacity(all.len()),
             versions: Vec::with_capacity(all.len()),
-            keys: Vec::with_capacity(all.len()),
             current: None,
             by_path: HashMap::with_capacity(all.len()),
         };
@@ -480,7 +474,6 @@ impl View {
             view.analyses.push(layer.analysis);
             view.uris.push(layer.uri);
             view.versions.push(layer.version);
-            view.keys.push(layer.keys);
         }
         view.current = current.and_then(|p| view.index_of(p));
         view
@@ -495,17 +488,10 @@ impl View {
             .collect()
     }
 
-    /// The cross-file rule's keys of every file (derived now for open
-    /// documents).
-    pub fn keys(&self) -> Vec<Arc<PaperKeys>> {
-        self.keys
-            .iter()
-            .zip(&self.analyses)
-            .map(|(keys, analysis)| match keys {
-                Some(keys) => keys.clone(),
-                None => Arc::new(PaperKeys::new(analysis)),
-            })
-            .collect()
+    /// The cross-file rule's keys of every file (each analysis derives
+    /// its own once).
+    pub fn keys(&self) -> Vec<&PaperKeys> {
+        self.analyses.iter().map(|a| a.paper_keys()).collect()
     }
 
     pub fn index_of(&self, path: &Path) -> Option<usize> {
@@ -525,7 +511,7 @@ impl View {
 /// What the index says about `path`, as a resolver look-up.
 pub fn lookup(index: &Index, path: &Path) -> Option<Lookup> {
     Some(match index.get(path)? {
-        Indexed::Analysed(analysis, _) => Lookup::Found(analysis),
+        Indexed::Analysed(analysis) => Lookup::Found(analysis),
         Indexed::Unreadable(why) => Lookup::Unreadable(why),
     })
 }

@@ -60,8 +60,7 @@ pub fn check_workspace(files: &[WorkspaceFile<'_>], config: &Config) -> Vec<(usi
     if config.severity(Rule::DuplicatePaperAcrossFiles).is_none() {
         return Vec::new();
     }
-    let keys: Vec<PaperKeys> = files.iter().map(|f| PaperKeys::new(f.analysis)).collect();
-    let keys: Vec<&PaperKeys> = keys.iter().collect();
+    let keys: Vec<&PaperKeys> = files.iter().map(|f| f.analysis.paper_keys()).collect();
     findings(files, &keys, None, config)
 }
 

@@ -19,11 +19,12 @@ use std::time::{Duration, Instant};
 
 use digest_e2e::client::Client;
 use digest_e2e::generate_sized;
-use digest_e2e::measure::{peak_rss_kib, percentile};
+use digest_e2e::measure::{insertion as insert, ms_since as ms, peak_rss_kib, percentile};
 use serde_json::{Value, json};
 
 fn main() {
-    digest_e2e::build_release_server();
+    // Builds the release server (the benches' own profile) when needed.
+    digest_e2e::server_binary();
 
     let sizes: Vec<usize> = std::env::var("DIGEST_BENCH_SIZES")
         .ok()
@@ -195,10 +196,6 @@ fn server_timings(client: &Client) -> Vec<f64> {
         .collect()
 }
 
-fn insert(line: usize, character: usize, text: &str) -> Value {
-    json!([{"range": {"start": {"line": line, "character": character}, "end": {"line": line, "character": character}}, "text": text}])
-}
-
 fn symbols(client: &mut Client, uri: &str) -> Value {
     timed_symbols(client, uri).0
 }
@@ -216,10 +213,6 @@ fn timed_symbols(client: &mut Client, uri: &str) -> (Value, Duration) {
 
 fn utf16_len(s: &str) -> usize {
     s.chars().map(char::len_utf16).sum()
-}
-
-fn ms(start: Instant) -> f64 {
-    start.elapsed().as_secs_f64() * 1e3
 }
 
 fn human(bytes: usize) -> String {

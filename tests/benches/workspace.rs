@@ -21,11 +21,12 @@ use std::time::{Duration, Instant};
 
 use digest_e2e::client::{Client, file_uri};
 use digest_e2e::generate_sized;
-use digest_e2e::measure::{peak_rss_kib, percentile};
-use serde_json::{Value, json};
+use digest_e2e::measure::{insertion as insert, ms_since as ms, peak_rss_kib, percentile};
+use serde_json::json;
 
 fn main() {
-    digest_e2e::build_release_server();
+    // Builds the release server (the benches' own profile) when needed.
+    digest_e2e::server_binary();
 
     let files = env_number("DIGEST_BENCH_FILES", 1_000);
     let bytes = env_number("DIGEST_BENCH_FILE_BYTES", 100_000);
@@ -168,12 +169,4 @@ fn env_number(name: &str, default: usize) -> usize {
         .ok()
         .and_then(|v| v.trim().parse().ok())
         .unwrap_or(default)
-}
-
-fn insert(line: usize, character: usize, text: &str) -> Value {
-    json!([{"range": {"start": {"line": line, "character": character}, "end": {"line": line, "character": character}}, "text": text}])
-}
-
-fn ms(start: Instant) -> f64 {
-    start.elapsed().as_secs_f64() * 1e3
 }

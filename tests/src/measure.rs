@@ -1,5 +1,20 @@
 //! Small measuring helpers for the benches and the soak test.
 
+use std::time::Instant;
+
+use serde_json::{Value, json};
+
+/// Milliseconds since `start`.
+pub fn ms_since(start: Instant) -> f64 {
+    start.elapsed().as_secs_f64() * 1e3
+}
+
+/// The `contentChanges` of a `didChange` that types `text` at
+/// `line:character`.
+pub fn insertion(line: usize, character: usize, text: &str) -> Value {
+    json!([{"range": {"start": {"line": line, "character": character}, "end": {"line": line, "character": character}}, "text": text}])
+}
+
 /// The `p` quantile (0..=1) of `values`, nearest rank; sorts them.
 pub fn percentile(values: &mut [f64], p: f64) -> f64 {
     values.sort_by(f64::total_cmp);

@@ -7,13 +7,6 @@ use std::process::{Command, Output, Stdio};
 use digest_e2e::server_binary;
 use serde_json::Value;
 
-fn tempdir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("digest-cli-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir
-}
-
 fn run(args: &[&str], cwd: &Path, stdin: Option<&[u8]>) -> (i32, String, String) {
     let mut child = Command::new(server_binary())
         .args(args)
@@ -47,7 +40,7 @@ const WARNS: &str =
 
 #[test]
 fn check_prints_one_line_per_diagnostic_and_a_summary() {
-    let dir = tempdir("text");
+    let dir = digest_e2e::temp_dir("text");
     std::fs::write(dir.join("a.digest"), WARNS).expect("write");
     std::fs::write(dir.join("b.digest"), CLEAN).expect("write");
     std::fs::create_dir_all(dir.join("sub")).expect("mkdir");
@@ -74,7 +67,7 @@ fn check_prints_one_line_per_diagnostic_and_a_summary() {
 
 #[test]
 fn check_json_has_positions_counts_and_messages() {
-    let dir = tempdir("json");
+    let dir = digest_e2e::temp_dir("json");
     std::fs::write(dir.join("a.digest"), WARNS).expect("write");
     let (code, out, _) = run(&["check", "--format", "json", "a.digest"], &dir, None);
     assert_eq!(code, 1);
@@ -105,7 +98,7 @@ fn check_json_has_positions_counts_and_messages() {
 
 #[test]
 fn check_exit_statuses_and_stdin() {
-    let dir = tempdir("status");
+    let dir = digest_e2e::temp_dir("status");
     std::fs::write(dir.join("clean.digest"), CLEAN).expect("write");
     let (code, out, _) = run(&["check", "clean.digest"], &dir, None);
     assert_eq!(
@@ -139,7 +132,7 @@ fn check_exit_statuses_and_stdin() {
 
 #[test]
 fn the_nearest_config_applies_and_a_broken_one_keeps_the_defaults() {
-    let dir = tempdir("config");
+    let dir = digest_e2e::temp_dir("config");
     std::fs::create_dir_all(dir.join("strict/inner")).expect("mkdir");
     std::fs::create_dir_all(dir.join("broken")).expect("mkdir");
     std::fs::write(dir.join("digest.toml"), "[rules]\nnumbering = \"off\"\n").expect("write");
@@ -169,7 +162,7 @@ fn the_nearest_config_applies_and_a_broken_one_keeps_the_defaults() {
 
 #[test]
 fn the_same_paper_in_two_digests_is_a_hint_that_each_file_configures() {
-    let dir = tempdir("across");
+    let dir = digest_e2e::temp_dir("across");
     std::fs::create_dir_all(dir.join("quiet")).expect("mkdir");
     std::fs::write(
         dir.join("quiet/digest.toml"),

@@ -1,19 +1,11 @@
 //! Hostile files: each gets a clear message or diagnostic, and the server
 //! keeps answering.
 
-use std::path::PathBuf;
 use std::process::Command;
 use std::time::Duration;
 
 use digest_e2e::client::{Client, file_uri, server_binary};
 use serde_json::{Value, json};
-
-fn tempdir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("digest-hostile-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir
-}
 
 fn server() -> Client {
     let mut client = Client::spawn(&[], None);
@@ -132,7 +124,7 @@ fn a_hundred_thousand_broken_references_are_capped() {
 
 #[test]
 fn a_referenced_file_that_is_not_utf8_or_not_readable() {
-    let dir = tempdir("utf8");
+    let dir = digest_e2e::temp_dir("utf8");
     std::fs::write(dir.join("bad.digest"), b"Paper1 A\n\xc3\x28 broken\n").expect("write");
     // A dangling link: a file that exists in the folder but cannot be read.
     let _ = std::os::unix::fs::symlink(dir.join("nowhere"), dir.join("gone.digest"));
@@ -164,7 +156,7 @@ fn a_referenced_file_that_is_not_utf8_or_not_readable() {
 
 #[test]
 fn check_survives_a_symlink_loop_and_an_unreadable_file() {
-    let dir = tempdir("loop");
+    let dir = digest_e2e::temp_dir("loop");
     std::fs::create_dir_all(dir.join("sub")).expect("mkdir");
     std::fs::write(
         dir.join("sub/ok.digest"),

@@ -189,7 +189,7 @@ fn outline_and_diagnostics_of_a_25_paper_digest() {
 
 #[test]
 fn hover_text_and_definitions_in_file_and_on_disk() {
-    let dir = tempdir("definition");
+    let dir = digest_e2e::temp_dir("definition");
     std::fs::write(
         dir.join("other.digest"),
         "Other notes\n\nPaper7 Far Away\n摘要原文: a\n中文总结: 远方。\n",
@@ -314,13 +314,6 @@ fn end_of_input_ends_the_server_with_status_0() {
     let mut client = server();
     client.close_stdin();
     assert_eq!(client.wait_exit(Duration::from_secs(10)).code(), Some(0));
-}
-
-fn tempdir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("digest-e2e-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir
 }
 
 #[test]

@@ -1,17 +1,9 @@
 //! `digest.toml` in the server: applied, broken, fixed, live.
 
-use std::path::PathBuf;
 use std::time::Duration;
 
 use digest_e2e::client::{Client, file_uri};
 use serde_json::json;
-
-fn tempdir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("digest-e2e-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir
-}
 
 fn codes(params: &serde_json::Value) -> Vec<String> {
     params["diagnostics"]
@@ -26,7 +18,7 @@ const DIGEST: &str = "Paper1 A\n摘要原文: a\n中文总结: b\nPaper3 C\n摘�
 
 #[test]
 fn a_config_applies_a_broken_one_is_reported_and_edits_are_live() {
-    let dir = tempdir("config");
+    let dir = digest_e2e::temp_dir("config");
     let config_path = dir.join("digest.toml");
     std::fs::write(&config_path, "[rules]\nnumbering = \"error\"\n").expect("write config");
     let digest = dir.join("a.digest");

@@ -6,25 +6,18 @@
 //! Every fixture lives in a fresh folder under the system's temp folder;
 //! every wait is on an event, with a timeout.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
 
 use digest_e2e::client::{Client, file_uri};
 use serde_json::{Value, json};
 
 /// A fresh, empty folder for one test.
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("digest-e2e-ws-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("scratch folder");
-    dir
-}
+use digest_e2e::{temp_dir, write_file as write};
 
-fn write(path: &Path, text: &str) {
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).expect("folders");
-    }
-    std::fs::write(path, text).expect("write fixture");
+/// A fresh workspace folder for one test.
+fn scratch(name: &str) -> PathBuf {
+    temp_dir(&format!("ws-{name}"))
 }
 
 /// Capabilities of a client that watches files.

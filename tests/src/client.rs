@@ -28,14 +28,12 @@ use crate::framing;
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// How the client answers one kind of server-to-client request: the
-/// request's `params` in, `Ok(result)` or `Err(error object)` out.
-pub type Responder = Box<dyn Fn(&Value) -> Result<Value, Value> + Send>;
+/// request's `params` in, `Ok(result)` or `Err(error object)` out; `None`
+/// leaves the request unanswered.
+pub type Responder = Box<dyn Fn(&Value) -> Option<Result<Value, Value>> + Send>;
 
 type Writer = Arc<Mutex<Option<ChildStdin>>>;
 type Responders = Arc<Mutex<HashMap<String, Responder>>>;
-
-/// What a responder returns to leave a request unanswered.
-const NO_ANSWER: &str = "digest-e2e: no answer";
 
 /// The server's stderr so far, and a signal for each chunk that arrives.
 #[derive(Default)]
@@ -66,11 +64,8 @@ pub struct Client {
     /// Our requests still waiting for a response: id -> method.
     pending: HashMap<i64, String>,
     /// Responses that arrived for pending requests: id -> whole message.
-    responses: HashMap<i64, Value>,
-    /// When each response still unclaimed had its last byte read, by id...
-    arrivals: HashMap<i64, Instant>,
-    /// ...and the last one claimed.
-    last_arrival: Option<(i64, Instant)>,
+    /// Responses to our requests, with when their last byte was read.
+    responses: HashMap<i64, (Value, Instant)>,
     /// Notifications, and responses that match no request of ours (e.g. an
     /// error with `id: null` after a malformed frame), as whole messages.
     inbox: VecDeque<Value>,
@@ -269,8 +264,6 @@ impl Client {
             next_id: 1,
             pending: HashMap::new(),
             responses: HashMap::new(),
-            arrivals: HashMap::new(),
-            last_arrival: None,
             inbox: VecDeque::new(),
             server_requests: Vec::new(),
             server_requests_taken: HashMap::new(),
@@ -285,7 +278,7 @@ impl Client {
     /// Leaves the server's requests of `method` unanswered from now on, as
     /// a client that hangs would.
     pub fn never_answer(&mut self, method: &str) {
-        self.respond_to(method, |_| Err(Value::String(NO_ANSWER.to_string())));
+        lock(&self.responders).insert(method.to_string(), Box::new(|_| None));
     }
 
     /// The server's process id.
@@ -335,6 +328,7 @@ impl Client {
         method: &str,
         respond: impl Fn(&Value) -> Result<Value, Value> + Send + 'static,
     ) {
+        let respond = move |params: &Value| Some(respond(params));
         lock(&self.responders).insert(method.to_string(), Box::new(respond));
     }
 
@@ -478,16 +472,17 @@ impl Client {
     ) -> (Result<Value, Value>, Duration) {
         let sent = Instant::now();
         let id = self.send_request(method, params);
-        let answer = self.wait_response(id, self.timeout);
-        let arrived = match self.last_arrival {
-            Some((answered, at)) if answered == id => at - sent,
-            _ => sent.elapsed(),
-        };
-        (answer, arrived)
+        let (answer, arrived) = self.wait_response_at(id, self.timeout);
+        (answer, arrived - sent)
     }
 
     /// Waits for the response to request `id`.
     pub fn wait_response(&mut self, id: i64, timeout: Duration) -> Result<Value, Value> {
+        self.wait_response_at(id, timeout).0
+    }
+
+    /// The response to request `id`, and when its last byte was read.
+    fn wait_response_at(&mut self, id: i64, timeout: Duration) -> (Result<Value, Value>, Instant) {
         let method = self
             .pending
             .get(&id)
@@ -495,14 +490,13 @@ impl Client {
             .unwrap_or_else(|| panic!("no request with id {id} is pending"));
         let deadline = Instant::now() + timeout;
         loop {
-            if let Some(mut response) = self.responses.remove(&id) {
+            if let Some((mut response, arrived)) = self.responses.remove(&id) {
                 self.pending.remove(&id);
-                self.last_arrival = self.arrivals.remove(&id).map(|at| (id, at));
                 if let Some(error) = response.get_mut("error") {
-                    return Err(error.take());
+                    return (Err(error.take()), arrived);
                 }
                 return match response.get_mut("result") {
-                    Some(result) => Ok(result.take()),
+                    Some(result) => (Ok(result.take()), arrived),
                     None => self.fail(&format!(
                         "response to {method} (id {id}) has neither result nor error: {response}"
                     )),
@@ -733,16 +727,8 @@ impl Client {
     }
 
     fn file(&mut self, event: Event) {
-        let message = match event {
-            Event::Message(message, arrived) => {
-                if let Some(id) = message["id"].as_i64()
-                    && message.get("method").is_none()
-                    && self.pending.contains_key(&id)
-                {
-                    self.arrivals.insert(id, arrived);
-                }
-                message
-            }
+        let (message, arrived) = match event {
+            Event::Message(message, arrived) => (message, arrived),
             Event::Closed(reason) => {
                 self.closed = Some(reason);
                 return;
@@ -756,7 +742,7 @@ impl Client {
         let is_response = message.get("method").is_none();
         match message["id"].as_i64() {
             Some(id) if is_response && self.pending.contains_key(&id) => {
-                self.responses.insert(id, message);
+                self.responses.insert(id, (message, arrived));
             }
             _ => self.inbox.push_back(message),
         }
@@ -818,15 +804,15 @@ fn read_stdout(
         if let (Some(method), Some(id)) = (message["method"].as_str(), message.get("id")) {
             let outcome = match lock(responders).get(method) {
                 Some(respond) => respond(&message["params"]),
-                None => default_response(method, &message["params"]),
+                None => Some(default_response(method, &message["params"])),
             };
             let response = match outcome {
-                Err(Value::String(s)) if s == NO_ANSWER => {
+                None => {
                     let _ = tx.send(Event::Message(message, arrived));
                     continue;
                 }
-                Ok(result) => json!({"jsonrpc": "2.0", "id": id, "result": result}),
-                Err(error) => json!({"jsonrpc": "2.0", "id": id, "error": error}),
+                Some(Ok(result)) => json!({"jsonrpc": "2.0", "id": id, "result": result}),
+                Some(Err(error)) => json!({"jsonrpc": "2.0", "id": id, "error": error}),
             };
             if trace {
                 eprintln!("[digest-e2e] --> {response}");

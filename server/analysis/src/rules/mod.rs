@@ -327,14 +327,17 @@ pub fn check_with(
     let syntax = &analysis.syntax;
     let resolve = |target: &RefTarget| resolve_reference(analysis, resolver, target);
 
-    inline_rules(analysis, None, &syntax.preamble_inline, &resolve, &mut sink);
+    let preamble = &syntax.preamble_inline;
+    link_rules(analysis, None, preamble, &mut sink);
+    unresolved_rules(analysis, None, preamble, &resolve, &mut sink);
     cache.checks += 1;
     let this_check = cache.checks;
     let mut kept = 0;
     for (i, (paper, &stamp)) in syntax.papers.iter().zip(&analysis.stamps).enumerate() {
         let previous = i.checked_sub(1).map(|p| &syntax.papers[p]);
         numbering_rules(analysis, previous, i, &mut sink);
-        reference_rules(analysis, paper, &resolve, &mut sink);
+        // Whether references resolve depends on the other papers.
+        unresolved_rules(analysis, Some(paper), &paper.inline, &resolve, &mut sink);
         let start = paper.range.start as isize;
         let (used, own) = cache.papers.entry(stamp).or_insert_with(|| {
             let mut own = Sink {
@@ -525,29 +528,9 @@ fn section_rules(analysis: &Analysis, paper: &Paper, sink: &mut Sink<'_>) {
     }
 }
 
-/// The links and references of a stretch (a paper's body, or the
-/// preamble when `paper` is `None`).
-fn inline_rules(
-    analysis: &Analysis,
-    paper: Option<&Paper>,
-    inline: &Inline,
-    resolve: &dyn Fn(&RefTarget) -> Option<Unresolved>,
-    sink: &mut Sink<'_>,
-) {
-    link_rules(analysis, paper, inline, sink);
-    unresolved_rules(analysis, paper, inline, resolve, sink);
-}
-
-/// A paper's references: whether they resolve depends on the other papers.
-fn reference_rules(
-    analysis: &Analysis,
-    paper: &Paper,
-    resolve: &dyn Fn(&RefTarget) -> Option<Unresolved>,
-    sink: &mut Sink<'_>,
-) {
-    unresolved_rules(analysis, Some(paper), &paper.inline, resolve, sink);
-}
-
+/// A stretch's malformed links and links without a scheme (`paper`: the
+/// paper whose body it is; `None` for the preamble). They depend on the
+/// stretch alone.
 fn link_rules(analysis: &Analysis, paper: Option<&Paper>, inline: &Inline, sink: &mut Sink<'_>) {
     let paper = || paper.map(|p| name(analysis, p));
     for link in &inline.links {
@@ -568,6 +551,7 @@ fn link_rules(analysis: &Analysis, paper: Option<&Paper>, inline: &Inline, sink:
     }
 }
 
+/// A stretch's references that do not resolve.
 fn unresolved_rules(
     analysis: &Analysis,
     paper: Option<&Paper>,

@@ -125,11 +125,7 @@ impl Analysis {
     fn reparse(&self, rope: &Rope, dirty: Dirty, config: &Config) -> Reparse {
         let papers = &self.syntax.papers;
         let new_len = rope.len_bytes();
-        let containing = |offset: usize| {
-            papers
-                .partition_point(|p| p.range.start <= offset)
-                .checked_sub(1)
-        };
+        let containing = |offset: usize| self.syntax.paper_index_at(offset);
         let after = containing(dirty.old_end)
             .map_or(1, |i| i + 2)
             .min(papers.len());

@@ -1,6 +1,5 @@
 //! Quick fixes, each for one diagnostic of [`crate::rules::check`].
 
-use super::references::paper_index_at;
 use super::rename::renumber;
 use crate::rules::{Diagnostic, Problem};
 use crate::syntax::Paper;
@@ -100,7 +99,7 @@ pub fn code_actions(
 
 /// The paper whose heading `range` lies in.
 fn heading_at(analysis: &Analysis, range: TextRange) -> Option<&Paper> {
-    let index = paper_index_at(analysis, range.start)?;
+    let index = analysis.syntax.paper_index_at(range.start)?;
     let paper = &analysis.syntax.papers[index];
     paper.heading.contains_range(range).then_some(paper)
 }
@@ -178,7 +177,7 @@ fn renumber_from(
 ) -> Option<Vec<FileEdits>> {
     let analysis = files[current].analysis;
     let papers = &analysis.syntax.papers;
-    let from = paper_index_at(analysis, range.start)?;
+    let from = analysis.syntax.paper_index_at(range.start)?;
     if papers[from].name_range() != range {
         return None;
     }

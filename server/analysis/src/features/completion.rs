@@ -2,7 +2,6 @@
 //! digest's papers after `[[file#`, and the missing section labels at the
 //! start of a line in a paper.
 
-use super::references::paper_index_at;
 use super::{Under, under_cursor};
 use crate::workspace::{Paths, paper_excerpt, wiki_name};
 use crate::{Analysis, Config, TextRange, WorkspaceFile};
@@ -65,7 +64,7 @@ pub fn completion(
     let rope = &analysis.text;
     let offset = rope.char_to_byte(rope.byte_to_char(offset.min(rope.len_bytes())));
     let line_start = rope.line_to_byte(rope.byte_to_line(offset));
-    let paper = paper_index_at(analysis, offset);
+    let paper = analysis.syntax.paper_index_at(offset);
     if paper.is_some_and(|i| analysis.syntax.papers[i].range.start == line_start) {
         return Vec::new(); // a heading line holds no references or labels
     }

@@ -1,6 +1,5 @@
 //! Document highlight: the paper at the cursor, wherever this digest names it.
 
-use super::references::paper_index_at;
 use super::{Under, under_cursor};
 use crate::syntax::RefTarget;
 use crate::workspace::all_references;
@@ -30,7 +29,7 @@ pub struct Highlight {
 pub fn highlights(analysis: &Analysis, offset: usize) -> Vec<Highlight> {
     let target = match under_cursor(analysis, offset) {
         Some(Under::Heading(paper)) => {
-            let index = paper_index_at(analysis, paper.range.start);
+            let index = analysis.syntax.paper_index_at(paper.range.start);
             if analysis.index.paper(paper.number) != index {
                 return vec![Highlight {
                     range: paper.name_range(),

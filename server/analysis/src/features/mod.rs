@@ -69,7 +69,6 @@ pub fn under_cursor(analysis: &Analysis, offset: usize) -> Option<Under<'_>> {
 /// The paper whose heading or body holds `offset` (the blank lines after a
 /// paper belong to it too).
 pub fn paper_at(analysis: &Analysis, offset: usize) -> Option<&Paper> {
-    let papers = &analysis.syntax.papers;
-    let i = papers.partition_point(|p| p.range.start <= offset);
-    i.checked_sub(1).map(|i| &papers[i])
+    let i = analysis.syntax.paper_index_at(offset)?;
+    analysis.syntax.papers.get(i)
 }

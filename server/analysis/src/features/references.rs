@@ -4,7 +4,7 @@
 use super::{Under, under_cursor};
 use crate::syntax::{RefTarget, Reference};
 use crate::workspace::{Paths, all_references};
-use crate::{Analysis, FileRange, WorkspaceFile};
+use crate::{FileRange, WorkspaceFile};
 
 /// The paper a cursor is on (on its heading or on a reference to it).
 #[derive(Clone, Copy, Debug)]
@@ -31,7 +31,7 @@ pub(crate) fn paper_target(
     let analysis = files.get(current)?.analysis;
     match under_cursor(analysis, offset)? {
         Under::Heading(paper) => {
-            let index = paper_index_at(analysis, paper.range.start)?;
+            let index = analysis.syntax.paper_index_at(paper.range.start)?;
             Some(PaperTarget {
                 file: current,
                 number: paper.number,
@@ -62,15 +62,6 @@ pub(crate) fn reference_target(
         paper: files[file].analysis.index.paper(number),
         referenced: true,
     })
-}
-
-/// The index of the paper whose heading or body holds `offset`.
-pub(crate) fn paper_index_at(analysis: &Analysis, offset: usize) -> Option<usize> {
-    analysis
-        .syntax
-        .papers
-        .partition_point(|p| p.range.start <= offset)
-        .checked_sub(1)
 }
 
 /// Calls `visit(file, reference, number)` for every reference in the

@@ -26,6 +26,16 @@ pub struct SourceFile {
     pub papers: Vec<Paper>,
 }
 
+impl SourceFile {
+    /// The index of the paper whose heading or body holds `offset` (the
+    /// blank lines after a paper belong to it too); `None` in the preamble.
+    pub fn paper_index_at(&self, offset: usize) -> Option<usize> {
+        self.papers
+            .partition_point(|p| p.range.start <= offset)
+            .checked_sub(1)
+    }
+}
+
 /// One paper: its heading line and everything up to the next heading.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Paper {

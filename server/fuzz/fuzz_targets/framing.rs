@@ -32,10 +32,11 @@ fuzz_target!(|data: &[u8]| {
     let whole = events(bytes, bytes.len());
     let chunked = events(bytes, split);
     for event in &whole {
-        if let Event::Message(body) = event {
+        if let Event::Message(body, method) = event {
             let value: serde_json::Value = serde_json::from_slice(body).expect("passed on: JSON");
             assert!(value.is_object());
             assert_eq!(value["jsonrpc"], "2.0");
+            assert_eq!(value["method"].as_str(), method.as_deref());
         }
     }
     // Chunking can change only where a cut-off message is noticed, not what
@@ -44,7 +45,7 @@ fuzz_target!(|data: &[u8]| {
         events
             .iter()
             .filter_map(|e| match e {
-                Event::Message(body) => Some(body.clone()),
+                Event::Message(body, _) => Some(body.clone()),
                 Event::Malformed(_) => None,
             })
             .collect()

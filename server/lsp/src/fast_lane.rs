@@ -31,7 +31,6 @@ const METHOD: &str = "textDocument/documentSymbol";
 #[derive(Deserialize)]
 struct Request {
     id: Value,
-    method: String,
     params: DocumentSymbolParams,
 }
 
@@ -45,40 +44,37 @@ struct Reply<'a> {
 
 #[derive(Deserialize)]
 struct Notification<P> {
-    method: String,
     params: P,
 }
 
 /// Applies a document-sync notification (once the session is initialised);
 /// false for any other message, or one this lane cannot read (tower-lsp
 /// then answers it as it would).
-pub async fn sync(backend: &Backend, body: &[u8]) -> bool {
+pub async fn sync(backend: &Backend, method: &str, body: &[u8]) -> bool {
     if !backend.session().serving() {
         return false;
     }
-    let has = |method: &str| memchr::memmem::find(body, method.as_bytes()).is_some();
-    if has("\"textDocument/didOpen\"") {
-        if let Ok(n) = serde_json::from_slice::<Notification<DidOpenTextDocumentParams>>(body)
-            && n.method == "textDocument/didOpen"
-        {
-            backend.did_open(n.params).await;
-            return true;
-        }
-    } else if has("\"textDocument/didChange\"") {
-        if let Ok(n) = serde_json::from_slice::<Notification<DidChangeTextDocumentParams>>(body)
-            && n.method == "textDocument/didChange"
-        {
-            backend.did_change(n.params).await;
-            return true;
-        }
-    } else if has("\"textDocument/didClose\"")
-        && let Ok(n) = serde_json::from_slice::<Notification<DidCloseTextDocumentParams>>(body)
-        && n.method == "textDocument/didClose"
-    {
-        backend.did_close(n.params).await;
-        return true;
+    fn params<P: serde::de::DeserializeOwned>(body: &[u8]) -> Option<P> {
+        serde_json::from_slice::<Notification<P>>(body)
+            .ok()
+            .map(|n| n.params)
     }
-    false
+    match method {
+        "textDocument/didOpen" => match params::<DidOpenTextDocumentParams>(body) {
+            Some(params) => backend.did_open(params).await,
+            None => return false,
+        },
+        "textDocument/didChange" => match params::<DidChangeTextDocumentParams>(body) {
+            Some(params) => backend.did_change(params).await,
+            None => return false,
+        },
+        "textDocument/didClose" => match params::<DidCloseTextDocumentParams>(body) {
+            Some(params) => backend.did_close(params).await,
+            None => return false,
+        },
+        _ => return false,
+    }
+    true
 }
 
 /// True when `DIGEST_LSP_TIMINGS=1`: served requests log their time on stderr.
@@ -92,10 +88,11 @@ fn timings() -> bool {
 /// message on to tower-lsp.
 pub fn take(
     session: &Arc<Session>,
+    method: &str,
     body: &[u8],
     reply: impl FnOnce(Vec<u8>) + Send + 'static,
 ) -> bool {
-    if memchr::memmem::find(body, METHOD.as_bytes()).is_none()
+    if method != METHOD
         || !session.serving()
         || !crate::files::lock(&session.caps).hierarchical_symbols
     {
@@ -104,7 +101,7 @@ pub fn take(
     let Ok(request) = serde_json::from_slice::<Request>(body) else {
         return false; // tower-lsp answers what this lane cannot read
     };
-    if request.method != METHOD || request.id.is_null() {
+    if request.id.is_null() {
         return false;
     }
     let session = session.clone();

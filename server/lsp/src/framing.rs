@@ -15,8 +15,9 @@ pub const MAX_MESSAGE: usize = 256 << 20;
 /// What the client sent, message by message.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Event {
-    /// A well-formed JSON-RPC message (its body).
-    Message(Vec<u8>),
+    /// A well-formed JSON-RPC message: its body, and its method (`None`
+    /// for a response, and for what a trusted reader passes on unread).
+    Message(Vec<u8>, Option<String>),
     /// Something that is not: the error response to send back.
     Malformed(Value),
 }
@@ -95,10 +96,10 @@ impl FrameReader {
         let mut body = std::mem::replace(&mut self.buffer, rest);
         body.drain(..body_start);
         if self.trusted {
-            return Some(Event::Message(body));
+            return Some(Event::Message(body, None));
         }
         match check_message(&body) {
-            Ok(()) => Some(Event::Message(body)),
+            Ok(method) => Some(Event::Message(body, method)),
             Err(error) => {
                 // A body that was too long swallowed the next message's
                 // start: give that back.
@@ -229,8 +230,9 @@ impl<'de> serde::de::Visitor<'de> for StrictVisitor {
     }
 }
 
-/// Checks that a body is a JSON-RPC 2.0 message tower-lsp can decode.
-fn check_message(body: &[u8]) -> Result<(), Event> {
+/// Checks that a body is a JSON-RPC 2.0 message tower-lsp can decode;
+/// returns its method, if it has one.
+fn check_message(body: &[u8]) -> Result<Option<String>, Event> {
     let first = body.iter().find(|b| !b.is_ascii_whitespace());
     if first != Some(&b'{') {
         // Serde would read an array into the envelope's fields one by one.
@@ -262,9 +264,9 @@ fn check_message(body: &[u8]) -> Result<(), Event> {
         _ => return Err(invalid(id, "`id` must be an integer or a string")),
     }
     match envelope.method {
-        Some(Value::String(_)) => Ok(()),
+        Some(Value::String(method)) => Ok(Some(method)),
         Some(_) => Err(invalid(id, "`method` must be a string")),
-        None if envelope.result || envelope.error => Ok(()),
+        None if envelope.result || envelope.error => Ok(None),
         None => Err(invalid(
             id,
             "a message needs a `method`, a `result` or an `error`",
@@ -310,7 +312,7 @@ mod tests {
         reader.push(input);
         std::iter::from_fn(|| reader.next(true))
             .map(|e| match e {
-                Event::Message(body) => String::from_utf8_lossy(&body).into_owned(),
+                Event::Message(body, _) => String::from_utf8_lossy(&body).into_owned(),
                 Event::Malformed(v) => format!("ERR {} {}", v["error"]["code"], v["id"]),
             })
             .collect()

@@ -93,11 +93,12 @@ async fn read_client(
         reader.push(&chunk[..n]);
         while let Some(event) = reader.next(at_eof) {
             match event {
-                Event::Message(body) => {
+                Event::Message(body, method) => {
+                    let method = method.as_deref().unwrap_or_default();
                     if let Some(backend) = &backend {
                         // Document sync is applied here, in the order read,
                         // before anything read after it is passed on.
-                        if fast_lane::sync(backend, &body).await {
+                        if fast_lane::sync(backend, method, &body).await {
                             continue;
                         }
                         let session = &backend.session();
@@ -105,7 +106,7 @@ async fn read_client(
                         let reply = move |bytes: Vec<u8>| {
                             let _ = sender.send(bytes);
                         };
-                        if fast_lane::take(session, &body, reply) {
+                        if fast_lane::take(session, method, &body, reply) {
                             continue;
                         }
                     }
@@ -117,7 +118,7 @@ async fn read_client(
                     if sent.await.is_err() {
                         return; // the server has stopped
                     }
-                    if is_exit(&body) {
+                    if method == "exit" {
                         exit_seen.notify_one();
                     }
                 }
@@ -142,11 +143,6 @@ async fn read_client(
 /// How long handlers may still run after `exit`.
 const EXIT_GRACE: Duration = Duration::from_secs(1);
 
-fn is_exit(body: &[u8]) -> bool {
-    body.len() < 200
-        && serde_json::from_slice::<serde_json::Value>(body).is_ok_and(|v| v["method"] == "exit")
-}
-
 /// Writes whole messages to stdout: the server's, and our own answers
 /// (`errors` brings their bodies, unframed).
 async fn write_client(
@@ -164,7 +160,7 @@ async fn write_client(
             read = from_server.read(&mut chunk) => {
                 let n = read.unwrap_or(0);
                 reader.push(&chunk[..n]);
-                while let Some(Event::Message(body)) = reader.next(n == 0) {
+                while let Some(Event::Message(body, _)) = reader.next(n == 0) {
                     if write_frame(&mut stdout, &body).await.is_err() {
                         return;
                     }

@@ -1,8 +1,7 @@
 //! Go to definition: from a reference to the heading it names.
 
-use super::{Under, under_cursor};
-use crate::syntax::RefTarget;
-use crate::{Analysis, Lookup, Resolver, TextRange, resolve_file};
+use super::{Under, found, resolve, under_cursor};
+use crate::{Analysis, Resolver, TextRange};
 
 /// Where a definition is: in this file (`file: None`) or in another digest,
 /// named by its path relative to this file's folder as the resolver found it.
@@ -20,37 +19,10 @@ pub fn definition(analysis: &Analysis, offset: usize, resolver: &dyn Resolver) -
     let Under::Reference(reference) = under_cursor(analysis, offset)? else {
         return None;
     };
-    let origin = reference.range;
-    match &reference.target {
-        RefTarget::Paper(number) => {
-            let paper = &analysis.syntax.papers[analysis.index.paper(*number)?];
-            Some(Target {
-                file: None,
-                range: paper.heading,
-                origin,
-            })
-        }
-        RefTarget::FilePaper { file, number } => {
-            let (path, Lookup::Found(other)) = resolve_file(resolver, file) else {
-                return None;
-            };
-            let paper = &other.syntax.papers[other.index.paper(*number)?];
-            Some(Target {
-                file: Some(path),
-                range: paper.heading,
-                origin,
-            })
-        }
-        RefTarget::File(file) => {
-            let (path, Lookup::Found(other)) = resolve_file(resolver, file) else {
-                return None;
-            };
-            Some(Target {
-                file: Some(path),
-                range: TextRange::empty(other.syntax.text_start),
-                origin,
-            })
-        }
-        RefTarget::BadAnchor { .. } => None,
-    }
+    let to = resolve(analysis, &reference.target, |file| found(resolver, file))?;
+    Some(Target {
+        file: to.file(),
+        range: to.range(),
+        origin: reference.range,
+    })
 }

@@ -3,8 +3,9 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use crate::syntax::{Inline, LinkKind, RefTarget};
-use crate::{Analysis, Lookup, Resolver, TextRange, resolve_file};
+use super::{found, resolve};
+use crate::syntax::{Inline, LinkKind};
+use crate::{Analysis, Resolver, TextRange};
 
 /// Where a document link leads.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -37,12 +38,8 @@ pub struct DocumentLink {
 pub fn document_links(analysis: &Analysis, resolver: &dyn Resolver) -> Vec<DocumentLink> {
     let mut digests: HashMap<String, Option<(String, Arc<Analysis>)>> = HashMap::new();
     let mut find = |file: &str| {
-        digests
-            .entry(file.to_string())
-            .or_insert_with(|| match resolve_file(resolver, file) {
-                (path, Lookup::Found(other)) => Some((path, other)),
-                _ => None,
-            })
+        (digests.entry(file.to_string()))
+            .or_insert_with(|| found(resolver, file))
             .clone()
     };
     let mut out = Vec::new();
@@ -56,30 +53,13 @@ pub fn document_links(analysis: &Analysis, resolver: &dyn Resolver) -> Vec<Docum
             if !reference.wiki {
                 continue;
             }
-            let target = match &reference.target {
-                RefTarget::Paper(number) => {
-                    analysis.index.paper(*number).map(|i| LinkTarget::Digest {
-                        file: None,
-                        range: syntax.papers[i].heading,
-                    })
-                }
-                RefTarget::FilePaper { file, number } => find(file).and_then(|(path, other)| {
-                    let i = other.index.paper(*number)?;
-                    Some(LinkTarget::Digest {
-                        file: Some(path),
-                        range: other.syntax.papers[i].heading,
-                    })
-                }),
-                RefTarget::File(file) => find(file).map(|(path, other)| LinkTarget::Digest {
-                    file: Some(path),
-                    range: TextRange::empty(other.syntax.text_start),
-                }),
-                RefTarget::BadAnchor { .. } => None,
-            };
-            if let Some(target) = target {
+            if let Some(to) = resolve(analysis, &reference.target, &mut find) {
                 out.push(DocumentLink {
                     range: reference.range,
-                    target,
+                    target: LinkTarget::Digest {
+                        file: to.file(),
+                        range: to.range(),
+                    },
                 });
             }
         }

@@ -1,9 +1,9 @@
 //! Hover: a preview of the paper a reference or heading names, or a link.
 
-use super::{Under, under_cursor};
-use crate::syntax::{LinkKind, Paper, RefTarget};
+use super::{Under, found, resolve, under_cursor};
+use crate::syntax::{LinkKind, Paper};
 use crate::workspace::paper_excerpt;
-use crate::{Analysis, Config, Lookup, Resolver, TextRange, resolve_file};
+use crate::{Analysis, Config, Resolver, TextRange};
 
 /// Markdown to show, and the range it is about.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -25,33 +25,21 @@ pub fn hover(
             markdown: paper_preview(analysis, paper, config),
         }),
         Under::Reference(reference) => {
-            let markdown = match &reference.target {
-                RefTarget::Paper(n) => {
-                    let paper = &analysis.syntax.papers[analysis.index.paper(*n)?];
-                    paper_preview(analysis, paper, config)
-                }
-                RefTarget::FilePaper { file, number } => {
-                    let (_, Lookup::Found(other)) = resolve_file(resolver, file) else {
-                        return None;
+            let to = resolve(analysis, &reference.target, |file| found(resolver, file))?;
+            let digest = to.analysis();
+            let markdown = match to.paper {
+                Some(i) => paper_preview(digest, &digest.syntax.papers[i], config),
+                None => {
+                    let title = match digest.syntax.title {
+                        Some(title) => digest.slice(title).into_owned(),
+                        None => to.file().unwrap_or_default(),
                     };
-                    let paper = &other.syntax.papers[other.index.paper(*number)?];
-                    paper_preview(&other, paper, config)
-                }
-                RefTarget::File(file) => {
-                    let (path, Lookup::Found(other)) = resolve_file(resolver, file) else {
-                        return None;
-                    };
-                    let title = other
-                        .syntax
-                        .title
-                        .map_or(path.clone().into(), |t| other.slice(t));
                     format!(
                         "**{}**\n\n{} papers",
                         escape(&title),
-                        other.syntax.papers.len()
+                        digest.syntax.papers.len()
                     )
                 }
-                RefTarget::BadAnchor { .. } => return None,
             };
             Some(Hover {
                 range: reference.range,

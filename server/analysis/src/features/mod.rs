@@ -29,8 +29,10 @@ pub use rename::{RenameError, RenameTarget, prepare_rename, rename};
 pub use semantic_tokens::{SemanticToken, TokenKind, semantic_tokens};
 pub use workspace_symbol::{WorkspaceSymbol, workspace_symbols};
 
-use crate::Analysis;
-use crate::syntax::{Link, Paper, Reference};
+use std::sync::Arc;
+
+use crate::syntax::{Link, Paper, RefTarget, Reference};
+use crate::{Analysis, Lookup, Resolver, TextRange, resolve_file};
 
 /// What sits under a cursor, in the order features care about it.
 #[derive(Clone, Copy, Debug)]
@@ -64,6 +66,86 @@ pub fn under_cursor(analysis: &Analysis, offset: usize) -> Option<Under<'_>> {
         .iter()
         .find(|l| l.range.touches(offset))
         .map(Under::Link)
+}
+
+/// The digest a reference leads to.
+pub(crate) enum Digest<'a> {
+    /// The reference's own.
+    Here(&'a Analysis),
+    /// Another, by its path relative to this file's folder as the resolver
+    /// found it.
+    Other(String, Arc<Analysis>),
+}
+
+/// Where a reference leads: a digest, and a paper of it (`None`: the digest
+/// as a whole, for `[[file]]`).
+pub(crate) struct Resolved<'a> {
+    pub digest: Digest<'a>,
+    pub paper: Option<usize>,
+}
+
+impl Resolved<'_> {
+    pub fn analysis(&self) -> &Analysis {
+        match &self.digest {
+            Digest::Here(analysis) => analysis,
+            Digest::Other(_, analysis) => analysis,
+        }
+    }
+
+    /// The other digest's path (`None` for the reference's own).
+    pub fn file(&self) -> Option<String> {
+        match &self.digest {
+            Digest::Here(_) => None,
+            Digest::Other(path, _) => Some(path.clone()),
+        }
+    }
+
+    /// The place to go: the paper's heading line, or the start of the
+    /// digest's text.
+    pub fn range(&self) -> TextRange {
+        let analysis = self.analysis();
+        match self.paper {
+            Some(i) => analysis.syntax.papers[i].heading,
+            None => TextRange::empty(analysis.syntax.text_start),
+        }
+    }
+}
+
+/// Where `target`, written in `analysis`, leads; `None` when it resolves to
+/// nothing. `find` looks another digest up by the name written.
+pub(crate) fn resolve<'a>(
+    analysis: &'a Analysis,
+    target: &RefTarget,
+    mut find: impl FnMut(&str) -> Option<(String, Arc<Analysis>)>,
+) -> Option<Resolved<'a>> {
+    let other = |(path, other): (String, Arc<Analysis>), number: Option<u64>| {
+        let paper = match number {
+            Some(n) => Some(other.index.paper(n)?),
+            None => None,
+        };
+        Some(Resolved {
+            digest: Digest::Other(path, other),
+            paper,
+        })
+    };
+    match target {
+        RefTarget::Paper(number) => Some(Resolved {
+            digest: Digest::Here(analysis),
+            paper: Some(analysis.index.paper(*number)?),
+        }),
+        RefTarget::FilePaper { file, number } => other(find(file)?, Some(*number)),
+        RefTarget::File(file) => other(find(file)?, None),
+        RefTarget::BadAnchor { .. } => None,
+    }
+}
+
+/// Looks a digest up through `resolver`: its path as found, and its
+/// analysis, when there is one.
+pub(crate) fn found(resolver: &dyn Resolver, file: &str) -> Option<(String, Arc<Analysis>)> {
+    match resolve_file(resolver, file) {
+        (path, Lookup::Found(other)) => Some((path, other)),
+        _ => None,
+    }
 }
 
 /// The paper whose heading or body holds `offset` (the blank lines after a

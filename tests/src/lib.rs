@@ -8,6 +8,7 @@
 //!   of any size, for load tests and benches.
 
 pub mod client;
+pub mod edits;
 pub mod framing;
 pub mod r#gen;
 pub mod measure;

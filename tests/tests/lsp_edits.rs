@@ -4,40 +4,9 @@
 
 use digest_e2e::Rng;
 use digest_e2e::client::Client;
+use digest_e2e::edits::{boundary, end_past_crlf, position};
+use ropey::Rope;
 use serde_json::{Value, json};
-
-/// The LSP position (UTF-16) of char index `at` in `chars`; line breaks are
-/// LF, CRLF and CR.
-fn position(chars: &[char], at: usize) -> Value {
-    let (mut line, mut column) = (0u32, 0u32);
-    let mut i = 0;
-    while i < at {
-        match chars[i] {
-            '\r' if chars.get(i + 1) == Some(&'\n') && i + 1 < at => {
-                line += 1;
-                column = 0;
-                i += 1;
-            }
-            '\r' | '\n' => {
-                line += 1;
-                column = 0;
-            }
-            c => column += c.len_utf16() as u32,
-        }
-        i += 1;
-    }
-    json!({"line": line, "character": column})
-}
-
-/// A char index that is not between the CR and LF of a CRLF.
-fn boundary(chars: &[char], rng: &mut Rng) -> usize {
-    let at = rng.below(chars.len() + 1);
-    if at > 0 && at < chars.len() && chars[at - 1] == '\r' && chars[at] == '\n' {
-        at - 1
-    } else {
-        at
-    }
-}
 
 const PIECES: &[&str] = &[
     "Paper",
@@ -68,35 +37,31 @@ fn a_thousand_random_edits_match_a_fresh_open() {
     client.initialize(json!({}), None);
     let uri = "file:///tmp/random-edits.digest";
     client.open(uri, START, 0);
-    let mut chars: Vec<char> = START.chars().collect();
+    let mut rope = Rope::from_str(START);
 
     for version in 1..=1000 {
         let mut changes = Vec::new();
         for _ in 0..=rng.below(2) {
-            let a = boundary(&chars, &mut rng);
-            let b = if rng.below(3) == 0 {
-                a
+            let start = boundary(&rope, &mut rng);
+            let end = if rng.below(3) == 0 {
+                start
             } else {
-                (a + rng.below(12)).min(chars.len())
+                (start + rng.below(12)).min(rope.len_chars())
             };
-            let b = if b > 0 && b < chars.len() && chars[b - 1] == '\r' && chars[b] == '\n' {
-                b + 1
-            } else {
-                b
-            };
-            let (start, end) = (a.min(b), a.max(b));
+            let end = end_past_crlf(&rope, end);
             let insert = rng.pick(PIECES);
             changes.push(json!({
-                "range": {"start": position(&chars, start), "end": position(&chars, end)},
+                "range": {"start": position(&rope, start), "end": position(&rope, end)},
                 "text": insert,
             }));
-            chars.splice(start..end, insert.chars());
+            rope.remove(start..end);
+            rope.insert(start, insert);
         }
         client.change(uri, version, Value::Array(changes));
         // The outline is kept from one request to the next, paper by paper:
         // every so often, it must equal a fresh document's.
         if version % 100 == 50 {
-            let text: String = chars.iter().collect();
+            let text = rope.to_string();
             let fresh_uri = format!("file:///tmp/random-edits-{version}.digest");
             client.open(&fresh_uri, &text, 1);
             assert_eq!(
@@ -107,7 +72,7 @@ fn a_thousand_random_edits_match_a_fresh_open() {
             client.close(&fresh_uri);
         }
     }
-    let final_text: String = chars.iter().collect();
+    let final_text = rope.to_string();
 
     let edited_symbols = outline(&mut client, uri);
     let edited = client.wait_diagnostics(uri, Some(1000));

@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 
 use digest_e2e::Rng;
 use digest_e2e::client::Client;
+use digest_e2e::edits::{boundary, end_past_crlf, position};
 use digest_e2e::generate_sized;
 use digest_e2e::measure::rss_kib;
 use ropey::Rope;
@@ -33,24 +34,6 @@ const PIECES: &[&str] = &[
     "\nPaper9 Restored\n",
     "",
 ];
-
-/// The LSP position (UTF-16) of a char index.
-fn position(rope: &Rope, char_index: usize) -> Value {
-    let line = rope.char_to_line(char_index);
-    let start = rope.line_to_char(line);
-    let column = rope.char_to_utf16_cu(char_index) - rope.char_to_utf16_cu(start);
-    json!({"line": line, "character": column})
-}
-
-/// A char index that does not split a CRLF.
-fn boundary(rope: &Rope, rng: &mut Rng) -> usize {
-    let at = rng.below(rope.len_chars() + 1);
-    if at > 0 && at < rope.len_chars() && rope.char(at - 1) == '\r' && rope.char(at) == '\n' {
-        at - 1
-    } else {
-        at
-    }
-}
 
 fn main() {
     let mut args = std::env::args().skip(1);
@@ -109,11 +92,7 @@ fn main() {
                 (at, at + inserted, removed)
             } else {
                 let a = boundary(&rope, &mut rng);
-                let mut b = (a + rng.below(8)).min(rope.len_chars());
-                if b > 0 && b < rope.len_chars() && rope.char(b - 1) == '\r' && rope.char(b) == '\n'
-                {
-                    b += 1;
-                }
+                let b = end_past_crlf(&rope, (a + rng.below(8)).min(rope.len_chars()));
                 let piece = PIECES[rng.below(PIECES.len())].to_string();
                 history.push((a, piece.chars().count(), rope.slice(a..b).to_string()));
                 (a, b, piece)

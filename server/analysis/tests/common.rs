@@ -72,6 +72,12 @@ pub fn diagnostics(text: &str) -> Vec<String> {
     diagnostics_with(text, &Config::default(), &Files::default())
 }
 
+/// `text` with the `$0` cursor marker put before the first `needle`.
+pub fn mark(text: &str, needle: &str) -> String {
+    assert!(text.contains(needle), "{needle} is not in the fixture");
+    text.replacen(needle, &format!("$0{needle}"), 1)
+}
+
 /// Takes the `$0` cursor marker out of a fixture: (text, offset).
 pub fn cursor(fixture: &str) -> (String, usize) {
     let offset = fixture.find("$0").expect("fixture has a $0 cursor");

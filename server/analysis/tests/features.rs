@@ -33,7 +33,7 @@ fn hover_at(fixture: &str, files: &Files) -> Option<(String, String)> {
 }
 
 fn at(marker: &str) -> String {
-    DIGEST.replacen(marker, &format!("$0{marker}"), 1)
+    common::mark(DIGEST, marker)
 }
 
 #[test]

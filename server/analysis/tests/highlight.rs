@@ -19,7 +19,7 @@ Paper2 Again
 ";
 
 fn highlight(needle: &str) -> Vec<String> {
-    let (text, offset) = cursor(&TEXT.replacen(needle, &format!("$0{needle}"), 1));
+    let (text, offset) = cursor(&common::mark(TEXT, needle));
     let analysis = Analysis::new(&text, &Config::default());
     highlights(&analysis, offset)
         .into_iter()

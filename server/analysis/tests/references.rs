@@ -19,8 +19,7 @@ fn refs(fixture: &str, include_declaration: bool) -> Vec<String> {
 }
 
 fn at(needle: &str) -> String {
-    assert!(WORKSPACE.contains(needle), "{needle}");
-    WORKSPACE.replacen(needle, &format!("$0{needle}"), 1)
+    common::mark(WORKSPACE, needle)
 }
 
 const TO_A2: [&str; 8] = [

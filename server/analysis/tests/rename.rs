@@ -9,8 +9,7 @@ use digest_analysis::features::{RenameError, prepare_rename, rename};
 const WORKSPACE: &str = common::NUMBERED_WORKSPACE;
 
 fn at(needle: &str) -> String {
-    assert!(WORKSPACE.contains(needle), "{needle}");
-    WORKSPACE.replacen(needle, &format!("$0{needle}"), 1)
+    common::mark(WORKSPACE, needle)
 }
 
 /// prepare_rename at the cursor: `line:col..line:col number` or the message.

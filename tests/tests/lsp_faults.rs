@@ -216,3 +216,40 @@ fn a_client_that_never_answers_the_server_does_not_stall_it() {
     let status = client.wait_exit(std::time::Duration::from_secs(5));
     assert_eq!(status.code(), Some(0));
 }
+
+#[test]
+fn an_unknown_dollar_request_is_answered_method_not_found() {
+    let mut client = Client::spawn(&[], None);
+    client.initialize(json!({}), None);
+    // `$/` marks optional notifications; a *request* with such a method
+    // still needs an answer.
+    let error = client
+        .request("$/digest/noSuchThing", json!({}))
+        .expect_err("an error answer");
+    assert_eq!(
+        error,
+        json!({"code": -32601, "message": "Method not found", "data": "$/digest/noSuchThing"})
+    );
+    // An unknown `$/` notification is ignored, and the server goes on.
+    client.notify("$/digest/noSuchNotification", json!({}));
+    let uri = "file:///tmp/dollar.digest";
+    client.open(uri, DIGEST, 1);
+    assert_eq!(outline_names(&mut client, uri), [json!("Paper1 A")]);
+    assert_eq!(client.shutdown_and_exit().code(), Some(0));
+}
+
+#[test]
+fn end_of_input_with_a_request_of_the_server_unanswered_exits_at_once() {
+    let mut client = Client::spawn(&[], None);
+    client.never_answer("client/registerCapability");
+    client.initialize(
+        json!({"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}}),
+        None,
+    );
+    client.wait_server_request("client/registerCapability", client.timeout());
+    // The client dies: no shutdown, no exit, the registration unanswered
+    // (the server would wait 10 s for it).
+    client.close_stdin();
+    let status = client.wait_exit(std::time::Duration::from_secs(3));
+    assert_eq!(status.code(), Some(0));
+}

@@ -95,6 +95,14 @@ async fn read_client(
             match event {
                 Event::Message(body, method) => {
                     let method = method.as_deref().unwrap_or_default();
+                    // tower-lsp drops every `$/` message unread; a request
+                    // among them must still be answered.
+                    if method.starts_with("$/")
+                        && let Some(id) = request_id(&body)
+                    {
+                        let _ = replies.send(method_not_found(id, method));
+                        continue;
+                    }
                     if let Some(backend) = &backend {
                         // Document sync is applied here, in the order read,
                         // before anything read after it is passed on.
@@ -133,14 +141,36 @@ async fn read_client(
             }
         }
         if at_eof {
-            // Closing the server's input ends it.
+            // Closing the server's input ends it. The client is gone: a
+            // handler waiting for its answer to a request of ours must not
+            // keep the process alive for the request's whole timeout.
             let _ = to_server.shutdown().await;
+            exit_seen.notify_one();
             return;
         }
     }
 }
 
-/// How long handlers may still run after `exit`.
+/// The id of a request (`None` for a notification).
+fn request_id(body: &[u8]) -> Option<serde_json::Value> {
+    #[derive(serde::Deserialize)]
+    struct Id {
+        id: Option<serde_json::Value>,
+    }
+    serde_json::from_slice::<Id>(body).ok()?.id
+}
+
+/// The answer to a request no handler takes, as tower-lsp words it.
+fn method_not_found(id: serde_json::Value, method: &str) -> Vec<u8> {
+    let response = serde_json::json!({
+        "jsonrpc": "2.0",
+        "id": id,
+        "error": {"code": -32601, "message": "Method not found", "data": method},
+    });
+    serde_json::to_vec(&response).unwrap_or_default()
+}
+
+/// How long handlers may still run after `exit` or the end of input.
 const EXIT_GRACE: Duration = Duration::from_secs(1);
 
 /// Writes whole messages to stdout: the server's, and our own answers

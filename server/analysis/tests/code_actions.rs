@@ -41,35 +41,35 @@ fn missing_sections_go_where_the_configuration_orders_them() {
     // Before the summary, in the blank-line style of the paper.
     assert_eq!(
         abstract_fix("Paper1 A\n\n中文总结: b\n"),
-        ["Add a `摘要原文:` section: \"Paper1 A\\n\\n摘要原文:\\n\\n中文总结: b\\n\""]
+        ["Add the `摘要原文:` section: \"Paper1 A\\n\\n摘要原文:\\n\\n中文总结: b\\n\""]
     );
     // After the abstract, before the notes.
     assert_eq!(
         abstract_fix("Paper1 A\n\n摘要原文: a\n\nNotes: n\n"),
         [
-            "Add a `中文总结:` section: \"Paper1 A\\n\\n摘要原文: a\\n\\n中文总结:\\n\\nNotes: n\\n\""
+            "Add the `中文总结:` section: \"Paper1 A\\n\\n摘要原文: a\\n\\n中文总结:\\n\\nNotes: n\\n\""
         ]
     );
     // Without blank lines when the paper has none.
     assert_eq!(
         abstract_fix("Paper1 A\n摘要原文: a\nPaper2 B\n摘要原文: a\n中文总结: b\n"),
         [
-            "Add a `中文总结:` section: \"Paper1 A\\n摘要原文: a\\n中文总结:\\nPaper2 B\\n摘要原文: a\\n中文总结: b\\n\""
+            "Add the `中文总结:` section: \"Paper1 A\\n摘要原文: a\\n中文总结:\\nPaper2 B\\n摘要原文: a\\n中文总结: b\\n\""
         ]
     );
     // A paper with no section at all: each missing one after the heading.
     assert_eq!(
         abstract_fix("Paper1 A\n"),
         [
-            "Add a `摘要原文:` section: \"Paper1 A\\n\\n摘要原文:\\n\"",
-            "Add a `中文总结:` section: \"Paper1 A\\n\\n中文总结:\\n\"",
+            "Add the `摘要原文:` section: \"Paper1 A\\n\\n摘要原文:\\n\"",
+            "Add the `中文总结:` section: \"Paper1 A\\n\\n中文总结:\\n\"",
         ]
     );
     // The file's line breaks.
     assert_eq!(
         abstract_fix("Paper1 A\r\n\r\n中文总结: b\r\n"),
         [
-            "Add a `摘要原文:` section: \"Paper1 A\\r\\n\\r\\n摘要原文:\\r\\n\\r\\n中文总结: b\\r\\n\""
+            "Add the `摘要原文:` section: \"Paper1 A\\r\\n\\r\\n摘要原文:\\r\\n\\r\\n中文总结: b\\r\\n\""
         ]
     );
     // Applied, the paper lacks nothing: its new section is only empty.
@@ -80,6 +80,45 @@ fn missing_sections_go_where_the_configuration_orders_them() {
             "3:1..3:6 warning[empty-section] Paper1: the `摘要原文` section is empty: write its text after the colon"
         ]
     );
+}
+
+#[test]
+fn a_missing_section_is_added_in_the_papers_language() {
+    assert_eq!(
+        fix("Paper1 A\n\nAbstract: a\n", "missing-section"),
+        (
+            "Add the `Summary:` section".to_string(),
+            "Paper1 A\n\nAbstract: a\n\nSummary:\n".to_string()
+        )
+    );
+    assert_eq!(
+        fix("Paper1 A\n\n摘要原文: a\n", "missing-section"),
+        (
+            "Add the `中文总结:` section".to_string(),
+            "Paper1 A\n\n摘要原文: a\n\n中文总结:\n".to_string()
+        )
+    );
+    assert_eq!(
+        fix("Paper1 A\nSummary: b\n", "missing-section"),
+        (
+            "Add the `Abstract:` section".to_string(),
+            "Paper1 A\nAbstract:\nSummary: b\n".to_string()
+        )
+    );
+}
+
+#[test]
+fn a_misspelt_label_gets_its_own_fix_only() {
+    let text = "Paper1 A title\n\nAbstrct: some text here\n\nSummary: my words\n";
+    let ws = workspace(text);
+    let titles: Vec<String> = ["missing-section", "stray-text", "unknown-label"]
+        .iter()
+        .flat_map(|code| fixes(&ws, 0, code))
+        .map(|(title, _)| title)
+        .collect();
+    assert_eq!(titles, ["Replace `Abstrct` with `Abstract`"]);
+    let (_, fixed) = fix(text, "unknown-label");
+    assert_eq!(diagnostics(&fixed), Vec::<String>::new());
 }
 
 #[test]

@@ -23,6 +23,9 @@ const PIECES: &[&str] = &[
     "\n\nPaper9 N\n摘要原文: a\n中文总结: b\n",
     "",
     "\u{feff}",
+    // A misspelt label, which stands for its kind in two rules.
+    "\nAbstrct: ",
+    "Summary: ",
 ];
 
 const START: &str = "Title\r\n\r\nPaper1 A 😀\r\n摘要原文: 原文\r\n中文总结: 见Paper2\r\n\r\nPaper2 B\n摘要原文: a\n中文总结: b\nPaper3 C\n摘要原文: c\n";

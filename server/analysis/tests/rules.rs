@@ -4,7 +4,8 @@
 mod common;
 
 use common::{Files, diagnostics, diagnostics_with};
-use digest_analysis::{Config, parse_config};
+use digest_analysis::features::outline;
+use digest_analysis::{Analysis, Config, parse_config};
 
 const CLEAN: &str = "\
 Reading notes on sparse models
@@ -93,11 +94,25 @@ fn missing_title_is_an_error() {
 
 #[test]
 fn duplicate_paper_points_at_the_first_and_skips_numbering() {
-    let text = "Paper1 A\n摘要原文: a\n中文总结: b\nPaper2 B\n摘要原文: a\n中文总结: b\nPaper1 C\n摘要原文: a\n中文总结: b\n";
+    let text = "Notes\n\nPaper1 A\n摘要原文: a\n中文总结: b\nPaper2 B\n摘要原文: a\n中文总结: b\nPaper1 C\n摘要原文: a\n中文总结: b\n";
     assert_eq!(
         diagnostics(text),
         [
-            "7:1..7:7 error[duplicate-paper] Paper1 repeats the number of an earlier heading: give this paper a number of its own (related 1:1..1:9: Paper1 is first used here)"
+            "9:1..9:7 error[duplicate-paper] Paper1 repeats the number of the heading on line 3 (`Paper1 A`): give this paper a number of its own (related 3:1..3:9: Paper1 is first used here)"
+        ]
+    );
+    // Lines count CRLF and a lone CR as one break each; a long heading is
+    // quoted up to 60 characters.
+    let long = "Paper2 A title that goes on and on, far longer than any message should quote";
+    let text = format!(
+        "Paper1 A\r\n摘要原文: a\r中文总结: b\n{long}\n摘要原文: a\n中文总结: b\nPaper2 B\n"
+    );
+    assert_eq!(
+        diagnostics(&text),
+        [
+            "7:1..7:7 error[duplicate-paper] Paper2 repeats the number of the heading on line 4 (`Paper2 A title that goes on and on, far longer than any mess…`): give this paper a number of its own (related 4:1..4:77: Paper2 is first used here)",
+            "7:1..7:9 warning[missing-section] Paper2 has no abstract section: add a line starting with `摘要原文:`",
+            "7:1..7:9 warning[missing-section] Paper2 has no summary section: add a line starting with `中文总结:`",
         ]
     );
     // Leading zeros are ignored: Paper01 is paper 1.
@@ -125,11 +140,29 @@ fn unresolved_references_name_their_target() {
     assert_eq!(
         diagnostics_with(text, &Config::default(), &files),
         [
-            "3:8..3:14 error[unresolved-reference] Paper1: unresolved reference `Paper9`: this digest has no such paper; fix the number or the file name",
+            "3:8..3:14 error[unresolved-reference] Paper1: unresolved reference `Paper9`: this digest has no such paper (its papers go up to Paper1); fix the number",
             "3:29..3:45 error[unresolved-reference] Paper1: unresolved reference `notes#Paper4`: `notes.digest` has no such paper; fix the number or the file name",
             "3:46..3:54 error[unresolved-reference] Paper1: unresolved reference `gone`: no digest found at `gone.digest`; fix the number or the file name",
             "3:55..3:62 error[unresolved-reference] Paper1: unresolved reference `bad`: `bad.digest` is not valid UTF-8 (first bad byte at offset 0); fix the number or the file name",
             "3:63..3:78 error[unresolved-reference] Paper1: unresolved reference `notes#Intro`: the part after `#` must be a paper, like `#Paper3`; fix the number or the file name",
+        ]
+    );
+    // In this digest: no file name to fix.
+    let text = "Mentions Paper2.\n\nPaper1 A\n摘要原文: [[Paper9]]、[[#Paper9]]、[[#Intro]]\n中文总结: b\nPaper3 C\n摘要原文: a\n中文总结: b\n";
+    assert_eq!(
+        diagnostics(text),
+        [
+            "1:10..1:16 error[unresolved-reference] unresolved reference `Paper2`: this digest has no such paper (its papers go up to Paper3); fix the number",
+            "4:7..4:17 error[unresolved-reference] Paper1: unresolved reference `Paper9`: this digest has no such paper (its papers go up to Paper3); fix the number",
+            "4:18..4:29 error[unresolved-reference] Paper1: unresolved reference `#Paper9`: this digest has no such paper (its papers go up to Paper3); fix the number",
+            "4:30..4:40 error[unresolved-reference] Paper1: unresolved reference `#Intro`: the part after `#` must be a paper, like `#Paper3`",
+            "6:1..6:7 warning[numbering] Paper3 follows Paper1: expected number 2; renumber the paper",
+        ]
+    );
+    assert_eq!(
+        diagnostics("Notes on Paper2\n"),
+        [
+            "1:10..1:16 error[unresolved-reference] unresolved reference `Paper2`: this digest has no papers yet; fix the number"
         ]
     );
     // Near misses: these resolve, or are not references at all.
@@ -185,6 +218,185 @@ fn unknown_label_suggests_the_known_one() {
     // Near misses: unrelated prefixes, prefixes with spaces, prefixes too long.
     let text = "Paper1 A\n摘要原文: a\n中文总结: b\n抵扣说明: x\nNote that: y\nAbstractAbstractAbstract: z\n";
     assert_eq!(diagnostics(text), Vec::<String>::new());
+}
+
+#[test]
+fn a_misspelt_label_is_its_one_finding() {
+    let text = "Paper1 A title\n\nAbstrct: some text here\n\nSummary: my words\n";
+    let unknown = "3:1..3:8 warning[unknown-label] Paper1: `Abstrct` is not a known section label: did you mean `Abstract`?";
+    assert_eq!(diagnostics(text), [unknown]);
+    // The outline, like every other rule, sees the line as text.
+    let analysis = Analysis::new(text, &Config::default());
+    let sections: Vec<String> = outline(&analysis)[0]
+        .children
+        .iter()
+        .map(|s| s.name.clone())
+        .collect();
+    assert_eq!(sections, ["Summary"]);
+    // Its text is still checked as text.
+    assert_eq!(
+        diagnostics("Paper1 A\nAbstrct: see aka.ms/x\nSummary: b\n"),
+        [
+            "2:1..2:8 warning[unknown-label] Paper1: `Abstrct` is not a known section label: did you mean `Abstract`?",
+            "2:14..2:22 hint[link-without-scheme] Paper1: `aka.ms/x` looks like a link without a scheme: write `https://aka.ms/x`",
+        ]
+    );
+    // With nothing after its colon, it is not an empty section either.
+    assert_eq!(
+        diagnostics("Paper1 A\n\nAbstrct:\n\nSummary: my words\n"),
+        [unknown]
+    );
+}
+
+#[test]
+fn a_misspelt_label_after_a_section_or_twice_or_repeated() {
+    // After a real section its text is that section's, but the kind it
+    // names is not missing.
+    assert_eq!(
+        diagnostics("Paper1 A\n\nAbstract: a\n\nSumary: b\n"),
+        [
+            "5:1..5:7 warning[unknown-label] Paper1: `Sumary` is not a known section label: did you mean `Summary`?"
+        ]
+    );
+    // Two misspelt labels: one finding each.
+    assert_eq!(
+        diagnostics("Paper1 A\n摘要原闻: a\n中文总节: b\n"),
+        [
+            "2:1..2:5 warning[unknown-label] Paper1: `摘要原闻` is not a known section label: did you mean `摘要原文`?",
+            "3:1..3:5 warning[unknown-label] Paper1: `中文总节` is not a known section label: did you mean `中文总结`?",
+        ]
+    );
+    // A kind the paper already has: text, so no duplicate-section.
+    assert_eq!(
+        diagnostics("Paper1 A\nAbstract: a\nabstract: b\nSummary: c\n"),
+        [
+            "3:1..3:9 warning[unknown-label] Paper1: `abstract` is not a known section label: did you mean `Abstract`?"
+        ]
+    );
+    // Only the kind it names is recovered: the summary is still missing,
+    // and asked for in the paper's language.
+    assert_eq!(
+        diagnostics("Paper1 A\nAbstrct: a\n"),
+        [
+            "1:1..1:9 warning[missing-section] Paper1 has no summary section: add a line starting with `Summary:`",
+            "2:1..2:8 warning[unknown-label] Paper1: `Abstrct` is not a known section label: did you mean `Abstract`?",
+        ]
+    );
+}
+
+#[test]
+fn stray_text_stops_at_a_misspelt_label() {
+    let text = "Paper1 A\n\nsome words\nmore words\n\nAbstrct: a\nSummary: b\n";
+    assert_eq!(
+        diagnostics(text),
+        [
+            "3:1..4:11 warning[stray-text] Paper1: text before the first section belongs to no section: move it into a section, or start one before it (e.g. `Abstract:`)",
+            "6:1..6:8 warning[unknown-label] Paper1: `Abstrct` is not a known section label: did you mean `Abstract`?",
+        ]
+    );
+}
+
+#[test]
+fn a_line_not_reported_is_not_recovered() {
+    let (config, errors) = parse_config("[rules]\nunknown-label = \"off\"\n");
+    assert_eq!(errors, []);
+    let text = "Paper1 A title\n\nAbstrct: some text here\n\nSummary: my words\n";
+    assert_eq!(
+        diagnostics_with(text, &config, &Files::default()),
+        [
+            "1:1..1:15 warning[missing-section] Paper1 has no abstract section: add a line starting with `Abstract:`",
+            "3:1..3:24 warning[stray-text] Paper1: text before the first section belongs to no section: move it into a section, or start one before it (e.g. `Abstract:`)",
+        ]
+    );
+}
+
+#[test]
+fn labels_are_proposed_in_the_papers_language() {
+    let missing = |text: &str| -> Vec<String> {
+        diagnostics(text)
+            .into_iter()
+            .filter(|d| d.contains("[missing-section]"))
+            .collect()
+    };
+    // English labels: English proposals.
+    assert_eq!(
+        missing("Paper1 A\n\nAbstract: a\n"),
+        [
+            "1:1..1:9 warning[missing-section] Paper1 has no summary section: add a line starting with `Summary:`"
+        ]
+    );
+    assert_eq!(
+        missing("Paper1 A\n\nSummary: b\n"),
+        [
+            "1:1..1:9 warning[missing-section] Paper1 has no abstract section: add a line starting with `Abstract:`"
+        ]
+    );
+    // Chinese labels: Chinese proposals.
+    assert_eq!(
+        missing("Paper1 A\n\n中文总结: b\n"),
+        [
+            "1:1..1:9 warning[missing-section] Paper1 has no abstract section: add a line starting with `摘要原文:`"
+        ]
+    );
+    // Each paper has its own language.
+    assert_eq!(
+        missing("Paper1 A\nAbstract: a\nPaper2 B\n摘要原文: a\n"),
+        [
+            "1:1..1:9 warning[missing-section] Paper1 has no summary section: add a line starting with `Summary:`",
+            "3:1..3:9 warning[missing-section] Paper2 has no summary section: add a line starting with `中文总结:`",
+        ]
+    );
+    // Mixed: the position used most wins...
+    assert_eq!(
+        missing("Paper1 A\n摘要原文: a\nNotes: n\nCode: c\n"),
+        [
+            "1:1..1:9 warning[missing-section] Paper1 has no summary section: add a line starting with `Summary:`"
+        ]
+    );
+    // ...and a tie goes to the earlier position.
+    assert_eq!(
+        missing("Paper1 A\nNotes: n\n代码: c\n"),
+        [
+            "1:1..1:9 warning[missing-section] Paper1 has no abstract section: add a line starting with `摘要原文:`",
+            "1:1..1:9 warning[missing-section] Paper1 has no summary section: add a line starting with `中文总结:`",
+        ]
+    );
+    // Stray text is told the same.
+    assert_eq!(
+        diagnostics("Paper1 A\nwords\nSummary: b\nAbstract: a\n"),
+        [
+            "2:1..2:6 warning[stray-text] Paper1: text before the first section belongs to no section: move it into a section, or start one before it (e.g. `Abstract:`)"
+        ]
+    );
+}
+
+#[test]
+fn configured_labels_keep_their_positions() {
+    let (config, errors) = parse_config(
+        "[sections.abstract]\nlabels = [\"摘要原文\", \"Abstract\", \"Résumé\"]\n\
+         [sections.method]\nlabels = [\"方法\", \"Method\"]\nrequired = true\n\
+         [sections.data]\nlabels = [\"数据\"]\nrequired = true\n",
+    );
+    assert_eq!(errors, []);
+    let check = |text: &str| diagnostics_with(text, &config, &Files::default());
+    // Position 1: the second label of each kind, the first where a kind
+    // has only one.
+    assert_eq!(
+        check("Paper1 A\nAbstract: a\n"),
+        [
+            "1:1..1:9 warning[missing-section] Paper1 has no summary section: add a line starting with `Summary:`",
+            "1:1..1:9 warning[missing-section] Paper1 has no method section: add a line starting with `Method:`",
+            "1:1..1:9 warning[missing-section] Paper1 has no data section: add a line starting with `数据:`",
+        ]
+    );
+    // Position 2, which the other kinds lack: their first label.
+    assert_eq!(
+        check("Paper1 A\nRésumé: a\n数据: d\n"),
+        [
+            "1:1..1:9 warning[missing-section] Paper1 has no summary section: add a line starting with `中文总结:`",
+            "1:1..1:9 warning[missing-section] Paper1 has no method section: add a line starting with `方法:`",
+        ]
+    );
 }
 
 #[test]

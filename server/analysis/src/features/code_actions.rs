@@ -19,9 +19,10 @@ pub struct CodeAction {
 
 /// The quick fixes for `diagnostic`, a diagnostic of file `current`:
 ///
-/// - `missing-section`: insert the section's first label on a line of its
-///   own, where the configuration's order puts it (after the sections of
-///   kinds listed before it, else before the first section);
+/// - `missing-section`: insert the label the diagnostic proposes (in the
+///   paper's label language, see `rules`) on a line of its own, where the
+///   configuration's order puts it (after the sections of kinds listed
+///   before it, else before the first section);
 /// - `link-without-scheme`: write `https://` before the link;
 /// - `unknown-label`: replace the label by the suggested one;
 /// - `numbering`, `duplicate-paper`: renumber this paper and every one after
@@ -58,7 +59,7 @@ pub fn code_actions(
             };
             let edit = insert_section(analysis, paper, kind, label, config);
             vec![action(
-                format!("Add a `{label}:` section"),
+                format!("Add the `{label}:` section"),
                 vec![edit],
                 true,
             )]

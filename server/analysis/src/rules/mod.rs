@@ -12,8 +12,10 @@ pub use labels::closest_label;
 pub use rule::{Rule, Severity};
 pub use workspace::{PaperKeys, check_workspace, check_workspace_file};
 
+use std::cell::OnceCell;
 use std::path::PathBuf;
 
+use crate::config::SectionKind;
 use crate::syntax::{Inline, LinkKind, LinkProblem, Paper, RefTarget, Reference};
 use crate::{Analysis, Config, Lookup, Resolver, StampMap, TextRange, resolve_file};
 
@@ -82,8 +84,12 @@ pub enum Problem {
     MissingTitle {
         paper: String,
     },
+    /// A heading repeats the number of the heading `earlier` (as written,
+    /// shortened to [`EXCERPT_CHARS`]) on 1-based line `line`.
     DuplicatePaper {
         paper: String,
+        earlier: String,
+        line: usize,
     },
     Numbering {
         paper: String,
@@ -145,16 +151,18 @@ pub enum SamePaper {
 /// Why a reference does not resolve.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Unresolved {
-    /// No paper with that number in this digest.
-    NoPaper,
+    /// No paper with that number in this digest; `highest` names its
+    /// paper with the highest number (`None`: it has no papers).
+    NoPaper { highest: Option<String> },
     /// The other digest exists but has no paper with that number.
     NoPaperInFile { file: String },
     /// No such digest (as written, and with `.digest` added).
     NoFile { tried: String },
     /// The digest cannot be read or is not valid UTF-8.
     Unreadable { file: String, why: String },
-    /// `[[file#anchor]]` whose anchor is not `Paper<N>`.
-    BadAnchor { keyword: String },
+    /// `[[file#anchor]]` whose anchor is not `Paper<N>` (`in_file`: the
+    /// file part is empty, `[[#anchor]]`).
+    BadAnchor { keyword: String, in_file: bool },
 }
 
 impl Problem {
@@ -196,8 +204,12 @@ impl Problem {
             Self::MissingTitle { paper } => {
                 format!("{paper} has no title: write the paper's title after the number")
             }
-            Self::DuplicatePaper { paper } => format!(
-                "{paper} repeats the number of an earlier heading: give this paper a number of its own"
+            Self::DuplicatePaper {
+                paper,
+                earlier,
+                line,
+            } => format!(
+                "{paper} repeats the number of the heading on line {line} (`{earlier}`): give this paper a number of its own"
             ),
             Self::Numbering {
                 paper,
@@ -212,16 +224,29 @@ impl Problem {
                 reason,
             } => {
                 let why = match reason {
-                    Unresolved::NoPaper => "this digest has no such paper".to_string(),
+                    Unresolved::NoPaper {
+                        highest: Some(highest),
+                    } => {
+                        format!("this digest has no such paper (its papers go up to {highest})")
+                    }
+                    Unresolved::NoPaper { highest: None } => {
+                        "this digest has no papers yet".to_string()
+                    }
                     Unresolved::NoPaperInFile { file } => format!("`{file}` has no such paper"),
                     Unresolved::NoFile { tried } => format!("no digest found at `{tried}`"),
                     Unresolved::Unreadable { file, why } => format!("`{file}` {why}"),
-                    Unresolved::BadAnchor { keyword } => {
+                    Unresolved::BadAnchor { keyword, .. } => {
                         format!("the part after `#` must be a paper, like `#{keyword}3`")
                     }
                 };
+                // A reference within this digest has no file name to fix.
+                let fix = match reason {
+                    Unresolved::NoPaper { .. } => "; fix the number",
+                    Unresolved::BadAnchor { in_file: true, .. } => "",
+                    _ => "; fix the number or the file name",
+                };
                 format!(
-                    "{}unresolved reference `{target}`: {why}; fix the number or the file name",
+                    "{}unresolved reference `{target}`: {why}{fix}",
                     within(paper)
                 )
             }
@@ -325,7 +350,8 @@ pub fn check_with(
         out: Vec::new(),
     };
     let syntax = &analysis.syntax;
-    let resolve = |target: &RefTarget| resolve_reference(analysis, resolver, target);
+    let highest = OnceCell::new();
+    let resolve = |target: &RefTarget| resolve_with(analysis, resolver, target, &highest);
 
     let preamble = &syntax.preamble_inline;
     link_rules(analysis, None, preamble, &mut sink);
@@ -425,6 +451,17 @@ impl Sink<'_> {
     }
 }
 
+/// How much of a heading a message quotes, in characters.
+pub const EXCERPT_CHARS: usize = 60;
+
+/// `text`, cut after `max` characters with `…` when longer.
+fn excerpt(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((cut, _)) => format!("{}…", text[..cut].trim_end()),
+        None => text.to_string(),
+    }
+}
+
 /// `Paper3` as written in the paper's heading.
 fn name(analysis: &Analysis, paper: &Paper) -> String {
     analysis.slice(paper.name_range()).into_owned()
@@ -450,8 +487,11 @@ fn numbering_rules(
             message: format!("{} is first used here", name(analysis, earlier)),
             file: None,
         }];
+        let line = analysis.text.try_byte_to_line(earlier.heading.start);
         let problem = Problem::DuplicatePaper {
             paper: name(analysis, paper),
+            earlier: excerpt(&analysis.slice(earlier.heading), EXCERPT_CHARS),
+            line: line.map_or(1, |l| l + 1),
         };
         sink.push(paper.name_range(), problem, related);
         return;
@@ -470,12 +510,25 @@ fn numbering_rules(
 
 fn section_rules(analysis: &Analysis, paper: &Paper, sink: &mut Sink<'_>) {
     let config = sink.config;
+    let misspelt = misspelt_labels(analysis, paper, sink);
+    let position = label_position(analysis, paper, &misspelt, config);
+    // The label of `kind` in the paper's label language.
+    let label_of = |kind: &SectionKind| {
+        kind.labels
+            .get(position)
+            .or(kind.labels.first())
+            .cloned()
+            .unwrap_or_default()
+    };
     for kind in config.sections.iter().filter(|k| k.required) {
-        if paper.section(&kind.name).is_none() {
+        // A misspelt label stands for its kind here (spec: "Recovery from
+        // a misspelt label"): its one finding is `unknown-label`.
+        let recovered = misspelt.iter().any(|m| m.kind.name == kind.name);
+        if paper.section(&kind.name).is_none() && !recovered {
             let problem = Problem::MissingSection {
                 paper: name(analysis, paper),
                 kind: kind.name.to_string(),
-                label: kind.labels.first().cloned().unwrap_or_default(),
+                label: label_of(kind),
             };
             sink.push(paper.heading, problem, Vec::new());
         }
@@ -499,13 +552,13 @@ fn section_rules(analysis: &Analysis, paper: &Paper, sink: &mut Sink<'_>) {
             sink.push(section.label, problem, Vec::new());
         }
     }
-    if let Some(stray) = paper.stray {
+    if let Some(stray) = stray_text(analysis, paper, &misspelt) {
         let first_label = config
             .sections
             .iter()
             .find(|k| k.required)
             .or(config.sections.first())
-            .and_then(|k| k.labels.first().cloned())
+            .map(label_of)
             .unwrap_or_default();
         let problem = Problem::StrayText {
             paper: name(analysis, paper),
@@ -513,19 +566,107 @@ fn section_rules(analysis: &Analysis, paper: &Paper, sink: &mut Sink<'_>) {
         };
         sink.push(stray, problem, Vec::new());
     }
-    if sink.on(Rule::UnknownLabel) {
-        for &written in &paper.label_like {
-            let written_text = analysis.slice(written);
-            if let Some(suggestion) = closest_label(&written_text, config) {
-                let problem = Problem::UnknownLabel {
-                    paper: name(analysis, paper),
-                    written: written_text.into_owned(),
-                    suggestion: suggestion.to_string(),
-                };
-                sink.push(written, problem, Vec::new());
+    for m in misspelt {
+        let problem = Problem::UnknownLabel {
+            paper: name(analysis, paper),
+            written: m.written,
+            suggestion: m.suggestion.to_string(),
+        };
+        sink.push(m.range, problem, Vec::new());
+    }
+}
+
+/// A label-like line that `unknown-label` reports: what is written, the
+/// known label it is close to, and that label's kind.
+struct Misspelt<'c> {
+    range: TextRange,
+    written: String,
+    suggestion: &'c str,
+    kind: &'c SectionKind,
+}
+
+/// The paper's label-like lines that `unknown-label` reports (none when the
+/// rule is off: a line not reported is not recovered either).
+fn misspelt_labels<'c>(analysis: &Analysis, paper: &Paper, sink: &Sink<'c>) -> Vec<Misspelt<'c>> {
+    if !sink.on(Rule::UnknownLabel) {
+        return Vec::new();
+    }
+    let config = sink.config;
+    let mut found = Vec::new();
+    for &range in &paper.label_like {
+        let written = analysis.slice(range);
+        let Some(suggestion) = closest_label(&written, config) else {
+            continue;
+        };
+        let Some(kind) = config.kind_of_label(suggestion) else {
+            continue;
+        };
+        found.push(Misspelt {
+            range,
+            written: written.into_owned(),
+            suggestion,
+            kind,
+        });
+    }
+    found
+}
+
+/// The paper's label language: the position, in its kind's list of labels,
+/// that the paper's labels (its sections' and, for a misspelt one, the
+/// suggested label) hold most often; a tie goes to the earlier position,
+/// and a paper without labels gets 0. A paper written with `Abstract:` is
+/// at 1, so it is told to add `Summary:`; one with `摘要原文:` at 0
+/// (`中文总结:`).
+fn label_position(
+    analysis: &Analysis,
+    paper: &Paper,
+    misspelt: &[Misspelt<'_>],
+    config: &Config,
+) -> usize {
+    let mut counts: Vec<usize> = Vec::new();
+    let mut count = |position: Option<usize>| {
+        if let Some(position) = position {
+            if counts.len() <= position {
+                counts.resize(position + 1, 0);
             }
+            counts[position] += 1;
+        }
+    };
+    for section in &paper.sections {
+        let Some(kind) = config.sections.iter().find(|k| k.name == section.kind) else {
+            continue;
+        };
+        let written = analysis.slice(section.label);
+        count(kind.labels.iter().position(|l| *l == written));
+    }
+    for m in misspelt {
+        count(m.kind.labels.iter().position(|l| l == m.suggestion));
+    }
+    // The first of the most used positions.
+    let mut best = 0;
+    for (position, &n) in counts.iter().enumerate() {
+        if n > counts[best] {
+            best = position;
         }
     }
+    best
+}
+
+/// The paper's stray text, up to its first misspelt label (which counts as
+/// the start of a section for `stray-text`), trimmed; `None` when nothing
+/// is left.
+fn stray_text(analysis: &Analysis, paper: &Paper, misspelt: &[Misspelt<'_>]) -> Option<TextRange> {
+    let stray = paper.stray?;
+    let Some(first) = misspelt
+        .iter()
+        .map(|m| m.range.start)
+        .find(|&start| stray.start <= start && start < stray.end)
+    else {
+        return Some(stray);
+    };
+    let before = analysis.slice(TextRange::new(stray.start, first));
+    let end = stray.start + before.trim_end().len();
+    (end > stray.start).then(|| TextRange::new(stray.start, end))
 }
 
 /// A stretch's malformed links and links without a scheme (`paper`: the
@@ -593,6 +734,17 @@ pub fn resolve_reference(
     resolver: &dyn Resolver,
     target: &RefTarget,
 ) -> Option<Unresolved> {
+    resolve_with(analysis, resolver, target, &OnceCell::new())
+}
+
+/// [`resolve_reference`], with the name of the digest's highest-numbered
+/// paper worked out once for all the references of a check.
+fn resolve_with(
+    analysis: &Analysis,
+    resolver: &dyn Resolver,
+    target: &RefTarget,
+    highest: &OnceCell<Option<String>>,
+) -> Option<Unresolved> {
     let in_file = |file: &str, number: Option<u64>| {
         let (tried, lookup) = resolve_file(resolver, file);
         match lookup {
@@ -607,15 +759,24 @@ pub fn resolve_reference(
         }
     };
     match target {
-        RefTarget::Paper(n) => analysis
-            .index
-            .paper(*n)
-            .is_none()
-            .then_some(Unresolved::NoPaper),
+        RefTarget::Paper(n) => analysis.index.paper(*n).is_none().then(|| {
+            let highest = highest.get_or_init(|| {
+                let papers = &analysis.syntax.papers;
+                // The first of the papers with the highest number.
+                let top = papers
+                    .iter()
+                    .reduce(|a, b| if b.number > a.number { b } else { a });
+                top.map(|paper| name(analysis, paper))
+            });
+            Unresolved::NoPaper {
+                highest: highest.clone(),
+            }
+        }),
         RefTarget::FilePaper { file, number } => in_file(file, Some(*number)),
         RefTarget::File(file) => in_file(file, None),
-        RefTarget::BadAnchor { .. } => Some(Unresolved::BadAnchor {
+        RefTarget::BadAnchor { file, .. } => Some(Unresolved::BadAnchor {
             keyword: "Paper".to_string(),
+            in_file: file.is_empty(),
         }),
     }
 }

@@ -373,3 +373,125 @@ fn a_bad_include_pattern_is_a_config_error_with_its_position() {
         )
     );
 }
+
+/// `check` run with its stdout on a terminal (see `digest_e2e::pty`).
+#[cfg(unix)]
+fn on_terminal(
+    args: &[&str],
+    cwd: &Path,
+    env: &[(&str, Option<&str>)],
+) -> digest_e2e::pty::TerminalRun {
+    let timeout = std::time::Duration::from_secs(60);
+    digest_e2e::pty::run_on_terminal(&server_binary(), args, cwd, env, timeout)
+}
+
+#[cfg(unix)]
+#[test]
+fn on_a_terminal_each_finding_shows_its_line_with_the_range_underlined() {
+    let dir = digest_e2e::temp_dir("tty");
+    digest_e2e::write_file(&dir.join("notes.txt"), NOTES);
+    let plain = [("NO_COLOR", Some("1")), ("COLUMNS", None)];
+    let run = on_terminal(&["check", "notes.txt"], &dir, &plain);
+    assert_eq!((run.code, run.stderr.as_str()), (0, ""));
+    assert_eq!(
+        run.screen,
+        format!(
+            "notes.txt:2:40: {NOTES_HINT}\n  \
+               |\n\
+             2 | Abstract: we distil a big model (code: tiny-kd.org/src)\n  \
+               |                                        ^^^^^^^^^^^^^^^\n\
+             \n\
+             0 errors, 0 warnings, 0 infos, 1 hint\n"
+        )
+    );
+
+    // `--format text` prints the plain lines alone, even on a terminal.
+    let run = on_terminal(&["check", "--format", "text", "notes.txt"], &dir, &plain);
+    assert_eq!(
+        run.screen,
+        format!("notes.txt:2:40: {NOTES_HINT}\n0 errors, 0 warnings, 0 infos, 1 hint\n")
+    );
+    let run = on_terminal(&["check", "--format=json", "notes.txt"], &dir, &plain);
+    let doc: Value = serde_json::from_str(&run.screen).expect("JSON");
+    assert_eq!(doc["diagnostics"][0]["line"], 2);
+
+    // In colour unless NO_COLOR is set to something: escapes, same text.
+    for no_color in [None, Some("")] {
+        let run = on_terminal(
+            &["check", "notes.txt"],
+            &dir,
+            &[("NO_COLOR", no_color), ("COLUMNS", None)],
+        );
+        assert!(
+            run.screen
+                .contains("\u{1b}[1m\u{1b}[96mhint[link-without-scheme]\u{1b}[0m"),
+            "{:?}",
+            run.screen
+        );
+        assert_eq!(
+            strip_escapes(&run.screen),
+            strip_escapes(&plain_screen(&dir))
+        );
+    }
+}
+
+#[cfg(unix)]
+fn plain_screen(dir: &Path) -> String {
+    on_terminal(
+        &["check", "notes.txt"],
+        dir,
+        &[("NO_COLOR", Some("1")), ("COLUMNS", None)],
+    )
+    .screen
+}
+
+/// The text without its ANSI escape sequences (`ESC [ ... letter`).
+fn strip_escapes(text: &str) -> String {
+    let mut out = String::new();
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            for c in chars.by_ref() {
+                if c.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(unix)]
+#[test]
+fn on_a_terminal_a_long_cjk_line_is_windowed_with_its_underline_aligned() {
+    let dir = digest_e2e::temp_dir("tty-long");
+    // One 2,000-character paragraph, Han characters (two columns each) around
+    // a link without a scheme.
+    let before = "知识蒸馏让小模型向大模型学习。".repeat(70);
+    let after = "学生模型在多个基准上接近教师。".repeat(62);
+    let digest =
+        format!("Paper1 Long Lines\nAbstract: a\nSummary: {before}代码见kd-lab.cn/code{after}\n");
+    let line = digest.lines().nth(2).expect("line 3");
+    assert!(line.chars().count() >= 2_000, "{}", line.chars().count());
+    digest_e2e::write_file(&dir.join("long.digest"), &digest);
+    let run = on_terminal(
+        &["check", "long.digest"],
+        &dir,
+        &[("NO_COLOR", Some("1")), ("COLUMNS", Some("60"))],
+    );
+    assert_eq!((run.code, run.stderr.as_str()), (0, ""));
+    assert_eq!(
+        run.screen,
+        "long.digest:3:1063: hint[link-without-scheme]: Paper1: `kd-lab.cn/code` looks like a link without a scheme: write `https://kd-lab.cn/code`\n"
+            .to_string()
+            // 4 columns of gutter, `... `, then 8 Han characters (16 columns):
+            // the underline starts at column 24, under the `k`.
+            + "  |\n\
+               3 | ... 模型学习。代码见kd-lab.cn/code学生模型在多个基准...\n  \
+                 |                     ^^^^^^^^^^^^^^\n\
+               \n\
+               0 errors, 0 warnings, 0 infos, 1 hint\n"
+    );
+}

@@ -6,7 +6,7 @@
 //! nearest one, as for configuration) name it. Hidden folders, `target/`
 //! and `node_modules/` are not searched, and symbolic links to folders are
 //! not followed (so a link loop cannot trap the walk); links to files are
-//! taken.
+//! taken, and dangling links too (so that `check` can say they are broken).
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -93,8 +93,10 @@ pub fn walk(roots: &[PathBuf], configs: &Configs, source: &dyn Source) -> Found 
                 }
                 continue;
             }
+            // A link to a file is taken; so is a dangling one (`check`
+            // reports it cannot be read; the index holds nothing for it).
             let is_file = kind.is_file()
-                || (kind.is_symlink() && std::fs::metadata(&path).is_ok_and(|m| m.is_file()));
+                || (kind.is_symlink() && !std::fs::metadata(&path).is_ok_and(|m| m.is_dir()));
             if is_file && is_digest(&path, configs, source) {
                 found.files.push(path);
             }
@@ -157,11 +159,12 @@ mod tests {
         {
             let _ = std::os::unix::fs::symlink(root.join("sub"), root.join("linked"));
             let _ = std::os::unix::fs::symlink(root.join("a.digest"), root.join("alias.digest"));
+            let _ = std::os::unix::fs::symlink(root.join("nowhere"), root.join("broken.digest"));
         }
         let found = walk(std::slice::from_ref(&root), &Configs::default(), &DiskOnly);
         let mut expected = vec!["a.digest", "sub/b.digest", "sub/deeper/c.digest"];
         if cfg!(unix) {
-            expected.insert(1, "alias.digest");
+            expected.splice(1..1, ["alias.digest", "broken.digest"]);
         }
         assert_eq!(relative(&root, &found), expected);
         assert_eq!(found.looked_for(), "*.digest");

@@ -51,9 +51,9 @@ pub fn shared_sample() -> Option<PathBuf> {
 /// A file of the shared folder beside the checkout (`../shared/<relative>`),
 /// when it is there; see [`shared_sample`] for what happens when it is not.
 pub fn shared_file(relative: &str) -> Option<PathBuf> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../shared")
-        .join(relative);
+    let checkout = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let beside = checkout.parent().and_then(Path::parent).unwrap_or(checkout);
+    let path = beside.join("shared").join(relative);
     if path.is_file() {
         return Some(path);
     }

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use digest_analysis::rules::{MAX_DIAGNOSTICS, PaperKeys, check_workspace_file};
 use digest_analysis::workspace::normalize;
-use digest_analysis::{Diagnostic, LineIndex, Severity, TextRange, WorkspaceFile};
+use digest_analysis::{Diagnostic, LineIndex, Severity, WorkspaceFile};
 use serde_json::json;
 
 use crate::check::{Checked, check_file};
@@ -173,8 +173,8 @@ pub fn run(
         for diagnostic in diagnostics {
             let (sl, sc) = index.line_col_chars(text, diagnostic.range.start);
             let (el, ec) = index.line_col_chars(text, diagnostic.range.end);
-            let range: TextRange = diagnostic.range;
-            let excerpt = excerpts.map(|e| e.excerpt(text, &index, range, diagnostic.severity));
+            let excerpt =
+                excerpts.map(|e| e.excerpt(text, &index, diagnostic.range, diagnostic.severity));
             rows.push(Row {
                 path: shown.clone(),
                 start: (sl + 1, sc + 1),

@@ -959,3 +959,89 @@ fn an_edit_in_one_open_digest_rechecks_the_digests_that_refer_to_it() {
     );
     assert_eq!(client.shutdown_and_exit().code(), Some(0));
 }
+
+#[test]
+fn files_a_config_includes_are_indexed_and_followed_on_disk() {
+    let dir = scratch("include");
+    let config = dir.join("digest.toml");
+    write(&config, "[files]\ninclude = [\"**/*.txt\"]\n");
+    let paper = "Paper1 Tiny Students Learn Fast\n摘要原文: a\n中文总结: b\n";
+    write(&dir.join("notes/week1.txt"), &format!("Week 1\n\n{paper}"));
+    let a_text = format!("A\n\n{paper}");
+    write(&dir.join("a.digest"), &a_text);
+    write(
+        &dir.join("other.md"),
+        "M\n\nPaper1 Markdown Stays Out\n摘要原文: a\n中文总结: b\n",
+    );
+    let a = file_uri(dir.join("a.digest"));
+    let mut client = Client::spawn(&[], None);
+    client.initialize(watching(), Some(&dir));
+    let registered = client.wait_server_request("client/registerCapability", client.timeout());
+    let globs: Vec<&str> = registered["registrations"][0]["registerOptions"]["watchers"]
+        .as_array()
+        .expect("watchers")
+        .iter()
+        .filter_map(|w| w["globPattern"].as_str())
+        .collect();
+    assert_eq!(globs, ["**/digest.toml", "**/*.digest", "**/*.txt"]);
+    let logged = wait_indexed(&mut client);
+    assert!(logged.contains("indexed 2 digest(s)"), "{logged}");
+
+    let symbols = |client: &mut Client, q: &str| -> Vec<String> {
+        let found = client
+            .request("workspace/symbol", json!({"query": q}))
+            .expect("workspace/symbol");
+        let mut files: Vec<String> = found
+            .as_array()
+            .expect("symbols")
+            .iter()
+            .map(|s| {
+                let uri = s["location"]["uri"].as_str().unwrap_or("?");
+                uri.rsplit('/').next().unwrap_or("?").to_string()
+            })
+            .collect();
+        files.sort();
+        files
+    };
+    assert_eq!(
+        symbols(&mut client, "tiny students"),
+        ["a.digest", "week1.txt"]
+    );
+    assert_eq!(symbols(&mut client, "markdown"), Vec::<String>::new());
+    // The index's copy of the included file is what the cross-file rule sees.
+    client.open(&a, &a_text, 1);
+    assert_eq!(
+        wait_codes(&mut client, &a, |_| true),
+        ["duplicate-paper-across-files@2"]
+    );
+
+    // An included file created on disk is indexed from its event.
+    client.drain_notifications("window/logMessage");
+    let week2 = dir.join("notes/deeper/week2.txt");
+    write(
+        &week2,
+        "Week 2\n\nPaper1 Created On Disk\n摘要原文: a\n中文总结: b\n",
+    );
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": file_uri(&week2), "type": 1}]}),
+    );
+    wait_followed(&mut client);
+    assert_eq!(symbols(&mut client, "created on disk"), ["week2.txt"]);
+
+    // The config now names *.md instead: the .txt files leave the index,
+    // other.md enters it, and the hint goes.
+    write(&config, "[files]\ninclude = [\"*.md\"]\n");
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": file_uri(&config), "type": 2}]}),
+    );
+    wait_codes(&mut client, &a, <[String]>::is_empty);
+    assert_eq!(symbols(&mut client, "markdown"), ["other.md"]);
+    assert_eq!(symbols(&mut client, "tiny students"), ["a.digest"]);
+    assert_eq!(
+        symbols(&mut client, "created on disk"),
+        Vec::<String>::new()
+    );
+    assert_eq!(client.shutdown_and_exit().code(), Some(0));
+}

@@ -31,6 +31,57 @@ pub struct Config {
     /// Maximum length of an inlay hint's text, in characters
     /// (`[inlay-hints] max-chars`).
     pub inlay_max_chars: usize,
+    /// More digests besides every `*.digest` (`[files] include`).
+    pub include: Include,
+}
+
+/// `[files] include`: globs naming more digests besides every `*.digest`,
+/// relative to the folder of the `digest.toml` that lists them (`*` stays
+/// within a folder, `**` crosses folders). Empty by default.
+#[derive(Clone, Debug, Default)]
+pub struct Include {
+    patterns: Vec<String>,
+    set: globset::GlobSet,
+}
+
+impl PartialEq for Include {
+    fn eq(&self, other: &Self) -> bool {
+        self.patterns == other.patterns
+    }
+}
+
+impl Eq for Include {}
+
+impl Include {
+    /// The patterns as the file writes them.
+    pub fn patterns(&self) -> &[String] {
+        &self.patterns
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.patterns.is_empty()
+    }
+
+    /// True when a pattern names `relative`, a path relative to the folder
+    /// of the `digest.toml`.
+    pub fn matches(&self, relative: &std::path::Path) -> bool {
+        !self.patterns.is_empty() && self.set.is_match(relative)
+    }
+}
+
+/// One `[files] include` pattern compiled, or why it cannot be.
+fn include_glob(pattern: &str) -> Result<globset::Glob, String> {
+    if pattern.is_empty() {
+        return Err("a pattern must not be empty".to_string());
+    }
+    if pattern.starts_with('/') || pattern.starts_with('\\') || pattern.get(1..2) == Some(":") {
+        return Err("a pattern is relative to the folder of digest.toml".to_string());
+    }
+    let pattern = pattern.strip_prefix("./").unwrap_or(pattern);
+    globset::GlobBuilder::new(pattern)
+        .literal_separator(true)
+        .build()
+        .map_err(|e| e.kind().to_string())
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -60,6 +111,7 @@ impl Default for Config {
             preview_chars: 600,
             inlay_hints_enabled: true,
             inlay_max_chars: 30,
+            include: Include::default(),
         }
     }
 }
@@ -122,7 +174,8 @@ pub fn parse_config(text: &str) -> (Config, Vec<ConfigError>) {
 type Value<'i> = Spanned<DeValue<'i>>;
 type Key<'i> = Spanned<DeString<'i>>;
 
-const KNOWN_TABLES: &str = "[headings], [sections.<kind>], [rules], [hover], [inlay-hints]";
+const KNOWN_TABLES: &str =
+    "[headings], [sections.<kind>], [rules], [hover], [inlay-hints], [files]";
 const SEVERITIES: &str = "\"error\", \"warning\", \"info\", \"hint\" or \"off\"";
 
 /// A table's entries in the order the file has them (the parsed map is
@@ -249,7 +302,14 @@ impl<'t> Checker<'t> {
         let mut origins = Vec::new();
         for (key, value) in entries(root) {
             let name = key.get_ref().as_ref();
-            let known = ["headings", "sections", "rules", "hover", "inlay-hints"];
+            let known = [
+                "headings",
+                "sections",
+                "rules",
+                "hover",
+                "inlay-hints",
+                "files",
+            ];
             if !known.contains(&name) {
                 let message = if value.get_ref().is_table() {
                     format!(
@@ -275,6 +335,7 @@ impl<'t> Checker<'t> {
                 "sections" => self.sections(table, &mut config, &mut origins),
                 "rules" => self.rules(table, &mut config),
                 "hover" => self.hover(table, &mut config),
+                "files" => self.files(table, &mut config),
                 _ => self.inlay_hints(table, &mut config),
             }
         }
@@ -614,6 +675,44 @@ impl<'t> Checker<'t> {
         }
     }
 
+    fn files(&mut self, table: &DeTable<'_>, config: &mut Config) {
+        for (key, value) in entries(table) {
+            if key.get_ref() != "include" {
+                self.unknown_key(key, "files", "include");
+                continue;
+            }
+            let place = Place {
+                table: "files",
+                key: "include",
+            };
+            let Some(items) = self.strings(value, &place) else {
+                continue;
+            };
+            let mut builder = globset::GlobSetBuilder::new();
+            let mut patterns = Vec::new();
+            for (pattern, span) in items {
+                match include_glob(&pattern) {
+                    Ok(glob) => {
+                        builder.add(glob);
+                        patterns.push(pattern);
+                    }
+                    Err(problem) => {
+                        let message =
+                            format!("invalid pattern {} in [files]: {problem}", quoted(&pattern));
+                        self.error(span, message);
+                    }
+                }
+            }
+            match builder.build() {
+                Ok(set) => config.include = Include { patterns, set },
+                Err(e) => {
+                    let message = format!("invalid value for {}: {}", place.describe(), e.kind());
+                    self.error(value.span(), message);
+                }
+            }
+        }
+    }
+
     /// A positive integer that fits a `usize`.
     fn positive(&mut self, value: &Value<'_>, place: &Place<'_>) -> Option<usize> {
         let Some(integer) = value.get_ref().as_integer() else {
@@ -829,6 +928,89 @@ mod tests {
         let c = ok("[inlay-hints]\nmax-chars = 50\n");
         assert!(c.inlay_hints_enabled);
         assert_eq!(c.inlay_max_chars, 50);
+    }
+
+    #[test]
+    fn files_include_names_more_digests_relative_to_the_config() {
+        use std::path::Path;
+        let c = ok("[files]\ninclude = [\"**/*.txt\", \"./top.md\", \"notes/*.text\"]\n");
+        assert_eq!(
+            c.include.patterns(),
+            ["**/*.txt", "./top.md", "notes/*.text"]
+        );
+        for named in ["a.txt", "x/y/b.txt", "top.md", "notes/c.text"] {
+            assert!(c.include.matches(Path::new(named)), "{named}");
+        }
+        // `*` stays within one folder.
+        for other in ["a.digest", "x/top.md", "notes/x/c.text", "a.txt.bak"] {
+            assert!(!c.include.matches(Path::new(other)), "{other}");
+        }
+        let none = Config::default();
+        assert!(none.include.is_empty());
+        assert!(!none.include.matches(Path::new("a.txt")));
+        assert!(ok("[files]\ninclude = []\n").include.is_empty());
+    }
+
+    #[test]
+    fn a_bad_include_pattern_is_an_error_at_its_position() {
+        assert_eq!(
+            one("[files]\ninclude = [\"**/*.txt\", \"知识/[ab\"]\n"),
+            (
+                2,
+                24,
+                "\"知识/[ab\"",
+                "invalid pattern \"知识/[ab\" in [files]: unclosed character class; missing ']'"
+                    .to_string()
+            )
+        );
+        assert_eq!(
+            one("[files]\ninclude = [\"/abs/*.txt\"]\n"),
+            (
+                2,
+                12,
+                "\"/abs/*.txt\"",
+                "invalid pattern \"/abs/*.txt\" in [files]: a pattern is relative to the folder of digest.toml"
+                    .to_string()
+            )
+        );
+        assert_eq!(
+            one("[files]\ninclude = \"*.txt\"\n"),
+            (
+                2,
+                11,
+                "\"*.txt\"",
+                "wrong type for `include` in [files]: expected an array of strings, found a string"
+                    .to_string()
+            )
+        );
+        assert_eq!(
+            one("[files]\ninclude = [\"*.txt\", 3]\n"),
+            (
+                2,
+                21,
+                "3",
+                "wrong type for an element of `include` in [files]: expected a string, found an integer"
+                    .to_string()
+            )
+        );
+        assert_eq!(
+            one("[files]\nexclude = []\n"),
+            (
+                2,
+                1,
+                "exclude",
+                "unknown key `exclude` in [files]; known keys: include".to_string()
+            )
+        );
+        assert_eq!(
+            one("files = 1\n"),
+            (
+                1,
+                9,
+                "1",
+                "wrong type for `files`: expected a table ([files]), found an integer".to_string()
+            )
+        );
     }
 
     #[test]

@@ -5,19 +5,42 @@ use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 use digest_analysis::rules::{MAX_DIAGNOSTICS, PaperKeys, check_workspace_file};
+use digest_analysis::workspace::normalize;
 use digest_analysis::{Diagnostic, LineIndex, Severity, WorkspaceFile};
 use serde_json::json;
 
 use crate::check::{Checked, check_file};
+use crate::discover;
 use crate::files::{Configs, DiskOnly, read_text};
+use crate::render::Excerpts;
 
 /// Exit statuses of `check`.
 pub const EXIT_CLEAN: i32 = 0;
 pub const EXIT_ERRORS: i32 = 1;
 pub const EXIT_TROUBLE: i32 = 2;
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Format {
+/// `digest-lsp check`'s arguments.
+#[derive(clap::Args, Debug)]
+#[command(after_help = "\
+Folders are searched for *.digest and for the files that the [files] include
+patterns of the digest.toml files on the way name; a file named explicitly is
+checked whatever its extension.
+
+Exit status: 0 when no finding is an error, 1 when one is, 2 for usage
+trouble, a file that cannot be read or is not UTF-8, or a folder in which no
+digest is found (the other inputs are still checked).")]
+pub struct CheckArgs {
+    /// `text`: the lines alone; `json`: one JSON document [default: text, with
+    /// source excerpts when stdout is a terminal]
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<Format>,
+    /// Files and folders to check; `-` reads standard input [default: .]
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
     Text,
     Json,
 }
@@ -30,61 +53,43 @@ struct Row {
     severity: Severity,
     code: &'static str,
     message: String,
+    /// The source excerpt drawn under the line, on a terminal.
+    excerpt: Option<String>,
 }
 
-/// Runs `check` with the arguments after the word `check`; returns the exit status.
-pub fn run(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
-    let mut format = Format::Text;
-    let mut inputs = Vec::new();
-    let mut args = args.iter();
-    while let Some(arg) = args.next() {
-        match arg.as_str() {
-            "--format" => match args.next().map(String::as_str) {
-                Some("json") => format = Format::Json,
-                Some("text") => format = Format::Text,
-                other => {
-                    let _ = writeln!(
-                        err,
-                        "digest-lsp check: --format takes `text` or `json`, not {}",
-                        other.map_or("nothing".to_string(), |o| format!("`{o}`"))
-                    );
-                    return EXIT_TROUBLE;
-                }
-            },
-            "--format=json" => format = Format::Json,
-            "--format=text" => format = Format::Text,
-            "-" => inputs.push(arg.clone()),
-            flag if flag.starts_with('-') => {
-                let _ = writeln!(
-                    err,
-                    "digest-lsp check: unknown option `{flag}` (see `digest-lsp --help`)"
-                );
-                return EXIT_TROUBLE;
-            }
-            _ => inputs.push(arg.clone()),
-        }
-    }
+/// Runs `check`; returns the exit status. `excerpts`: how to draw source
+/// excerpts under the text lines, when they are wanted (stdout is a
+/// terminal and no `--format` was given).
+pub fn run(
+    args: &CheckArgs,
+    excerpts: Option<Excerpts>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> i32 {
+    let format = args.format.unwrap_or(Format::Text);
+    let excerpts = excerpts.filter(|_| args.format.is_none());
+    let mut inputs = args.paths.clone();
     if inputs.is_empty() {
-        inputs.push(".".to_string());
+        inputs.push(PathBuf::from("."));
     }
 
+    let configs = Configs::default();
     let mut trouble = false;
     let mut files = Vec::new();
-    for input in &inputs {
-        if input == "-" {
+    for input in inputs {
+        if input.as_os_str() == "-" {
             files.push(None);
-            continue;
-        }
-        let path = PathBuf::from(input);
-        if path.is_dir() {
-            let mut found = Vec::new();
-            collect_digests(&path, &mut found);
-            found.sort();
-            files.extend(found.into_iter().map(Some));
-        } else if path.exists() {
-            files.push(Some(path));
+        } else if input.is_dir() {
+            let found = discover::walk(std::slice::from_ref(&input), &configs, &DiskOnly);
+            if found.files.is_empty() {
+                let _ = writeln!(err, "{}", nothing_found(&input, &found));
+                trouble = true;
+            }
+            files.extend(found.files.into_iter().map(Some));
+        } else if input.exists() {
+            files.push(Some(input));
         } else {
-            let _ = writeln!(err, "{input}: no such file or folder");
+            let _ = writeln!(err, "{}: no such file or folder", input.display());
             trouble = true;
         }
     }
@@ -92,11 +97,10 @@ pub fn run(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
     // A file named twice (or inside two folders named) is checked once.
     let mut seen = BTreeSet::new();
     files.retain(|file| match file {
-        Some(path) => seen.insert(std::path::absolute(path).unwrap_or_else(|_| path.clone())),
+        Some(path) => seen.insert(absolute(path)),
         None => true,
     });
 
-    let configs = Configs::default();
     let mut checked_files = Vec::new();
     for file in files {
         let (shown, path, text) = match file {
@@ -130,7 +134,7 @@ pub fn run(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
             },
         };
         let checked = check_file(&path, &text, &configs, &DiskOnly);
-        let path = std::path::absolute(&path).unwrap_or(path);
+        let path = absolute(&path);
         checked_files.push((shown, path, text, checked));
     }
     let across = across_files(&checked_files);
@@ -142,9 +146,12 @@ pub fn run(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
             && !checked.config.errors.is_empty()
             && configs_reported.insert(config_path.clone())
         {
-            let index = LineIndex::new(&checked.config.text);
+            let text = &checked.config.text;
+            let index = LineIndex::new(text);
             for error in &checked.config.errors {
-                let (el, ec) = index.line_col_chars(&checked.config.text, error.range.end);
+                let (el, ec) = index.line_col_chars(text, error.range.end);
+                let excerpt =
+                    excerpts.map(|e| e.excerpt(text, &index, error.range, Severity::Error));
                 rows.push(Row {
                     path: config_path.display().to_string(),
                     start: (error.line, error.column),
@@ -152,6 +159,7 @@ pub fn run(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
                     severity: Severity::Error,
                     code: "config",
                     message: error.message.clone(),
+                    excerpt,
                 });
             }
         }
@@ -165,6 +173,8 @@ pub fn run(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
         for diagnostic in diagnostics {
             let (sl, sc) = index.line_col_chars(text, diagnostic.range.start);
             let (el, ec) = index.line_col_chars(text, diagnostic.range.end);
+            let excerpt =
+                excerpts.map(|e| e.excerpt(text, &index, diagnostic.range, diagnostic.severity));
             rows.push(Row {
                 path: shown.clone(),
                 start: (sl + 1, sc + 1),
@@ -172,6 +182,7 @@ pub fn run(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
                 severity: diagnostic.severity,
                 code: diagnostic.rule().code(),
                 message: diagnostic.message(),
+                excerpt,
             });
         }
     }
@@ -179,7 +190,7 @@ pub fn run(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
     let count = |s: Severity| rows.iter().filter(|r| r.severity == s).count();
     let counts = Severity::ALL.map(|s| (s, count(s)));
     let written = match format {
-        Format::Text => write_text(out, &rows, &counts),
+        Format::Text => write_text(out, &rows, &counts, excerpts),
         Format::Json => write_json(out, &rows, &counts),
     };
     if let Err(e) = written {
@@ -195,22 +206,46 @@ pub fn run(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
     }
 }
 
+/// `path` made absolute, `.` and `..` applied (one spelling per file).
+fn absolute(path: &Path) -> PathBuf {
+    normalize(&std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()))
+}
+
+/// What `check DIR` says when DIR holds no digest: the patterns it looked
+/// for, and how to name others.
+fn nothing_found(folder: &Path, found: &discover::Found) -> String {
+    let hint = match found.patterns.is_empty() {
+        true => "; add `[files] include = [\"**/*.txt\"]` to a digest.toml to check other names",
+        false => "",
+    };
+    format!(
+        "{}: no digest found (looked for {}{hint})",
+        folder.display(),
+        found.looked_for()
+    )
+}
+
+/// One line per finding (each followed by its excerpt and a blank line
+/// when there are excerpts), then the counts.
 fn write_text(
     out: &mut dyn Write,
     rows: &[Row],
     counts: &[(Severity, usize)],
+    excerpts: Option<Excerpts>,
 ) -> std::io::Result<()> {
     for row in rows {
+        let severity = match excerpts {
+            Some(excerpts) => excerpts.severity(row.severity, row.code),
+            None => format!("{}[{}]", row.severity.as_str(), row.code),
+        };
         writeln!(
             out,
-            "{}:{}:{}: {}[{}]: {}",
-            row.path,
-            row.start.0,
-            row.start.1,
-            row.severity.as_str(),
-            row.code,
-            row.message
+            "{}:{}:{}: {severity}: {}",
+            row.path, row.start.0, row.start.1, row.message
         )?;
+        if let Some(excerpt) = &row.excerpt {
+            writeln!(out, "{excerpt}\n")?;
+        }
     }
     let summary: Vec<String> = counts
         .iter()
@@ -270,23 +305,4 @@ fn across_files(checked: &[(String, PathBuf, String, Checked)]) -> Vec<Vec<Diagn
         .enumerate()
         .map(|(i, (_, _, _, c))| check_workspace_file(&files, &keys, i, &c.config.config))
         .collect()
-}
-
-/// Every `*.digest` below `dir` (symbolic links to folders are not followed,
-/// so a link loop cannot trap the walk).
-fn collect_digests(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        let Ok(kind) = entry.file_type() else {
-            continue;
-        };
-        if kind.is_dir() {
-            collect_digests(&path, out);
-        } else if path.extension().is_some_and(|e| e == "digest") && !kind.is_dir() {
-            out.push(path);
-        }
-    }
 }

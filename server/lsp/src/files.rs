@@ -89,8 +89,31 @@ impl Configs {
     }
 }
 
-fn load_nearest(dir: &Path, source: &dyn Source) -> LoadedConfig {
+/// The folders a `digest.toml` is looked for in, nearest first: `dir` and
+/// every folder above it, up to the root (a relative `dir` goes on above
+/// the working folder). Each is spelt as `dir` spells it when `dir`'s own
+/// spelling reaches it (`./sub`, `.`), else absolute.
+fn folders_up(dir: &Path) -> Vec<PathBuf> {
+    let Ok(cwd) = std::env::current_dir() else {
+        return dir.ancestors().map(Path::to_path_buf).collect();
+    };
+    let absolute = |p: &Path| normalize(&cwd.join(p));
+    let mut spelt: HashMap<PathBuf, &Path> = HashMap::new();
     for folder in dir.ancestors() {
+        // The nearest spelling wins (`.` rather than the empty path after it).
+        spelt.entry(absolute(folder)).or_insert(folder);
+    }
+    absolute(dir)
+        .ancestors()
+        .map(|folder| match spelt.get(folder) {
+            Some(as_given) => as_given.to_path_buf(),
+            None => folder.to_path_buf(),
+        })
+        .collect()
+}
+
+fn load_nearest(dir: &Path, source: &dyn Source) -> LoadedConfig {
+    for folder in folders_up(dir) {
         let candidate = folder.join(CONFIG_FILE);
         let text = match source.open_text(&candidate) {
             Some(text) => Ok(text),

@@ -231,7 +231,7 @@ impl LanguageServer for Backend {
         if !caps.watched_files_dynamic {
             return;
         }
-        let watchers = ["**/digest.toml", "**/*.digest"]
+        let watchers = workspace::WATCHED
             .map(|glob| FileSystemWatcher {
                 glob_pattern: GlobPattern::String(glob.to_string()),
                 kind: None,
@@ -312,7 +312,7 @@ impl LanguageServer for Backend {
             .map(|p| p.into_owned());
         if is_config(path.as_deref()) {
             self.config_changed(path.into_iter().collect());
-        } else if let Some(path) = path.filter(|p| self.session.index.covers(p)) {
+        } else if let Some(path) = path.filter(|p| workspace::covers(&self.session, p)) {
             // For clients that watch no files: the index follows the disk.
             let session = self.session.clone();
             let _ = tokio::task::spawn_blocking(move || workspace::refresh(&session, &path)).await;

@@ -4,6 +4,7 @@
 mod check;
 mod cli;
 mod convert;
+mod discover;
 mod documents;
 mod encoding;
 mod fast_lane;
@@ -11,55 +12,55 @@ mod files;
 mod framing;
 mod handlers;
 mod malloc;
+mod render;
 mod serve;
 mod session;
 mod symbols;
 mod test_hooks;
 mod workspace;
 
-use std::io::Write;
+use std::io::IsTerminal;
 
-const HELP: &str = "\
-digest-lsp: a language server and checker for paper digests
+use clap::{Parser, Subcommand};
 
-Usage:
-  digest-lsp [--stdio]                    run the language server on stdin/stdout
-  digest-lsp check [--format text|json] [PATH...]
-                                          check files and folders (`-` reads stdin),
-                                          and the digests checked against each other
-  digest-lsp --version                    print the version
-  digest-lsp --help                       print this help
+/// A language server and checker for paper digests.
+#[derive(Parser, Debug)]
+#[command(
+    name = "digest-lsp",
+    version,
+    args_conflicts_with_subcommands = true,
+    after_help = "With no command, digest-lsp runs the language server on stdin/stdout \
+                  (logs go to stderr)."
+)]
+struct Cli {
+    /// Run the language server on stdin/stdout (what no arguments do too)
+    #[arg(long)]
+    stdio: bool,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
 
-`check` exits with 0 when no diagnostic is an error, 1 when one is, and 2 for
-usage trouble or a file that cannot be read or is not UTF-8.
-";
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Check files and folders of digests, and the digests against each other
+    Check(cli::CheckArgs),
+}
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let code = match args.first().map(String::as_str) {
-        Some("check") => cli::run(
-            &args[1..],
-            &mut std::io::stdout().lock(),
-            &mut std::io::stderr(),
-        ),
-        Some("--version" | "-V") => {
-            println!("digest-lsp {}", env!("CARGO_PKG_VERSION"));
-            0
+    let parsed = match Cli::try_parse() {
+        Ok(parsed) => parsed,
+        // Help and version on stdout with 0; usage errors on stderr with 2.
+        Err(e) => e.exit(),
+    };
+    let code = match parsed.command {
+        Some(Command::Check(args)) => {
+            let stdout = std::io::stdout();
+            let excerpts = stdout.is_terminal().then(render::Excerpts::for_terminal);
+            cli::run(&args, excerpts, &mut stdout.lock(), &mut std::io::stderr())
         }
-        Some("--help" | "-h" | "help") => {
-            print!("{HELP}");
-            0
-        }
-        None | Some("--stdio") => {
+        None => {
             malloc::tune();
             serve::run()
-        }
-        Some(other) => {
-            let _ = writeln!(
-                std::io::stderr(),
-                "digest-lsp: unknown argument `{other}`\n\n{HELP}"
-            );
-            2
         }
     };
     std::process::exit(code);

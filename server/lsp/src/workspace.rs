@@ -1,4 +1,5 @@
-//! The workspace index: every `*.digest` under the workspace folders, read
+//! The workspace index: every digest under the workspace folders (found by
+//! [`crate::discover`]: `*.digest` and what `[files] include` names), read
 //! once and analysed in parallel, kept current by watched-file events; and
 //! the [`View`] the cross-file features take, in which the editor's open
 //! documents win over the disk.
@@ -24,14 +25,9 @@ use digest_analysis::workspace::normalize;
 use digest_analysis::{Analysis, Lookup, WorkspaceFile};
 use tower_lsp_server::ls_types::{MessageType, ProgressToken, Uri};
 
+use crate::discover::{self, skipped};
 use crate::files::{Configs, Source, lock, read_text};
 use crate::session::Session;
-
-/// Folders never searched (besides hidden ones).
-const SKIPPED: [&str; 2] = ["target", "node_modules"];
-
-/// The extension of the files the index holds.
-const EXTENSION: &str = "digest";
 
 /// A digest as read from the disk.
 #[derive(Clone, Debug)]
@@ -140,12 +136,6 @@ impl Index {
             .collect()
     }
 
-    /// True when `path` belongs in the index: a `*.digest` inside a
-    /// workspace folder, not under a skipped folder.
-    pub fn covers(&self, path: &Path) -> bool {
-        path.extension().is_some_and(|e| e == EXTENSION) && self.within(path)
-    }
-
     /// True when `path` is inside a workspace folder, not under a skipped
     /// folder (whatever its extension).
     pub fn within(&self, path: &Path) -> bool {
@@ -186,41 +176,26 @@ fn contains(root: &Path, path: &Path) -> bool {
     !folders.any(|c| c.as_os_str().to_str().is_none_or(skipped))
 }
 
-fn skipped(name: &str) -> bool {
-    name.starts_with('.') || SKIPPED.contains(&name)
+/// The files the server asks the editor to watch: the configurations, the
+/// digests, and `*.txt` (what `[files] include` names most often; an event
+/// for a file no include names is dropped by [`refresh`]).
+pub const WATCHED: [&str; 3] = ["**/digest.toml", "**/*.digest", "**/*.txt"];
+
+/// True when `path` belongs in the index: inside a workspace folder, not
+/// under a skipped folder, and a digest by its name (`*.digest`, or named
+/// by the `[files] include` of the `digest.toml` that applies to it).
+pub fn covers(session: &Session, path: &Path) -> bool {
+    session.index.within(path) && discover::is_digest(path, &session.configs, session)
 }
 
-/// Every `*.digest` under `roots`, sorted, each once: hidden folders,
-/// `target/` and `node_modules/` are skipped, and symbolic links to
-/// folders are not followed (links to files are taken).
-pub fn walk(roots: &[PathBuf]) -> Vec<PathBuf> {
-    let mut found = Vec::new();
-    let mut stack: Vec<PathBuf> = roots.to_vec();
-    while let Some(folder) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&folder) else {
-            continue;
-        };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            let Ok(kind) = entry.file_type() else {
-                continue;
-            };
-            let is_dir = kind.is_dir();
-            let is_file = kind.is_file()
-                || (kind.is_symlink() && std::fs::metadata(&path).is_ok_and(|m| m.is_file()));
-            if is_dir {
-                let name = entry.file_name();
-                if !name.to_str().is_none_or(skipped) {
-                    stack.push(path);
-                }
-            } else if is_file && path.extension().is_some_and(|e| e == EXTENSION) {
-                found.push(normalize(&path));
-            }
-        }
-    }
-    found.sort();
-    found.dedup();
-    found
+/// Every digest under `roots` (normalised, sorted, each once), found by
+/// the one walk `check` uses too.
+pub fn walk(session: &Session, roots: &[PathBuf]) -> Vec<PathBuf> {
+    let found = discover::walk(roots, &session.configs, session);
+    let mut paths: Vec<PathBuf> = found.files.iter().map(|p| normalize(p)).collect();
+    paths.sort();
+    paths.dedup();
+    paths
 }
 
 /// Reads and analyses the digest at `path` under its own configuration;
@@ -288,7 +263,7 @@ pub struct Progress {
 /// session's index; returns how many digests were indexed.
 pub fn index_roots(session: &Session, roots: &[PathBuf], progress: &Progress) -> usize {
     let ticket = session.index.ticket();
-    let paths = walk(roots);
+    let paths = walk(session, roots);
     progress.total.store(paths.len(), Ordering::SeqCst);
     let read = parallel(&paths, &progress.done, |path| {
         read_digest(path, &session.configs, session)
@@ -304,13 +279,31 @@ pub fn index_roots(session: &Session, roots: &[PathBuf], progress: &Progress) ->
     paths.len()
 }
 
-/// Re-analyses the indexed digests under `folder` from the text they were
-/// read with (a configuration there changed).
+/// A configuration in `folder` changed: the digests under it are found
+/// again (its `[files] include` may name others now): those no longer
+/// named are forgotten, new ones are read, and the others are analysed
+/// again from the text they were read with.
 pub fn reparse_under(session: &Session, folder: &Path) {
     let ticket = session.index.ticket();
-    let paths = session.index.under(folder);
+    let folder = normalize(folder);
+    let held = session.index.under(&folder);
+    let searched: Vec<PathBuf> = match session.index.folder_within(&folder) {
+        true => vec![folder.clone()],
+        // A configuration above the workspace folders applies to those under it.
+        false => session
+            .index
+            .roots()
+            .into_iter()
+            .filter(|root| root.starts_with(&folder))
+            .collect(),
+    };
+    let now = walk(session, &searched);
+    for gone in held.iter().filter(|p| now.binary_search(p).is_err()) {
+        session.index.put(ticket, gone.clone(), None);
+    }
     let done = AtomicUsize::new(0);
-    let reparsed = parallel(&paths, &done, |path| match session.index.get(path) {
+    let reparsed = parallel(&now, &done, |path| match session.index.get(path) {
+        None => read_digest(path, &session.configs, session),
         Some(Indexed::Analysed(old)) => {
             let config = session.configs.for_file(path, session);
             let text = old.text.to_string();
@@ -319,7 +312,7 @@ pub fn reparse_under(session: &Session, folder: &Path) {
         }
         other => other,
     });
-    for (path, file) in paths.into_iter().zip(reparsed) {
+    for (path, file) in now.into_iter().zip(reparsed) {
         if let Some(file) = file {
             session.index.put(ticket, path, file);
         }
@@ -345,7 +338,7 @@ pub fn refresh(session: &Session, path: &Path) -> bool {
     for held in &gone {
         session.index.put(ticket, held.clone(), None);
     }
-    if !session.index.covers(&path) {
+    if !covers(session, &path) {
         return !gone.is_empty();
     }
     let file = read_digest(&path, &session.configs, session);
@@ -520,55 +513,6 @@ pub fn lookup(index: &Index, path: &Path) -> Option<Lookup> {
 mod tests {
     use super::*;
 
-    fn scratch(name: &str) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("digest-lsp-ws-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("scratch folder");
-        dir
-    }
-
-    #[test]
-    fn the_walk_skips_hidden_target_node_modules_and_linked_folders() {
-        let root = scratch("walk");
-        let write = |rel: &str| {
-            let path = root.join(rel);
-            std::fs::create_dir_all(path.parent().expect("parent")).expect("folders");
-            std::fs::write(&path, "Paper1 A\n").expect("write");
-        };
-        for rel in [
-            "a.digest",
-            "sub/b.digest",
-            "sub/deeper/c.digest",
-            ".hidden/d.digest",
-            "target/e.digest",
-            "x/node_modules/f.digest",
-            "notes.txt",
-            "g.digest.txt",
-        ] {
-            write(rel);
-        }
-        #[cfg(unix)]
-        {
-            let _ = std::os::unix::fs::symlink(root.join("sub"), root.join("linked"));
-            let _ = std::os::unix::fs::symlink(root.join("a.digest"), root.join("alias.digest"));
-        }
-        let found: Vec<String> = walk(std::slice::from_ref(&root))
-            .iter()
-            .map(|p| {
-                p.strip_prefix(&root)
-                    .expect("under the root")
-                    .display()
-                    .to_string()
-            })
-            .collect();
-        let mut expected = vec!["a.digest", "sub/b.digest", "sub/deeper/c.digest"];
-        if cfg!(unix) {
-            expected.insert(1, "alias.digest");
-        }
-        assert_eq!(found, expected);
-        let _ = std::fs::remove_dir_all(&root);
-    }
-
     #[test]
     fn an_older_read_never_replaces_a_newer_one() {
         let index = Index::default();
@@ -587,17 +531,16 @@ mod tests {
     fn coverage_follows_the_roots_and_the_skipped_folders() {
         let index = Index::default();
         index.add_roots([PathBuf::from("/ws/one"), PathBuf::from("/ws/two/")]);
-        assert!(index.covers(Path::new("/ws/one/a.digest")));
-        assert!(index.covers(Path::new("/ws/two/sub/b.digest")));
-        assert!(!index.covers(Path::new("/ws/three/a.digest")));
-        assert!(!index.covers(Path::new("/ws/one/.git/a.digest")));
-        assert!(!index.covers(Path::new("/ws/one/target/a.digest")));
-        assert!(!index.covers(Path::new("/ws/one/a.txt")));
+        assert!(index.within(Path::new("/ws/one/a.digest")));
+        assert!(index.within(Path::new("/ws/two/sub/b.digest")));
+        assert!(!index.within(Path::new("/ws/three/a.digest")));
+        assert!(!index.within(Path::new("/ws/one/.git/a.digest")));
+        assert!(!index.within(Path::new("/ws/one/target/a.digest")));
         assert!(index.folder_within(Path::new("/ws/one/sub")));
         assert!(!index.folder_within(Path::new("/ws/one/node_modules")));
         assert!(!index.folder_within(Path::new("/ws/three")));
         index.remove_root(Path::new("/ws/one"));
-        assert!(!index.covers(Path::new("/ws/one/a.digest")));
+        assert!(!index.within(Path::new("/ws/one/a.digest")));
     }
 
     #[test]

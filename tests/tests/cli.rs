@@ -288,7 +288,7 @@ fn a_folder_s_config_can_include_digests_by_any_name() {
     assert_eq!(
         out,
         format!(
-            "./notes/deeper/week2.txt:1:1: warning[missing-section]: Paper1 has no summary section: add a line starting with `中文总结:`\n\
+            "./notes/deeper/week2.txt:1:1: warning[missing-section]: Paper1 has no summary section: add a line starting with `Summary:`\n\
              ./notes/week1.txt:2:40: {NOTES_HINT}\n\
              0 errors, 1 warning, 0 infos, 1 hint\n"
         )

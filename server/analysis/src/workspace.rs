@@ -133,10 +133,11 @@ pub fn wiki_name(from: &Path, to: &Path) -> Option<String> {
         parts.push(component.as_os_str().to_str()?.to_string());
     }
     let mut name = parts.join("/");
-    if let Some(stem) = name.strip_suffix(".digest") {
-        if !stem.is_empty() && !stem.ends_with('/') {
-            name.truncate(stem.len());
-        }
+    if let Some(stem) = name.strip_suffix(".digest")
+        && !stem.is_empty()
+        && !stem.ends_with('/')
+    {
+        name.truncate(stem.len());
     }
     Some(name)
 }

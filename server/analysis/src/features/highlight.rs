@@ -45,13 +45,13 @@ pub fn highlights(analysis: &Analysis, offset: usize) -> Vec<Highlight> {
         _ => return Vec::new(),
     };
     let mut out = Vec::new();
-    if let RefTarget::Paper(number) = target {
-        if let Some(index) = analysis.index.paper(number) {
-            out.push(Highlight {
-                range: analysis.syntax.papers[index].name_range(),
-                kind: HighlightKind::Write,
-            });
-        }
+    if let RefTarget::Paper(number) = target
+        && let Some(index) = analysis.index.paper(number)
+    {
+        out.push(Highlight {
+            range: analysis.syntax.papers[index].name_range(),
+            kind: HighlightKind::Write,
+        });
     }
     let same = |t: &RefTarget| match (t, &target) {
         (RefTarget::Paper(a), RefTarget::Paper(b)) => a == b,

@@ -107,14 +107,12 @@ pub fn references(
         return Vec::new();
     };
     let mut out = Vec::new();
-    if include_declaration {
-        if let Some(index) = target.paper {
-            let paper = &files[target.file].analysis.syntax.papers[index];
-            out.push(FileRange {
-                file: target.file,
-                range: paper.name_range(),
-            });
-        }
+    if include_declaration && let Some(index) = target.paper {
+        let paper = &files[target.file].analysis.syntax.papers[index];
+        out.push(FileRange {
+            file: target.file,
+            range: paper.name_range(),
+        });
     }
     if target.referenced {
         visit_references_into(files, &paths, target.file, |file, reference, number| {

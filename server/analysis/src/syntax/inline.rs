@@ -122,10 +122,10 @@ impl Scanner<'_> {
 
     /// `[[...]]` or `[text](url)` at `t`.
     fn bracket(&mut self, t: usize) -> Option<Found> {
-        if self.bytes.get(t + 1) == Some(&b'[') {
-            if let Some(wiki) = self.wiki(t) {
-                return Some(Found::Wiki(wiki));
-            }
+        if self.bytes.get(t + 1) == Some(&b'[')
+            && let Some(wiki) = self.wiki(t)
+        {
+            return Some(Found::Wiki(wiki));
         }
         self.markdown(t).map(Found::Link)
     }

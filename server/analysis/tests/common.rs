@@ -1,10 +1,25 @@
 //! Shared helpers for the analysis crate's fixture tests.
+//!
+//! The tests are data: a fixture (`$0` marks the cursor, `//- /ws/path`
+//! starts another digest of a workspace) and the whole result of the
+//! feature function, rendered as text, in an inline snapshot:
+//! `check("...$0...", expect![[...]])`. Ranges read `line:col..line:col`
+//! (1-based, columns in characters; see [`span`]); every field of a result
+//! is rendered, so that a change to any of them shows in the snapshot.
+//!
+//! `UPDATE_EXPECT=1 cargo test -p digest-analysis` rewrites the snapshots
+//! (`expect![[...]]`) to what the code now does; read the diff like any
+//! other change before committing it. Without the variable a snapshot that
+//! differs fails the test with a diff.
 #![allow(dead_code, clippy::unwrap_used)]
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use digest_analysis::{Analysis, Config, LineIndex, Lookup, Resolver, TextRange, check};
+use digest_analysis::rules::Related;
+use digest_analysis::{
+    Analysis, Config, Diagnostic, LineIndex, Lookup, Resolver, TextRange, check,
+};
 
 /// Renders a range as `line:col..line:col`, 1-based, columns in characters.
 pub fn span(text: &str, range: TextRange) -> String {
@@ -12,6 +27,20 @@ pub fn span(text: &str, range: TextRange) -> String {
     let (sl, sc) = index.line_col_chars(text, range.start);
     let (el, ec) = index.line_col_chars(text, range.end);
     format!("{}:{}..{}:{}", sl + 1, sc + 1, el + 1, ec + 1)
+}
+
+/// A range and the text it covers: `3:1..3:9 "Paper1 A"`.
+pub fn spanned(text: &str, range: TextRange) -> String {
+    let slice = text
+        .get(range.start..range.end)
+        .unwrap_or("<not in the text>");
+    format!("{} {slice:?}", span(text, range))
+}
+
+/// One line per item, each ending in a line break: what a snapshot holds
+/// (the empty string for no items).
+pub fn lines<T: std::fmt::Display>(items: impl IntoIterator<Item = T>) -> String {
+    items.into_iter().map(|item| format!("{item}\n")).collect()
 }
 
 /// Other digests for cross-file references, by relative path.
@@ -42,29 +71,45 @@ impl Resolver for Files {
     }
 }
 
-/// Every diagnostic of `text`, one line each:
-/// `line:col..line:col severity[code] message`.
+/// A diagnostic of `text` on one line:
+/// `line:col..line:col severity[code] message`, then each related place as
+/// ` (related line:col..line:col: message)` (with the path before the range
+/// when it is in another file, the range then being of that file).
+pub fn render_diagnostic(text: &str, d: &Diagnostic) -> String {
+    let Diagnostic {
+        range,
+        severity,
+        problem,
+        related,
+    } = d;
+    let mut line = format!(
+        "{} {}[{}] {}",
+        span(text, *range),
+        severity.as_str(),
+        problem.rule().code(),
+        problem.message()
+    );
+    for Related {
+        range,
+        message,
+        file,
+    } in related
+    {
+        let place = match file {
+            None => span(text, *range),
+            Some(path) => format!("{} {}..{}", path.display(), range.start, range.end),
+        };
+        line.push_str(&format!(" (related {place}: {message})"));
+    }
+    line
+}
+
+/// Every diagnostic of `text`, one line each (see [`render_diagnostic`]).
 pub fn diagnostics_with(text: &str, config: &Config, files: &Files) -> Vec<String> {
     let analysis = Analysis::new(text, config);
     check(&analysis, config, files)
         .iter()
-        .map(|d| {
-            let mut line = format!(
-                "{} {}[{}] {}",
-                span(text, d.range),
-                d.severity.as_str(),
-                d.rule().code(),
-                d.message()
-            );
-            for related in &d.related {
-                line.push_str(&format!(
-                    " (related {}: {})",
-                    span(text, related.range),
-                    related.message
-                ));
-            }
-            line
-        })
+        .map(|d| render_diagnostic(text, d))
         .collect()
 }
 

@@ -37,6 +37,17 @@ pub fn spanned(text: &str, range: TextRange) -> String {
     format!("{} {slice:?}", span(text, range))
 }
 
+/// A text as a snapshot shows it: as is, with `\r` written out (so that
+/// line ends can be told apart), and a note when it does not end in a
+/// line break.
+pub fn show_text(text: &str) -> String {
+    let mut out = text.replace('\r', "\\r");
+    if !out.ends_with('\n') {
+        out.push_str("\n(no line break at the end)\n");
+    }
+    out
+}
+
 /// One line per item, each ending in a line break: what a snapshot holds
 /// (the empty string for no items).
 pub fn lines<T: std::fmt::Display>(items: impl IntoIterator<Item = T>) -> String {
@@ -230,8 +241,22 @@ impl Workspace {
             .collect()
     }
 
+    /// The edits rendered (see [`Workspace::render_edits`]), then every file
+    /// they change as it reads after them, under a `--- path` line.
+    pub fn render_applied(&self, edits: &[digest_analysis::FileEdits]) -> String {
+        let mut out = lines(self.render_edits(edits));
+        let after = self.apply(edits);
+        for file_edits in edits {
+            let file = file_edits.file;
+            out.push_str(&format!("--- {}\n", self.name(file)));
+            out.push_str(&show_text(&after[file]));
+        }
+        out
+    }
+
     /// The `unresolved-reference` diagnostics of `texts` (this workspace's
-    /// paths), each as `path line:col..line:col message`.
+    /// paths), each as `path line:col..line:col message` (the range in
+    /// `texts`).
     pub fn unresolved(&self, texts: &[String]) -> Vec<String> {
         let config = Config::default();
         let resolver = WorkspaceResolver {
@@ -247,7 +272,12 @@ impl Workspace {
             };
             for d in check(&analysis, &config, &here) {
                 if d.rule() == digest_analysis::Rule::UnresolvedReference {
-                    out.push(format!("{} {}", self.loc(i, d.range), d.message()));
+                    out.push(format!(
+                        "{} {} {}",
+                        self.name(i),
+                        span(text, d.range),
+                        d.message()
+                    ));
                 }
             }
         }

@@ -16,6 +16,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use digest_analysis::features::{Symbol, SymbolKind};
 use digest_analysis::rules::Related;
 use digest_analysis::{
     Analysis, Config, Diagnostic, LineIndex, Lookup, Resolver, TextRange, check,
@@ -52,6 +53,40 @@ pub fn show_text(text: &str) -> String {
 /// (the empty string for no items).
 pub fn lines<T: std::fmt::Display>(items: impl IntoIterator<Item = T>) -> String {
     items.into_iter().map(|item| format!("{item}\n")).collect()
+}
+
+/// An outline, an entry per line, children indented under their paper:
+/// `kind "name" "detail" range selection range`.
+pub fn render_outline(text: &str, symbols: &[Symbol]) -> String {
+    fn render(text: &str, symbol: &Symbol, depth: usize, out: &mut String) {
+        let Symbol {
+            name,
+            detail,
+            kind,
+            range,
+            selection,
+            children,
+        } = symbol;
+        let kind = match kind {
+            SymbolKind::Paper => "paper",
+            SymbolKind::Section => "section",
+        };
+        out.push_str(&format!(
+            "{:indent$}{kind} {name:?} {detail:?} {} selection {}\n",
+            "",
+            span(text, *range),
+            span(text, *selection),
+            indent = depth * 4
+        ));
+        for child in children {
+            render(text, child, depth + 1, out);
+        }
+    }
+    let mut out = String::new();
+    for symbol in symbols {
+        render(text, symbol, 0, &mut out);
+    }
+    out
 }
 
 /// Other digests for cross-file references, by relative path.

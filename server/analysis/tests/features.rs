@@ -3,9 +3,7 @@
 mod common;
 
 use common::{Files, cursor, span};
-use digest_analysis::features::{
-    Hover, Symbol, SymbolKind, Target, definition, excerpt, hover, outline,
-};
+use digest_analysis::features::{Hover, Target, definition, excerpt, hover, outline};
 use digest_analysis::{Analysis, Config};
 use expect_test::{Expect, expect};
 
@@ -33,39 +31,8 @@ fn at(marker: &str) -> String {
     common::mark(DIGEST, marker)
 }
 
-/// An outline entry and its children (indented): `kind "name" "detail"
-/// range selection`.
-fn render_symbol(text: &str, symbol: &Symbol, depth: usize, out: &mut String) {
-    let Symbol {
-        name,
-        detail,
-        kind,
-        range,
-        selection,
-        children,
-    } = symbol;
-    let kind = match kind {
-        SymbolKind::Paper => "paper",
-        SymbolKind::Section => "section",
-    };
-    out.push_str(&format!(
-        "{:indent$}{kind} {name:?} {detail:?} {} selection {}\n",
-        "",
-        span(text, *range),
-        span(text, *selection),
-        indent = depth * 4
-    ));
-    for child in children {
-        render_symbol(text, child, depth + 1, out);
-    }
-}
-
 fn check_outline(text: &str, expect: Expect) {
-    let mut out = String::new();
-    for symbol in outline(&analysis(text)) {
-        render_symbol(text, &symbol, 0, &mut out);
-    }
-    expect.assert_eq(&out);
+    expect.assert_eq(&common::render_outline(text, &outline(&analysis(text))));
 }
 
 /// The hover at the `$0`, if any.

@@ -2,148 +2,264 @@
 
 mod common;
 
-use common::{Workspace, diagnostics, workspace};
-use digest_analysis::features::code_actions;
-use digest_analysis::{Analysis, Config, NoFiles, check};
+use common::{Workspace, diagnostics, render_diagnostic, workspace};
+use digest_analysis::features::{CodeAction, code_actions};
+use digest_analysis::{Config, NoFiles, check};
+use expect_test::{Expect, expect};
 
-/// The fixes for the diagnostics of file `file` whose code is `code`:
-/// (title, the workspace texts after applying it).
-fn fixes(ws: &Workspace, file: usize, code: &str) -> Vec<(String, Vec<String>)> {
+/// Every diagnostic of the fixture's first file, each followed by its
+/// fixes (indented): the title and whether it is preferred, its edits, and
+/// every file they change as it reads after them; `no fix` for none.
+fn render(ws: &Workspace) -> String {
     let config = Config::default();
-    let diagnostics = check(&ws.analyses[file], &config, &NoFiles);
-    diagnostics
+    let files = ws.files();
+    let mut out = String::new();
+    for d in check(&ws.analyses[0], &config, &NoFiles) {
+        out.push_str(&render_diagnostic(&ws.texts[0], &d));
+        out.push('\n');
+        let actions = code_actions(&files, 0, &d, &config);
+        if actions.is_empty() {
+            out.push_str("    no fix\n");
+        }
+        for action in actions {
+            let CodeAction {
+                title,
+                diagnostic,
+                edits,
+                preferred,
+            } = action;
+            assert_eq!(diagnostic, d, "an action names the diagnostic it fixes");
+            out.push_str(&format!("    {title} (preferred: {preferred})\n"));
+            for line in ws.render_applied(&edits).lines() {
+                out.push_str(&format!("        {line}\n").replace("        \n", "\n"));
+            }
+        }
+    }
+    out
+}
+
+fn check_fixes(fixture: &str, expect: Expect) {
+    expect.assert_eq(&render(&workspace(fixture)));
+}
+
+/// The texts after the fixes of the first file's `code` diagnostics, one
+/// list of workspace texts per fix.
+fn fixed_texts(ws: &Workspace, code: &str) -> Vec<Vec<String>> {
+    let config = Config::default();
+    check(&ws.analyses[0], &config, &NoFiles)
         .iter()
         .filter(|d| d.rule().code() == code)
-        .flat_map(|d| code_actions(&ws.files(), file, d, &config))
-        .map(|action| (action.title.clone(), ws.apply(&action.edits)))
+        .flat_map(|d| code_actions(&ws.files(), 0, d, &config))
+        .map(|action| ws.apply(&action.edits))
         .collect()
 }
 
-/// The single fix for the single `code` diagnostic of a one-file fixture:
-/// (title, fixed text).
-fn fix(text: &str, code: &str) -> (String, String) {
+/// The text after the single fix of the single `code` diagnostic of a
+/// one-file fixture.
+fn fixed(text: &str, code: &str) -> String {
     let ws = workspace(text);
-    let mut found = fixes(&ws, 0, code);
+    let mut found = fixed_texts(&ws, code);
     assert_eq!(found.len(), 1, "{found:?}");
-    let (title, texts) = found.remove(0);
-    (title, texts[0].clone())
+    found.remove(0).remove(0)
+}
+
+/// The diagnostics of a text, one per line.
+fn check_diagnostics(text: &str, expect: Expect) {
+    expect.assert_eq(&common::lines(diagnostics(text)));
 }
 
 #[test]
 fn missing_sections_go_where_the_configuration_orders_them() {
-    let abstract_fix = |text: &str| {
-        let ws = workspace(text);
-        fixes(&ws, 0, "missing-section")
-            .into_iter()
-            .map(|(title, texts)| format!("{title}: {:?}", texts[0]))
-            .collect::<Vec<_>>()
-    };
     // Before the summary, in the blank-line style of the paper.
-    assert_eq!(
-        abstract_fix("Paper1 A\n\n中文总结: b\n"),
-        ["Add the `摘要原文:` section: \"Paper1 A\\n\\n摘要原文:\\n\\n中文总结: b\\n\""]
+    check_fixes(
+        "Paper1 A\n\n中文总结: b\n",
+        expect![[r#"
+            1:1..1:9 warning[missing-section] Paper1 has no abstract section: add a line starting with `摘要原文:`
+                Add the `摘要原文:` section (preferred: true)
+                    main.digest 3:1..3:1 -> "摘要原文:\n\n"
+                    --- main.digest
+                    Paper1 A
+
+                    摘要原文:
+
+                    中文总结: b
+        "#]],
     );
     // After the abstract, before the notes.
-    assert_eq!(
-        abstract_fix("Paper1 A\n\n摘要原文: a\n\nNotes: n\n"),
-        [
-            "Add the `中文总结:` section: \"Paper1 A\\n\\n摘要原文: a\\n\\n中文总结:\\n\\nNotes: n\\n\""
-        ]
+    check_fixes(
+        "Paper1 A\n\n摘要原文: a\n\nNotes: n\n",
+        expect![[r#"
+            1:1..1:9 warning[missing-section] Paper1 has no summary section: add a line starting with `中文总结:`
+                Add the `中文总结:` section (preferred: true)
+                    main.digest 3:8..3:8 -> "\n\n中文总结:"
+                    --- main.digest
+                    Paper1 A
+
+                    摘要原文: a
+
+                    中文总结:
+
+                    Notes: n
+        "#]],
     );
     // Without blank lines when the paper has none.
-    assert_eq!(
-        abstract_fix("Paper1 A\n摘要原文: a\nPaper2 B\n摘要原文: a\n中文总结: b\n"),
-        [
-            "Add the `中文总结:` section: \"Paper1 A\\n摘要原文: a\\n中文总结:\\nPaper2 B\\n摘要原文: a\\n中文总结: b\\n\""
-        ]
+    check_fixes(
+        "Paper1 A\n摘要原文: a\nPaper2 B\n摘要原文: a\n中文总结: b\n",
+        expect![[r#"
+            1:1..1:9 warning[missing-section] Paper1 has no summary section: add a line starting with `中文总结:`
+                Add the `中文总结:` section (preferred: true)
+                    main.digest 2:8..2:8 -> "\n中文总结:"
+                    --- main.digest
+                    Paper1 A
+                    摘要原文: a
+                    中文总结:
+                    Paper2 B
+                    摘要原文: a
+                    中文总结: b
+        "#]],
     );
     // A paper with no section at all: each missing one after the heading.
-    assert_eq!(
-        abstract_fix("Paper1 A\n"),
-        [
-            "Add the `摘要原文:` section: \"Paper1 A\\n\\n摘要原文:\\n\"",
-            "Add the `中文总结:` section: \"Paper1 A\\n\\n中文总结:\\n\"",
-        ]
+    check_fixes(
+        "Paper1 A\n",
+        expect![[r#"
+            1:1..1:9 warning[missing-section] Paper1 has no abstract section: add a line starting with `摘要原文:`
+                Add the `摘要原文:` section (preferred: true)
+                    main.digest 1:9..1:9 -> "\n\n摘要原文:"
+                    --- main.digest
+                    Paper1 A
+
+                    摘要原文:
+            1:1..1:9 warning[missing-section] Paper1 has no summary section: add a line starting with `中文总结:`
+                Add the `中文总结:` section (preferred: true)
+                    main.digest 1:9..1:9 -> "\n\n中文总结:"
+                    --- main.digest
+                    Paper1 A
+
+                    中文总结:
+        "#]],
     );
     // The file's line breaks.
-    assert_eq!(
-        abstract_fix("Paper1 A\r\n\r\n中文总结: b\r\n"),
-        [
-            "Add the `摘要原文:` section: \"Paper1 A\\r\\n\\r\\n摘要原文:\\r\\n\\r\\n中文总结: b\\r\\n\""
-        ]
+    check_fixes(
+        "Paper1 A\r\n\r\n中文总结: b\r\n",
+        expect![[r#"
+            1:1..1:9 warning[missing-section] Paper1 has no abstract section: add a line starting with `摘要原文:`
+                Add the `摘要原文:` section (preferred: true)
+                    main.digest 3:1..3:1 -> "摘要原文:\r\n\r\n"
+                    --- main.digest
+                    Paper1 A\r
+                    \r
+                    摘要原文:\r
+                    \r
+                    中文总结: b\r
+        "#]],
     );
     // Applied, the paper lacks nothing: its new section is only empty.
-    let (_, fixed) = fix("Paper1 A\n\n中文总结: b\n", "missing-section");
-    assert_eq!(
-        diagnostics(&fixed),
-        [
-            "3:1..3:6 warning[empty-section] Paper1: the `摘要原文` section is empty: write its text after the colon"
-        ]
+    check_diagnostics(
+        &fixed("Paper1 A\n\n中文总结: b\n", "missing-section"),
+        expect![[r#"
+            3:1..3:6 warning[empty-section] Paper1: the `摘要原文` section is empty: write its text after the colon
+        "#]],
     );
 }
 
 #[test]
 fn a_missing_section_is_added_in_the_papers_language() {
-    assert_eq!(
-        fix("Paper1 A\n\nAbstract: a\n", "missing-section"),
-        (
-            "Add the `Summary:` section".to_string(),
-            "Paper1 A\n\nAbstract: a\n\nSummary:\n".to_string()
-        )
+    check_fixes(
+        "Paper1 A\n\nAbstract: a\n",
+        expect![[r#"
+            1:1..1:9 warning[missing-section] Paper1 has no summary section: add a line starting with `Summary:`
+                Add the `Summary:` section (preferred: true)
+                    main.digest 3:12..3:12 -> "\n\nSummary:"
+                    --- main.digest
+                    Paper1 A
+
+                    Abstract: a
+
+                    Summary:
+        "#]],
     );
-    assert_eq!(
-        fix("Paper1 A\n\n摘要原文: a\n", "missing-section"),
-        (
-            "Add the `中文总结:` section".to_string(),
-            "Paper1 A\n\n摘要原文: a\n\n中文总结:\n".to_string()
-        )
+    check_fixes(
+        "Paper1 A\n\n摘要原文: a\n",
+        expect![[r#"
+            1:1..1:9 warning[missing-section] Paper1 has no summary section: add a line starting with `中文总结:`
+                Add the `中文总结:` section (preferred: true)
+                    main.digest 3:8..3:8 -> "\n\n中文总结:"
+                    --- main.digest
+                    Paper1 A
+
+                    摘要原文: a
+
+                    中文总结:
+        "#]],
     );
-    assert_eq!(
-        fix("Paper1 A\nSummary: b\n", "missing-section"),
-        (
-            "Add the `Abstract:` section".to_string(),
-            "Paper1 A\nAbstract:\nSummary: b\n".to_string()
-        )
+    check_fixes(
+        "Paper1 A\nSummary: b\n",
+        expect![[r#"
+            1:1..1:9 warning[missing-section] Paper1 has no abstract section: add a line starting with `Abstract:`
+                Add the `Abstract:` section (preferred: true)
+                    main.digest 2:1..2:1 -> "Abstract:\n"
+                    --- main.digest
+                    Paper1 A
+                    Abstract:
+                    Summary: b
+        "#]],
     );
 }
 
 #[test]
 fn a_misspelt_label_gets_its_own_fix_only() {
     let text = "Paper1 A title\n\nAbstrct: some text here\n\nSummary: my words\n";
-    let ws = workspace(text);
-    let titles: Vec<String> = ["missing-section", "stray-text", "unknown-label"]
-        .iter()
-        .flat_map(|code| fixes(&ws, 0, code))
-        .map(|(title, _)| title)
-        .collect();
-    assert_eq!(titles, ["Replace `Abstrct` with `Abstract`"]);
-    let (_, fixed) = fix(text, "unknown-label");
-    assert_eq!(diagnostics(&fixed), Vec::<String>::new());
+    check_fixes(
+        text,
+        expect![[r#"
+            3:1..3:8 warning[unknown-label] Paper1: `Abstrct` is not a known section label: did you mean `Abstract`?
+                Replace `Abstrct` with `Abstract` (preferred: true)
+                    main.digest 3:1..3:8 -> "Abstract"
+                    --- main.digest
+                    Paper1 A title
+
+                    Abstract: some text here
+
+                    Summary: my words
+        "#]],
+    );
+    check_diagnostics(&fixed(text, "unknown-label"), expect![[""]]);
 }
 
 #[test]
 fn a_link_without_scheme_gets_https() {
     let text = "Paper1 A\n摘要原文: see aka.ms/x.\n中文总结: b\n";
-    assert_eq!(
-        fix(text, "link-without-scheme"),
-        (
-            "Write `https://aka.ms/x`".to_string(),
-            "Paper1 A\n摘要原文: see https://aka.ms/x.\n中文总结: b\n".to_string()
-        )
+    check_fixes(
+        text,
+        expect![[r#"
+            2:11..2:19 hint[link-without-scheme] Paper1: `aka.ms/x` looks like a link without a scheme: write `https://aka.ms/x`
+                Write `https://aka.ms/x` (preferred: true)
+                    main.digest 2:11..2:11 -> "https://"
+                    --- main.digest
+                    Paper1 A
+                    摘要原文: see https://aka.ms/x.
+                    中文总结: b
+        "#]],
     );
-    assert_eq!(
-        diagnostics(&fix(text, "link-without-scheme").1),
-        Vec::<String>::new()
-    );
+    check_diagnostics(&fixed(text, "link-without-scheme"), expect![[""]]);
 }
 
 #[test]
 fn an_unknown_label_is_replaced_by_the_suggestion() {
     let text = "Paper1 A\n摘要原文: a\nsummary: b\n";
-    let (title, fixed) = fix(text, "unknown-label");
-    assert_eq!(title, "Replace `summary` with `Summary`");
-    assert_eq!(fixed, "Paper1 A\n摘要原文: a\nSummary: b\n");
-    assert_eq!(diagnostics(&fixed), Vec::<String>::new());
+    check_fixes(
+        text,
+        expect![[r#"
+            3:1..3:8 warning[unknown-label] Paper1: `summary` is not a known section label: did you mean `Summary`?
+                Replace `summary` with `Summary` (preferred: true)
+                    main.digest 3:1..3:8 -> "Summary"
+                    --- main.digest
+                    Paper1 A
+                    摘要原文: a
+                    Summary: b
+        "#]],
+    );
+    check_diagnostics(&fixed(text, "unknown-label"), expect![[""]]);
 }
 
 const NUMBERING: &str = "\
@@ -165,63 +281,142 @@ Paper1 X
 
 #[test]
 fn renumber_from_here_updates_references_across_files() {
+    // From Paper5: 5 -> 2, 7 -> 3; from Paper7: 7 -> 6.
+    check_fixes(
+        NUMBERING,
+        expect![[r#"
+            4:1..4:7 warning[numbering] Paper5 follows Paper1: expected number 2; renumber the paper
+                Renumber papers from here (preferred: false)
+                    a.digest 2:16..2:17 -> "2"
+                    a.digest 2:27..2:28 -> "3"
+                    a.digest 4:6..4:7 -> "2"
+                    a.digest 5:22..5:23 -> "3"
+                    a.digest 7:6..7:7 -> "3"
+                    a.digest 8:12..8:13 -> "2"
+                    b.digest 2:16..2:17 -> "2"
+                    b.digest 2:29..2:30 -> "3"
+                    --- a.digest
+                    Paper1 A
+                    摘要原文: see Paper2 and Paper3
+                    中文总结: b
+                    Paper2 B
+                    摘要原文: Paper1, [[Paper3]]
+                    中文总结: b
+                    Paper3 C
+                    摘要原文: Paper2
+                    中文总结: b
+                    --- b.digest
+                    Paper1 X
+                    摘要原文: [[a#Paper2]] [[a#Paper3]] [[a#Paper1]]
+                    中文总结: x
+            7:1..7:7 warning[numbering] Paper7 follows Paper5: expected number 6; renumber the paper
+                Renumber papers from here (preferred: false)
+                    a.digest 2:27..2:28 -> "6"
+                    a.digest 5:22..5:23 -> "6"
+                    a.digest 7:6..7:7 -> "6"
+                    b.digest 2:29..2:30 -> "6"
+                    --- a.digest
+                    Paper1 A
+                    摘要原文: see Paper5 and Paper6
+                    中文总结: b
+                    Paper5 B
+                    摘要原文: Paper1, [[Paper6]]
+                    中文总结: b
+                    Paper6 C
+                    摘要原文: Paper5
+                    中文总结: b
+                    --- b.digest
+                    Paper1 X
+                    摘要原文: [[a#Paper5]] [[a#Paper6]] [[a#Paper1]]
+                    中文总结: x
+        "#]],
+    );
+    // Every reference still resolves, in every digest.
     let ws = workspace(NUMBERING);
-    let found = fixes(&ws, 0, "numbering");
-    let titles: Vec<&str> = found.iter().map(|(t, _)| t.as_str()).collect();
-    assert_eq!(
-        titles,
-        ["Renumber papers from here", "Renumber papers from here"]
-    );
-    // From Paper5: 5 -> 2, 7 -> 3.
-    assert_eq!(
-        found[0].1,
-        [
-            "Paper1 A\n摘要原文: see Paper2 and Paper3\n中文总结: b\nPaper2 B\n摘要原文: Paper1, [[Paper3]]\n\
-             中文总结: b\nPaper3 C\n摘要原文: Paper2\n中文总结: b\n",
-            "Paper1 X\n摘要原文: [[a#Paper2]] [[a#Paper3]] [[a#Paper1]]\n中文总结: x\n",
-        ]
-    );
-    // From Paper7: 7 -> 6.
-    assert_eq!(
-        found[1].1[1],
-        "Paper1 X\n摘要原文: [[a#Paper5]] [[a#Paper6]] [[a#Paper1]]\n中文总结: x\n"
-    );
-    for (_, texts) in &found {
+    let found = fixed_texts(&ws, "numbering");
+    assert_eq!(found.len(), 2);
+    for texts in &found {
         assert_eq!(ws.unresolved(texts), Vec::<String>::new());
     }
-    assert_eq!(diagnostics(&found[0].1[0]), Vec::<String>::new());
+    check_diagnostics(&found[0][0], expect![[""]]);
 }
 
 #[test]
 fn renumber_from_a_duplicate_keeps_references_to_the_first() {
     let text = "Paper1 A\n摘要原文: Paper2, Paper3\n中文总结: b\nPaper2 B\n摘要原文: a\n中文总结: b\n\
                 Paper2 C\n摘要原文: a\n中文总结: b\nPaper3 D\n摘要原文: a\n中文总结: b\n";
-    let (title, fixed) = fix(text, "duplicate-paper");
-    assert_eq!(title, "Renumber papers from here");
-    assert_eq!(
-        fixed,
-        "Paper1 A\n摘要原文: Paper2, Paper4\n中文总结: b\nPaper2 B\n摘要原文: a\n中文总结: b\n\
-         Paper3 C\n摘要原文: a\n中文总结: b\nPaper4 D\n摘要原文: a\n中文总结: b\n"
+    check_fixes(
+        text,
+        expect![[r#"
+            7:1..7:7 error[duplicate-paper] Paper2 repeats the number of the heading on line 4 (`Paper2 B`): give this paper a number of its own (related 4:1..4:9: Paper2 is first used here)
+                Renumber papers from here (preferred: false)
+                    main.digest 2:20..2:21 -> "4"
+                    main.digest 7:6..7:7 -> "3"
+                    main.digest 10:6..10:7 -> "4"
+                    --- main.digest
+                    Paper1 A
+                    摘要原文: Paper2, Paper4
+                    中文总结: b
+                    Paper2 B
+                    摘要原文: a
+                    中文总结: b
+                    Paper3 C
+                    摘要原文: a
+                    中文总结: b
+                    Paper4 D
+                    摘要原文: a
+                    中文总结: b
+        "#]],
     );
-    assert_eq!(diagnostics(&fixed), Vec::<String>::new());
+    check_diagnostics(&fixed(text, "duplicate-paper"), expect![[""]]);
 }
 
 #[test]
 fn no_renumbering_onto_an_earlier_number() {
     // Papers 1, 3, 2, 4: renumbering from Paper4 would give a second Paper3.
-    let text = "Paper1 A\nPaper3 B\nPaper2 C\nPaper4 D\n";
-    let ws = workspace(text);
-    let config = Config::default();
-    let analysis = Analysis::new(text, &config);
-    let offered: Vec<String> = check(&analysis, &config, &NoFiles)
-        .iter()
-        .filter(|d| d.rule().code() == "numbering")
-        .map(|d| {
-            let actions = code_actions(&ws.files(), 0, d, &config);
-            format!("{} {}", &text[d.range.start..d.range.end], actions.len())
-        })
-        .collect();
-    assert_eq!(offered, ["Paper3 1", "Paper2 1", "Paper4 0"]);
+    let text = "Paper1 A\n摘要原文: a\n中文总结: b\nPaper3 B\n摘要原文: a\n中文总结: b\n\
+                Paper2 C\n摘要原文: a\n中文总结: b\nPaper4 D\n摘要原文: a\n中文总结: b\n";
+    check_fixes(
+        text,
+        expect![[r#"
+            4:1..4:7 warning[numbering] Paper3 follows Paper1: expected number 2; renumber the paper
+                Renumber papers from here (preferred: false)
+                    main.digest 4:6..4:7 -> "2"
+                    main.digest 7:6..7:7 -> "3"
+                    --- main.digest
+                    Paper1 A
+                    摘要原文: a
+                    中文总结: b
+                    Paper2 B
+                    摘要原文: a
+                    中文总结: b
+                    Paper3 C
+                    摘要原文: a
+                    中文总结: b
+                    Paper4 D
+                    摘要原文: a
+                    中文总结: b
+            7:1..7:7 warning[numbering] Paper2 follows Paper3: expected number 4; renumber the paper
+                Renumber papers from here (preferred: false)
+                    main.digest 7:6..7:7 -> "4"
+                    main.digest 10:6..10:7 -> "5"
+                    --- main.digest
+                    Paper1 A
+                    摘要原文: a
+                    中文总结: b
+                    Paper3 B
+                    摘要原文: a
+                    中文总结: b
+                    Paper4 C
+                    摘要原文: a
+                    中文总结: b
+                    Paper5 D
+                    摘要原文: a
+                    中文总结: b
+            10:1..10:7 warning[numbering] Paper4 follows Paper2: expected number 3; renumber the paper
+                no fix
+        "#]],
+    );
 }
 
 #[test]
@@ -231,9 +426,12 @@ fn stale_or_other_diagnostics_get_nothing() {
     let config = Config::default();
     let mut diagnostic = check(&ws.analyses[0], &config, &NoFiles).remove(0);
     diagnostic.range.start += 1;
-    assert!(code_actions(&ws.files(), 0, &diagnostic, &config).is_empty());
-    let ws = workspace("Paper1\n摘要原文: a\n中文总结: b\n");
-    let missing_title = check(&ws.analyses[0], &config, &NoFiles).remove(0);
-    assert_eq!(missing_title.rule().code(), "missing-title");
-    assert!(code_actions(&ws.files(), 0, &missing_title, &config).is_empty());
+    assert_eq!(code_actions(&ws.files(), 0, &diagnostic, &config), []);
+    check_fixes(
+        "Paper1\n摘要原文: a\n中文总结: b\n",
+        expect![[r#"
+            1:1..1:7 error[missing-title] Paper1 has no title: write the paper's title after the number
+                no fix
+        "#]],
+    );
 }

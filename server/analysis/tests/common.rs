@@ -1,10 +1,26 @@
 //! Shared helpers for the analysis crate's fixture tests.
+//!
+//! The tests are data: a fixture (`$0` marks the cursor, `//- /ws/path`
+//! starts another digest of a workspace) and the whole result of the
+//! feature function, rendered as text, in an inline snapshot:
+//! `check("...$0...", expect![[...]])`. Ranges read `line:col..line:col`
+//! (1-based, columns in characters; see [`span`]); every field of a result
+//! is rendered, so that a change to any of them shows in the snapshot.
+//!
+//! `UPDATE_EXPECT=1 cargo test -p digest-analysis` rewrites the snapshots
+//! (`expect![[...]]`) to what the code now does; read the diff like any
+//! other change before committing it. Without the variable a snapshot that
+//! differs fails the test with a diff.
 #![allow(dead_code, clippy::unwrap_used)]
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use digest_analysis::{Analysis, Config, LineIndex, Lookup, Resolver, TextRange, check};
+use digest_analysis::features::{Symbol, SymbolKind};
+use digest_analysis::rules::Related;
+use digest_analysis::{
+    Analysis, Config, Diagnostic, LineIndex, Lookup, Resolver, TextRange, check,
+};
 
 /// Renders a range as `line:col..line:col`, 1-based, columns in characters.
 pub fn span(text: &str, range: TextRange) -> String {
@@ -12,6 +28,65 @@ pub fn span(text: &str, range: TextRange) -> String {
     let (sl, sc) = index.line_col_chars(text, range.start);
     let (el, ec) = index.line_col_chars(text, range.end);
     format!("{}:{}..{}:{}", sl + 1, sc + 1, el + 1, ec + 1)
+}
+
+/// A range and the text it covers: `3:1..3:9 "Paper1 A"`.
+pub fn spanned(text: &str, range: TextRange) -> String {
+    let slice = text
+        .get(range.start..range.end)
+        .unwrap_or("<not in the text>");
+    format!("{} {slice:?}", span(text, range))
+}
+
+/// A text as a snapshot shows it: as is, with `\r` written out (so that
+/// line ends can be told apart), and a note when it does not end in a
+/// line break.
+pub fn show_text(text: &str) -> String {
+    let mut out = text.replace('\r', "\\r");
+    if !out.ends_with('\n') {
+        out.push_str("\n(no line break at the end)\n");
+    }
+    out
+}
+
+/// One line per item, each ending in a line break: what a snapshot holds
+/// (the empty string for no items).
+pub fn lines<T: std::fmt::Display>(items: impl IntoIterator<Item = T>) -> String {
+    items.into_iter().map(|item| format!("{item}\n")).collect()
+}
+
+/// An outline, an entry per line, children indented under their paper:
+/// `kind "name" "detail" range selection range`.
+pub fn render_outline(text: &str, symbols: &[Symbol]) -> String {
+    fn render(text: &str, symbol: &Symbol, depth: usize, out: &mut String) {
+        let Symbol {
+            name,
+            detail,
+            kind,
+            range,
+            selection,
+            children,
+        } = symbol;
+        let kind = match kind {
+            SymbolKind::Paper => "paper",
+            SymbolKind::Section => "section",
+        };
+        out.push_str(&format!(
+            "{:indent$}{kind} {name:?} {detail:?} {} selection {}\n",
+            "",
+            span(text, *range),
+            span(text, *selection),
+            indent = depth * 4
+        ));
+        for child in children {
+            render(text, child, depth + 1, out);
+        }
+    }
+    let mut out = String::new();
+    for symbol in symbols {
+        render(text, symbol, 0, &mut out);
+    }
+    out
 }
 
 /// Other digests for cross-file references, by relative path.
@@ -42,29 +117,45 @@ impl Resolver for Files {
     }
 }
 
-/// Every diagnostic of `text`, one line each:
-/// `line:col..line:col severity[code] message`.
+/// A diagnostic of `text` on one line:
+/// `line:col..line:col severity[code] message`, then each related place as
+/// ` (related line:col..line:col: message)` (with the path before the range
+/// when it is in another file, the range then being of that file).
+pub fn render_diagnostic(text: &str, d: &Diagnostic) -> String {
+    let Diagnostic {
+        range,
+        severity,
+        problem,
+        related,
+    } = d;
+    let mut line = format!(
+        "{} {}[{}] {}",
+        span(text, *range),
+        severity.as_str(),
+        problem.rule().code(),
+        problem.message()
+    );
+    for Related {
+        range,
+        message,
+        file,
+    } in related
+    {
+        let place = match file {
+            None => span(text, *range),
+            Some(path) => format!("{} {}..{}", path.display(), range.start, range.end),
+        };
+        line.push_str(&format!(" (related {place}: {message})"));
+    }
+    line
+}
+
+/// Every diagnostic of `text`, one line each (see [`render_diagnostic`]).
 pub fn diagnostics_with(text: &str, config: &Config, files: &Files) -> Vec<String> {
     let analysis = Analysis::new(text, config);
     check(&analysis, config, files)
         .iter()
-        .map(|d| {
-            let mut line = format!(
-                "{} {}[{}] {}",
-                span(text, d.range),
-                d.severity.as_str(),
-                d.rule().code(),
-                d.message()
-            );
-            for related in &d.related {
-                line.push_str(&format!(
-                    " (related {}: {})",
-                    span(text, related.range),
-                    related.message
-                ));
-            }
-            line
-        })
+        .map(|d| render_diagnostic(text, d))
         .collect()
 }
 
@@ -185,8 +276,22 @@ impl Workspace {
             .collect()
     }
 
+    /// The edits rendered (see [`Workspace::render_edits`]), then every file
+    /// they change as it reads after them, under a `--- path` line.
+    pub fn render_applied(&self, edits: &[digest_analysis::FileEdits]) -> String {
+        let mut out = lines(self.render_edits(edits));
+        let after = self.apply(edits);
+        for file_edits in edits {
+            let file = file_edits.file;
+            out.push_str(&format!("--- {}\n", self.name(file)));
+            out.push_str(&show_text(&after[file]));
+        }
+        out
+    }
+
     /// The `unresolved-reference` diagnostics of `texts` (this workspace's
-    /// paths), each as `path line:col..line:col message`.
+    /// paths), each as `path line:col..line:col message` (the range in
+    /// `texts`).
     pub fn unresolved(&self, texts: &[String]) -> Vec<String> {
         let config = Config::default();
         let resolver = WorkspaceResolver {
@@ -202,7 +307,12 @@ impl Workspace {
             };
             for d in check(&analysis, &config, &here) {
                 if d.rule() == digest_analysis::Rule::UnresolvedReference {
-                    out.push(format!("{} {}", self.loc(i, d.range), d.message()));
+                    out.push(format!(
+                        "{} {} {}",
+                        self.name(i),
+                        span(text, d.range),
+                        d.message()
+                    ));
                 }
             }
         }

@@ -1,12 +1,12 @@
 //! Completion: papers after `Paper` and `[[`, digests after `[[`, another
 //! digest's papers after `[[file#`, missing labels at the start of a line.
-#![allow(clippy::unwrap_used)]
 
 mod common;
 
-use common::{span, workspace, workspace_with};
+use common::{span, workspace_with};
 use digest_analysis::Config;
-use digest_analysis::features::{CompletionKind, completion};
+use digest_analysis::features::{CompletionItem, CompletionKind, completion};
+use expect_test::{Expect, expect};
 
 const A: &str = "\
 //- /ws/a.digest
@@ -32,170 +32,276 @@ Paper7 Again
 Paper1
 ";
 
-/// The completions with `typed` put at the cursor (`$0` marks the cursor
-/// inside it, else it ends there): one line per item,
-/// `label [kind] range -> insert | detail | documentation | filter`.
-fn complete_with(typed: &str, config: &Config) -> Vec<String> {
+/// Every completion at the `$0` of a workspace fixture, each as
+/// `label [kind] range -> "insert"` and a line per optional field it has.
+fn render(fixture: &str, config: &Config) -> String {
+    let ws = workspace_with(fixture, config);
+    let (file, offset) = ws.cursor();
+    let text = &ws.texts[file];
+    let mut out = String::new();
+    for item in completion(&ws.files(), file, offset, config) {
+        let CompletionItem {
+            label,
+            kind,
+            detail,
+            documentation,
+            filter,
+            insert,
+            range,
+        } = item;
+        let kind = match kind {
+            CompletionKind::Paper => "paper",
+            CompletionKind::Digest => "digest",
+            CompletionKind::Label => "label",
+        };
+        out.push_str(&format!(
+            "{label} [{kind}] {} -> {insert:?}\n",
+            span(text, range)
+        ));
+        for (name, value) in [
+            ("detail", detail),
+            ("documentation", documentation),
+            ("filter", filter),
+        ] {
+            if let Some(value) = value {
+                out.push_str(&format!("    {name}: {value:?}\n"));
+            }
+        }
+    }
+    out
+}
+
+/// The completions with `typed` put after `Notes: see ` on the last line of
+/// `a` (`$0` marks the cursor inside it, else it ends there).
+fn check_with(typed: &str, config: &Config, expect: Expect) {
     let typed = if typed.contains("$0") {
         typed.to_string()
     } else {
         format!("{typed}$0")
     };
     let fixture = format!("{}{OTHERS}", A.replace("CURSOR", &typed));
-    let ws = workspace_with(&fixture, config);
-    let (file, offset) = ws.cursor();
-    completion(&ws.files(), file, offset, config)
-        .into_iter()
-        .map(|item| {
-            let kind = match item.kind {
-                CompletionKind::Paper => "paper",
-                CompletionKind::Digest => "digest",
-                CompletionKind::Label => "label",
-            };
-            format!(
-                "{} [{kind}] {} -> {:?} | {} | {} | {}",
-                item.label,
-                span(&ws.texts[file], item.range),
-                item.insert,
-                item.detail.unwrap_or_default(),
-                item.documentation.unwrap_or_default(),
-                item.filter.unwrap_or_default(),
-            )
-        })
-        .collect()
+    expect.assert_eq(&render(&fixture, config));
 }
 
-fn complete(typed: &str) -> Vec<String> {
-    complete_with(typed, &Config::default())
+fn check(typed: &str, expect: Expect) {
+    check_with(typed, &Config::default(), expect);
+}
+
+/// The completions with `typed` on a line of its own after `Notes: see`.
+fn check_line(typed: &str, expect: Expect) {
+    let replaced = A.replace("Notes: see CURSOR\n", &format!("Notes: see\n{typed}\n"));
+    let fixture = format!("{replaced}{OTHERS}");
+    expect.assert_eq(&render(&fixture, &Config::default()));
 }
 
 #[test]
 fn after_the_keyword_the_papers_of_this_digest() {
-    let expected = |range: &str| {
-        vec![
-            format!(
-                "Paper1 [paper] {range} -> \"Paper1\" | Sparse Attention | 路由器挑选少量键，节省显存。 | "
-            ),
-            format!(
-                "Paper2 [paper] {range} -> \"Paper2\" | Many Teachers | An ensemble of teachers. | "
-            ),
-        ]
-    };
-    assert_eq!(complete("Paper"), expected("9:12..9:17"));
-    assert_eq!(complete("Paper 1"), expected("9:12..9:19"));
-    assert_eq!(complete("(Paper12"), expected("9:13..9:20"));
-    assert_eq!(complete("与Paper"), expected("9:13..9:18"));
+    check(
+        "Paper",
+        expect![[r#"
+            Paper1 [paper] 9:12..9:17 -> "Paper1"
+                detail: "Sparse Attention"
+                documentation: "路由器挑选少量键，节省显存。"
+            Paper2 [paper] 9:12..9:17 -> "Paper2"
+                detail: "Many Teachers"
+                documentation: "An ensemble of teachers."
+        "#]],
+    );
+    check(
+        "Paper 1",
+        expect![[r#"
+            Paper1 [paper] 9:12..9:19 -> "Paper1"
+                detail: "Sparse Attention"
+                documentation: "路由器挑选少量键，节省显存。"
+            Paper2 [paper] 9:12..9:19 -> "Paper2"
+                detail: "Many Teachers"
+                documentation: "An ensemble of teachers."
+        "#]],
+    );
+    check(
+        "(Paper12",
+        expect![[r#"
+            Paper1 [paper] 9:13..9:20 -> "Paper1"
+                detail: "Sparse Attention"
+                documentation: "路由器挑选少量键，节省显存。"
+            Paper2 [paper] 9:13..9:20 -> "Paper2"
+                detail: "Many Teachers"
+                documentation: "An ensemble of teachers."
+        "#]],
+    );
+    check(
+        "与Paper",
+        expect![[r#"
+            Paper1 [paper] 9:13..9:18 -> "Paper1"
+                detail: "Sparse Attention"
+                documentation: "路由器挑选少量键，节省显存。"
+            Paper2 [paper] 9:13..9:18 -> "Paper2"
+                detail: "Many Teachers"
+                documentation: "An ensemble of teachers."
+        "#]],
+    );
 }
 
 #[test]
 fn not_after_a_word_nor_in_a_link() {
-    assert_eq!(complete("MyPaper"), Vec::<String>::new());
-    assert_eq!(complete("Papers"), Vec::<String>::new());
-    assert_eq!(complete("https://x.org/Paper"), Vec::<String>::new());
-    assert_eq!(complete("plain words"), Vec::<String>::new());
+    check("MyPaper", expect![[""]]);
+    check("Papers", expect![[""]]);
+    check("https://x.org/Paper", expect![[""]]);
+    check("plain words", expect![[""]]);
 }
 
 #[test]
 fn after_double_brackets_papers_then_digests() {
-    let range = "9:14..9:14";
-    let expected = |close: &str| {
-        vec![
-            format!(
-                "Paper1 [paper] {range} -> \"Paper1{close}\" | Sparse Attention | 路由器挑选少量键，节省显存。 | Paper1 Sparse Attention"
-            ),
-            format!(
-                "Paper2 [paper] {range} -> \"Paper2{close}\" | Many Teachers | An ensemble of teachers. | Paper2 Many Teachers"
-            ),
-            format!("b [digest] {range} -> \"b{close}\" | Digest B | 2 papers | "),
-            format!("sub/c [digest] {range} -> \"sub/c{close}\" |  | 1 paper | "),
-        ]
-    };
-    assert_eq!(complete("[["), expected("]]"));
+    check(
+        "[[",
+        expect![[r#"
+            Paper1 [paper] 9:14..9:14 -> "Paper1]]"
+                detail: "Sparse Attention"
+                documentation: "路由器挑选少量键，节省显存。"
+                filter: "Paper1 Sparse Attention"
+            Paper2 [paper] 9:14..9:14 -> "Paper2]]"
+                detail: "Many Teachers"
+                documentation: "An ensemble of teachers."
+                filter: "Paper2 Many Teachers"
+            b [digest] 9:14..9:14 -> "b]]"
+                detail: "Digest B"
+                documentation: "2 papers"
+            sub/c [digest] 9:14..9:14 -> "sub/c]]"
+                documentation: "1 paper"
+        "#]],
+    );
     // The editor closed the brackets already.
-    assert_eq!(complete("[[$0]]"), expected(""));
+    check(
+        "[[$0]]",
+        expect![[r#"
+            Paper1 [paper] 9:14..9:14 -> "Paper1"
+                detail: "Sparse Attention"
+                documentation: "路由器挑选少量键，节省显存。"
+                filter: "Paper1 Sparse Attention"
+            Paper2 [paper] 9:14..9:14 -> "Paper2"
+                detail: "Many Teachers"
+                documentation: "An ensemble of teachers."
+                filter: "Paper2 Many Teachers"
+            b [digest] 9:14..9:14 -> "b"
+                detail: "Digest B"
+                documentation: "2 papers"
+            sub/c [digest] 9:14..9:14 -> "sub/c"
+                documentation: "1 paper"
+        "#]],
+    );
     // What is typed is replaced (the client filters on it).
-    let typed = complete("[[sub");
-    assert_eq!(typed.len(), 4);
-    assert!(
-        typed[3].starts_with("sub/c [digest] 9:14..9:17 -> \"sub/c]]\""),
-        "{}",
-        typed[3]
+    check(
+        "[[sub",
+        expect![[r#"
+            Paper1 [paper] 9:14..9:17 -> "Paper1]]"
+                detail: "Sparse Attention"
+                documentation: "路由器挑选少量键，节省显存。"
+                filter: "Paper1 Sparse Attention"
+            Paper2 [paper] 9:14..9:17 -> "Paper2]]"
+                detail: "Many Teachers"
+                documentation: "An ensemble of teachers."
+                filter: "Paper2 Many Teachers"
+            b [digest] 9:14..9:17 -> "b]]"
+                detail: "Digest B"
+                documentation: "2 papers"
+            sub/c [digest] 9:14..9:17 -> "sub/c]]"
+                documentation: "1 paper"
+        "#]],
     );
     // A closed wiki reference before the cursor is not reopened.
-    assert_eq!(complete("[[b]] and "), Vec::<String>::new());
+    check("[[b]] and ", expect![[""]]);
 }
 
 #[test]
 fn after_file_and_hash_that_digests_papers() {
     // Paper7 twice in b: references reach the first only.
-    assert_eq!(
-        complete("[[b#"),
-        ["Paper7 [paper] 9:16..9:16 -> \"Paper7]]\" | Far Away | 远方的论文。 | Paper7 Far Away"]
+    check(
+        "[[b#",
+        expect![[r#"
+            Paper7 [paper] 9:16..9:16 -> "Paper7]]"
+                detail: "Far Away"
+                documentation: "远方的论文。"
+                filter: "Paper7 Far Away"
+        "#]],
     );
-    assert_eq!(
-        complete("[[b.digest#Pa$0]]"),
-        ["Paper7 [paper] 9:23..9:25 -> \"Paper7\" | Far Away | 远方的论文。 | Paper7 Far Away"]
+    check(
+        "[[b.digest#Pa$0]]",
+        expect![[r#"
+            Paper7 [paper] 9:23..9:25 -> "Paper7"
+                detail: "Far Away"
+                documentation: "远方的论文。"
+                filter: "Paper7 Far Away"
+        "#]],
     );
-    assert_eq!(
-        complete("[[sub/c#"),
-        ["Paper1 [paper] 9:20..9:20 -> \"Paper1]]\" |  |  | "]
+    check(
+        "[[sub/c#",
+        expect![[r#"
+            Paper1 [paper] 9:20..9:20 -> "Paper1]]"
+        "#]],
     );
-    assert_eq!(complete("[[#").len(), 2);
-    assert_eq!(complete("[[nowhere#"), Vec::<String>::new());
+    check(
+        "[[#",
+        expect![[r#"
+            Paper1 [paper] 9:15..9:15 -> "Paper1]]"
+                detail: "Sparse Attention"
+                documentation: "路由器挑选少量键，节省显存。"
+                filter: "Paper1 Sparse Attention"
+            Paper2 [paper] 9:15..9:15 -> "Paper2]]"
+                detail: "Many Teachers"
+                documentation: "An ensemble of teachers."
+                filter: "Paper2 Many Teachers"
+        "#]],
+    );
+    check("[[nowhere#", expect![[""]]);
 }
 
 #[test]
 fn at_the_start_of_a_line_the_missing_labels() {
-    let fixture = |typed: &str| {
-        format!(
-            "{}{OTHERS}",
-            A.replace("Notes: see CURSOR\n", &format!("Notes: see\n{typed}\n"))
-        )
-    };
-    let labels = |typed: &str| {
-        let ws = workspace(&fixture(typed));
-        let (file, offset) = ws.cursor();
-        completion(&ws.files(), file, offset, &Config::default())
-            .into_iter()
-            .map(|i| {
-                format!(
-                    "{} {} {:?} {}",
-                    i.label,
-                    span(&ws.texts[file], i.range),
-                    i.insert,
-                    i.detail.unwrap_or_default()
-                )
-            })
-            .collect::<Vec<_>>()
-    };
-    assert_eq!(
-        labels("$0"),
-        [
-            "中文总结: 10:1..10:1 \"中文总结: \" summary section (required)",
-            "Summary: 10:1..10:1 \"Summary: \" summary section (required)",
-            "代码: 10:1..10:1 \"代码: \" code section (optional)",
-            "Code: 10:1..10:1 \"Code: \" code section (optional)",
-            "标签: 10:1..10:1 \"标签: \" tags section (optional)",
-            "Tags: 10:1..10:1 \"Tags: \" tags section (optional)",
-        ]
+    check_line(
+        "$0",
+        expect![[r#"
+            中文总结: [label] 10:1..10:1 -> "中文总结: "
+                detail: "summary section (required)"
+            Summary: [label] 10:1..10:1 -> "Summary: "
+                detail: "summary section (required)"
+            代码: [label] 10:1..10:1 -> "代码: "
+                detail: "code section (optional)"
+            Code: [label] 10:1..10:1 -> "Code: "
+                detail: "code section (optional)"
+            标签: [label] 10:1..10:1 -> "标签: "
+                detail: "tags section (optional)"
+            Tags: [label] 10:1..10:1 -> "Tags: "
+                detail: "tags section (optional)"
+        "#]],
     );
-    assert_eq!(
-        labels("Su$0")[1],
-        "Summary: 10:1..10:3 \"Summary: \" summary section (required)"
+    check_line(
+        "Su$0",
+        expect![[r#"
+            中文总结: [label] 10:1..10:3 -> "中文总结: "
+                detail: "summary section (required)"
+            Summary: [label] 10:1..10:3 -> "Summary: "
+                detail: "summary section (required)"
+            代码: [label] 10:1..10:3 -> "代码: "
+                detail: "code section (optional)"
+            Code: [label] 10:1..10:3 -> "Code: "
+                detail: "code section (optional)"
+            标签: [label] 10:1..10:3 -> "标签: "
+                detail: "tags section (optional)"
+            Tags: [label] 10:1..10:3 -> "Tags: "
+                detail: "tags section (optional)"
+        "#]],
     );
     // Not after white space, nor on a line that already opens a section.
-    assert_eq!(labels("a $0"), Vec::<String>::new());
-    assert_eq!(labels("Co$0de: x"), Vec::<String>::new());
+    check_line("a $0", expect![[""]]);
+    check_line("Co$0de: x", expect![[""]]);
 }
 
 #[test]
 fn nothing_on_heading_lines_or_in_the_preamble() {
-    let ws = workspace("Title\n$0\nPaper1 see Paper\n摘要原文: a\n");
-    let files = ws.files();
     let config = Config::default();
-    assert!(completion(&files, 0, ws.cursor().1, &config).is_empty());
-    let heading_end = ws.texts[0].find(" see Paper").unwrap() + " see Paper".len();
-    assert!(completion(&files, 0, heading_end, &config).is_empty());
+    let check = |fixture: &str, expect: Expect| expect.assert_eq(&render(fixture, &config));
+    check("Title\n$0\nPaper1 see Paper\n摘要原文: a\n", expect![[""]]);
+    check("Title\n\nPaper1 see Paper$0\n摘要原文: a\n", expect![[""]]);
 }
 
 #[test]
@@ -205,11 +311,16 @@ fn configured_keywords_and_preview_length() {
         preview_chars: 3,
         ..Config::default()
     };
-    assert_eq!(
-        complete_with("见论文", &config),
-        [
-            "论文1 [paper] 9:13..9:15 -> \"论文1\" | Sparse Attention | 路由器… | ",
-            "论文2 [paper] 9:13..9:15 -> \"论文2\" | Many Teachers | An… | ",
-        ]
+    check_with(
+        "见论文",
+        &config,
+        expect![[r#"
+            论文1 [paper] 9:13..9:15 -> "论文1"
+                detail: "Sparse Attention"
+                documentation: "路由器…"
+            论文2 [paper] 9:13..9:15 -> "论文2"
+                detail: "Many Teachers"
+                documentation: "An…"
+        "#]],
     );
 }

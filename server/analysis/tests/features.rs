@@ -3,8 +3,9 @@
 mod common;
 
 use common::{Files, cursor, span};
-use digest_analysis::features::{definition, excerpt, hover, outline};
-use digest_analysis::{Analysis, Config, NoFiles};
+use digest_analysis::features::{Hover, Target, definition, excerpt, hover, outline};
+use digest_analysis::{Analysis, Config};
+use expect_test::{Expect, expect};
 
 const DIGEST: &str = "\
 Notes on efficient models
@@ -26,95 +27,134 @@ fn analysis(text: &str) -> Analysis {
     Analysis::new(text, &Config::default())
 }
 
-fn hover_at(fixture: &str, files: &Files) -> Option<(String, String)> {
-    let (text, offset) = cursor(fixture);
-    let analysis = analysis(&text);
-    hover(&analysis, offset, &Config::default(), files).map(|h| (span(&text, h.range), h.markdown))
-}
-
 fn at(marker: &str) -> String {
     common::mark(DIGEST, marker)
 }
 
+fn check_outline(text: &str, expect: Expect) {
+    expect.assert_eq(&common::render_outline(text, &outline(&analysis(text))));
+}
+
+/// The hover at the `$0`, if any.
+fn hover_at(fixture: &str, files: &Files) -> (String, Option<Hover>) {
+    let (text, offset) = cursor(fixture);
+    let found = hover(&analysis(&text), offset, &Config::default(), files);
+    (text, found)
+}
+
+/// The hover at the `$0`: its range on a line, then its markdown; nothing
+/// when there is no hover.
+fn check_hover(fixture: &str, files: &Files, expect: Expect) {
+    let (text, found) = hover_at(fixture, files);
+    let rendered = match found {
+        Some(Hover { range, markdown }) => format!("{}\n{markdown}\n", span(&text, range)),
+        None => String::new(),
+    };
+    expect.assert_eq(&rendered);
+}
+
+/// The definition at the `$0`: `origin -> file range`, `(this)` for this
+/// digest, the range in the text of the digest it is in; nothing when there
+/// is none.
+fn check_definition(fixture: &str, files: &Files, expect: Expect) {
+    let (text, offset) = cursor(fixture);
+    let rendered = match definition(&analysis(&text), offset, files) {
+        Some(Target {
+            file,
+            range,
+            origin,
+        }) => {
+            let target = match file {
+                None => format!("(this) {}", span(&text, range)),
+                Some(file) => match files.0.get(&file) {
+                    Some(Some(other)) => format!("{file} {}", span(other, range)),
+                    _ => format!("{file} (not a fixture file) {}..{}", range.start, range.end),
+                },
+            };
+            format!("{} -> {target}\n", span(&text, origin))
+        }
+        None => String::new(),
+    };
+    expect.assert_eq(&rendered);
+}
+
 #[test]
 fn outline_lists_papers_and_sections() {
-    let analysis = analysis(DIGEST);
-    let rendered: Vec<String> = outline(&analysis)
-        .iter()
-        .map(|s| {
-            let children: Vec<String> = s
-                .children
-                .iter()
-                .map(|c| {
-                    format!(
-                        "{} {} {}",
-                        c.name,
-                        span(DIGEST, c.range),
-                        span(DIGEST, c.selection)
-                    )
-                })
-                .collect();
-            format!(
-                "{} {} {} [{}]",
-                s.name,
-                span(DIGEST, s.range),
-                span(DIGEST, s.selection),
-                children.join("; ")
-            )
-        })
-        .collect();
-    assert_eq!(
-        rendered,
-        [
-            "Paper1 Sparse Attention 3:1..7:21 3:1..3:24 [摘要原文 5:1..5:35 5:1..5:5; 中文总结 7:1..7:21 7:1..7:5]",
-            "Paper2 Many Teachers 9:1..13:88 9:1..9:21 [Abstract 11:1..11:59 11:1..11:9; Notes 13:1..13:88 13:1..13:6]",
-        ]
+    check_outline(
+        DIGEST,
+        expect![[r#"
+            paper "Paper1 Sparse Attention" "" 3:1..7:21 selection 3:1..3:24
+                section "摘要原文" "abstract" 5:1..5:35 selection 5:1..5:5
+                section "中文总结" "summary" 7:1..7:21 selection 7:1..7:5
+            paper "Paper2 Many Teachers" "" 9:1..13:88 selection 9:1..9:21
+                section "Abstract" "abstract" 11:1..11:59 selection 11:1..11:9
+                section "Notes" "notes" 13:1..13:88 selection 13:1..13:6
+        "#]],
     );
 }
 
 #[test]
 fn hover_on_a_reference_previews_the_summary() {
-    let expected = Some((
-        "13:21..13:27".to_string(),
-        "**Paper1 Sparse Attention**\n\n路由器挑选少量键，节省显存。".to_string(),
-    ));
-    assert_eq!(hover_at(&at("Paper1 and"), &Files::default()), expected);
+    check_hover(
+        &at("Paper1 and"),
+        &Files::default(),
+        expect![[r#"
+            13:21..13:27
+            **Paper1 Sparse Attention**
+
+            路由器挑选少量键，节省显存。
+        "#]],
+    );
     // The cursor just after the reference still touches it.
     let end = DIGEST.replacen("Paper1 and", "Paper1$0 and", 1);
-    assert_eq!(hover_at(&end, &Files::default()), expected);
+    check_hover(
+        &end,
+        &Files::default(),
+        expect![[r#"
+            13:21..13:27
+            **Paper1 Sparse Attention**
+
+            路由器挑选少量键，节省显存。
+        "#]],
+    );
     // One character before it does not.
     let before = DIGEST.replacen(" Paper1 and", "$0 Paper1 and", 1);
-    assert_eq!(hover_at(&before, &Files::default()), None);
+    check_hover(&before, &Files::default(), expect![[""]]);
 }
 
 #[test]
 fn hover_on_a_heading_line_and_without_summary_uses_the_abstract() {
-    let got = hover_at(&at("Teachers\n"), &Files::default());
-    assert_eq!(
-        got,
-        Some((
-            "9:1..9:21".to_string(),
-            "**Paper2 Many Teachers**\n\nAn ensemble of teachers, weighted by confidence."
-                .to_string()
-        ))
+    check_hover(
+        &at("Teachers\n"),
+        &Files::default(),
+        expect![[r#"
+            9:1..9:21
+            **Paper2 Many Teachers**
+
+            An ensemble of teachers, weighted by confidence.
+        "#]],
     );
 }
 
 #[test]
 fn hover_on_links() {
-    assert_eq!(
-        hover_at(&at("https://example.org/x"), &Files::default()),
-        Some((
-            "13:48..13:69".to_string(),
-            "`https://example.org/x`".to_string()
-        ))
+    check_hover(
+        &at("https://example.org/x"),
+        &Files::default(),
+        expect![[r#"
+            13:48..13:69
+            `https://example.org/x`
+        "#]],
     );
-    let bad = hover_at(&at("htp://bad.org"), &Files::default()).expect("a hover");
-    assert_eq!(bad.0, "13:74..13:87");
-    assert!(
-        bad.1.starts_with("`htp://bad.org`\n\nMalformed link: "),
-        "{}",
-        bad.1
+    check_hover(
+        &at("htp://bad.org"),
+        &Files::default(),
+        expect![[r#"
+            13:74..13:87
+            `htp://bad.org`
+
+            Malformed link: the scheme `htp://` is misspelt: write `http://` or `https://`
+        "#]],
     );
 }
 
@@ -126,23 +166,40 @@ fn hover_across_files() {
     );
     let text = "Paper1 A\n摘要原文: a\n中文总结: 见[[other#Paper7]]\n";
     let fixture = text.replacen("[[other", "$0[[other", 1);
-    assert_eq!(
-        hover_at(&fixture, &files),
-        Some((
-            "3:8..3:24".to_string(),
-            "**Paper7 Far Away**\n\n远方的论文。".to_string()
-        ))
+    check_hover(
+        &fixture,
+        &files,
+        expect![[r#"
+            3:8..3:24
+            **Paper7 Far Away**
+
+            远方的论文。
+        "#]],
     );
 }
 
 #[test]
 fn excerpts_cut_at_words_for_latin_and_anywhere_for_cjk() {
-    assert_eq!(excerpt("short", 10), "short");
-    assert_eq!(excerpt("knowledge distillation works", 15), "knowledge…");
-    assert_eq!(excerpt("knowledge distillation", 10), "knowledge…");
-    assert_eq!(excerpt("知识蒸馏很有效", 4), "知识蒸馏…");
-    assert_eq!(excerpt("supercalifragilistic", 5), "super…");
-    assert_eq!(excerpt("蒸馏distillation方法", 6), "蒸馏…");
+    let cases = [
+        ("short", 10),
+        ("knowledge distillation works", 15),
+        ("knowledge distillation", 10),
+        ("知识蒸馏很有效", 4),
+        ("supercalifragilistic", 5),
+        ("蒸馏distillation方法", 6),
+    ];
+    let rendered = cases
+        .iter()
+        .map(|&(text, max)| format!("{text:?} {max} -> {:?}", excerpt(text, max)));
+    expect![[r#"
+        "short" 10 -> "short"
+        "knowledge distillation works" 15 -> "knowledge…"
+        "knowledge distillation" 10 -> "knowledge…"
+        "知识蒸馏很有效" 4 -> "知识蒸馏…"
+        "supercalifragilistic" 5 -> "super…"
+        "蒸馏distillation方法" 6 -> "蒸馏…"
+    "#]]
+    .assert_eq(&common::lines(rendered));
 }
 
 #[test]
@@ -152,34 +209,42 @@ fn hover_previews_are_bounded() {
         "Paper1 Long\n摘要原文: a\n中文总结: {long}\nPaper2 B\n摘要原文: 见Paper1\n中文总结: b\n"
     );
     let fixture = text.replacen("见Paper1", "见$0Paper1", 1);
-    let (_, markdown) = hover_at(&fixture, &Files::default()).expect("a hover");
-    let body = markdown.split("\n\n").nth(1).expect("a body");
+    let (text, found) = hover_at(&fixture, &Files::default());
+    let Hover { range, markdown } = found.expect("a hover");
+    assert_eq!(span(&text, range), "5:8..5:14");
+    let (head, body) = markdown.split_once("\n\n").expect("a body");
+    assert_eq!(head, "**Paper1 Long**");
     assert_eq!(body.chars().count(), 600);
     assert!(body.ends_with("word…"), "{body}");
 }
 
 #[test]
 fn definition_in_file_and_across_files() {
-    let (text, offset) = cursor(&at("[[Paper1]]"));
-    let found = definition(&analysis(&text), offset, &NoFiles).expect("a target");
-    assert_eq!(
-        (found.file, span(&text, found.range)),
-        (None, "3:1..3:24".to_string())
+    check_definition(
+        &at("[[Paper1]]"),
+        &Files::default(),
+        expect![[r#"
+            13:32..13:42 -> (this) 3:1..3:24
+        "#]],
     );
 
     let files = Files::default().with("other.digest", "Title\n\nPaper7 Far Away\n");
     let text = "Paper1 A\n摘要原文: [[other#Paper7]] [[other]] [[other#Paper9]]\n";
-    let at = |needle: &str| {
-        let offset = text.find(needle).expect("needle") + 1;
-        definition(&analysis(text), offset, &files).map(|t| (t.file, t.range.start, t.range.end))
-    };
-    assert_eq!(
-        at("[[other#Paper7"),
-        Some((Some("other.digest".to_string()), 7, 22))
+    // The cursor one byte into the reference.
+    let at = |needle: &str| text.replacen(needle, &format!("[$0{}", &needle[1..]), 1);
+    check_definition(
+        &at("[[other#Paper7"),
+        &files,
+        expect![[r#"
+            2:7..2:23 -> other.digest 3:1..3:16
+        "#]],
     );
-    assert_eq!(
-        at("[[other]]"),
-        Some((Some("other.digest".to_string()), 0, 0))
+    check_definition(
+        &at("[[other]]"),
+        &files,
+        expect![[r#"
+            2:24..2:33 -> other.digest 1:1..1:1
+        "#]],
     );
-    assert_eq!(at("[[other#Paper9"), None);
+    check_definition(&at("[[other#Paper9"), &files, expect![[""]]);
 }

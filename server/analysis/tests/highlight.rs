@@ -3,8 +3,9 @@
 mod common;
 
 use common::{cursor, span};
-use digest_analysis::features::{HighlightKind, highlights};
+use digest_analysis::features::{Highlight, HighlightKind, highlights};
 use digest_analysis::{Analysis, Config};
+use expect_test::{Expect, expect};
 
 const TEXT: &str = "\
 See Paper2 in the preamble.
@@ -18,47 +19,89 @@ Paper2 B
 Paper2 Again
 ";
 
-fn highlight(needle: &str) -> Vec<String> {
+/// The highlights with the cursor before `needle` in `TEXT`: `kind range`.
+fn check(needle: &str, expect: Expect) {
     let (text, offset) = cursor(&common::mark(TEXT, needle));
     let analysis = Analysis::new(&text, &Config::default());
-    highlights(&analysis, offset)
-        .into_iter()
-        .map(|h| {
-            let kind = match h.kind {
-                HighlightKind::Write => "write",
-                HighlightKind::Read => "read",
-            };
-            format!("{kind} {}", span(&text, h.range))
-        })
-        .collect()
+    let found = highlights(&analysis, offset).into_iter().map(|h| {
+        let Highlight { range, kind } = h;
+        let kind = match kind {
+            HighlightKind::Write => "write",
+            HighlightKind::Read => "read",
+        };
+        format!("{kind} {}", span(&text, range))
+    });
+    expect.assert_eq(&common::lines(found));
 }
 
 #[test]
 fn the_heading_and_every_reference_in_this_digest() {
-    let expected = [
-        "read 1:5..1:11",
-        "read 4:7..4:13",
-        "read 4:15..4:25",
-        "read 4:27..4:39",
-        "write 7:1..7:7",
-    ];
-    assert_eq!(highlight("Paper2 B"), expected);
-    assert_eq!(highlight("B\n摘要"), expected);
-    assert_eq!(highlight("Paper2 in"), expected);
-    assert_eq!(highlight("[[#Paper 2]]"), expected);
+    check(
+        "Paper2 B",
+        expect![[r#"
+            read 1:5..1:11
+            read 4:7..4:13
+            read 4:15..4:25
+            read 4:27..4:39
+            write 7:1..7:7
+        "#]],
+    );
+    check(
+        "B\n摘要",
+        expect![[r#"
+            read 1:5..1:11
+            read 4:7..4:13
+            read 4:15..4:25
+            read 4:27..4:39
+            write 7:1..7:7
+        "#]],
+    );
+    check(
+        "Paper2 in",
+        expect![[r#"
+            read 1:5..1:11
+            read 4:7..4:13
+            read 4:15..4:25
+            read 4:27..4:39
+            write 7:1..7:7
+        "#]],
+    );
+    check(
+        "[[#Paper 2]]",
+        expect![[r#"
+            read 1:5..1:11
+            read 4:7..4:13
+            read 4:15..4:25
+            read 4:27..4:39
+            write 7:1..7:7
+        "#]],
+    );
 }
 
 #[test]
 fn wiki_references_to_another_digest_match_as_written() {
-    assert_eq!(
-        highlight("[[other#Paper2]]"),
-        ["read 4:49..4:65", "read 4:67..4:90"]
+    check(
+        "[[other#Paper2]]",
+        expect![[r#"
+            read 4:49..4:65
+            read 4:67..4:90
+        "#]],
     );
 }
 
 #[test]
 fn missing_papers_repeated_headings_and_plain_text() {
-    assert_eq!(highlight("Paper3"), ["read 8:7..8:13"]);
-    assert_eq!(highlight("Paper2 Again"), ["write 9:1..9:7"]);
-    assert_eq!(highlight("preamble"), Vec::<String>::new());
+    check(
+        "Paper3",
+        expect![[r#"
+            read 8:7..8:13
+        "#]],
+    );
+    check(
+        "Paper2 Again",
+        expect![[r#"
+            write 9:1..9:7
+        "#]],
+    );
+    check("preamble", expect![[""]]);
 }

@@ -4,8 +4,9 @@
 mod common;
 
 use common::span;
-use digest_analysis::features::inlay_hints;
+use digest_analysis::features::{InlayHint, inlay_hints};
 use digest_analysis::{Analysis, Config, TextRange};
+use expect_test::{Expect, expect};
 
 const TEXT: &str = "\
 Paper1 Knowledge Distillation via Monte Carlo Tree Search
@@ -16,56 +17,78 @@ Paper2 知识蒸馏
 Paper3
 ";
 
-fn hints(range: TextRange, config: &Config) -> Vec<String> {
+/// The hints of `TEXT` in `range`: `where label`.
+fn check(range: TextRange, config: &Config, expect: Expect) {
     let analysis = Analysis::new(TEXT, config);
-    inlay_hints(&analysis, range, config)
-        .into_iter()
-        .map(|h| format!("{} {}", span(TEXT, TextRange::empty(h.offset)), h.label))
-        .collect()
+    let hints = inlay_hints(&analysis, range, config).into_iter().map(|h| {
+        let InlayHint { offset, label } = h;
+        format!("{} {label}", span(TEXT, TextRange::empty(offset)))
+    });
+    expect.assert_eq(&common::lines(hints));
+}
+
+fn max_chars(n: usize) -> Config {
+    Config {
+        inlay_max_chars: n,
+        ..Config::default()
+    }
 }
 
 #[test]
 fn titles_after_in_file_references() {
     let all = TextRange::new(0, TEXT.len());
-    assert_eq!(
-        hints(all, &Config::default()),
-        [
-            "2:13..2:13 知识蒸馏",
-            "2:25..2:25 知识蒸馏",
-            "3:14..3:14 Knowledge Distillation via Mo…",
-        ]
+    check(
+        all,
+        &Config::default(),
+        expect![[r#"
+            2:13..2:13 知识蒸馏
+            2:25..2:25 知识蒸馏
+            3:14..3:14 Knowledge Distillation via Mo…
+        "#]],
     );
-    let short = Config {
-        inlay_max_chars: 10,
-        ..Config::default()
-    };
-    assert_eq!(hints(all, &short)[2], "3:14..3:14 Knowledge…");
-    let two = Config {
-        inlay_max_chars: 4,
-        ..Config::default()
-    };
-    assert_eq!(hints(all, &two)[0], "2:13..2:13 知识蒸馏");
-    let three = Config {
-        inlay_max_chars: 3,
-        ..Config::default()
-    };
-    assert_eq!(hints(all, &three)[0], "2:13..2:13 知识…");
+    check(
+        all,
+        &max_chars(10),
+        expect![[r#"
+            2:13..2:13 知识蒸馏
+            2:25..2:25 知识蒸馏
+            3:14..3:14 Knowledge…
+        "#]],
+    );
+    check(
+        all,
+        &max_chars(4),
+        expect![[r#"
+            2:13..2:13 知识蒸馏
+            2:25..2:25 知识蒸馏
+            3:14..3:14 Kno…
+        "#]],
+    );
+    check(
+        all,
+        &max_chars(3),
+        expect![[r#"
+            2:13..2:13 知识…
+            2:25..2:25 知识…
+            3:14..3:14 Kn…
+        "#]],
+    );
 }
 
 #[test]
 fn only_in_the_range_and_only_when_enabled() {
     let line3 = TEXT.find("中文总结").unwrap();
     let range = TextRange::new(line3, line3 + "中文总结: 见Paper1".len());
-    assert_eq!(
-        hints(range, &Config::default()),
-        ["3:14..3:14 Knowledge Distillation via Mo…"]
+    check(
+        range,
+        &Config::default(),
+        expect![[r#"
+            3:14..3:14 Knowledge Distillation via Mo…
+        "#]],
     );
     let off = Config {
         inlay_hints_enabled: false,
         ..Config::default()
     };
-    assert_eq!(
-        hints(TextRange::new(0, TEXT.len()), &off),
-        Vec::<String>::new()
-    );
+    check(TextRange::new(0, TEXT.len()), &off, expect![[""]]);
 }

@@ -2,105 +2,275 @@
 
 mod common;
 
-use common::span;
-use digest_analysis::syntax::{SourceFile, parse};
-use digest_analysis::{Analysis, Config, NoFiles, TextRange, check};
+use common::{span, spanned};
+use digest_analysis::syntax::{Inline, Link, Paper, Reference, Section, SourceFile, parse};
+use digest_analysis::{Analysis, Config, NoFiles, TextRange};
+use expect_test::{Expect, expect};
 use proptest::prelude::*;
 
-fn papers(text: &str) -> Vec<String> {
-    let file = parse(text, &Config::default());
-    file.papers
-        .iter()
-        .map(|p| {
-            let sections: Vec<String> = p
-                .sections
-                .iter()
-                .map(|s| format!("{}={:?}", s.kind, s.text.slice(text)))
-                .collect();
-            format!(
-                "#{} {:?} heading {} range {} [{}]{}",
-                p.number,
-                p.title.map(|t| t.slice(text)),
-                span(text, p.heading),
-                span(text, p.range),
-                sections.join(", "),
-                p.stray
-                    .map_or(String::new(), |s| format!(" stray {:?}", s.slice(text)))
-            )
-        })
-        .collect()
+/// Everything the parser found in `text`, a field per line, ranges as
+/// `line:col..line:col` followed by the text they cover when it is short.
+fn render(text: &str, file: &SourceFile) -> String {
+    let SourceFile {
+        text_start,
+        title,
+        preamble,
+        preamble_inline,
+        papers,
+    } = file;
+    let r = |range: TextRange| spanned(text, range);
+    let opt = |range: Option<TextRange>| range.map_or("None".to_string(), r);
+    let mut out = format!(
+        "text_start: {text_start}\ntitle: {}\npreamble: {}\n",
+        opt(*title),
+        span(text, *preamble)
+    );
+    render_inline(text, preamble_inline, "    ", &mut out);
+    for paper in papers {
+        let Paper {
+            number,
+            keyword,
+            number_range,
+            title,
+            heading,
+            range,
+            sections,
+            stray,
+            label_like,
+            inline,
+        } = paper;
+        out.push_str(&format!(
+            "paper {number}: {}\n    heading: {}\n    keyword: {}\n    number: {}\n    title: {}\n",
+            span(text, *range),
+            r(*heading),
+            r(*keyword),
+            r(*number_range),
+            opt(*title),
+        ));
+        for Section {
+            kind,
+            label,
+            text: body,
+            range,
+        } in sections
+        {
+            out.push_str(&format!(
+                "    section {kind}: {}\n        label: {}\n        text: {}\n",
+                span(text, *range),
+                r(*label),
+                r(*body)
+            ));
+        }
+        out.push_str(&format!("    stray: {}\n", opt(*stray)));
+        for line in label_like {
+            out.push_str(&format!("    label-like: {}\n", r(*line)));
+        }
+        render_inline(text, inline, "    ", &mut out);
+    }
+    out
+}
+
+/// The links and references of a stretch of text, one per line.
+fn render_inline(text: &str, inline: &Inline, indent: &str, out: &mut String) {
+    let Inline { links, references } = inline;
+    for Link {
+        range,
+        url,
+        kind,
+        problem,
+    } in links
+    {
+        out.push_str(&format!(
+            "{indent}link {kind:?}: {}\n{indent}    url: {}\n{indent}    problem: {problem:?}\n",
+            spanned(text, *range),
+            spanned(text, *url)
+        ));
+    }
+    for Reference {
+        range,
+        target,
+        wiki,
+    } in references
+    {
+        out.push_str(&format!(
+            "{indent}reference {target:?}: {} (wiki: {wiki})\n",
+            spanned(text, *range)
+        ));
+    }
+}
+
+fn check(text: &str, expect: Expect) {
+    expect.assert_eq(&render(text, &parse(text, &Config::default())));
 }
 
 #[test]
 fn heading_forms() {
-    let text = "Paper1 A\nPaper 2 B\nPaper3: C\nPaper4：标题\nPaper5.\nPaper006 F\n Paper7 no\nPapers 8\nPaper3D Vision\nPaper9\tTab\n";
-    assert_eq!(
-        papers(text),
-        [
-            "#1 Some(\"A\") heading 1:1..1:9 range 1:1..1:9 []",
-            "#2 Some(\"B\") heading 2:1..2:10 range 2:1..2:10 []",
-            "#3 Some(\"C\") heading 3:1..3:10 range 3:1..3:10 []",
-            "#4 Some(\"标题\") heading 4:1..4:10 range 4:1..4:10 []",
-            "#5 None heading 5:1..5:8 range 5:1..5:8 []",
-            "#6 Some(\"F\") heading 6:1..6:11 range 6:1..9:15 [] stray \"Paper7 no\\nPapers 8\\nPaper3D Vision\"",
-            "#9 Some(\"Tab\") heading 10:1..10:11 range 10:1..10:11 []",
-        ]
+    check(
+        "Paper1 A\nPaper 2 B\nPaper3: C\nPaper4：标题\nPaper5.\nPaper006 F\n Paper7 no\nPapers 8\nPaper3D Vision\nPaper9\tTab\n",
+        expect![[r#"
+            text_start: 0
+            title: None
+            preamble: 1:1..1:1
+            paper 1: 1:1..1:9
+                heading: 1:1..1:9 "Paper1 A"
+                keyword: 1:1..1:6 "Paper"
+                number: 1:6..1:7 "1"
+                title: 1:8..1:9 "A"
+                stray: None
+            paper 2: 2:1..2:10
+                heading: 2:1..2:10 "Paper 2 B"
+                keyword: 2:1..2:6 "Paper"
+                number: 2:7..2:8 "2"
+                title: 2:9..2:10 "B"
+                stray: None
+            paper 3: 3:1..3:10
+                heading: 3:1..3:10 "Paper3: C"
+                keyword: 3:1..3:6 "Paper"
+                number: 3:6..3:7 "3"
+                title: 3:9..3:10 "C"
+                stray: None
+            paper 4: 4:1..4:10
+                heading: 4:1..4:10 "Paper4：标题"
+                keyword: 4:1..4:6 "Paper"
+                number: 4:6..4:7 "4"
+                title: 4:8..4:10 "标题"
+                stray: None
+            paper 5: 5:1..5:8
+                heading: 5:1..5:8 "Paper5."
+                keyword: 5:1..5:6 "Paper"
+                number: 5:6..5:7 "5"
+                title: None
+                stray: None
+            paper 6: 6:1..9:15
+                heading: 6:1..6:11 "Paper006 F"
+                keyword: 6:1..6:6 "Paper"
+                number: 6:6..6:9 "006"
+                title: 6:10..6:11 "F"
+                stray: 7:2..9:15 "Paper7 no\nPapers 8\nPaper3D Vision"
+                reference Paper(7): 7:2..7:8 "Paper7" (wiki: false)
+            paper 9: 10:1..10:11
+                heading: 10:1..10:11 "Paper9\tTab"
+                keyword: 10:1..10:6 "Paper"
+                number: 10:6..10:7 "9"
+                title: 10:8..10:11 "Tab"
+                stray: None
+        "#]],
     );
 }
 
 #[test]
 fn sections_span_paragraphs_and_stop_at_labels() {
-    let text = "Title\n\nPaper1 A\n\n摘要原文: first\n\nsecond paragraph\n\n中文总结：总结\n\n\nPaper2 B\nAbstract:\n\ntext below\n";
-    assert_eq!(
-        papers(text),
-        [
-            "#1 Some(\"A\") heading 3:1..3:9 range 3:1..9:8 [abstract=\"first\\n\\nsecond paragraph\", summary=\"总结\"]",
-            "#2 Some(\"B\") heading 12:1..12:9 range 12:1..15:11 [abstract=\"text below\"]",
-        ]
+    check(
+        "Title\n\nPaper1 A\n\n摘要原文: first\n\nsecond paragraph\n\n中文总结：总结\n\n\nPaper2 B\nAbstract:\n\ntext below\n",
+        expect![[r#"
+            text_start: 0
+            title: 1:1..1:6 "Title"
+            preamble: 1:1..3:1
+            paper 1: 3:1..9:8
+                heading: 3:1..3:9 "Paper1 A"
+                keyword: 3:1..3:6 "Paper"
+                number: 3:6..3:7 "1"
+                title: 3:8..3:9 "A"
+                section abstract: 5:1..7:17
+                    label: 5:1..5:5 "摘要原文"
+                    text: 5:7..7:17 "first\n\nsecond paragraph"
+                section summary: 9:1..9:8
+                    label: 9:1..9:5 "中文总结"
+                    text: 9:6..9:8 "总结"
+                stray: None
+            paper 2: 12:1..15:11
+                heading: 12:1..12:9 "Paper2 B"
+                keyword: 12:1..12:6 "Paper"
+                number: 12:6..12:7 "2"
+                title: 12:8..12:9 "B"
+                section abstract: 13:1..15:11
+                    label: 13:1..13:9 "Abstract"
+                    text: 15:1..15:11 "text below"
+                stray: None
+        "#]],
     );
-    let file = parse(text, &Config::default());
-    assert_eq!(file.title.map(|t| t.slice(text)), Some("Title"));
 }
 
 #[test]
 fn bom_crlf_and_cr_line_ends() {
-    let text = "\u{feff}Title\r\nPaper1 A\r摘要原文: x\r\n中文总结: y\r\n";
-    let file = parse(text, &Config::default());
-    assert_eq!(file.text_start, 3);
-    assert_eq!(file.title.map(|t| t.slice(text)), Some("Title"));
-    assert_eq!(
-        papers(text),
-        ["#1 Some(\"A\") heading 2:1..2:9 range 2:1..4:8 [abstract=\"x\", summary=\"y\"]"]
+    check(
+        "\u{feff}Title\r\nPaper1 A\r摘要原文: x\r\n中文总结: y\r\n",
+        expect![[r#"
+            text_start: 3
+            title: 1:1..1:6 "Title"
+            preamble: 1:1..2:1
+            paper 1: 2:1..4:8
+                heading: 2:1..2:9 "Paper1 A"
+                keyword: 2:1..2:6 "Paper"
+                number: 2:6..2:7 "1"
+                title: 2:8..2:9 "A"
+                section abstract: 3:1..3:8
+                    label: 3:1..3:5 "摘要原文"
+                    text: 3:7..3:8 "x"
+                section summary: 4:1..4:8
+                    label: 4:1..4:5 "中文总结"
+                    text: 4:7..4:8 "y"
+                stray: None
+        "#]],
     );
 }
 
 #[test]
 fn a_bom_is_not_a_column() {
-    let text = "\u{feff}Paper1 A\n";
-    let file = parse(text, &Config::default());
-    assert_eq!(file.papers.len(), 1);
-    assert_eq!(span(text, file.papers[0].heading), "1:1..1:9");
+    check(
+        "\u{feff}Paper1 A\n",
+        expect![[r#"
+            text_start: 3
+            title: None
+            preamble: 1:1..1:1
+            paper 1: 1:1..1:9
+                heading: 1:1..1:9 "Paper1 A"
+                keyword: 1:1..1:6 "Paper"
+                number: 1:6..1:7 "1"
+                title: 1:8..1:9 "A"
+                stray: None
+        "#]],
+    );
 }
 
 #[test]
 fn references_are_found_in_bodies_not_headings() {
-    let text = "See Paper2.\nPaper1 About Paper2\n摘要原文: 与Paper2类似\n中文总结: [[Paper2]]\nPaper2 B\n";
-    let file = parse(text, &Config::default());
-    let refs: Vec<&str> = file
-        .preamble_inline
-        .references
-        .iter()
-        .chain(file.papers.iter().flat_map(|p| &p.inline.references))
-        .map(|r| r.range.slice(text))
-        .collect();
-    assert_eq!(refs, ["Paper2", "Paper2", "[[Paper2]]"]);
+    check(
+        "See Paper2.\nPaper1 About Paper2\n摘要原文: 与Paper2类似\n中文总结: [[Paper2]]\nPaper2 B\n",
+        expect![[r#"
+            text_start: 0
+            title: 1:1..1:12 "See Paper2."
+            preamble: 1:1..2:1
+                reference Paper(2): 1:5..1:11 "Paper2" (wiki: false)
+            paper 1: 2:1..4:17
+                heading: 2:1..2:20 "Paper1 About Paper2"
+                keyword: 2:1..2:6 "Paper"
+                number: 2:6..2:7 "1"
+                title: 2:8..2:20 "About Paper2"
+                section abstract: 3:1..3:16
+                    label: 3:1..3:5 "摘要原文"
+                    text: 3:7..3:16 "与Paper2类似"
+                section summary: 4:1..4:17
+                    label: 4:1..4:5 "中文总结"
+                    text: 4:7..4:17 "[[Paper2]]"
+                stray: None
+                reference Paper(2): 3:8..3:14 "Paper2" (wiki: false)
+                reference Paper(2): 4:7..4:17 "[[Paper2]]" (wiki: true)
+            paper 2: 5:1..5:9
+                heading: 5:1..5:9 "Paper2 B"
+                keyword: 5:1..5:6 "Paper"
+                number: 5:6..5:7 "2"
+                title: 5:8..5:9 "B"
+                stray: None
+        "#]],
+    );
 }
 
 /// Every range of the syntax, for the property test.
 fn all_ranges(file: &SourceFile) -> Vec<TextRange> {
     let mut out = vec![file.preamble];
     out.extend(file.title);
-    let inline = |i: &digest_analysis::syntax::Inline, out: &mut Vec<TextRange>| {
+    let inline = |i: &Inline, out: &mut Vec<TextRange>| {
         out.extend(i.links.iter().flat_map(|l| [l.range, l.url]));
         out.extend(i.references.iter().map(|r| r.range));
     };
@@ -150,7 +320,7 @@ proptest! {
         }
         prop_assert_eq!(&file, &parse(&text, &config));
         let analysis = Analysis::new(&text, &config);
-        let first = check(&analysis, &config, &NoFiles);
-        prop_assert_eq!(first, check(&analysis, &config, &NoFiles));
+        let first = digest_analysis::check(&analysis, &config, &NoFiles);
+        prop_assert_eq!(first, digest_analysis::check(&analysis, &config, &NoFiles));
     }
 }

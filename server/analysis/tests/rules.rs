@@ -3,9 +3,19 @@
 
 mod common;
 
-use common::{Files, diagnostics, diagnostics_with};
+use common::{Files, diagnostics, diagnostics_with, render_outline};
 use digest_analysis::features::outline;
 use digest_analysis::{Analysis, Config, parse_config};
+use expect_test::{Expect, expect};
+
+/// The diagnostics of `text` under `config`, one per line.
+fn check_with(text: &str, config: &Config, files: &Files, expect: Expect) {
+    expect.assert_eq(&common::lines(diagnostics_with(text, config, files)));
+}
+
+fn check(text: &str, expect: Expect) {
+    check_with(text, &Config::default(), &Files::default(), expect);
+}
 
 const CLEAN: &str = "\
 Reading notes on sparse models
@@ -25,81 +35,75 @@ Summary: 路由让计算量保持不变，见 https://example.org/moe 。
 
 #[test]
 fn a_clean_digest_has_no_diagnostics() {
-    assert_eq!(diagnostics(CLEAN), Vec::<String>::new());
+    check(CLEAN, expect![[""]]);
 }
 
 #[test]
 fn missing_section_fires_on_the_heading() {
     let text = "Paper1 Only an abstract\n\n摘要原文: text\n";
-    assert_eq!(
-        diagnostics(text),
-        [
-            "1:1..1:24 warning[missing-section] Paper1 has no summary section: add a line starting with `中文总结:`"
-        ]
+    check(
+        text,
+        expect![[r#"
+            1:1..1:24 warning[missing-section] Paper1 has no summary section: add a line starting with `中文总结:`
+        "#]],
     );
     // Near miss: the English label counts as the summary.
-    assert_eq!(
-        diagnostics("Paper1 T\n摘要原文: a\nSummary: b\n"),
-        Vec::<String>::new()
-    );
+    check("Paper1 T\n摘要原文: a\nSummary: b\n", expect![[""]]);
 }
 
 #[test]
 fn empty_section_is_not_also_missing() {
     let text = "Paper1 T\n摘要原文:   \n中文总结: b\n";
-    assert_eq!(
-        diagnostics(text),
-        [
-            "2:1..2:6 warning[empty-section] Paper1: the `摘要原文` section is empty: write its text after the colon"
-        ]
+    check(
+        text,
+        expect![[r#"
+            2:1..2:6 warning[empty-section] Paper1: the `摘要原文` section is empty: write its text after the colon
+        "#]],
     );
     // Near miss: text on the following line belongs to the section.
-    assert_eq!(
-        diagnostics("Paper1 T\n摘要原文:\n\nlater text\n中文总结: b\n"),
-        Vec::<String>::new()
+    check(
+        "Paper1 T\n摘要原文:\n\nlater text\n中文总结: b\n",
+        expect![[""]],
     );
 }
 
 #[test]
 fn duplicate_section_fires_on_each_repeat_only() {
     let text = "Paper1 T\n摘要原文: a\n中文总结: b\nSummary: c\n中文总结: d\n";
-    assert_eq!(
-        diagnostics(text),
-        [
-            "4:1..4:8 warning[duplicate-section] Paper1 has a second summary section (`Summary`): merge it into the first one or remove it",
-            "5:1..5:5 warning[duplicate-section] Paper1 has a second summary section (`中文总结`): merge it into the first one or remove it",
-        ]
+    check(
+        text,
+        expect![[r#"
+            4:1..4:8 warning[duplicate-section] Paper1 has a second summary section (`Summary`): merge it into the first one or remove it
+            5:1..5:5 warning[duplicate-section] Paper1 has a second summary section (`中文总结`): merge it into the first one or remove it
+        "#]],
     );
     // Near miss: notes and code are different kinds.
-    assert_eq!(
-        diagnostics("Paper1 T\n摘要原文: a\n中文总结: b\nNotes: c\nCode: d\n"),
-        Vec::<String>::new()
+    check(
+        "Paper1 T\n摘要原文: a\n中文总结: b\nNotes: c\nCode: d\n",
+        expect![[""]],
     );
 }
 
 #[test]
 fn missing_title_is_an_error() {
     let text = "Paper12.\n摘要原文: a\n中文总结: b\n";
-    assert_eq!(
-        diagnostics(text),
-        [
-            "1:1..1:9 error[missing-title] Paper12 has no title: write the paper's title after the number"
-        ]
+    check(
+        text,
+        expect![[r#"
+            1:1..1:9 error[missing-title] Paper12 has no title: write the paper's title after the number
+        "#]],
     );
-    assert_eq!(
-        diagnostics("Paper12. T\n摘要原文: a\n中文总结: b\n"),
-        Vec::<String>::new()
-    );
+    check("Paper12. T\n摘要原文: a\n中文总结: b\n", expect![[""]]);
 }
 
 #[test]
 fn duplicate_paper_points_at_the_first_and_skips_numbering() {
     let text = "Notes\n\nPaper1 A\n摘要原文: a\n中文总结: b\nPaper2 B\n摘要原文: a\n中文总结: b\nPaper1 C\n摘要原文: a\n中文总结: b\n";
-    assert_eq!(
-        diagnostics(text),
-        [
-            "9:1..9:7 error[duplicate-paper] Paper1 repeats the number of the heading on line 3 (`Paper1 A`): give this paper a number of its own (related 3:1..3:9: Paper1 is first used here)"
-        ]
+    check(
+        text,
+        expect![[r#"
+            9:1..9:7 error[duplicate-paper] Paper1 repeats the number of the heading on line 3 (`Paper1 A`): give this paper a number of its own (related 3:1..3:9: Paper1 is first used here)
+        "#]],
     );
     // Lines count CRLF and a lone CR as one break each; a long heading is
     // quoted up to 60 characters.
@@ -107,27 +111,32 @@ fn duplicate_paper_points_at_the_first_and_skips_numbering() {
     let text = format!(
         "Paper1 A\r\n摘要原文: a\r中文总结: b\n{long}\n摘要原文: a\n中文总结: b\nPaper2 B\n"
     );
-    assert_eq!(
-        diagnostics(&text),
-        [
-            "7:1..7:7 error[duplicate-paper] Paper2 repeats the number of the heading on line 4 (`Paper2 A title that goes on and on, far longer than any mess…`): give this paper a number of its own (related 4:1..4:77: Paper2 is first used here)",
-            "7:1..7:9 warning[missing-section] Paper2 has no abstract section: add a line starting with `摘要原文:`",
-            "7:1..7:9 warning[missing-section] Paper2 has no summary section: add a line starting with `中文总结:`",
-        ]
+    check(
+        &text,
+        expect![[r#"
+            7:1..7:7 error[duplicate-paper] Paper2 repeats the number of the heading on line 4 (`Paper2 A title that goes on and on, far longer than any mess…`): give this paper a number of its own (related 4:1..4:77: Paper2 is first used here)
+            7:1..7:9 warning[missing-section] Paper2 has no abstract section: add a line starting with `摘要原文:`
+            7:1..7:9 warning[missing-section] Paper2 has no summary section: add a line starting with `中文总结:`
+        "#]],
     );
     // Leading zeros are ignored: Paper01 is paper 1.
     let text = "Paper1 A\n摘要原文: a\n中文总结: b\nPaper01 B\n摘要原文: a\n中文总结: b\n";
-    assert_eq!(diagnostics(text).len(), 1);
+    check(
+        text,
+        expect![[r#"
+            4:1..4:8 error[duplicate-paper] Paper01 repeats the number of the heading on line 1 (`Paper1 A`): give this paper a number of its own (related 1:1..1:9: Paper1 is first used here)
+        "#]],
+    );
 }
 
 #[test]
 fn numbering_follows_the_previous_heading() {
     let text = "Paper5 A\n摘要原文: a\n中文总结: b\nPaper7 B\n摘要原文: a\n中文总结: b\nPaper8 C\n摘要原文: a\n中文总结: b\n";
-    assert_eq!(
-        diagnostics(text),
-        [
-            "4:1..4:7 warning[numbering] Paper7 follows Paper5: expected number 6; renumber the paper"
-        ]
+    check(
+        text,
+        expect![[r#"
+            4:1..4:7 warning[numbering] Paper7 follows Paper5: expected number 6; renumber the paper
+        "#]],
     );
 }
 
@@ -137,114 +146,116 @@ fn unresolved_references_name_their_target() {
     let files = Files::default()
         .with("notes.digest", "Paper1 X\n摘要原文: a\n中文总结: b\n")
         .unreadable("bad.digest");
-    assert_eq!(
-        diagnostics_with(text, &Config::default(), &files),
-        [
-            "3:8..3:14 error[unresolved-reference] Paper1: unresolved reference `Paper9`: this digest has no such paper (its papers go up to Paper1); fix the number",
-            "3:29..3:45 error[unresolved-reference] Paper1: unresolved reference `notes#Paper4`: `notes.digest` has no such paper; fix the number or the file name",
-            "3:46..3:54 error[unresolved-reference] Paper1: unresolved reference `gone`: no digest found at `gone.digest`; fix the number or the file name",
-            "3:55..3:62 error[unresolved-reference] Paper1: unresolved reference `bad`: `bad.digest` is not valid UTF-8 (first bad byte at offset 0); fix the number or the file name",
-            "3:63..3:78 error[unresolved-reference] Paper1: unresolved reference `notes#Intro`: the part after `#` must be a paper, like `#Paper3`; fix the number or the file name",
-        ]
+    check_with(
+        text,
+        &Config::default(),
+        &files,
+        expect![[r#"
+            3:8..3:14 error[unresolved-reference] Paper1: unresolved reference `Paper9`: this digest has no such paper (its papers go up to Paper1); fix the number
+            3:29..3:45 error[unresolved-reference] Paper1: unresolved reference `notes#Paper4`: `notes.digest` has no such paper; fix the number or the file name
+            3:46..3:54 error[unresolved-reference] Paper1: unresolved reference `gone`: no digest found at `gone.digest`; fix the number or the file name
+            3:55..3:62 error[unresolved-reference] Paper1: unresolved reference `bad`: `bad.digest` is not valid UTF-8 (first bad byte at offset 0); fix the number or the file name
+            3:63..3:78 error[unresolved-reference] Paper1: unresolved reference `notes#Intro`: the part after `#` must be a paper, like `#Paper3`; fix the number or the file name
+        "#]],
     );
     // In this digest: no file name to fix.
     let text = "Mentions Paper2.\n\nPaper1 A\n摘要原文: [[Paper9]]、[[#Paper9]]、[[#Intro]]\n中文总结: b\nPaper3 C\n摘要原文: a\n中文总结: b\n";
-    assert_eq!(
-        diagnostics(text),
-        [
-            "1:10..1:16 error[unresolved-reference] unresolved reference `Paper2`: this digest has no such paper (its papers go up to Paper3); fix the number",
-            "4:7..4:17 error[unresolved-reference] Paper1: unresolved reference `Paper9`: this digest has no such paper (its papers go up to Paper3); fix the number",
-            "4:18..4:29 error[unresolved-reference] Paper1: unresolved reference `#Paper9`: this digest has no such paper (its papers go up to Paper3); fix the number",
-            "4:30..4:40 error[unresolved-reference] Paper1: unresolved reference `#Intro`: the part after `#` must be a paper, like `#Paper3`",
-            "6:1..6:7 warning[numbering] Paper3 follows Paper1: expected number 2; renumber the paper",
-        ]
+    check(
+        text,
+        expect![[r#"
+            1:10..1:16 error[unresolved-reference] unresolved reference `Paper2`: this digest has no such paper (its papers go up to Paper3); fix the number
+            4:7..4:17 error[unresolved-reference] Paper1: unresolved reference `Paper9`: this digest has no such paper (its papers go up to Paper3); fix the number
+            4:18..4:29 error[unresolved-reference] Paper1: unresolved reference `#Paper9`: this digest has no such paper (its papers go up to Paper3); fix the number
+            4:30..4:40 error[unresolved-reference] Paper1: unresolved reference `#Intro`: the part after `#` must be a paper, like `#Paper3`
+            6:1..6:7 warning[numbering] Paper3 follows Paper1: expected number 2; renumber the paper
+        "#]],
     );
-    assert_eq!(
-        diagnostics("Notes on Paper2\n"),
-        [
-            "1:10..1:16 error[unresolved-reference] unresolved reference `Paper2`: this digest has no papers yet; fix the number"
-        ]
+    check(
+        "Notes on Paper2\n",
+        expect![[r#"
+            1:10..1:16 error[unresolved-reference] unresolved reference `Paper2`: this digest has no papers yet; fix the number
+        "#]],
     );
     // Near misses: these resolve, or are not references at all.
     let text = "Paper1 A\n摘要原文: a\n中文总结: 见[[notes#Paper1]]、[[notes]]、Paper3D、MyPaper9、paper 9。\n";
-    assert_eq!(
-        diagnostics_with(text, &Config::default(), &files),
-        Vec::<String>::new()
-    );
+    check_with(text, &Config::default(), &files, expect![[""]]);
 }
 
 #[test]
 fn malformed_links_are_errors() {
     let text = "Paper1 A\n摘要原文: see htp://example.org/x\n中文总结: b\n";
-    let found = diagnostics(text);
-    assert_eq!(found.len(), 1, "{found:?}");
-    assert!(
-        found[0].starts_with(
-            "2:11..2:30 error[malformed-link] Paper1: malformed link `htp://example.org/x`: "
-        ),
-        "{found:?}"
+    check(
+        text,
+        expect![[r#"
+            2:11..2:30 error[malformed-link] Paper1: malformed link `htp://example.org/x`: the scheme `htp://` is misspelt: write `http://` or `https://`
+        "#]],
     );
-    assert_eq!(
-        diagnostics("Paper1 A\n摘要原文: see http://example.org/x\n中文总结: b\n"),
-        Vec::<String>::new()
+    check(
+        "Paper1 A\n摘要原文: see http://example.org/x\n中文总结: b\n",
+        expect![[""]],
     );
 }
 
 #[test]
 fn links_without_scheme_are_hints() {
     let text = "Paper1 A\n摘要原文: 模型见aka.ms/tiny-model。\n中文总结: b\n";
-    assert_eq!(
-        diagnostics(text),
-        [
-            "2:10..2:27 hint[link-without-scheme] Paper1: `aka.ms/tiny-model` looks like a link without a scheme: write `https://aka.ms/tiny-model`"
-        ]
+    check(
+        text,
+        expect![[r#"
+            2:10..2:27 hint[link-without-scheme] Paper1: `aka.ms/tiny-model` looks like a link without a scheme: write `https://aka.ms/tiny-model`
+        "#]],
     );
-    assert_eq!(
-        diagnostics("Paper1 A\n摘要原文: mail me@aka.ms/x or https://aka.ms/x\n中文总结: b\n"),
-        Vec::<String>::new()
+    check(
+        "Paper1 A\n摘要原文: mail me@aka.ms/x or https://aka.ms/x\n中文总结: b\n",
+        expect![[""]],
     );
 }
 
 #[test]
 fn unknown_label_suggests_the_known_one() {
     let text = "Paper1 A\n摘要原文: a\n中文总结: b\nsummary: again\n中文总节: again\n";
-    assert_eq!(
-        diagnostics(text),
-        [
-            "4:1..4:8 warning[unknown-label] Paper1: `summary` is not a known section label: did you mean `Summary`?",
-            "5:1..5:5 warning[unknown-label] Paper1: `中文总节` is not a known section label: did you mean `中文总结`?",
-        ]
+    check(
+        text,
+        expect![[r#"
+            4:1..4:8 warning[unknown-label] Paper1: `summary` is not a known section label: did you mean `Summary`?
+            5:1..5:5 warning[unknown-label] Paper1: `中文总节` is not a known section label: did you mean `中文总结`?
+        "#]],
     );
     // Near misses: unrelated prefixes, prefixes with spaces, prefixes too long.
     let text = "Paper1 A\n摘要原文: a\n中文总结: b\n抵扣说明: x\nNote that: y\nAbstractAbstractAbstract: z\n";
-    assert_eq!(diagnostics(text), Vec::<String>::new());
+    check(text, expect![[""]]);
 }
 
 #[test]
 fn a_misspelt_label_is_its_one_finding() {
     let text = "Paper1 A title\n\nAbstrct: some text here\n\nSummary: my words\n";
-    let unknown = "3:1..3:8 warning[unknown-label] Paper1: `Abstrct` is not a known section label: did you mean `Abstract`?";
-    assert_eq!(diagnostics(text), [unknown]);
+    check(
+        text,
+        expect![[r#"
+            3:1..3:8 warning[unknown-label] Paper1: `Abstrct` is not a known section label: did you mean `Abstract`?
+        "#]],
+    );
     // The outline, like every other rule, sees the line as text.
     let analysis = Analysis::new(text, &Config::default());
-    let sections: Vec<String> = outline(&analysis)[0]
-        .children
-        .iter()
-        .map(|s| s.name.clone())
-        .collect();
-    assert_eq!(sections, ["Summary"]);
+    expect![[r#"
+        paper "Paper1 A title" "" 1:1..5:18 selection 1:1..1:15
+            section "Summary" "summary" 5:1..5:18 selection 5:1..5:8
+    "#]]
+    .assert_eq(&render_outline(text, &outline(&analysis)));
     // Its text is still checked as text.
-    assert_eq!(
-        diagnostics("Paper1 A\nAbstrct: see aka.ms/x\nSummary: b\n"),
-        [
-            "2:1..2:8 warning[unknown-label] Paper1: `Abstrct` is not a known section label: did you mean `Abstract`?",
-            "2:14..2:22 hint[link-without-scheme] Paper1: `aka.ms/x` looks like a link without a scheme: write `https://aka.ms/x`",
-        ]
+    check(
+        "Paper1 A\nAbstrct: see aka.ms/x\nSummary: b\n",
+        expect![[r#"
+            2:1..2:8 warning[unknown-label] Paper1: `Abstrct` is not a known section label: did you mean `Abstract`?
+            2:14..2:22 hint[link-without-scheme] Paper1: `aka.ms/x` looks like a link without a scheme: write `https://aka.ms/x`
+        "#]],
     );
     // With nothing after its colon, it is not an empty section either.
-    assert_eq!(
-        diagnostics("Paper1 A\n\nAbstrct:\n\nSummary: my words\n"),
-        [unknown]
+    check(
+        "Paper1 A\n\nAbstrct:\n\nSummary: my words\n",
+        expect![[r#"
+            3:1..3:8 warning[unknown-label] Paper1: `Abstrct` is not a known section label: did you mean `Abstract`?
+        "#]],
     );
 }
 
@@ -252,47 +263,47 @@ fn a_misspelt_label_is_its_one_finding() {
 fn a_misspelt_label_after_a_section_or_twice_or_repeated() {
     // After a real section its text is that section's, but the kind it
     // names is not missing.
-    assert_eq!(
-        diagnostics("Paper1 A\n\nAbstract: a\n\nSumary: b\n"),
-        [
-            "5:1..5:7 warning[unknown-label] Paper1: `Sumary` is not a known section label: did you mean `Summary`?"
-        ]
+    check(
+        "Paper1 A\n\nAbstract: a\n\nSumary: b\n",
+        expect![[r#"
+            5:1..5:7 warning[unknown-label] Paper1: `Sumary` is not a known section label: did you mean `Summary`?
+        "#]],
     );
     // Two misspelt labels: one finding each.
-    assert_eq!(
-        diagnostics("Paper1 A\n摘要原闻: a\n中文总节: b\n"),
-        [
-            "2:1..2:5 warning[unknown-label] Paper1: `摘要原闻` is not a known section label: did you mean `摘要原文`?",
-            "3:1..3:5 warning[unknown-label] Paper1: `中文总节` is not a known section label: did you mean `中文总结`?",
-        ]
+    check(
+        "Paper1 A\n摘要原闻: a\n中文总节: b\n",
+        expect![[r#"
+            2:1..2:5 warning[unknown-label] Paper1: `摘要原闻` is not a known section label: did you mean `摘要原文`?
+            3:1..3:5 warning[unknown-label] Paper1: `中文总节` is not a known section label: did you mean `中文总结`?
+        "#]],
     );
     // A kind the paper already has: text, so no duplicate-section.
-    assert_eq!(
-        diagnostics("Paper1 A\nAbstract: a\nabstract: b\nSummary: c\n"),
-        [
-            "3:1..3:9 warning[unknown-label] Paper1: `abstract` is not a known section label: did you mean `Abstract`?"
-        ]
+    check(
+        "Paper1 A\nAbstract: a\nabstract: b\nSummary: c\n",
+        expect![[r#"
+            3:1..3:9 warning[unknown-label] Paper1: `abstract` is not a known section label: did you mean `Abstract`?
+        "#]],
     );
     // Only the kind it names is recovered: the summary is still missing,
     // and asked for in the paper's language.
-    assert_eq!(
-        diagnostics("Paper1 A\nAbstrct: a\n"),
-        [
-            "1:1..1:9 warning[missing-section] Paper1 has no summary section: add a line starting with `Summary:`",
-            "2:1..2:8 warning[unknown-label] Paper1: `Abstrct` is not a known section label: did you mean `Abstract`?",
-        ]
+    check(
+        "Paper1 A\nAbstrct: a\n",
+        expect![[r#"
+            1:1..1:9 warning[missing-section] Paper1 has no summary section: add a line starting with `Summary:`
+            2:1..2:8 warning[unknown-label] Paper1: `Abstrct` is not a known section label: did you mean `Abstract`?
+        "#]],
     );
 }
 
 #[test]
 fn stray_text_stops_at_a_misspelt_label() {
     let text = "Paper1 A\n\nsome words\nmore words\n\nAbstrct: a\nSummary: b\n";
-    assert_eq!(
-        diagnostics(text),
-        [
-            "3:1..4:11 warning[stray-text] Paper1: text before the first section belongs to no section: move it into a section, or start one before it (e.g. `Abstract:`)",
-            "6:1..6:8 warning[unknown-label] Paper1: `Abstrct` is not a known section label: did you mean `Abstract`?",
-        ]
+    check(
+        text,
+        expect![[r#"
+            3:1..4:11 warning[stray-text] Paper1: text before the first section belongs to no section: move it into a section, or start one before it (e.g. `Abstract:`)
+            6:1..6:8 warning[unknown-label] Paper1: `Abstrct` is not a known section label: did you mean `Abstract`?
+        "#]],
     );
 }
 
@@ -301,72 +312,68 @@ fn a_line_not_reported_is_not_recovered() {
     let (config, errors) = parse_config("[rules]\nunknown-label = \"off\"\n");
     assert_eq!(errors, []);
     let text = "Paper1 A title\n\nAbstrct: some text here\n\nSummary: my words\n";
-    assert_eq!(
-        diagnostics_with(text, &config, &Files::default()),
-        [
-            "1:1..1:15 warning[missing-section] Paper1 has no abstract section: add a line starting with `Abstract:`",
-            "3:1..3:24 warning[stray-text] Paper1: text before the first section belongs to no section: move it into a section, or start one before it (e.g. `Abstract:`)",
-        ]
+    check_with(
+        text,
+        &config,
+        &Files::default(),
+        expect![[r#"
+            1:1..1:15 warning[missing-section] Paper1 has no abstract section: add a line starting with `Abstract:`
+            3:1..3:24 warning[stray-text] Paper1: text before the first section belongs to no section: move it into a section, or start one before it (e.g. `Abstract:`)
+        "#]],
     );
 }
 
 #[test]
 fn labels_are_proposed_in_the_papers_language() {
-    let missing = |text: &str| -> Vec<String> {
-        diagnostics(text)
-            .into_iter()
-            .filter(|d| d.contains("[missing-section]"))
-            .collect()
-    };
     // English labels: English proposals.
-    assert_eq!(
-        missing("Paper1 A\n\nAbstract: a\n"),
-        [
-            "1:1..1:9 warning[missing-section] Paper1 has no summary section: add a line starting with `Summary:`"
-        ]
+    check(
+        "Paper1 A\n\nAbstract: a\n",
+        expect![[r#"
+            1:1..1:9 warning[missing-section] Paper1 has no summary section: add a line starting with `Summary:`
+        "#]],
     );
-    assert_eq!(
-        missing("Paper1 A\n\nSummary: b\n"),
-        [
-            "1:1..1:9 warning[missing-section] Paper1 has no abstract section: add a line starting with `Abstract:`"
-        ]
+    check(
+        "Paper1 A\n\nSummary: b\n",
+        expect![[r#"
+            1:1..1:9 warning[missing-section] Paper1 has no abstract section: add a line starting with `Abstract:`
+        "#]],
     );
     // Chinese labels: Chinese proposals.
-    assert_eq!(
-        missing("Paper1 A\n\n中文总结: b\n"),
-        [
-            "1:1..1:9 warning[missing-section] Paper1 has no abstract section: add a line starting with `摘要原文:`"
-        ]
+    check(
+        "Paper1 A\n\n中文总结: b\n",
+        expect![[r#"
+            1:1..1:9 warning[missing-section] Paper1 has no abstract section: add a line starting with `摘要原文:`
+        "#]],
     );
     // Each paper has its own language.
-    assert_eq!(
-        missing("Paper1 A\nAbstract: a\nPaper2 B\n摘要原文: a\n"),
-        [
-            "1:1..1:9 warning[missing-section] Paper1 has no summary section: add a line starting with `Summary:`",
-            "3:1..3:9 warning[missing-section] Paper2 has no summary section: add a line starting with `中文总结:`",
-        ]
+    check(
+        "Paper1 A\nAbstract: a\nPaper2 B\n摘要原文: a\n",
+        expect![[r#"
+            1:1..1:9 warning[missing-section] Paper1 has no summary section: add a line starting with `Summary:`
+            3:1..3:9 warning[missing-section] Paper2 has no summary section: add a line starting with `中文总结:`
+        "#]],
     );
     // Mixed: the position used most wins...
-    assert_eq!(
-        missing("Paper1 A\n摘要原文: a\nNotes: n\nCode: c\n"),
-        [
-            "1:1..1:9 warning[missing-section] Paper1 has no summary section: add a line starting with `Summary:`"
-        ]
+    check(
+        "Paper1 A\n摘要原文: a\nNotes: n\nCode: c\n",
+        expect![[r#"
+            1:1..1:9 warning[missing-section] Paper1 has no summary section: add a line starting with `Summary:`
+        "#]],
     );
     // ...and a tie goes to the earlier position.
-    assert_eq!(
-        missing("Paper1 A\nNotes: n\n代码: c\n"),
-        [
-            "1:1..1:9 warning[missing-section] Paper1 has no abstract section: add a line starting with `摘要原文:`",
-            "1:1..1:9 warning[missing-section] Paper1 has no summary section: add a line starting with `中文总结:`",
-        ]
+    check(
+        "Paper1 A\nNotes: n\n代码: c\n",
+        expect![[r#"
+            1:1..1:9 warning[missing-section] Paper1 has no abstract section: add a line starting with `摘要原文:`
+            1:1..1:9 warning[missing-section] Paper1 has no summary section: add a line starting with `中文总结:`
+        "#]],
     );
     // Stray text is told the same.
-    assert_eq!(
-        diagnostics("Paper1 A\nwords\nSummary: b\nAbstract: a\n"),
-        [
-            "2:1..2:6 warning[stray-text] Paper1: text before the first section belongs to no section: move it into a section, or start one before it (e.g. `Abstract:`)"
-        ]
+    check(
+        "Paper1 A\nwords\nSummary: b\nAbstract: a\n",
+        expect![[r#"
+            2:1..2:6 warning[stray-text] Paper1: text before the first section belongs to no section: move it into a section, or start one before it (e.g. `Abstract:`)
+        "#]],
     );
 }
 
@@ -378,40 +385,40 @@ fn configured_labels_keep_their_positions() {
          [sections.data]\nlabels = [\"数据\"]\nrequired = true\n",
     );
     assert_eq!(errors, []);
-    let check = |text: &str| diagnostics_with(text, &config, &Files::default());
+    let check = |text: &str, expect: Expect| check_with(text, &config, &Files::default(), expect);
     // Position 1: the second label of each kind, the first where a kind
     // has only one.
-    assert_eq!(
-        check("Paper1 A\nAbstract: a\n"),
-        [
-            "1:1..1:9 warning[missing-section] Paper1 has no summary section: add a line starting with `Summary:`",
-            "1:1..1:9 warning[missing-section] Paper1 has no method section: add a line starting with `Method:`",
-            "1:1..1:9 warning[missing-section] Paper1 has no data section: add a line starting with `数据:`",
-        ]
+    check(
+        "Paper1 A\nAbstract: a\n",
+        expect![[r#"
+            1:1..1:9 warning[missing-section] Paper1 has no summary section: add a line starting with `Summary:`
+            1:1..1:9 warning[missing-section] Paper1 has no method section: add a line starting with `Method:`
+            1:1..1:9 warning[missing-section] Paper1 has no data section: add a line starting with `数据:`
+        "#]],
     );
     // Position 2, which the other kinds lack: their first label.
-    assert_eq!(
-        check("Paper1 A\nRésumé: a\n数据: d\n"),
-        [
-            "1:1..1:9 warning[missing-section] Paper1 has no summary section: add a line starting with `中文总结:`",
-            "1:1..1:9 warning[missing-section] Paper1 has no method section: add a line starting with `方法:`",
-        ]
+    check(
+        "Paper1 A\nRésumé: a\n数据: d\n",
+        expect![[r#"
+            1:1..1:9 warning[missing-section] Paper1 has no summary section: add a line starting with `中文总结:`
+            1:1..1:9 warning[missing-section] Paper1 has no method section: add a line starting with `方法:`
+        "#]],
     );
 }
 
 #[test]
 fn stray_text_is_the_text_before_the_first_section() {
     let text = "Paper1 A\n\n  a stray line\nanother\n\n摘要原文: a\n中文总结: b\n";
-    assert_eq!(
-        diagnostics(text),
-        [
-            "3:3..4:8 warning[stray-text] Paper1: text before the first section belongs to no section: move it into a section, or start one before it (e.g. `摘要原文:`)"
-        ]
+    check(
+        text,
+        expect![[r#"
+            3:3..4:8 warning[stray-text] Paper1: text before the first section belongs to no section: move it into a section, or start one before it (e.g. `摘要原文:`)
+        "#]],
     );
     // Near miss: preamble text is allowed.
-    assert_eq!(
-        diagnostics("Title\nsome words\n\nPaper1 A\n摘要原文: a\n中文总结: b\n"),
-        Vec::<String>::new()
+    check(
+        "Title\nsome words\n\nPaper1 A\n摘要原文: a\n中文总结: b\n",
+        expect![[""]],
     );
 }
 
@@ -422,9 +429,13 @@ fn configuration_changes_severities_labels_and_keywords() {
     );
     assert_eq!(errors, []);
     let text = "论文1 A\n方法: m\n论文3 B\n方法: 与论文1相同\n";
-    assert_eq!(
-        diagnostics_with(text, &config, &Files::default()),
-        ["3:1..3:4 error[numbering] 论文3 follows 论文1: expected number 2; renumber the paper"]
+    check_with(
+        text,
+        &config,
+        &Files::default(),
+        expect![[r#"
+            3:1..3:4 error[numbering] 论文3 follows 论文1: expected number 2; renumber the paper
+        "#]],
     );
 }
 
@@ -436,15 +447,8 @@ fn diagnostics_are_capped_with_a_note_of_how_many_were_left_out() {
         .collect();
     let found = diagnostics(&text);
     assert_eq!(found.len(), 1001);
-    assert_eq!(
-        found[0],
-        "1:1..1:1 info[too-many-diagnostics] 200 more diagnostics were left out: only the first 1000 are shown; fix these first"
-    );
-    assert!(
-        found[1000].starts_with("1999:1..1999:12 warning[missing-section] Paper1000 "),
-        "{}",
-        found[1000]
-    );
+    expect!["1:1..1:1 info[too-many-diagnostics] 200 more diagnostics were left out: only the first 1000 are shown; fix these first"].assert_eq(&found[0]);
+    expect!["1999:1..1999:12 warning[missing-section] Paper1000 has no summary section: add a line starting with `中文总结:`"].assert_eq(&found[1000]);
     // Near miss: exactly at the cap, nothing is added.
     let text: String = (1..=1000)
         .map(|n| format!("Paper{n} T\n摘要原文: a\n"))

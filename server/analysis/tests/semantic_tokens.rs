@@ -3,9 +3,10 @@
 
 mod common;
 
-use common::span;
-use digest_analysis::features::{TokenKind, semantic_tokens};
+use common::spanned;
+use digest_analysis::features::{SemanticToken, TokenKind, semantic_tokens};
 use digest_analysis::{Analysis, Config, TextRange};
+use expect_test::{Expect, expect};
 
 const TEXT: &str = "\
 Title, see Paper1
@@ -16,47 +17,43 @@ Paper 2
 Summary: b
 ";
 
-fn tokens(range: Option<TextRange>) -> Vec<String> {
+/// The tokens of `TEXT` (in `range`): `kind range "text"`.
+fn check(range: Option<TextRange>, expect: Expect) {
     let analysis = Analysis::new(TEXT, &Config::default());
-    semantic_tokens(&analysis, range)
-        .into_iter()
-        .map(|t| {
-            let kind = match t.kind {
-                TokenKind::HeadingKeyword => "keyword",
-                TokenKind::Number => "number",
-                TokenKind::Title => "title",
-                TokenKind::Label => "label",
-                TokenKind::Reference => "reference",
-                TokenKind::WikiReference => "wiki",
-                TokenKind::Link => "link",
-            };
-            format!(
-                "{kind} {} {}",
-                span(TEXT, t.range),
-                &TEXT[t.range.start..t.range.end]
-            )
-        })
-        .collect()
+    let tokens = semantic_tokens(&analysis, range).into_iter().map(|t| {
+        let SemanticToken { range, kind } = t;
+        let kind = match kind {
+            TokenKind::HeadingKeyword => "keyword",
+            TokenKind::Number => "number",
+            TokenKind::Title => "title",
+            TokenKind::Label => "label",
+            TokenKind::Reference => "reference",
+            TokenKind::WikiReference => "wiki",
+            TokenKind::Link => "link",
+        };
+        format!("{kind} {}", spanned(TEXT, range))
+    });
+    expect.assert_eq(&common::lines(tokens));
 }
 
 #[test]
 fn every_token_in_order() {
-    assert_eq!(
-        tokens(None),
-        [
-            "reference 1:12..1:18 Paper1",
-            "keyword 3:1..3:6 Paper",
-            "number 3:6..3:7 1",
-            "title 3:9..3:19 Sparse 注意力",
-            "label 4:1..4:5 摘要原文",
-            "wiki 4:7..4:23 [[other#Paper2]]",
-            "reference 4:28..4:34 Paper2",
-            "link 4:38..4:53 https://x.org/a",
-            "link 4:55..4:63 aka.ms/t",
-            "keyword 5:1..5:6 Paper",
-            "number 5:7..5:8 2",
-            "label 6:1..6:8 Summary",
-        ]
+    check(
+        None,
+        expect![[r#"
+            reference 1:12..1:18 "Paper1"
+            keyword 3:1..3:6 "Paper"
+            number 3:6..3:7 "1"
+            title 3:9..3:19 "Sparse 注意力"
+            label 4:1..4:5 "摘要原文"
+            wiki 4:7..4:23 "[[other#Paper2]]"
+            reference 4:28..4:34 "Paper2"
+            link 4:38..4:53 "https://x.org/a"
+            link 4:55..4:63 "aka.ms/t"
+            keyword 5:1..5:6 "Paper"
+            number 5:7..5:8 "2"
+            label 6:1..6:8 "Summary"
+        "#]],
     );
 }
 
@@ -64,13 +61,13 @@ fn every_token_in_order() {
 fn a_range_gets_the_tokens_it_overlaps() {
     let start = TEXT.find("and Paper2").unwrap();
     let end = TEXT.find("Paper 2").unwrap() + 3;
-    assert_eq!(
-        tokens(Some(TextRange::new(start, end))),
-        [
-            "reference 4:28..4:34 Paper2",
-            "link 4:38..4:53 https://x.org/a",
-            "link 4:55..4:63 aka.ms/t",
-            "keyword 5:1..5:6 Paper",
-        ]
+    check(
+        Some(TextRange::new(start, end)),
+        expect![[r#"
+            reference 4:28..4:34 "Paper2"
+            link 4:38..4:53 "https://x.org/a"
+            link 4:55..4:63 "aka.ms/t"
+            keyword 5:1..5:6 "Paper"
+        "#]],
     );
 }

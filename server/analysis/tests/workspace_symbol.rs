@@ -2,8 +2,9 @@
 
 mod common;
 
-use common::workspace;
-use digest_analysis::features::workspace_symbols;
+use common::{span, workspace};
+use digest_analysis::features::{WorkspaceSymbol, workspace_symbols};
+use expect_test::{Expect, expect};
 
 const WORKSPACE: &str = "\
 //- /ws/a.digest
@@ -19,101 +20,131 @@ Paper30 KNOWLEDGE distillation
 Paper4 Attention Is All You Need
 ";
 
-/// `path: heading (container)` per result.
-fn symbols(query: &str, limit: usize) -> Vec<String> {
+/// The symbols for `query`, best first: `path: "name" in "container"`, then
+/// the paper's range and its heading's (the selection).
+fn render(query: &str, limit: usize) -> String {
     let ws = workspace(WORKSPACE);
-    workspace_symbols(&ws.files(), query, limit)
+    let found = workspace_symbols(&ws.files(), query, limit)
         .into_iter()
-        .map(|s| {
-            assert_eq!(ws.texts[s.file][s.selection.start..s.selection.end], s.name);
+        .map(|symbol| {
+            let WorkspaceSymbol {
+                file,
+                name,
+                container,
+                range,
+                selection,
+            } = symbol;
+            let text = &ws.texts[file];
+            // The selection is the heading as named.
+            assert_eq!(text[selection.start..selection.end], name);
             format!(
-                "{}: {} ({})",
-                ws.name(s.file),
-                s.name,
-                s.container.unwrap_or_default()
+                "{}: {name:?} in {container:?} {} selection {}",
+                ws.name(file),
+                span(text, range),
+                span(text, selection)
             )
-        })
-        .collect()
+        });
+    common::lines(found)
+}
+
+fn check(query: &str, limit: usize, expect: Expect) {
+    expect.assert_eq(&render(query, limit));
 }
 
 #[test]
 fn by_number_exact_before_prefix() {
-    assert_eq!(
-        symbols("3", 10),
-        [
-            "a.digest: Paper3: Distill (Reading list A)",
-            "notes/b.digest: Paper30 KNOWLEDGE distillation (Digest B)",
-        ]
+    check(
+        "3",
+        10,
+        expect![[r#"
+            a.digest: "Paper3: Distill" in Some("Reading list A") 6:1..6:16 selection 6:1..6:16
+            notes/b.digest: "Paper30 KNOWLEDGE distillation" in Some("Digest B") 2:1..2:31 selection 2:1..2:31
+        "#]],
     );
-    assert_eq!(symbols("paper 3", 10), symbols("3", 10));
-    assert_eq!(
-        symbols("PAPER1", 10),
-        [
-            "a.digest: Paper1 Knowledge Distillation via Teachers (Reading list A)",
-            "a.digest: Paper12 知识蒸馏综述 (Reading list A)"
-        ]
+    assert_eq!(render("paper 3", 10), render("3", 10));
+    check(
+        "PAPER1",
+        10,
+        expect![[r#"
+            a.digest: "Paper1 Knowledge Distillation via Teachers" in Some("Reading list A") 3:1..3:43 selection 3:1..3:43
+            a.digest: "Paper12 知识蒸馏综述" in Some("Reading list A") 5:1..5:15 selection 5:1..5:15
+        "#]],
     );
 }
 
 #[test]
 fn by_title_exact_prefix_substring_subsequence() {
-    assert_eq!(
-        symbols("distill", 10),
-        [
-            "a.digest: Paper3: Distill (Reading list A)",
-            "notes/b.digest: Paper30 KNOWLEDGE distillation (Digest B)",
-            "a.digest: Paper1 Knowledge Distillation via Teachers (Reading list A)",
-        ]
+    check(
+        "distill",
+        10,
+        expect![[r#"
+            a.digest: "Paper3: Distill" in Some("Reading list A") 6:1..6:16 selection 6:1..6:16
+            notes/b.digest: "Paper30 KNOWLEDGE distillation" in Some("Digest B") 2:1..2:31 selection 2:1..2:31
+            a.digest: "Paper1 Knowledge Distillation via Teachers" in Some("Reading list A") 3:1..3:43 selection 3:1..3:43
+        "#]],
     );
-    assert_eq!(
-        symbols("ATTENTION", 10),
-        [
-            "notes/b.digest: Paper4 Attention Is All You Need (Digest B)",
-            "a.digest: Paper2 Sparse Attention (Reading list A)",
-        ]
+    check(
+        "ATTENTION",
+        10,
+        expect![[r#"
+            notes/b.digest: "Paper4 Attention Is All You Need" in Some("Digest B") 3:1..3:33 selection 3:1..3:33
+            a.digest: "Paper2 Sparse Attention" in Some("Reading list A") 4:1..4:24 selection 4:1..4:24
+        "#]],
     );
-    assert_eq!(
-        symbols("kd", 10),
-        [
-            "notes/b.digest: Paper30 KNOWLEDGE distillation (Digest B)",
-            "a.digest: Paper1 Knowledge Distillation via Teachers (Reading list A)",
-        ]
+    check(
+        "kd",
+        10,
+        expect![[r#"
+            notes/b.digest: "Paper30 KNOWLEDGE distillation" in Some("Digest B") 2:1..2:31 selection 2:1..2:31
+            a.digest: "Paper1 Knowledge Distillation via Teachers" in Some("Reading list A") 3:1..3:43 selection 3:1..3:43
+        "#]],
     );
-    assert_eq!(
-        symbols("knowledge   distillation", 10),
-        [
-            "notes/b.digest: Paper30 KNOWLEDGE distillation (Digest B)",
-            "a.digest: Paper1 Knowledge Distillation via Teachers (Reading list A)",
-        ]
+    check(
+        "knowledge   distillation",
+        10,
+        expect![[r#"
+            notes/b.digest: "Paper30 KNOWLEDGE distillation" in Some("Digest B") 2:1..2:31 selection 2:1..2:31
+            a.digest: "Paper1 Knowledge Distillation via Teachers" in Some("Reading list A") 3:1..3:43 selection 3:1..3:43
+        "#]],
     );
 }
 
 #[test]
 fn cjk_substrings_and_subsequences() {
-    assert_eq!(
-        symbols("蒸馏", 10),
-        ["a.digest: Paper12 知识蒸馏综述 (Reading list A)"]
+    check(
+        "蒸馏",
+        10,
+        expect![[r#"
+            a.digest: "Paper12 知识蒸馏综述" in Some("Reading list A") 5:1..5:15 selection 5:1..5:15
+        "#]],
     );
-    assert_eq!(
-        symbols("知蒸", 10),
-        ["a.digest: Paper12 知识蒸馏综述 (Reading list A)"]
+    check(
+        "知蒸",
+        10,
+        expect![[r#"
+            a.digest: "Paper12 知识蒸馏综述" in Some("Reading list A") 5:1..5:15 selection 5:1..5:15
+        "#]],
     );
 }
 
 #[test]
 fn limits_and_empty_queries() {
-    assert_eq!(
-        symbols("attention", 1),
-        ["notes/b.digest: Paper4 Attention Is All You Need (Digest B)"]
+    check(
+        "attention",
+        1,
+        expect![[r#"
+            notes/b.digest: "Paper4 Attention Is All You Need" in Some("Digest B") 3:1..3:33 selection 3:1..3:33
+        "#]],
     );
-    assert_eq!(
-        symbols("", 3),
-        [
-            "a.digest: Paper1 Knowledge Distillation via Teachers (Reading list A)",
-            "a.digest: Paper2 Sparse Attention (Reading list A)",
-            "a.digest: Paper12 知识蒸馏综述 (Reading list A)",
-        ]
+    check(
+        "",
+        3,
+        expect![[r#"
+            a.digest: "Paper1 Knowledge Distillation via Teachers" in Some("Reading list A") 3:1..3:43 selection 3:1..3:43
+            a.digest: "Paper2 Sparse Attention" in Some("Reading list A") 4:1..4:24 selection 4:1..4:24
+            a.digest: "Paper12 知识蒸馏综述" in Some("Reading list A") 5:1..5:15 selection 5:1..5:15
+        "#]],
     );
-    assert_eq!(symbols("zzz", 10), Vec::<String>::new());
-    assert_eq!(symbols("distill", 0), Vec::<String>::new());
+    check("zzz", 10, expect![[""]]);
+    check("distill", 0, expect![[""]]);
 }

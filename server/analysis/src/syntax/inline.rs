@@ -698,7 +698,9 @@ fn keyword_number(s: &str, keywords: &[String]) -> Option<u64> {
         })
 }
 
-/// Decimal digits to a number, saturating at `u64::MAX`.
+/// An ASCII letter, digit or `_`: a byte that glues a keyword to its
+/// neighbour, so that `MyPaper9` and `Paper3D` are no references (CJK text
+/// is not a word byte: `与Paper2类似` holds one).
 fn is_word_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_'
 }

@@ -8,6 +8,7 @@
 //! - [`rules`]: the diagnostics of the spec's rule table;
 //! - [`features`]: outline, hover, definition, references, rename, ...: one
 //!   pure function each;
+//! - [`format`]: the canonical layout, as the smallest edits;
 //! - [`workspace`]: the plain-data view of the other digests that the
 //!   cross-file features take.
 //!
@@ -16,6 +17,7 @@
 
 pub mod config;
 pub mod features;
+pub mod format;
 pub mod incremental;
 pub mod index;
 pub mod line_index;
@@ -30,6 +32,7 @@ use std::sync::Arc;
 use ropey::Rope;
 
 pub use config::{Config, ConfigError, parse_config};
+pub use format::{FormatOptions, LineEnd};
 pub use incremental::Dirty;
 pub use index::FileIndex;
 pub use line_index::LineIndex;

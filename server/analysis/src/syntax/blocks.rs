@@ -3,7 +3,8 @@
 //! One pass over the lines. A heading starts a paper; inside a paper, a line
 //! that starts with a known label and a colon starts a section; everything
 //! else extends the current section (or is stray text before the first one).
-//! Inline constructs are then scanned per paper by [`super::inline::scan`].
+//! Inline constructs are then scanned per paper by [`super::inline::scan`],
+//! each section's text from its own start.
 
 use std::sync::Arc;
 
@@ -294,6 +295,25 @@ impl PaperBuilder {
     }
 
     fn finish(self, text: &str, config: &Config) -> Paper {
+        let range = TextRange::new(self.heading.line.start, self.last_end);
+        // Each section's text is scanned from its own start: the label's
+        // colon is not the character before the text, so `代码:github.com/a`
+        // holds the link that `代码: github.com/a` holds.
+        let mut inline = Inline::default();
+        let mut from = self.body_start.min(range.end);
+        let starts = self.sections.iter().map(|s| s.content_start);
+        for to in starts.chain([range.end]) {
+            let to = to.clamp(from, range.end);
+            if to > from {
+                inline::scan(
+                    text,
+                    TextRange::new(from, to),
+                    &config.keywords,
+                    &mut inline,
+                );
+            }
+            from = to;
+        }
         let sections = self
             .sections
             .into_iter()
@@ -313,12 +333,6 @@ impl PaperBuilder {
                 }
             })
             .collect();
-        let range = TextRange::new(self.heading.line.start, self.last_end);
-        let mut inline = Inline::default();
-        let body = TextRange::new(self.body_start.min(range.end), range.end);
-        if !body.is_empty() {
-            inline::scan(text, body, &config.keywords, &mut inline);
-        }
         Paper {
             number: self.heading.number,
             keyword: self.heading.keyword,

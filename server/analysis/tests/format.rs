@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used)]
 
 use digest_analysis::format::{apply, format, format_range, format_text};
+use digest_analysis::rules::Unresolved;
 use digest_analysis::syntax::{Inline, SourceFile};
 use digest_analysis::{
     Analysis, Config, Diagnostic, FormatOptions, LineEnd, NoFiles, Problem, TextEdit, TextRange,
@@ -515,19 +516,37 @@ fn finding(d: &Diagnostic) -> (String, String) {
         | Problem::EmptySection { paper, .. }
         | Problem::DuplicateSection { paper, .. }
         | Problem::MissingTitle { paper }
-        | Problem::DuplicatePaper { paper }
         | Problem::UnknownLabel { paper, .. }
         | Problem::StrayText { paper, .. } => canon(paper),
+        // The earlier heading's line moves and its text is rewritten: the
+        // spec compares findings less the line numbers.
+        Problem::DuplicatePaper {
+            paper,
+            earlier,
+            line,
+        } => {
+            canon(paper);
+            earlier.clear();
+            *line = 0;
+        }
         Problem::Numbering {
             paper, previous, ..
         } => {
             canon(paper);
             canon(previous);
         }
-        Problem::UnresolvedReference {
-            paper: Some(paper), ..
+        Problem::UnresolvedReference { paper, reason, .. } => {
+            if let Some(paper) = paper {
+                canon(paper);
+            }
+            if let Unresolved::NoPaper {
+                highest: Some(highest),
+            } = reason
+            {
+                canon(highest);
+            }
         }
-        | Problem::MalformedLink {
+        Problem::MalformedLink {
             paper: Some(paper), ..
         }
         | Problem::LinkWithoutScheme {

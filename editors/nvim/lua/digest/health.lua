@@ -20,7 +20,7 @@ local function check_binary(cmd)
   local exe = vim.fn.exepath(cmd[1])
   if exe == '' then
     error(('`%s` is not executable or not on PATH'):format(cmd[1]), {
-      'Install the server: cargo install --path server/lsp (from the digest-lsp repository)',
+      'Install the server: cargo install --locked --path server/lsp (from the digest-lsp repository)',
       "Or point to it: require('digest').setup({ cmd = { '/path/to/digest-lsp' } })",
     })
     return
@@ -54,6 +54,13 @@ function M.check()
     ok('*.digest files are detected as filetype `digest`')
   else
     warn('*.digest is not detected: is the plugin on the runtimepath, and `filetype on`?')
+  end
+
+  local detect_txt = vim.g.digest_detect_txt
+  if detect_txt == false or detect_txt == 0 then
+    info('plain-text files are not checked for digests (g:digest_detect_txt is off)')
+  else
+    ok('plain-text files that look like a digest get the filetype `digest` (:help digest-detect)')
   end
 
   local digest = require('digest')

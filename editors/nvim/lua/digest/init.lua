@@ -145,7 +145,7 @@ function M.attach(bufnr, opts)
   local cfg = M.config()
   if type(cfg.cmd) == 'table' and vim.fn.executable(cfg.cmd[1]) ~= 1 then
     warn_once(
-      ('digest: `%s` not found. Install it with `cargo install --path server/lsp`, '
+      ('digest: `%s` not found. Install it with `cargo install --locked --path server/lsp`, '
         .. "or set require('digest').setup({ cmd = { '/path/to/digest-lsp' } }). See :checkhealth digest"):format(
         cfg.cmd[1]
       )

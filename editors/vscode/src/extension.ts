@@ -21,7 +21,6 @@ const BINARY = "digest-lsp";
 let client: LanguageClient | undefined;
 let output: vscode.OutputChannel;
 let traceOutput: vscode.OutputChannel;
-let folding: vscode.Disposable | undefined;
 /** Serialises start/stop/restart so that quick config edits cannot race. */
 let pending: Promise<void> = Promise.resolve();
 /** The folder of the installed extension: the bundled server is in its `server/`. */
@@ -140,8 +139,6 @@ async function restart(): Promise<void> {
  * (its start failed) is only dropped: stopping it again would throw.
  */
 async function stop(): Promise<void> {
-  folding?.dispose();
-  folding = undefined;
   const old = client;
   client = undefined;
   if (old) {
@@ -201,9 +198,6 @@ async function start(): Promise<void> {
   }
   const info = created.initializeResult?.serverInfo;
   output.appendLine(`Started ${info ? `${info.name} ${info.version ?? ""}`.trim() : "the server"}.`);
-  if (!created.initializeResult?.capabilities.foldingRangeProvider) {
-    folding = vscode.languages.registerFoldingRangeProvider({ language: "digest" }, paperFolding);
-  }
 }
 
 /**
@@ -331,30 +325,3 @@ function reportMissing(reason: string): void {
       }
     });
 }
-
-/**
- * Folds each paper, heading to last non-blank line, used only while the
- * server offers no folding ranges (a language configuration cannot express
- * "up to the next heading"). Default heading keyword only.
- */
-const HEADING = /^Paper ?\d+(?:$|[\s:：.])/;
-const paperFolding: vscode.FoldingRangeProvider = {
-  provideFoldingRanges(doc) {
-    const ranges: vscode.FoldingRange[] = [];
-    let open = -1;
-    let lastText = -1;
-    const close = () => {
-      if (open >= 0 && lastText > open) ranges.push(new vscode.FoldingRange(open, lastText));
-    };
-    for (let i = 0; i < doc.lineCount; i++) {
-      const text = doc.lineAt(i).text;
-      if (HEADING.test(text)) {
-        close();
-        open = i;
-      }
-      if (text.trim() !== "") lastText = i;
-    }
-    close();
-    return ranges;
-  },
-};

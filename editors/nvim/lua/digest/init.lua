@@ -22,12 +22,10 @@ local overrides = {}
 -- This file is <plugin>/lua/digest/init.lua.
 local plugin_root = vim.fn.fnamemodify(debug.getinfo(1, 'S').source:sub(2), ':p:h:h:h')
 
+-- The server config is written once, in lsp/digest.lua (also what 0.11's
+-- `vim.lsp.config('digest')` reads).
 local function base_config()
-  local ok, cfg = pcall(dofile, plugin_root .. '/lsp/digest.lua')
-  if ok and type(cfg) == 'table' then
-    return cfg
-  end
-  return { cmd = { 'digest-lsp' }, filetypes = { 'digest' }, root_markers = { 'digest.toml', '.git' } }
+  return dofile(plugin_root .. '/lsp/digest.lua')
 end
 
 -- Lists (cmd, root_markers, filetypes) are replaced whole; tables such as
@@ -60,12 +58,14 @@ function M.config()
 end
 
 --- Whether the user has started digest-lsp through 0.11's `vim.lsp.enable('digest')`.
+--- (Before `vim.lsp.is_enabled` existed, both paths may start it: `vim.lsp.start`
+--- reuses the one client for the same name and root either way.)
 local function natively_enabled()
   if vim.lsp.is_enabled then
     local ok, on = pcall(vim.lsp.is_enabled, NAME)
     return ok and on
   end
-  return type(vim.lsp._enabled_configs) == 'table' and vim.lsp._enabled_configs[NAME] ~= nil
+  return false
 end
 
 --- The nearest folder, from the buffer's file up, that holds one of `markers`;

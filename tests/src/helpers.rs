@@ -3,6 +3,8 @@
 //!
 //! - JSON builders for LSP params: [`position`], [`range`], [`at`],
 //!   [`document`];
+//! - whole replies to compare with: [`hover_markdown`], [`diagnostic`],
+//!   [`published`];
 //! - readers of LSP replies: [`codes`], [`edits_by_uri`], and
 //!   [`apply_edits`], which applies text edits as an editor would;
 //! - [`after`], the position just after a piece of a fixture's text, and
@@ -45,6 +47,32 @@ pub fn at(uri: &str, position: Value) -> Value {
 /// `{"textDocument": {"uri"}}`, the params of the whole-document requests.
 pub fn document(uri: &str) -> Value {
     json!({"textDocument": {"uri": uri}})
+}
+
+/// A markdown hover reply, whole: `value` over `range`.
+pub fn hover_markdown(value: &str, range: Value) -> Value {
+    json!({"contents": {"kind": "markdown", "value": value}, "range": range})
+}
+
+/// A diagnostic of digest-lsp, whole.
+pub fn diagnostic(code: &str, severity: u8, range: Value, message: &str) -> Value {
+    json!({
+        "code": code,
+        "severity": severity,
+        "range": range,
+        "message": message,
+        "source": "digest",
+    })
+}
+
+/// The params of a `textDocument/publishDiagnostics`, whole (`version`
+/// only when given, as the server sends it for open documents).
+pub fn published(uri: &str, version: Option<i64>, diagnostics: Value) -> Value {
+    let mut params = json!({"uri": uri, "diagnostics": diagnostics});
+    if let Some(version) = version {
+        params["version"] = json!(version);
+    }
+    params
 }
 
 /// `code@line` (the start line) for each diagnostic of a

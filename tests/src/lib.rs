@@ -24,8 +24,8 @@ pub mod pty;
 pub use client::{Client, file_uri, server_binary};
 pub use r#gen::{Rng, generate, generate_sized, paper_count};
 pub use helpers::{
-    after, apply_edits, at, codes, document, edits_by_uri, fixture, position, range, watching,
-    workspace_dir,
+    after, apply_edits, at, codes, diagnostic, document, edits_by_uri, fixture, hover_markdown,
+    position, published, range, watching, workspace_dir,
 };
 
 use std::path::{Path, PathBuf};

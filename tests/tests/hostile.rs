@@ -4,24 +4,17 @@
 use std::process::Command;
 use std::time::Duration;
 
-use digest_e2e::{Client, file_uri, position, range, server_binary, temp_dir};
+use digest_e2e::{
+    Client, diagnostic, file_uri, hover_markdown, position, published, range, server_binary,
+    temp_dir,
+};
 use serde_json::{Value, json};
 
 /// A server with a long timeout: these files take a while in debug builds.
-fn server() -> Client {
+fn patient_server() -> Client {
     let mut client = Client::start(json!({}), None);
     client.set_timeout(Duration::from_secs(120));
     client
-}
-
-/// A markdown hover over `range` with `value`.
-fn hover_reply(value: &str, range: Value) -> Value {
-    json!({"contents": {"kind": "markdown", "value": value}, "range": range})
-}
-
-/// A diagnostic of digest-lsp, whole.
-fn diagnostic(code: &str, severity: u8, range: Value, message: &str) -> Value {
-    json!({"code": code, "severity": severity, "range": range, "message": message, "source": "digest"})
 }
 
 /// The server still answers right: a small document's outline.
@@ -34,18 +27,18 @@ fn still_serving(client: &mut Client) {
 
 #[test]
 fn a_5_mb_line() {
-    let mut client = server();
+    let mut client = patient_server();
     let uri = "file:///tmp/hostile-line.digest";
     let line = "长".repeat(1_700_000) + " 见Paper1";
     let text = format!("Paper1 Long\n摘要原文: {line}\n中文总结: b\n");
     assert!(text.len() > 5_000_000);
     assert_eq!(
         client.open_and_wait(uri, &text, 1),
-        json!({"uri": uri, "version": 1, "diagnostics": []})
+        published(uri, Some(1), json!([]))
     );
     assert_eq!(
         client.hover(uri, position(1, 1_700_009)),
-        hover_reply("**Paper1 Long**\n\nb", range(1, 1_700_008, 1, 1_700_014))
+        hover_markdown("**Paper1 Long**\n\nb", range(1, 1_700_008, 1, 1_700_014))
     );
     still_serving(&mut client);
     assert_eq!(client.shutdown_and_exit().code(), Some(0));
@@ -53,7 +46,7 @@ fn a_5_mb_line() {
 
 #[test]
 fn a_hundred_thousand_papers() {
-    let mut client = server();
+    let mut client = patient_server();
     let uri = "file:///tmp/hostile-papers.digest";
     let mut text: String = (1..=100_000)
         .map(|n| format!("Paper{n} T{n}\n摘要原文: a\n中文总结: b\n"))
@@ -62,16 +55,20 @@ fn a_hundred_thousand_papers() {
     text.push_str("Paper100002 Gap\n摘要原文: a\n中文总结: b\n");
     assert_eq!(
         client.open_and_wait(uri, &text, 1),
-        json!({"uri": uri, "version": 1, "diagnostics": [diagnostic(
-            "numbering",
-            2,
-            range(300_000, 0, 300_000, 11),
-            "Paper100002 follows Paper100000: expected number 100001; renumber the paper",
-        )]})
+        published(
+            uri,
+            Some(1),
+            json!([diagnostic(
+                "numbering",
+                2,
+                range(300_000, 0, 300_000, 11),
+                "Paper100002 follows Paper100000: expected number 100001; renumber the paper",
+            )])
+        )
     );
     assert_eq!(
         client.hover(uri, position(299_997, 3)),
-        hover_reply(
+        hover_markdown(
             "**Paper100000 T100000**\n\nb",
             range(299_997, 0, 299_997, 19)
         )
@@ -82,7 +79,7 @@ fn a_hundred_thousand_papers() {
 
 #[test]
 fn a_hundred_thousand_references_to_one_paper() {
-    let mut client = server();
+    let mut client = patient_server();
     let uri = "file:///tmp/hostile-refs.digest";
     let text = format!(
         "Paper1 Target\n摘要原文: a\n中文总结: b\nPaper2 Citing\n摘要原文: a\n中文总结: {}\n",
@@ -90,7 +87,7 @@ fn a_hundred_thousand_references_to_one_paper() {
     );
     assert_eq!(
         client.open_and_wait(uri, &text, 1),
-        json!({"uri": uri, "version": 1, "diagnostics": []})
+        published(uri, Some(1), json!([]))
     );
     assert_eq!(
         client.definition(uri, position(5, 6 + 4 * 99_999 + 2)),
@@ -102,14 +99,14 @@ fn a_hundred_thousand_references_to_one_paper() {
 
 #[test]
 fn a_hundred_thousand_broken_references_are_capped() {
-    let mut client = server();
+    let mut client = patient_server();
     let uri = "file:///tmp/hostile-broken.digest";
     let text = format!(
         "Paper1 A\n摘要原文: a\n中文总结: {}\n",
         "Paper9 ".repeat(100_000)
     );
-    let published = client.open_and_wait(uri, &text, 1);
-    let diagnostics = published["diagnostics"].as_array().expect("diagnostics");
+    let capped = client.open_and_wait(uri, &text, 1);
+    let diagnostics = capped["diagnostics"].as_array().expect("diagnostics");
     assert_eq!(diagnostics.len(), 1001);
     assert_eq!(
         diagnostics[0],
@@ -145,15 +142,27 @@ fn a_referenced_file_that_is_not_utf8_or_not_readable() {
     let text = "Paper1 A\n摘要原文: [[bad#Paper1]]\n中文总结: [[gone]]\n";
     std::fs::write(&main, text).expect("write");
     let uri = file_uri(&main);
-    let mut client = server();
+    let mut client = patient_server();
     assert_eq!(
         client.open_and_wait(&uri, text, 1),
-        json!({"uri": uri, "version": 1, "diagnostics": [
-            diagnostic("unresolved-reference", 1, range(1, 6, 1, 20),
-                "Paper1: unresolved reference `bad#Paper1`: `bad.digest` is not valid UTF-8 (first bad byte at offset 9); fix the number or the file name"),
-            diagnostic("unresolved-reference", 1, range(2, 6, 2, 14),
-                "Paper1: unresolved reference `gone`: no digest found at `gone.digest`; fix the number or the file name"),
-        ]})
+        published(
+            &uri,
+            Some(1),
+            json!([
+                diagnostic(
+                    "unresolved-reference",
+                    1,
+                    range(1, 6, 1, 20),
+                    "Paper1: unresolved reference `bad#Paper1`: `bad.digest` is not valid UTF-8 (first bad byte at offset 9); fix the number or the file name"
+                ),
+                diagnostic(
+                    "unresolved-reference",
+                    1,
+                    range(2, 6, 2, 14),
+                    "Paper1: unresolved reference `gone`: no digest found at `gone.digest`; fix the number or the file name"
+                ),
+            ])
+        )
     );
     assert_eq!(client.definition(&uri, position(1, 8)), Value::Null);
     still_serving(&mut client);
@@ -192,11 +201,11 @@ fn check_survives_a_symlink_loop_and_an_unreadable_file() {
 fn a_50_mb_digest() {
     let text = digest_e2e::generate_sized(50_000_000, 11);
     let papers = digest_e2e::paper_count(&text);
-    let mut client = server();
+    let mut client = patient_server();
     let uri = "file:///tmp/hostile-50mb.digest";
     assert_eq!(
         client.open_and_wait(uri, &text, 1),
-        json!({"uri": uri, "version": 1, "diagnostics": []})
+        published(uri, Some(1), json!([]))
     );
     let (line, heading) = text
         .lines()

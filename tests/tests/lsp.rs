@@ -1,20 +1,13 @@
 //! The language server end to end: the real binary over stdio. Replies are
 //! compared whole.
 
-use digest_e2e::{Client, file_uri, fixture, framing, generate, position, range, temp_dir};
+use digest_e2e::{
+    Client, diagnostic, file_uri, fixture, framing, generate, hover_markdown, position, published,
+    range, temp_dir,
+};
 use serde_json::{Value, json};
 
 const EMOJI_LINE: &str = "Paper1 Emoji\n摘要原文: a\n中文总结: 中文😀与Paper2相关\nPaper2 Target\n摘要原文: 目标摘要\n中文总结: 目标总结\n";
-
-/// A markdown hover over `range` with `value`.
-fn hover_reply(value: &str, range: Value) -> Value {
-    json!({"contents": {"kind": "markdown", "value": value}, "range": range})
-}
-
-/// A diagnostic of digest-lsp, whole.
-fn diagnostic(code: &str, severity: u8, range: Value, message: &str) -> Value {
-    json!({"code": code, "severity": severity, "range": range, "message": message, "source": "digest"})
-}
 
 /// A section of the hierarchical outline, whole.
 fn section(name: &str, detail: &str, range: Value, selection: Value) -> Value {
@@ -33,7 +26,7 @@ fn utf16_is_the_default_and_columns_are_exact() {
     let uri = "file:///tmp/emoji-utf16.digest";
     client.open(uri, EMOJI_LINE, 1);
     // `中文总结: 中文😀与` is 6 + 2 + 2 (emoji: two UTF-16 units) + 1 = 11 units.
-    let target = hover_reply("**Paper2 Target**\n\n目标总结", range(2, 11, 2, 17));
+    let target = hover_markdown("**Paper2 Target**\n\n目标总结", range(2, 11, 2, 17));
     assert_eq!(client.hover(uri, position(2, 11)), target);
     assert_eq!(client.hover(uri, position(2, 17)), target);
     assert_eq!(
@@ -57,7 +50,7 @@ fn utf8_is_chosen_when_offered() {
     // 12 bytes of `中文总结`, `: ` 2, `中文` 6, emoji 4, `与` 3 = 27 bytes.
     assert_eq!(
         client.hover(uri, position(2, 27)),
-        hover_reply("**Paper2 Target**\n\n目标总结", range(2, 27, 2, 33))
+        hover_markdown("**Paper2 Target**\n\n目标总结", range(2, 27, 2, 33))
     );
     assert_eq!(
         client.hover(uri, position(2, 26)),
@@ -77,7 +70,7 @@ fn utf32_is_supported() {
     // In characters: 6 + 2 + 1 (emoji) + 1 = 10.
     assert_eq!(
         client.hover(uri, position(2, 10)),
-        hover_reply("**Paper2 Target**\n\n目标总结", range(2, 10, 2, 16))
+        hover_markdown("**Paper2 Target**\n\n目标总结", range(2, 10, 2, 16))
     );
     assert_eq!(client.hover(uri, position(2, 9)), Value::Null);
     assert_eq!(client.shutdown_and_exit().code(), Some(0));
@@ -150,20 +143,36 @@ fn outline_and_diagnostics_of_a_25_paper_digest_and_of_a_generated_one() {
 
     assert_eq!(
         client.wait_diagnostics(uri, Some(7)),
-        json!({
-            "uri": uri,
-            "version": 7,
-            "diagnostics": [
-                diagnostic("missing-section", 2, range(76, 0, 76, 46),
-                    "Paper13 has no abstract section: add a line starting with `摘要原文:`"),
-                diagnostic("unresolved-reference", 1, range(102, 44, 102, 51),
-                    "Paper17: unresolved reference `Paper30`: this digest has no such paper (its papers go up to Paper25); fix the number"),
-                diagnostic("link-without-scheme", 4, range(126, 40, 126, 63),
-                    "Paper21: `models.example.com/tiny` looks like a link without a scheme: write `https://models.example.com/tiny`"),
-                diagnostic("malformed-link", 1, range(144, 46, 144, 67),
-                    "Paper24: malformed link `http://bad..host/page`: the host `bad..host` is not a valid host name: it has an empty label (`..`, or a dot at an end); correct it"),
-            ],
-        })
+        published(
+            uri,
+            Some(7),
+            json!([
+                diagnostic(
+                    "missing-section",
+                    2,
+                    range(76, 0, 76, 46),
+                    "Paper13 has no abstract section: add a line starting with `摘要原文:`"
+                ),
+                diagnostic(
+                    "unresolved-reference",
+                    1,
+                    range(102, 44, 102, 51),
+                    "Paper17: unresolved reference `Paper30`: this digest has no such paper (its papers go up to Paper25); fix the number"
+                ),
+                diagnostic(
+                    "link-without-scheme",
+                    4,
+                    range(126, 40, 126, 63),
+                    "Paper21: `models.example.com/tiny` looks like a link without a scheme: write `https://models.example.com/tiny`"
+                ),
+                diagnostic(
+                    "malformed-link",
+                    1,
+                    range(144, 46, 144, 67),
+                    "Paper24: malformed link `http://bad..host/page`: the host `bad..host` is not a valid host name: it has an empty label (`..`, or a dot at an end); correct it"
+                ),
+            ])
+        )
     );
 
     // A generated digest, in a workspace folder: clean, and outlined paper
@@ -174,7 +183,7 @@ fn outline_and_diagnostics_of_a_25_paper_digest_and_of_a_generated_one() {
     let text = generate(60, 7);
     assert_eq!(
         client.open_and_wait(&uri, &text, 1),
-        json!({"uri": uri, "version": 1, "diagnostics": []}),
+        published(&uri, Some(1), json!([])),
         "a generated digest is clean"
     );
     let headings: Vec<&str> = text.lines().filter(|l| l.starts_with("Paper")).collect();
@@ -200,7 +209,7 @@ fn hover_text_and_definitions_in_file_and_on_disk() {
 
     assert_eq!(
         client.hover(&uri, position(2, 9)),
-        hover_reply("**Paper7 Far Away**\n\n远方。", range(2, 7, 2, 23))
+        hover_markdown("**Paper7 Far Away**\n\n远方。", range(2, 7, 2, 23))
     );
     assert_eq!(
         client.definition(&uri, position(2, 10)),
@@ -213,7 +222,7 @@ fn hover_text_and_definitions_in_file_and_on_disk() {
     assert_eq!(client.definition(&uri, position(0, 0)), Value::Null);
     assert_eq!(
         client.hover(&uri, position(3, 4)),
-        hover_reply("**Paper2 Next**\n\n下一篇。", range(3, 0, 3, 11))
+        hover_markdown("**Paper2 Next**\n\n下一篇。", range(3, 0, 3, 11))
     );
 }
 
@@ -222,15 +231,21 @@ fn removing_a_section_warns_and_undo_clears_it() {
     let mut client = Client::start(json!({}), None);
     let uri = "file:///tmp/undo.digest";
     let text = "Paper1 A\n摘要原文: a\n中文总结: b\n";
-    let clean = |version: i64| json!({"uri": uri, "version": version, "diagnostics": []});
+    let clean = |version: i64| published(uri, Some(version), json!([]));
     assert_eq!(client.open_and_wait(uri, text, 1), clean(1));
     client.change(uri, 2, json!([{"range": range(2, 0, 3, 0), "text": ""}]));
     assert_eq!(
         client.wait_diagnostics(uri, Some(2)),
-        json!({"uri": uri, "version": 2, "diagnostics": [
-            diagnostic("missing-section", 2, range(0, 0, 0, 8),
-                "Paper1 has no summary section: add a line starting with `中文总结:`"),
-        ]})
+        published(
+            uri,
+            Some(2),
+            json!([diagnostic(
+                "missing-section",
+                2,
+                range(0, 0, 0, 8),
+                "Paper1 has no summary section: add a line starting with `中文总结:`"
+            ),])
+        )
     );
     client.change(
         uri,
@@ -241,7 +256,7 @@ fn removing_a_section_warns_and_undo_clears_it() {
     client.close(uri);
     assert_eq!(
         client.wait_diagnostics(uri, None),
-        json!({"uri": uri, "diagnostics": []})
+        published(uri, None, json!([]))
     );
 
     // Whole-text changes: a paper renumbered is warned, and put back, clean.
@@ -254,7 +269,7 @@ fn removing_a_section_warns_and_undo_clears_it() {
         .position(|l| l.starts_with("Paper50 "))
         .expect("the renumbered heading") as u32;
     client.change_full(uri, 2, &broken);
-    let published = client.wait_diagnostics(uri, Some(2));
+    let after_change = client.wait_diagnostics(uri, Some(2));
     let warned = diagnostic(
         "numbering",
         2,
@@ -262,15 +277,15 @@ fn removing_a_section_warns_and_undo_clears_it() {
         "Paper50 follows Paper4: expected number 5; renumber the paper",
     );
     assert!(
-        published["diagnostics"]
+        after_change["diagnostics"]
             .as_array()
             .is_some_and(|all| all.contains(&warned)),
-        "{published}"
+        "{after_change}"
     );
     client.change_full(uri, 3, &text);
     assert_eq!(
         client.wait_diagnostics(uri, Some(3)),
-        json!({"uri": uri, "version": 3, "diagnostics": []})
+        published(uri, Some(3), json!([]))
     );
     let status = client.shutdown_and_exit();
     assert!(status.success(), "{status:?}\n{}", client.stderr());
@@ -313,7 +328,7 @@ fn bad_requests_are_answered_and_the_server_goes_on() {
     // Out of range positions are clamped: past the line's end, past the end.
     assert_eq!(
         client.hover(uri, position(0, 999)),
-        hover_reply("**Paper1 Emoji**\n\n中文😀与Paper2相关", range(0, 0, 0, 12))
+        hover_markdown("**Paper1 Emoji**\n\n中文😀与Paper2相关", range(0, 0, 0, 12))
     );
     assert_eq!(client.hover(uri, position(999, 999)), Value::Null);
 
@@ -351,7 +366,7 @@ fn bad_requests_are_answered_and_the_server_goes_on() {
     // And the first document is still served right.
     assert_eq!(
         client.hover(uri, position(2, 11)),
-        hover_reply("**Paper2 Target**\n\n目标总结", range(2, 11, 2, 17))
+        hover_markdown("**Paper2 Target**\n\n目标总结", range(2, 11, 2, 17))
     );
     assert_eq!(client.shutdown_and_exit().code(), Some(0));
 }

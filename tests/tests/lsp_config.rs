@@ -1,28 +1,18 @@
 //! `digest.toml` in the server: applied, broken, fixed, live.
 
-use digest_e2e::{Client, file_uri, range, temp_dir, watching};
+use digest_e2e::{Client, diagnostic, file_uri, published, range, temp_dir, watching};
 use serde_json::{Value, json};
 
 const DIGEST: &str = "Paper1 A\n摘要原文: a\n中文总结: b\nPaper3 C\n摘要原文: a\n中文总结: b\n";
 
-/// The `publishDiagnostics` params of a document.
-fn published(uri: &str, version: Option<i64>, diagnostics: Value) -> Value {
-    let mut params = json!({"uri": uri, "diagnostics": diagnostics});
-    if let Some(version) = version {
-        params["version"] = json!(version);
-    }
-    params
-}
-
 /// DIGEST's one finding, Paper3 after Paper1, at `severity`.
 fn numbering(severity: u8) -> Value {
-    json!([{
-        "code": "numbering",
-        "severity": severity,
-        "range": range(3, 0, 3, 6),
-        "message": "Paper3 follows Paper1: expected number 2; renumber the paper",
-        "source": "digest",
-    }])
+    json!([diagnostic(
+        "numbering",
+        severity,
+        range(3, 0, 3, 6),
+        "Paper3 follows Paper1: expected number 2; renumber the paper",
+    )])
 }
 
 #[test]
@@ -67,13 +57,7 @@ fn a_config_applies_a_broken_one_is_reported_and_edits_are_live() {
         published(
             &config_uri,
             None,
-            json!([{
-                "code": "config",
-                "severity": 1,
-                "range": range(1, 12, 1, 18),
-                "message": problem,
-                "source": "digest",
-            }])
+            json!([diagnostic("config", 1, range(1, 12, 1, 18), problem)])
         )
     );
     assert_eq!(

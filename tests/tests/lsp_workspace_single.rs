@@ -14,7 +14,7 @@ const TEXT: &str = "Single file\n\nPaper1 Teacher 😀 Assistants\n摘要原文:
 
 /// A server started with `capabilities`, [`TEXT`] open at [`URI`] and
 /// checked.
-fn server(capabilities: Value) -> Client {
+fn with_text_open(capabilities: Value) -> Client {
     let mut client = Client::start(capabilities, None);
     client.open_and_wait(URI, TEXT, 1);
     client
@@ -58,7 +58,7 @@ fn every_feature_is_advertised() {
 
 #[test]
 fn links_folds_highlights_and_hints() {
-    let mut client = server(json!({}));
+    let mut client = with_text_open(json!({}));
     let links = client.request_ok("textDocument/documentLink", document(URI));
     assert_eq!(
         links,
@@ -170,7 +170,7 @@ fn in_encoding(tokens: &[Token], encoding: &str) -> Vec<Token> {
 
 #[test]
 fn semantic_tokens_full_and_range_in_each_encoding() {
-    let mut client = server(json!({}));
+    let mut client = with_text_open(json!({}));
     let full = client.request_ok("textDocument/semanticTokens/full", document(URI));
     let expected: Vec<Token> = vec![
         [2, 0, 5, 0, 1],  // Paper
@@ -214,7 +214,7 @@ fn semantic_tokens_full_and_range_in_each_encoding() {
 
 #[test]
 fn section_labels_are_completed_at_the_start_of_a_line() {
-    let mut client = server(json!({}));
+    let mut client = with_text_open(json!({}));
     // A new line in Paper2, after its summary: the optional kinds remain.
     client.change(
         URI,

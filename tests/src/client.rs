@@ -274,7 +274,6 @@ impl Client {
         }
     }
 
-    /// The time each wait without an explicit timeout may take.
     /// Leaves the server's requests of `method` unanswered from now on, as
     /// a client that hangs would.
     pub fn never_answer(&mut self, method: &str) {
@@ -286,6 +285,7 @@ impl Client {
         self.child.id()
     }
 
+    /// The time each wait without an explicit timeout may take.
     pub fn timeout(&self) -> Duration {
         self.timeout
     }
@@ -383,6 +383,12 @@ impl Client {
         self.wait_exit(self.timeout)
     }
 
+    /// Waits (up to the default timeout) for the server to exit; panics
+    /// (and kills it) if it does not.
+    pub fn expect_exit(&mut self) -> ExitStatus {
+        self.wait_exit(self.timeout)
+    }
+
     /// Closes the server's stdin (end of input, as when an editor dies).
     pub fn close_stdin(&mut self) {
         lock(&self.writer).take();
@@ -450,6 +456,16 @@ impl Client {
     ) -> Result<Value, Value> {
         let id = self.send_request(method, params);
         self.wait_response(id, timeout)
+    }
+
+    /// Sends a request that must succeed and returns its result; panics
+    /// naming the method, its params and the error (with the server's
+    /// stderr) when it fails.
+    pub fn request_ok(&mut self, method: &str, params: Value) -> Value {
+        match self.request(method, params.clone()) {
+            Ok(result) => result,
+            Err(error) => self.fail(&format!("{method} {params} failed: {error}")),
+        }
     }
 
     /// Sends a request without waiting; returns its id for
@@ -611,6 +627,32 @@ impl Client {
         }
     }
 
+    /// [`Client::wait_notification`] with the default timeout.
+    pub fn expect_notification(
+        &mut self,
+        method: &str,
+        matches: impl FnMut(&Value) -> bool,
+    ) -> Value {
+        let timeout = self.timeout;
+        self.wait_notification(method, matches, timeout)
+    }
+
+    /// Waits (up to the default timeout) for an error response whose `id`
+    /// is null (the answer to a message the server could not read) and
+    /// returns it whole; panics if none comes.
+    pub fn expect_error_with_null_id(&mut self) -> Value {
+        let timeout = self.timeout;
+        match self.wait_message(|m| m.get("error").is_some() && m["id"].is_null(), timeout) {
+            Some(message) => message,
+            None => {
+                let queued = self.inbox.clone();
+                self.fail(&format!(
+                    "no error response with id null within {timeout:?}; queued: {queued:#?}"
+                ))
+            }
+        }
+    }
+
     /// Waits for the `textDocument/publishDiagnostics` of `uri` (at
     /// `version`, when given) and returns its params.
     pub fn wait_diagnostics(&mut self, uri: &str, version: Option<i64>) -> Value {
@@ -698,6 +740,12 @@ impl Client {
                 ));
             }
         }
+    }
+
+    /// [`Client::wait_server_request`] with the default timeout.
+    pub fn expect_server_request(&mut self, method: &str) -> Value {
+        let timeout = self.timeout;
+        self.wait_server_request(method, timeout)
     }
 
     // ---- internals -------------------------------------------------------

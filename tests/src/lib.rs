@@ -4,6 +4,10 @@
 //!   binary over `Content-Length` framed JSON-RPC on its stdio;
 //! - [`framing`]: the framing itself, shared with the fake server that tests
 //!   the client;
+//! - [`helpers`]: what every test file shares: params built once
+//!   ([`position`], [`range`], [`at`], ...), replies read once ([`codes`],
+//!   [`apply_edits`], ...), and [`Client::start`] with the requests and
+//!   waits the tests make most;
 //! - [`gen`](crate::r#gen): a seeded generator of realistic, clean digests
 //!   of any size, for load tests and benches;
 //! - [`pty`]: a program run with its stdout on a pseudo-terminal (Unix).
@@ -12,12 +16,17 @@ pub mod client;
 pub mod edits;
 pub mod framing;
 pub mod r#gen;
+pub mod helpers;
 pub mod measure;
 #[cfg(unix)]
 pub mod pty;
 
 pub use client::{Client, file_uri, server_binary};
 pub use r#gen::{Rng, generate, generate_sized, paper_count};
+pub use helpers::{
+    after, apply_edits, at, codes, diagnostic, document, edits_by_uri, fixture, hover_markdown,
+    position, published, range, watching, workspace_dir,
+};
 
 use std::path::{Path, PathBuf};
 

@@ -213,7 +213,8 @@ fn the_shared_sample_has_exactly_two_hints() {
 #[test]
 fn version_and_help() {
     let (code, out, _) = run(&["--version"], Path::new("."), None);
-    assert_eq!((code, out.as_str()), (0, "digest-lsp 0.1.0\n"));
+    let version = format!("digest-lsp {}\n", env!("CARGO_PKG_VERSION"));
+    assert_eq!((code, out.as_str()), (0, version.as_str()));
     let (code, out, _) = run(&["--help"], Path::new("."), None);
     assert_eq!(code, 0);
     assert!(

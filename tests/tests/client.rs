@@ -346,6 +346,33 @@ fn malformed_server_output_fails_the_waiting_request() {
 
 #[test]
 fn dropping_the_client_kills_a_running_server() {
-    let client = initialized();
-    drop(client); // must not hang
+    let mut client = initialized();
+    // A server that no longer reads, so end of input alone would not end it.
+    client.send_request("fake/hang", Value::Null);
+    assert!(
+        client.wait_stderr("fake-lsp: hanging", SHORT * 10),
+        "{}",
+        client.stderr()
+    );
+    let pid = client.pid();
+    let process = std::path::PathBuf::from(format!("/proc/{pid}"));
+    assert!(process.exists(), "the server runs before the drop");
+
+    // Dropped on another thread, so that a drop that hangs fails the test.
+    let (done, dropped) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        drop(client);
+        let _ = done.send(());
+    });
+    assert_eq!(
+        dropped.recv_timeout(SHORT * 10),
+        Ok(()),
+        "the drop returned"
+    );
+    // Killed and reaped: the process is gone, not a zombie.
+    let deadline = std::time::Instant::now() + SHORT * 10;
+    while process.exists() && std::time::Instant::now() < deadline {
+        std::thread::yield_now();
+    }
+    assert!(!process.exists(), "process {pid} is still there");
 }

@@ -4,98 +4,94 @@
 use std::process::Command;
 use std::time::Duration;
 
-use digest_e2e::client::{Client, file_uri, server_binary};
+use digest_e2e::{
+    Client, diagnostic, file_uri, hover_markdown, position, published, range, server_binary,
+    temp_dir,
+};
 use serde_json::{Value, json};
 
-fn server() -> Client {
-    let mut client = Client::spawn(&[], None);
+/// A server with a long timeout: these files take a while in debug builds.
+fn patient_server() -> Client {
+    let mut client = Client::start(json!({}), None);
     client.set_timeout(Duration::from_secs(120));
-    client.initialize(json!({}), None);
     client
-}
-
-fn request(client: &mut Client, method: &str, params: Value) -> Value {
-    client.request(method, params).expect("answered")
-}
-
-fn at(uri: &str, line: u32, character: u32) -> Value {
-    json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": character}})
 }
 
 /// The server still answers right: a small document's outline.
 fn still_serving(client: &mut Client) {
     let uri = "file:///tmp/hostile-probe.digest";
     client.open(uri, "Paper1 Probe\n摘要原文: a\n中文总结: b\n", 1);
-    let symbols = request(
-        client,
-        "textDocument/documentSymbol",
-        json!({"textDocument": {"uri": uri}}),
-    );
-    assert_eq!(symbols[0]["name"], "Paper1 Probe");
+    assert_eq!(client.outline_names(uri), ["Paper1 Probe"]);
     client.close(uri);
 }
 
 #[test]
 fn a_5_mb_line() {
-    let mut client = server();
+    let mut client = patient_server();
     let uri = "file:///tmp/hostile-line.digest";
     let line = "长".repeat(1_700_000) + " 见Paper1";
     let text = format!("Paper1 Long\n摘要原文: {line}\n中文总结: b\n");
     assert!(text.len() > 5_000_000);
-    client.open(uri, &text, 1);
     assert_eq!(
-        client.wait_diagnostics(uri, Some(1))["diagnostics"],
-        json!([])
+        client.open_and_wait(uri, &text, 1),
+        published(uri, Some(1), json!([]))
     );
-    let hover = request(&mut client, "textDocument/hover", at(uri, 1, 1_700_009));
-    assert_eq!(hover["range"]["start"]["character"], 1_700_008);
-    assert_eq!(hover["contents"]["value"], "**Paper1 Long**\n\nb");
+    assert_eq!(
+        client.hover(uri, position(1, 1_700_009)),
+        hover_markdown("**Paper1 Long**\n\nb", range(1, 1_700_008, 1, 1_700_014))
+    );
     still_serving(&mut client);
     assert_eq!(client.shutdown_and_exit().code(), Some(0));
 }
 
 #[test]
 fn a_hundred_thousand_papers() {
-    let mut client = server();
+    let mut client = patient_server();
     let uri = "file:///tmp/hostile-papers.digest";
     let mut text: String = (1..=100_000)
         .map(|n| format!("Paper{n} T{n}\n摘要原文: a\n中文总结: b\n"))
         .collect();
     // One problem at the very end.
     text.push_str("Paper100002 Gap\n摘要原文: a\n中文总结: b\n");
-    client.open(uri, &text, 1);
-    let published = client.wait_diagnostics(uri, Some(1));
-    let diagnostics = published["diagnostics"].as_array().expect("diagnostics");
-    assert_eq!(diagnostics.len(), 1);
-    assert_eq!(diagnostics[0]["code"], "numbering");
-    assert_eq!(diagnostics[0]["range"]["start"]["line"], 300_000);
-    let hover = request(&mut client, "textDocument/hover", at(uri, 299_997, 3));
-    assert_eq!(hover["contents"]["value"], "**Paper100000 T100000**\n\nb");
+    assert_eq!(
+        client.open_and_wait(uri, &text, 1),
+        published(
+            uri,
+            Some(1),
+            json!([diagnostic(
+                "numbering",
+                2,
+                range(300_000, 0, 300_000, 11),
+                "Paper100002 follows Paper100000: expected number 100001; renumber the paper",
+            )])
+        )
+    );
+    assert_eq!(
+        client.hover(uri, position(299_997, 3)),
+        hover_markdown(
+            "**Paper100000 T100000**\n\nb",
+            range(299_997, 0, 299_997, 19)
+        )
+    );
     still_serving(&mut client);
     assert_eq!(client.shutdown_and_exit().code(), Some(0));
 }
 
 #[test]
 fn a_hundred_thousand_references_to_one_paper() {
-    let mut client = server();
+    let mut client = patient_server();
     let uri = "file:///tmp/hostile-refs.digest";
     let text = format!(
         "Paper1 Target\n摘要原文: a\n中文总结: b\nPaper2 Citing\n摘要原文: a\n中文总结: {}\n",
         "与Paper1、".repeat(100_000)
     );
-    client.open(uri, &text, 1);
     assert_eq!(
-        client.wait_diagnostics(uri, Some(1))["diagnostics"],
-        json!([])
-    );
-    let definition = request(
-        &mut client,
-        "textDocument/definition",
-        at(uri, 5, 6 + 4 * 99_999 + 2),
+        client.open_and_wait(uri, &text, 1),
+        published(uri, Some(1), json!([]))
     );
     assert_eq!(
-        definition["range"]["start"],
-        json!({"line": 0, "character": 0})
+        client.definition(uri, position(5, 6 + 4 * 99_999 + 2)),
+        json!({"uri": uri, "range": range(0, 0, 0, 13)})
     );
     still_serving(&mut client);
     assert_eq!(client.shutdown_and_exit().code(), Some(0));
@@ -103,28 +99,42 @@ fn a_hundred_thousand_references_to_one_paper() {
 
 #[test]
 fn a_hundred_thousand_broken_references_are_capped() {
-    let mut client = server();
+    let mut client = patient_server();
     let uri = "file:///tmp/hostile-broken.digest";
     let text = format!(
         "Paper1 A\n摘要原文: a\n中文总结: {}\n",
         "Paper9 ".repeat(100_000)
     );
-    client.open(uri, &text, 1);
-    let published = client.wait_diagnostics(uri, Some(1));
-    let diagnostics = published["diagnostics"].as_array().expect("diagnostics");
+    let capped = client.open_and_wait(uri, &text, 1);
+    let diagnostics = capped["diagnostics"].as_array().expect("diagnostics");
     assert_eq!(diagnostics.len(), 1001);
-    assert_eq!(diagnostics[0]["code"], "too-many-diagnostics");
     assert_eq!(
-        diagnostics[0]["message"],
-        "99000 more diagnostics were left out: only the first 1000 are shown; fix these first"
+        diagnostics[0],
+        diagnostic(
+            "too-many-diagnostics",
+            3,
+            range(0, 0, 0, 0),
+            "99000 more diagnostics were left out: only the first 1000 are shown; fix these first",
+        )
     );
+    // Then the first thousand, in text order.
+    let unresolved = |n: u32| {
+        diagnostic(
+            "unresolved-reference",
+            1,
+            range(2, 6 + 7 * n, 2, 12 + 7 * n),
+            "Paper1: unresolved reference `Paper9`: this digest has no such paper (its papers go up to Paper1); fix the number",
+        )
+    };
+    assert_eq!(diagnostics[1], unresolved(0));
+    assert_eq!(diagnostics[1000], unresolved(999));
     still_serving(&mut client);
     assert_eq!(client.shutdown_and_exit().code(), Some(0));
 }
 
 #[test]
 fn a_referenced_file_that_is_not_utf8_or_not_readable() {
-    let dir = digest_e2e::temp_dir("utf8");
+    let dir = temp_dir("utf8");
     std::fs::write(dir.join("bad.digest"), b"Paper1 A\n\xc3\x28 broken\n").expect("write");
     // A dangling link: a file that exists in the folder but cannot be read.
     let _ = std::os::unix::fs::symlink(dir.join("nowhere"), dir.join("gone.digest"));
@@ -132,31 +142,36 @@ fn a_referenced_file_that_is_not_utf8_or_not_readable() {
     let text = "Paper1 A\n摘要原文: [[bad#Paper1]]\n中文总结: [[gone]]\n";
     std::fs::write(&main, text).expect("write");
     let uri = file_uri(&main);
-    let mut client = server();
-    client.open(&uri, text, 1);
-    let published = client.wait_diagnostics(&uri, Some(1));
-    let messages: Vec<&str> = published["diagnostics"]
-        .as_array()
-        .expect("diagnostics")
-        .iter()
-        .filter_map(|d| d["message"].as_str())
-        .collect();
+    let mut client = patient_server();
     assert_eq!(
-        messages,
-        [
-            "Paper1: unresolved reference `bad#Paper1`: `bad.digest` is not valid UTF-8 (first bad byte at offset 9); fix the number or the file name",
-            "Paper1: unresolved reference `gone`: no digest found at `gone.digest`; fix the number or the file name",
-        ]
+        client.open_and_wait(&uri, text, 1),
+        published(
+            &uri,
+            Some(1),
+            json!([
+                diagnostic(
+                    "unresolved-reference",
+                    1,
+                    range(1, 6, 1, 20),
+                    "Paper1: unresolved reference `bad#Paper1`: `bad.digest` is not valid UTF-8 (first bad byte at offset 9); fix the number or the file name"
+                ),
+                diagnostic(
+                    "unresolved-reference",
+                    1,
+                    range(2, 6, 2, 14),
+                    "Paper1: unresolved reference `gone`: no digest found at `gone.digest`; fix the number or the file name"
+                ),
+            ])
+        )
     );
-    let definition = request(&mut client, "textDocument/definition", at(&uri, 1, 8));
-    assert_eq!(definition, Value::Null);
+    assert_eq!(client.definition(&uri, position(1, 8)), Value::Null);
     still_serving(&mut client);
     assert_eq!(client.shutdown_and_exit().code(), Some(0));
 }
 
 #[test]
 fn check_survives_a_symlink_loop_and_an_unreadable_file() {
-    let dir = digest_e2e::temp_dir("loop");
+    let dir = temp_dir("loop");
     std::fs::create_dir_all(dir.join("sub")).expect("mkdir");
     std::fs::write(
         dir.join("sub/ok.digest"),
@@ -186,26 +201,29 @@ fn check_survives_a_symlink_loop_and_an_unreadable_file() {
 fn a_50_mb_digest() {
     let text = digest_e2e::generate_sized(50_000_000, 11);
     let papers = digest_e2e::paper_count(&text);
-    let mut client = server();
+    let mut client = patient_server();
     let uri = "file:///tmp/hostile-50mb.digest";
-    client.open(uri, &text, 1);
     assert_eq!(
-        client.wait_diagnostics(uri, Some(1))["diagnostics"],
-        json!([])
+        client.open_and_wait(uri, &text, 1),
+        published(uri, Some(1), json!([]))
     );
-    let last_heading = text.lines().filter(|l| l.starts_with("Paper")).count() - 1;
-    let line = text
+    let (line, heading) = text
         .lines()
         .enumerate()
         .filter(|(_, l)| l.starts_with("Paper"))
-        .nth(last_heading)
-        .map(|(i, _)| i)
+        .last()
         .expect("a heading");
-    let hover = request(&mut client, "textDocument/hover", at(uri, line as u32, 2));
+    assert!(heading.starts_with(&format!("Paper{papers} ")), "{heading}");
+    let hover = client.hover(uri, position(line as u32, 2));
+    let heading_units = heading.chars().map(char::len_utf16).sum::<usize>() as u32;
+    assert_eq!(
+        hover["range"],
+        range(line as u32, 0, line as u32, heading_units)
+    );
     assert!(
         hover["contents"]["value"]
             .as_str()
-            .is_some_and(|v| v.starts_with(&format!("**Paper{papers} "))),
+            .is_some_and(|v| v.starts_with(&format!("**{heading}**\n\n"))),
         "{hover}"
     );
     still_serving(&mut client);

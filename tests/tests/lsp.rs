@@ -1,94 +1,36 @@
-//! The language server end to end: the real binary over stdio.
+//! The language server end to end: the real binary over stdio. Replies are
+//! compared whole.
 
-use std::path::PathBuf;
-use std::time::Duration;
-
-use digest_e2e::client::{Client, file_uri};
+use digest_e2e::{
+    Client, diagnostic, file_uri, fixture, framing, generate, hover_markdown, position, published,
+    range, temp_dir,
+};
 use serde_json::{Value, json};
 
-fn fixture(name: &str) -> String {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures")
-        .join(name);
-    std::fs::read_to_string(&path).expect("fixture")
-}
-
-/// A started and initialised server (UTF-16, the default).
-fn server() -> Client {
-    server_with(json!({}))
-}
-
-fn server_with(capabilities: Value) -> Client {
-    let mut client = Client::spawn(&[], None);
-    client.initialize(capabilities, None);
-    client
-}
-
-fn position(line: u32, character: u32) -> Value {
-    json!({"line": line, "character": character})
-}
-
-fn hover(client: &mut Client, uri: &str, line: u32, character: u32) -> Value {
-    client
-        .request(
-            "textDocument/hover",
-            json!({"textDocument": {"uri": uri}, "position": position(line, character)}),
-        )
-        .expect("hover answered")
-}
-
-fn symbols(client: &mut Client, uri: &str) -> Value {
-    client
-        .request(
-            "textDocument/documentSymbol",
-            json!({"textDocument": {"uri": uri}}),
-        )
-        .expect("documentSymbol answered")
-}
-
-fn range(sl: u32, sc: u32, el: u32, ec: u32) -> Value {
-    json!({"start": position(sl, sc), "end": position(el, ec)})
-}
-
-/// `code@line:col-line:col severity` for each diagnostic.
-fn summarize(diagnostics: &Value) -> Vec<String> {
-    diagnostics["diagnostics"]
-        .as_array()
-        .expect("a diagnostics array")
-        .iter()
-        .map(|d| {
-            let r = &d["range"];
-            format!(
-                "{}@{}:{}-{}:{} {}",
-                d["code"].as_str().unwrap_or("?"),
-                r["start"]["line"],
-                r["start"]["character"],
-                r["end"]["line"],
-                r["end"]["character"],
-                d["severity"]
-            )
-        })
-        .collect()
-}
-
 const EMOJI_LINE: &str = "Paper1 Emoji\n摘要原文: a\n中文总结: 中文😀与Paper2相关\nPaper2 Target\n摘要原文: 目标摘要\n中文总结: 目标总结\n";
+
+/// A section of the hierarchical outline, whole.
+fn section(name: &str, detail: &str, range: Value, selection: Value) -> Value {
+    json!({"name": name, "detail": detail, "kind": 8, "range": range, "selectionRange": selection})
+}
 
 #[test]
 fn utf16_is_the_default_and_columns_are_exact() {
     let mut client = Client::spawn(&[], None);
     let init = client.initialize(json!({}), None);
     assert_eq!(init["capabilities"]["positionEncoding"], "utf-16");
-    assert_eq!(init["serverInfo"]["name"], "digest-lsp");
-    assert_eq!(init["serverInfo"]["version"], env!("CARGO_PKG_VERSION"));
+    assert_eq!(
+        init["serverInfo"],
+        json!({"name": "digest-lsp", "version": env!("CARGO_PKG_VERSION")})
+    );
     let uri = "file:///tmp/emoji-utf16.digest";
     client.open(uri, EMOJI_LINE, 1);
     // `中文总结: 中文😀与` is 6 + 2 + 2 (emoji: two UTF-16 units) + 1 = 11 units.
-    let found = hover(&mut client, uri, 2, 11);
-    assert_eq!(found["range"], range(2, 11, 2, 17));
-    assert_eq!(found["contents"]["value"], "**Paper2 Target**\n\n目标总结");
-    assert_eq!(hover(&mut client, uri, 2, 17)["range"], range(2, 11, 2, 17));
+    let target = hover_markdown("**Paper2 Target**\n\n目标总结", range(2, 11, 2, 17));
+    assert_eq!(client.hover(uri, position(2, 11)), target);
+    assert_eq!(client.hover(uri, position(2, 17)), target);
     assert_eq!(
-        hover(&mut client, uri, 2, 10),
+        client.hover(uri, position(2, 10)),
         Value::Null,
         "one column before"
     );
@@ -106,10 +48,12 @@ fn utf8_is_chosen_when_offered() {
     let uri = "file:///tmp/emoji-utf8.digest";
     client.open(uri, EMOJI_LINE, 1);
     // 12 bytes of `中文总结`, `: ` 2, `中文` 6, emoji 4, `与` 3 = 27 bytes.
-    let found = hover(&mut client, uri, 2, 27);
-    assert_eq!(found["range"], range(2, 27, 2, 33));
     assert_eq!(
-        hover(&mut client, uri, 2, 26),
+        client.hover(uri, position(2, 27)),
+        hover_markdown("**Paper2 Target**\n\n目标总结", range(2, 27, 2, 33))
+    );
+    assert_eq!(
+        client.hover(uri, position(2, 26)),
         Value::Null,
         "one byte before"
     );
@@ -124,72 +68,133 @@ fn utf32_is_supported() {
     let uri = "file:///tmp/emoji-utf32.digest";
     client.open(uri, EMOJI_LINE, 1);
     // In characters: 6 + 2 + 1 (emoji) + 1 = 10.
-    assert_eq!(hover(&mut client, uri, 2, 10)["range"], range(2, 10, 2, 16));
-    assert_eq!(hover(&mut client, uri, 2, 9), Value::Null);
+    assert_eq!(
+        client.hover(uri, position(2, 10)),
+        hover_markdown("**Paper2 Target**\n\n目标总结", range(2, 10, 2, 16))
+    );
+    assert_eq!(client.hover(uri, position(2, 9)), Value::Null);
     assert_eq!(client.shutdown_and_exit().code(), Some(0));
 }
 
 #[test]
-fn outline_and_diagnostics_of_a_25_paper_digest() {
-    let mut client = server();
+fn outline_and_diagnostics_of_a_25_paper_digest_and_of_a_generated_one() {
+    let mut client = Client::start(json!({}), None);
     let uri = "file:///tmp/papers25.digest";
     client.open(uri, &fixture("papers25.digest"), 7);
-    let outline = symbols(&mut client, uri);
+    let outline = client.document_symbols(uri);
     let papers = outline.as_array().expect("symbols");
     assert_eq!(papers.len(), 25);
-    let names: Vec<&str> = papers
-        .iter()
-        .map(|p| p["name"].as_str().unwrap_or(""))
-        .collect();
-    assert_eq!(names[0], "Paper1 Sparse Attention");
-    assert_eq!(names[12], "Paper13 Neural Architecture Search on a Budget");
-    assert_eq!(names[24], "Paper25 Efficient Point Cloud Models");
-    assert!(
-        names
-            .iter()
-            .enumerate()
-            .all(|(i, n)| n.starts_with(&format!("Paper{} ", i + 1)))
-    );
-    let first = &papers[0];
-    assert_eq!(first["range"], range(4, 0, 8, 39));
-    assert_eq!(first["selectionRange"], range(4, 0, 4, 23));
-    let children: Vec<(&str, &Value)> = first["children"]
-        .as_array()
-        .expect("children")
-        .iter()
-        .map(|c| (c["name"].as_str().unwrap_or(""), &c["selectionRange"]))
-        .collect();
     assert_eq!(
-        children,
+        client.outline_names(uri),
         [
-            ("摘要原文", &range(6, 0, 6, 4)),
-            ("中文总结", &range(8, 0, 8, 4))
+            "Paper1 Sparse Attention",
+            "Paper2 Token Merging",
+            "Paper3 Low-Rank Adapters",
+            "Paper4 Early Exit Networks",
+            "Paper5 Mixed Precision Training",
+            "Paper6 Teacher Ensembles",
+            "Paper7 Structured Pruning",
+            "Paper8 Knowledge Transfer for Detection",
+            "Paper9 Quantised Transformers",
+            "Paper10 Dynamic Depth",
+            "Paper11 Speculative Decoding",
+            "Paper12 Weight Sharing",
+            "Paper13 Neural Architecture Search on a Budget",
+            "Paper14 Distilling Diffusion Models",
+            "Paper15 Cache-Friendly Inference",
+            "Paper16 Self-Distillation for Segmentation",
+            "Paper17 Contrastive Pretraining at Small Scale",
+            "Paper18 Adaptive Computation Time",
+            "Paper19 Sparse Mixture of Experts",
+            "Paper20 Binary Networks Revisited",
+            "Paper21 Layer Dropping",
+            "Paper22 Curriculum Distillation",
+            "Paper23 Feature Mimicking",
+            "Paper24 Tiny Vision Transformers",
+            "Paper25 Efficient Point Cloud Models",
         ]
     );
-    assert_eq!(papers[12]["children"].as_array().map(Vec::len), Some(1));
+    assert_eq!(
+        papers[0],
+        json!({
+            "name": "Paper1 Sparse Attention",
+            "kind": 5,
+            "range": range(4, 0, 8, 39),
+            "selectionRange": range(4, 0, 4, 23),
+            "children": [
+                section("摘要原文", "abstract", range(6, 0, 6, 120), range(6, 0, 6, 4)),
+                section("中文总结", "summary", range(8, 0, 8, 39), range(8, 0, 8, 4)),
+            ],
+        })
+    );
+    // Paper13 has no abstract: one child.
+    assert_eq!(
+        papers[12],
+        json!({
+            "name": "Paper13 Neural Architecture Search on a Budget",
+            "kind": 5,
+            "range": range(76, 0, 78, 41),
+            "selectionRange": range(76, 0, 76, 46),
+            "children": [
+                section("中文总结", "summary", range(78, 0, 78, 41), range(78, 0, 78, 4)),
+            ],
+        })
+    );
 
-    let diagnostics = client.wait_diagnostics(uri, Some(7));
-    assert_eq!(diagnostics["version"], 7);
     assert_eq!(
-        summarize(&diagnostics),
-        [
-            "missing-section@76:0-76:46 2",
-            "unresolved-reference@102:44-102:51 1",
-            "link-without-scheme@126:40-126:63 4",
-            "malformed-link@144:46-144:67 1",
-        ]
+        client.wait_diagnostics(uri, Some(7)),
+        published(
+            uri,
+            Some(7),
+            json!([
+                diagnostic(
+                    "missing-section",
+                    2,
+                    range(76, 0, 76, 46),
+                    "Paper13 has no abstract section: add a line starting with `摘要原文:`"
+                ),
+                diagnostic(
+                    "unresolved-reference",
+                    1,
+                    range(102, 44, 102, 51),
+                    "Paper17: unresolved reference `Paper30`: this digest has no such paper (its papers go up to Paper25); fix the number"
+                ),
+                diagnostic(
+                    "link-without-scheme",
+                    4,
+                    range(126, 40, 126, 63),
+                    "Paper21: `models.example.com/tiny` looks like a link without a scheme: write `https://models.example.com/tiny`"
+                ),
+                diagnostic(
+                    "malformed-link",
+                    1,
+                    range(144, 46, 144, 67),
+                    "Paper24: malformed link `http://bad..host/page`: the host `bad..host` is not a valid host name: it has an empty label (`..`, or a dot at an end); correct it"
+                ),
+            ])
+        )
     );
-    let first = &diagnostics["diagnostics"][0];
-    assert_eq!(first["source"], "digest");
+
+    // A generated digest, in a workspace folder: clean, and outlined paper
+    // by paper as its heading lines read.
+    let dir = temp_dir("generated");
+    let mut client = Client::start(json!({}), Some(&dir));
+    let uri = file_uri(dir.join("year.digest"));
+    let text = generate(60, 7);
     assert_eq!(
-        first["message"],
-        "Paper13 has no abstract section: add a line starting with `摘要原文:`"
+        client.open_and_wait(&uri, &text, 1),
+        published(&uri, Some(1), json!([])),
+        "a generated digest is clean"
     );
+    let headings: Vec<&str> = text.lines().filter(|l| l.starts_with("Paper")).collect();
+    assert_eq!(headings.len(), 60);
+    assert_eq!(client.outline_names(&uri), headings);
+    assert_eq!(client.shutdown_and_exit().code(), Some(0));
 }
 
 #[test]
 fn hover_text_and_definitions_in_file_and_on_disk() {
-    let dir = digest_e2e::temp_dir("definition");
+    let dir = temp_dir("definition");
     std::fs::write(
         dir.join("other.digest"),
         "Other notes\n\nPaper7 Far Away\n摘要原文: a\n中文总结: 远方。\n",
@@ -199,83 +204,133 @@ fn hover_text_and_definitions_in_file_and_on_disk() {
     let text = "Paper1 Near\n摘要原文: a\n中文总结: 见[[other#Paper7]]与Paper2。\nPaper2 Next\n摘要原文: b\n中文总结: 下一篇。\n";
     std::fs::write(&main, text).expect("write main.digest");
     let uri = file_uri(&main);
-    let mut client = server();
+    let mut client = Client::start(json!({}), None);
     client.open(&uri, text, 1);
 
-    let found = hover(&mut client, &uri, 2, 9);
-    assert_eq!(found["contents"]["kind"], "markdown");
-    assert_eq!(found["contents"]["value"], "**Paper7 Far Away**\n\n远方。");
-    assert_eq!(found["range"], range(2, 7, 2, 23));
-
-    let definition = |client: &mut Client, line: u32, character: u32| {
-        client
-            .request(
-                "textDocument/definition",
-                json!({"textDocument": {"uri": uri}, "position": position(line, character)}),
-            )
-            .expect("definition answered")
-    };
     assert_eq!(
-        definition(&mut client, 2, 10),
+        client.hover(&uri, position(2, 9)),
+        hover_markdown("**Paper7 Far Away**\n\n远方。", range(2, 7, 2, 23))
+    );
+    assert_eq!(
+        client.definition(&uri, position(2, 10)),
         json!({"uri": file_uri(dir.join("other.digest")), "range": range(2, 0, 2, 15)})
     );
     assert_eq!(
-        definition(&mut client, 2, 26),
+        client.definition(&uri, position(2, 26)),
         json!({"uri": uri, "range": range(3, 0, 3, 11)})
     );
-    assert_eq!(definition(&mut client, 0, 0), Value::Null);
-    let heading = hover(&mut client, &uri, 3, 4);
-    assert_eq!(heading["contents"]["value"], "**Paper2 Next**\n\n下一篇。");
-    assert_eq!(heading["range"], range(3, 0, 3, 11));
+    assert_eq!(client.definition(&uri, position(0, 0)), Value::Null);
+    assert_eq!(
+        client.hover(&uri, position(3, 4)),
+        hover_markdown("**Paper2 Next**\n\n下一篇。", range(3, 0, 3, 11))
+    );
 }
 
 #[test]
 fn removing_a_section_warns_and_undo_clears_it() {
-    let mut client = server();
+    let mut client = Client::start(json!({}), None);
     let uri = "file:///tmp/undo.digest";
     let text = "Paper1 A\n摘要原文: a\n中文总结: b\n";
-    client.open(uri, text, 1);
-    assert_eq!(
-        summarize(&client.wait_diagnostics(uri, Some(1))),
-        Vec::<String>::new()
-    );
+    let clean = |version: i64| published(uri, Some(version), json!([]));
+    assert_eq!(client.open_and_wait(uri, text, 1), clean(1));
     client.change(uri, 2, json!([{"range": range(2, 0, 3, 0), "text": ""}]));
     assert_eq!(
-        summarize(&client.wait_diagnostics(uri, Some(2))),
-        ["missing-section@0:0-0:8 2"]
+        client.wait_diagnostics(uri, Some(2)),
+        published(
+            uri,
+            Some(2),
+            json!([diagnostic(
+                "missing-section",
+                2,
+                range(0, 0, 0, 8),
+                "Paper1 has no summary section: add a line starting with `中文总结:`"
+            ),])
+        )
     );
     client.change(
         uri,
         3,
         json!([{"range": range(2, 0, 2, 0), "text": "中文总结: b\n"}]),
     );
-    assert_eq!(
-        summarize(&client.wait_diagnostics(uri, Some(3))),
-        Vec::<String>::new()
-    );
+    assert_eq!(client.wait_diagnostics(uri, Some(3)), clean(3));
     client.close(uri);
-    let cleared = client.wait_diagnostics(uri, None);
-    assert_eq!(cleared["diagnostics"], json!([]));
+    assert_eq!(
+        client.wait_diagnostics(uri, None),
+        published(uri, None, json!([]))
+    );
+
+    // Whole-text changes: a paper renumbered is warned, and put back, clean.
+    let uri = "file:///tmp/renumbered.digest";
+    let text = generate(60, 7);
+    client.open(uri, &text, 1);
+    let broken = text.replacen("\nPaper5 ", "\nPaper50 ", 1);
+    let line = broken
+        .lines()
+        .position(|l| l.starts_with("Paper50 "))
+        .expect("the renumbered heading") as u32;
+    client.change_full(uri, 2, &broken);
+    let after_change = client.wait_diagnostics(uri, Some(2));
+    let warned = diagnostic(
+        "numbering",
+        2,
+        range(line, 0, line, 7),
+        "Paper50 follows Paper4: expected number 5; renumber the paper",
+    );
+    assert!(
+        after_change["diagnostics"]
+            .as_array()
+            .is_some_and(|all| all.contains(&warned)),
+        "{after_change}"
+    );
+    client.change_full(uri, 3, &text);
+    assert_eq!(
+        client.wait_diagnostics(uri, Some(3)),
+        published(uri, Some(3), json!([]))
+    );
+    let status = client.shutdown_and_exit();
+    assert!(status.success(), "{status:?}\n{}", client.stderr());
 }
 
 #[test]
 fn bad_requests_are_answered_and_the_server_goes_on() {
-    let mut client = server();
+    // Started as editors often start it, with `--stdio`.
+    let mut client = Client::spawn(&["--stdio"], None);
+    client.initialize(json!({}), None);
     let uri = "file:///tmp/bad.digest";
     client.open(uri, EMOJI_LINE, 1);
 
-    let unknown = client.request("textDocument/nonsense", json!({}));
-    assert_eq!(unknown.expect_err("an error")["code"], -32601);
-
-    let unopened = client.request(
-        "textDocument/hover",
-        json!({"textDocument": {"uri": "file:///tmp/never-opened.digest"}, "position": position(0, 0)}),
+    assert_eq!(
+        client.request("textDocument/nonsense", json!({})),
+        Err(
+            json!({"code": -32601, "message": "Method not found", "data": "textDocument/nonsense"})
+        )
     );
-    assert_eq!(unopened.expect_err("an error")["code"], -32602);
+    assert_eq!(
+        client.request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": "file:///tmp/never-opened.digest"}, "position": position(0, 0)}),
+        ),
+        Err(json!({"code": -32602, "message": "file:///tmp/never-opened.digest is not open"}))
+    );
+
+    // A frame whose body is cut off JSON: a parse error with id null.
+    client
+        .send_raw(&framing::encode_body(b"{\"jsonrpc\": \"2.0\", \"id\": 1,"))
+        .expect("send a broken body");
+    assert_eq!(
+        client.expect_error_with_null_id(),
+        json!({"jsonrpc": "2.0", "id": null, "error": {
+            "code": -32700,
+            "message": "Parse error: the message is not valid JSON: EOF while parsing a value at line 1 column 27",
+        }})
+    );
 
     // Out of range positions are clamped: past the line's end, past the end.
-    assert_eq!(hover(&mut client, uri, 0, 999)["range"], range(0, 0, 0, 12));
-    assert_eq!(hover(&mut client, uri, 999, 999), Value::Null);
+    assert_eq!(
+        client.hover(uri, position(0, 999)),
+        hover_markdown("**Paper1 Emoji**\n\n中文😀与Paper2相关", range(0, 0, 0, 12))
+    );
+    assert_eq!(client.hover(uri, position(999, 999)), Value::Null);
 
     // A stale version is refused whole; the next one applies to the text as
     // it was. (`x` before `Paper2` makes that line ordinary text.)
@@ -285,14 +340,7 @@ fn bad_requests_are_answered_and_the_server_goes_on() {
         json!([{"range": range(0, 0, 0, 0), "text": "junk "}]),
     );
     client.change(uri, 2, json!([{"range": range(3, 0, 3, 0), "text": "x"}]));
-    let outline = symbols(&mut client, uri);
-    let names: Vec<&Value> = outline
-        .as_array()
-        .expect("symbols")
-        .iter()
-        .map(|s| &s["name"])
-        .collect();
-    assert_eq!(names, [&json!("Paper1 Emoji")]);
+    assert_eq!(client.outline_names(uri), ["Paper1 Emoji"]);
     client.change(uri, 3, json!([{"range": range(3, 0, 3, 1), "text": ""}]));
 
     // A 1 MB document on a single line.
@@ -301,19 +349,33 @@ fn bad_requests_are_answered_and_the_server_goes_on() {
         "长".repeat(350_000)
     );
     client.open("file:///tmp/big.digest", &big, 1);
-    let outline = symbols(&mut client, "file:///tmp/big.digest");
-    assert_eq!(outline[0]["children"][0]["range"], range(1, 0, 1, 350_006));
+    assert_eq!(
+        client.document_symbols("file:///tmp/big.digest"),
+        json!([{
+            "name": "Paper1 Big",
+            "kind": 5,
+            "range": range(0, 0, 2, 7),
+            "selectionRange": range(0, 0, 0, 10),
+            "children": [
+                section("摘要原文", "abstract", range(1, 0, 1, 350_006), range(1, 0, 1, 4)),
+                section("中文总结", "summary", range(2, 0, 2, 7), range(2, 0, 2, 4)),
+            ],
+        }])
+    );
 
     // And the first document is still served right.
-    assert_eq!(hover(&mut client, uri, 2, 11)["range"], range(2, 11, 2, 17));
+    assert_eq!(
+        client.hover(uri, position(2, 11)),
+        hover_markdown("**Paper2 Target**\n\n目标总结", range(2, 11, 2, 17))
+    );
     assert_eq!(client.shutdown_and_exit().code(), Some(0));
 }
 
 #[test]
 fn end_of_input_ends_the_server_with_status_0() {
-    let mut client = server();
+    let mut client = Client::start(json!({}), None);
     client.close_stdin();
-    assert_eq!(client.wait_exit(Duration::from_secs(10)).code(), Some(0));
+    assert_eq!(client.expect_exit().code(), Some(0));
 }
 
 #[test]
@@ -322,30 +384,24 @@ fn a_client_without_hierarchical_symbols_gets_a_flat_outline() {
     client.initialize_with(json!({"processId": null, "rootUri": null, "capabilities": {}}));
     let uri = "file:///tmp/flat.digest";
     client.open(uri, EMOJI_LINE, 1);
-    let outline = symbols(&mut client, uri);
-    let rows: Vec<(&str, &Value, &Value)> = outline
-        .as_array()
-        .expect("symbols")
-        .iter()
-        .map(|s| {
-            (
-                s["name"].as_str().unwrap_or(""),
-                &s["containerName"],
-                &s["location"]["range"],
-            )
-        })
-        .collect();
+    let symbol = |name: &str, kind: u8, container: Option<&str>, range: Value| {
+        let mut symbol =
+            json!({"name": name, "kind": kind, "location": {"uri": uri, "range": range}});
+        if let Some(container) = container {
+            symbol["containerName"] = json!(container);
+        }
+        symbol
+    };
     assert_eq!(
-        rows,
-        [
-            ("Paper1 Emoji", &Value::Null, &range(0, 0, 2, 19)),
-            ("摘要原文", &json!("Paper1 Emoji"), &range(1, 0, 1, 7)),
-            ("中文总结", &json!("Paper1 Emoji"), &range(2, 0, 2, 19)),
-            ("Paper2 Target", &Value::Null, &range(3, 0, 5, 10)),
-            ("摘要原文", &json!("Paper2 Target"), &range(4, 0, 4, 10)),
-            ("中文总结", &json!("Paper2 Target"), &range(5, 0, 5, 10)),
-        ]
+        client.document_symbols(uri),
+        json!([
+            symbol("Paper1 Emoji", 5, None, range(0, 0, 2, 19)),
+            symbol("摘要原文", 8, Some("Paper1 Emoji"), range(1, 0, 1, 7)),
+            symbol("中文总结", 8, Some("Paper1 Emoji"), range(2, 0, 2, 19)),
+            symbol("Paper2 Target", 5, None, range(3, 0, 5, 10)),
+            symbol("摘要原文", 8, Some("Paper2 Target"), range(4, 0, 4, 10)),
+            symbol("中文总结", 8, Some("Paper2 Target"), range(5, 0, 5, 10)),
+        ])
     );
-    assert_eq!(outline[0]["location"]["uri"], uri);
     assert_eq!(client.shutdown_and_exit().code(), Some(0));
 }

@@ -2,9 +2,8 @@
 //! afterwards the server's symbols and diagnostics equal those of a fresh
 //! `didOpen` of the final text.
 
-use digest_e2e::Rng;
-use digest_e2e::client::Client;
 use digest_e2e::edits::{boundary, end_past_crlf, position};
+use digest_e2e::{Client, Rng};
 use ropey::Rope;
 use serde_json::{Value, json};
 
@@ -33,8 +32,7 @@ const START: &str = "Random edits\r\n\r\nPaper1 First 😀\r\n摘要原文: 原�
 #[test]
 fn a_thousand_random_edits_match_a_fresh_open() {
     let mut rng = Rng(0x5EED_D16E_5700_0001);
-    let mut client = Client::spawn(&[], None);
-    client.initialize(json!({}), None);
+    let mut client = Client::start(json!({}), None);
     let uri = "file:///tmp/random-edits.digest";
     client.open(uri, START, 0);
     let mut rope = Rope::from_str(START);
@@ -65,8 +63,8 @@ fn a_thousand_random_edits_match_a_fresh_open() {
             let fresh_uri = format!("file:///tmp/random-edits-{version}.digest");
             client.open(&fresh_uri, &text, 1);
             assert_eq!(
-                outline(&mut client, uri),
-                outline(&mut client, &fresh_uri),
+                client.document_symbols(uri),
+                client.document_symbols(&fresh_uri),
                 "version {version}: {text:?}"
             );
             client.close(&fresh_uri);
@@ -74,12 +72,12 @@ fn a_thousand_random_edits_match_a_fresh_open() {
     }
     let final_text = rope.to_string();
 
-    let edited_symbols = outline(&mut client, uri);
+    let edited_symbols = client.document_symbols(uri);
     let edited = client.wait_diagnostics(uri, Some(1000));
 
     let fresh_uri = "file:///tmp/random-edits-fresh.digest";
     client.open(fresh_uri, &final_text, 1);
-    let fresh_symbols = outline(&mut client, fresh_uri);
+    let fresh_symbols = client.document_symbols(fresh_uri);
     let fresh = client.wait_diagnostics(fresh_uri, Some(1));
 
     assert_eq!(edited_symbols, fresh_symbols);
@@ -89,13 +87,4 @@ fn a_thousand_random_edits_match_a_fresh_open() {
         "the edits left papers to compare: {final_text:?}"
     );
     assert_eq!(client.shutdown_and_exit().code(), Some(0));
-}
-
-fn outline(client: &mut Client, uri: &str) -> Value {
-    client
-        .request(
-            "textDocument/documentSymbol",
-            json!({"textDocument": {"uri": uri}}),
-        )
-        .expect("symbols")
 }

@@ -6,161 +6,11 @@
 //! Every fixture lives in a fresh folder under the system's temp folder;
 //! every wait is on an event, with a timeout.
 
-use std::path::PathBuf;
-use std::time::Duration;
-
-use digest_e2e::client::{Client, file_uri};
+use digest_e2e::{
+    Client, after, apply_edits as apply, at, codes, edits_by_uri, file_uri, watching,
+    workspace_dir as scratch, write_file as write,
+};
 use serde_json::{Value, json};
-
-/// A fresh, empty folder for one test.
-use digest_e2e::{temp_dir, write_file as write};
-
-/// A fresh workspace folder for one test.
-fn scratch(name: &str) -> PathBuf {
-    temp_dir(&format!("ws-{name}"))
-}
-
-/// Capabilities of a client that watches files.
-fn watching() -> Value {
-    json!({"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}})
-}
-
-/// Waits for the end of the initial indexing (the server logs it always).
-fn wait_indexed(client: &mut Client) -> String {
-    let timeout = client.timeout();
-    let logged = client.wait_notification(
-        "window/logMessage",
-        |p| {
-            p["message"]
-                .as_str()
-                .is_some_and(|m| m.starts_with("digest-lsp: indexed"))
-        },
-        timeout,
-    );
-    logged["message"].as_str().unwrap_or_default().to_string()
-}
-
-/// Waits until the server says its index took in changes on disk.
-fn wait_followed(client: &mut Client) {
-    let timeout = client.timeout();
-    client.wait_notification(
-        "window/logMessage",
-        |p| {
-            p["message"]
-                .as_str()
-                .is_some_and(|m| m.starts_with("digest-lsp: the index follows"))
-        },
-        timeout,
-    );
-}
-
-/// Waits for diagnostics of `uri` that satisfy `matches`; returns their
-/// `code@line` list.
-fn wait_codes(client: &mut Client, uri: &str, matches: impl Fn(&[String]) -> bool) -> Vec<String> {
-    let timeout = client.timeout();
-    let params = client.wait_notification(
-        "textDocument/publishDiagnostics",
-        |p| p["uri"] == uri && matches(&codes(p)),
-        timeout,
-    );
-    codes(&params)
-}
-
-/// `code@line` for each diagnostic.
-fn codes(params: &Value) -> Vec<String> {
-    params["diagnostics"]
-        .as_array()
-        .map(|all| {
-            all.iter()
-                .map(|d| {
-                    format!(
-                        "{}@{}",
-                        d["code"].as_str().unwrap_or("?"),
-                        d["range"]["start"]["line"]
-                    )
-                })
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-/// The position (UTF-16) just after the first `needle` in `text`; `back`
-/// characters before it.
-fn after(text: &str, needle: &str, back: usize) -> Value {
-    let at = text.find(needle).expect("needle in text") + needle.len();
-    let before = &text[..at];
-    let line = before.matches('\n').count();
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let column: usize = before[line_start..].chars().map(char::len_utf16).sum();
-    json!({"line": line, "character": column - back})
-}
-
-fn at(uri: &str, position: Value) -> Value {
-    json!({"textDocument": {"uri": uri}, "position": position})
-}
-
-/// Applies LSP text edits (UTF-16 positions) to `text`.
-fn apply(text: &str, edits: &Value) -> String {
-    let offset = |p: &Value| -> usize {
-        let line = p["line"].as_u64().expect("line") as usize;
-        let character = p["character"].as_u64().expect("character") as usize;
-        let line_start = text
-            .split_inclusive('\n')
-            .take(line)
-            .map(str::len)
-            .sum::<usize>();
-        let mut units = 0;
-        for (i, c) in text[line_start..].char_indices() {
-            if units >= character || c == '\n' || c == '\r' {
-                return line_start + i;
-            }
-            units += c.len_utf16();
-        }
-        text.len()
-    };
-    let mut edits: Vec<(usize, usize, String)> = edits
-        .as_array()
-        .expect("edits")
-        .iter()
-        .map(|e| {
-            (
-                offset(&e["range"]["start"]),
-                offset(&e["range"]["end"]),
-                e["newText"].as_str().expect("newText").to_string(),
-            )
-        })
-        .collect();
-    edits.sort_by_key(|e| std::cmp::Reverse(e.0));
-    let mut out = text.to_string();
-    for (start, end, new_text) in edits {
-        out.replace_range(start..end, &new_text);
-    }
-    out
-}
-
-/// The edits a `WorkspaceEdit` makes, per URI, whichever form it takes.
-fn edits_by_uri(edit: &Value) -> Vec<(String, Value, Value)> {
-    if let Some(changes) = edit["changes"].as_object() {
-        let mut out: Vec<_> = changes
-            .iter()
-            .map(|(uri, edits)| (uri.clone(), Value::Null, edits.clone()))
-            .collect();
-        out.sort_by(|a, b| a.0.cmp(&b.0));
-        return out;
-    }
-    edit["documentChanges"]
-        .as_array()
-        .expect("changes or documentChanges")
-        .iter()
-        .map(|d| {
-            (
-                d["textDocument"]["uri"].as_str().expect("uri").to_string(),
-                d["textDocument"]["version"].clone(),
-                d["edits"].clone(),
-            )
-        })
-        .collect()
-}
 
 const A: &str = "Reading list A\n\nPaper1 Knowledge Distillation via Teacher Assistants\n摘要原文: We distil a large teacher into a small student.\n中文总结: 本文用助教模型蒸馏，后文见Paper2。\n\nPaper2 Sparse Attention Without Tears\n摘要原文: Attention patterns are sparse.\n中文总结: 与Paper1互补，见[[Paper1]]。\n";
 
@@ -174,17 +24,14 @@ fn rename_across_two_files_leaves_no_reference_dangling() {
     write(&b_path, B);
     let (a, b) = (file_uri(&a_path), file_uri(&b_path));
 
-    let mut client = Client::spawn(&[], None);
-    client.initialize(watching(), Some(&dir));
-    wait_indexed(&mut client);
+    let mut client = Client::start(watching(), Some(&dir));
+    client.wait_indexed();
     client.open(&b, B, 1);
-    assert_eq!(wait_codes(&mut client, &b, |_| true), Vec::<String>::new());
+    assert_eq!(client.wait_codes(&b, |_| true), Vec::<String>::new());
 
     // From a wiki reference in b to paper 2 of a (not open: from the index).
     let on_reference = at(&b, after(B, "[[a#Paper2", 1));
-    let prepared = client
-        .request("textDocument/prepareRename", on_reference.clone())
-        .expect("prepareRename");
+    let prepared = client.request_ok("textDocument/prepareRename", on_reference.clone());
     assert_eq!(prepared["placeholder"], "2");
     assert_eq!(
         prepared["range"],
@@ -193,9 +40,7 @@ fn rename_across_two_files_leaves_no_reference_dangling() {
 
     let mut params = on_reference.clone();
     params["newName"] = json!("3");
-    let edit = client
-        .request("textDocument/rename", params)
-        .expect("rename");
+    let edit = client.request_ok("textDocument/rename", params);
     let per_file = edits_by_uri(&edit);
     assert_eq!(
         per_file.iter().map(|f| f.0.as_str()).collect::<Vec<_>>(),
@@ -214,13 +59,11 @@ fn rename_across_two_files_leaves_no_reference_dangling() {
         json!({"changes": [{"uri": a, "type": 2}]}),
     );
     client.change_full(&b, 2, &new_b);
-    client.wait_notification(
-        "textDocument/publishDiagnostics",
-        |p| p["uri"] == b && p["version"] == 2 && codes(p).is_empty(),
-        client.timeout(),
-    );
+    client.expect_notification("textDocument/publishDiagnostics", |p| {
+        p["uri"] == b && p["version"] == 2 && codes(p).is_empty()
+    });
     client.open(&a, &new_a, 1);
-    let after_a = wait_codes(&mut client, &a, |_| true);
+    let after_a = client.wait_codes(&a, |_| true);
     assert!(
         after_a
             .iter()
@@ -263,18 +106,15 @@ fn rename_gives_versioned_document_changes_when_the_client_takes_them() {
         file_uri(dir.join("a.digest")),
         file_uri(dir.join("b.digest")),
     );
-    let mut client = Client::spawn(&[], None);
-    client.initialize(
+    let mut client = Client::start(
         json!({"workspace": {"workspaceEdit": {"documentChanges": true}}}),
         Some(&dir),
     );
-    wait_indexed(&mut client);
+    client.wait_indexed();
     client.open(&a, A, 7);
     let mut params = at(&a, after(A, "\nPaper1", 0));
     params["newName"] = json!("Paper9");
-    let edit = client
-        .request("textDocument/rename", params)
-        .expect("rename");
+    let edit = client.request_ok("textDocument/rename", params);
     let per_file = edits_by_uri(&edit);
     assert_eq!(per_file.len(), 2);
     assert_eq!(per_file[0].0, a);
@@ -296,15 +136,12 @@ fn completion_after_paper_and_after_brackets() {
     write(&dir.join("b.digest"), B);
     let a = file_uri(dir.join("a.digest"));
     let text = format!("{A}\nPaper3 Third\n摘要原文: 参见Paper\n中文总结: 链接[[\n笔记: [[b#\n");
-    let mut client = Client::spawn(&[], None);
-    client.initialize(json!({}), Some(&dir));
-    wait_indexed(&mut client);
+    let mut client = Client::start(json!({}), Some(&dir));
+    client.wait_indexed();
     client.open(&a, &text, 1);
 
     let items = |client: &mut Client, position: Value| -> Vec<Value> {
-        let answer = client
-            .request("textDocument/completion", at(&a, position))
-            .expect("completion");
+        let answer = client.request_ok("textDocument/completion", at(&a, position));
         answer.as_array().cloned().unwrap_or_default()
     };
     let after_paper = items(&mut client, after(&text, "参见Paper", 0));
@@ -360,9 +197,8 @@ fn quick_fixes_applied_by_the_client_clear_their_diagnostics() {
     let dir = scratch("fixes");
     let text = "Fixes\n\nPaper1 One\nAbstrct: text\n中文总结: 代码见github.com/a/b\n\nPaper2 Two\n摘要原文: only the abstract\n";
     let uri = file_uri(dir.join("fixes.digest"));
-    let mut client = Client::spawn(&[], None);
-    client.initialize(json!({}), Some(&dir));
-    wait_indexed(&mut client);
+    let mut client = Client::start(json!({}), Some(&dir));
+    client.wait_indexed();
     client.open(&uri, text, 1);
     let mut published = client.wait_diagnostics(&uri, Some(1));
     let found = codes(&published);
@@ -381,16 +217,14 @@ fn quick_fixes_applied_by_the_client_clear_their_diagnostics() {
             .as_array()
             .and_then(|all| all.iter().find(|d| d["code"] == code).cloned())
             .unwrap_or_else(|| panic!("no {code} in {published}"));
-        let actions = client
-            .request(
-                "textDocument/codeAction",
-                json!({
-                    "textDocument": {"uri": uri},
-                    "range": diagnostic["range"],
-                    "context": {"diagnostics": [diagnostic]},
-                }),
-            )
-            .expect("codeAction");
+        let actions = client.request_ok(
+            "textDocument/codeAction",
+            json!({
+                "textDocument": {"uri": uri},
+                "range": diagnostic["range"],
+                "context": {"diagnostics": [diagnostic]},
+            }),
+        );
         let action = &actions[0];
         assert_eq!(action["kind"], "quickfix");
         assert_eq!(action["isPreferred"], true);
@@ -412,16 +246,14 @@ fn quick_fixes_applied_by_the_client_clear_their_diagnostics() {
     assert!(current.contains("代码见https://github.com/a/b"));
     assert!(current.contains("摘要原文: only the abstract\n中文总结:"));
     // A filter that excludes quick fixes gets none.
-    let none = client
-        .request(
-            "textDocument/codeAction",
-            json!({
-                "textDocument": {"uri": uri},
-                "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}},
-                "context": {"diagnostics": [], "only": ["refactor"]},
-            }),
-        )
-        .expect("codeAction");
+    let none = client.request_ok(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": {"uri": uri},
+            "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}},
+            "context": {"diagnostics": [], "only": ["refactor"]},
+        }),
+    );
     assert_eq!(none, Value::Null);
     assert_eq!(client.shutdown_and_exit().code(), Some(0));
 }
@@ -437,25 +269,22 @@ fn the_renumber_fix_updates_references_in_other_digests() {
         file_uri(dir.join("a.digest")),
         file_uri(dir.join("b.digest")),
     );
-    let mut client = Client::spawn(&[], None);
-    client.initialize(json!({}), Some(&dir));
-    wait_indexed(&mut client);
+    let mut client = Client::start(json!({}), Some(&dir));
+    client.wait_indexed();
     client.open(&a, a_text, 1);
     let published = client.wait_diagnostics(&a, Some(1));
     let numbering = published["diagnostics"]
         .as_array()
         .and_then(|all| all.iter().find(|d| d["code"] == "numbering").cloned())
         .expect("a numbering warning");
-    let actions = client
-        .request(
-            "textDocument/codeAction",
-            json!({
-                "textDocument": {"uri": a},
-                "range": numbering["range"],
-                "context": {"diagnostics": [numbering]},
-            }),
-        )
-        .expect("codeAction");
+    let actions = client.request_ok(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": {"uri": a},
+            "range": numbering["range"],
+            "context": {"diagnostics": [numbering]},
+        }),
+    );
     assert_eq!(actions[0]["title"], "Renumber papers from here");
     let per_file = edits_by_uri(&actions[0]["edit"]);
     assert_eq!(per_file.len(), 2);
@@ -490,15 +319,12 @@ fn workspace_symbols_over_three_files() {
     // Not indexed: hidden and build folders.
     write(&dir.join(".git/x.digest"), A);
     write(&dir.join("target/y.digest"), A);
-    let mut client = Client::spawn(&[], None);
-    client.initialize(json!({}), Some(&dir));
-    let logged = wait_indexed(&mut client);
+    let mut client = Client::start(json!({}), Some(&dir));
+    let logged = client.wait_indexed();
     assert!(logged.contains("indexed 3 digest(s)"), "{logged}");
 
     let query = |client: &mut Client, q: &str| -> Vec<(String, String)> {
-        let found = client
-            .request("workspace/symbol", json!({"query": q}))
-            .expect("workspace/symbol");
+        let found = client.workspace_symbols(q);
         found
             .as_array()
             .expect("symbols")
@@ -529,9 +355,7 @@ fn workspace_symbols_over_three_files() {
         query(&mut client, "蒸馏"),
         [("Paper1 知识蒸馏综述".to_string(), "c.digest".to_string())]
     );
-    let phones = client
-        .request("workspace/symbol", json!({"query": "phones"}))
-        .expect("workspace/symbol");
+    let phones = client.workspace_symbols("phones");
     assert_eq!(
         phones,
         json!([{
@@ -555,21 +379,13 @@ fn files_created_changed_and_deleted_on_disk_update_the_index() {
     let a = file_uri(dir.join("a.digest"));
     let c_path = dir.join("c.digest");
     let c = file_uri(&c_path);
-    let mut client = Client::spawn(&[], None);
-    client.initialize(watching(), Some(&dir));
-    client.wait_server_request("client/registerCapability", client.timeout());
-    wait_indexed(&mut client);
+    let mut client = Client::start(watching(), Some(&dir));
+    client.expect_server_request("client/registerCapability");
+    client.wait_indexed();
     client.open(&a, a_text, 1);
-    assert_eq!(
-        wait_codes(&mut client, &a, |_| true),
-        ["unresolved-reference@4"]
-    );
+    assert_eq!(client.wait_codes(&a, |_| true), ["unresolved-reference@4"]);
     let symbols = |client: &mut Client, q: &str| -> usize {
-        client
-            .request("workspace/symbol", json!({"query": q}))
-            .expect("workspace/symbol")
-            .as_array()
-            .map_or(0, Vec::len)
+        client.workspace_symbols(q).as_array().map_or(0, Vec::len)
     };
     assert_eq!(symbols(&mut client, "created"), 0);
 
@@ -583,13 +399,11 @@ fn files_created_changed_and_deleted_on_disk_update_the_index() {
         json!({"changes": [{"uri": c, "type": 1}]}),
     );
     assert_eq!(
-        wait_codes(&mut client, &a, <[String]>::is_empty),
+        client.wait_codes(&a, <[String]>::is_empty),
         Vec::<String>::new()
     );
     assert_eq!(symbols(&mut client, "created"), 1);
-    let hover = client
-        .request("textDocument/hover", at(&a, after(a_text, "[[c#Pap", 0)))
-        .expect("hover");
+    let hover = client.hover(&a, after(a_text, "[[c#Pap", 0));
     assert!(
         hover["contents"]["value"]
             .as_str()
@@ -607,7 +421,7 @@ fn files_created_changed_and_deleted_on_disk_update_the_index() {
         json!({"changes": [{"uri": c, "type": 2}]}),
     );
     assert_eq!(
-        wait_codes(&mut client, &a, |c| !c.is_empty()),
+        client.wait_codes(&a, |c| !c.is_empty()),
         ["unresolved-reference@4"]
     );
     assert_eq!(symbols(&mut client, "created"), 0);
@@ -620,7 +434,7 @@ fn files_created_changed_and_deleted_on_disk_update_the_index() {
         json!({"changes": [{"uri": c, "type": 2}]}),
     );
     assert_eq!(
-        wait_codes(&mut client, &a, <[String]>::is_empty),
+        client.wait_codes(&a, <[String]>::is_empty),
         Vec::<String>::new()
     );
     std::fs::remove_file(&c_path).expect("delete");
@@ -628,11 +442,9 @@ fn files_created_changed_and_deleted_on_disk_update_the_index() {
         "workspace/didChangeWatchedFiles",
         json!({"changes": [{"uri": c, "type": 3}]}),
     );
-    let dangling = client.wait_notification(
-        "textDocument/publishDiagnostics",
-        |p| p["uri"] == a && !codes(p).is_empty(),
-        Duration::from_secs(10),
-    );
+    let dangling = client.expect_notification("textDocument/publishDiagnostics", |p| {
+        p["uri"] == a && !codes(p).is_empty()
+    });
     assert!(
         dangling["diagnostics"][0]["message"]
             .as_str()
@@ -652,14 +464,14 @@ fn files_created_changed_and_deleted_on_disk_update_the_index() {
         "workspace/didChangeWatchedFiles",
         json!({"changes": [{"uri": file_uri(&folder), "type": 1}]}),
     );
-    wait_followed(&mut client);
+    client.wait_followed();
     assert_eq!(symbols(&mut client, "moved in"), 1);
     std::fs::remove_dir_all(&folder).expect("delete folder");
     client.notify(
         "workspace/didChangeWatchedFiles",
         json!({"changes": [{"uri": file_uri(&folder), "type": 3}]}),
     );
-    wait_followed(&mut client);
+    client.wait_followed();
     assert_eq!(symbols(&mut client, "moved in"), 0);
     assert_eq!(client.shutdown_and_exit().code(), Some(0));
 }
@@ -673,21 +485,16 @@ fn indexing_reports_progress_when_the_client_supports_it() {
             &digest_e2e::generate(5, i),
         );
     }
-    let mut client = Client::spawn(&[], None);
-    client.initialize(json!({"window": {"workDoneProgress": true}}), Some(&dir));
-    let created = client.wait_server_request("window/workDoneProgress/create", client.timeout());
+    let mut client = Client::start(json!({"window": {"workDoneProgress": true}}), Some(&dir));
+    let created = client.expect_server_request("window/workDoneProgress/create");
     let token = created["token"].clone();
-    let begin = client.wait_notification(
-        "$/progress",
-        |p| p["token"] == token && p["value"]["kind"] == "begin",
-        client.timeout(),
-    );
+    let begin = client.expect_notification("$/progress", |p| {
+        p["token"] == token && p["value"]["kind"] == "begin"
+    });
     assert_eq!(begin["value"]["title"], "Indexing digests");
-    let end = client.wait_notification(
-        "$/progress",
-        |p| p["token"] == token && p["value"]["kind"] == "end",
-        client.timeout(),
-    );
+    let end = client.expect_notification("$/progress", |p| {
+        p["token"] == token && p["value"]["kind"] == "end"
+    });
     assert!(
         end["value"]["message"]
             .as_str()
@@ -703,9 +510,8 @@ fn indexing_reports_progress_when_the_client_supports_it() {
     );
 
     // Without the capability: no progress, the log line only.
-    let mut quiet = Client::spawn(&[], None);
-    quiet.initialize(json!({}), Some(&dir));
-    wait_indexed(&mut quiet);
+    let mut quiet = Client::start(json!({}), Some(&dir));
+    quiet.wait_indexed();
     assert!(
         quiet
             .server_requests()
@@ -740,7 +546,7 @@ fn definition_hover_and_references_across_a_multi_root_workspace() {
             {"uri": file_uri(&two), "name": "two"},
         ],
     }));
-    let logged = wait_indexed(&mut client);
+    let logged = client.wait_indexed();
     assert!(logged.contains("indexed 2 digest(s)"), "{logged}");
     client.open(&a, a_text, 1);
     assert_eq!(
@@ -749,23 +555,14 @@ fn definition_hover_and_references_across_a_multi_root_workspace() {
     );
 
     let on_reference = at(&a, after(a_text, "[[../two/b#Pa", 0));
-    let definition = client
-        .request("textDocument/definition", on_reference.clone())
-        .expect("definition");
+    let definition = client.request_ok("textDocument/definition", on_reference.clone());
     assert_eq!(
         definition,
         json!({"uri": b, "range": {"start": {"line": 6, "character": 0}, "end": {"line": 6, "character": 18}}})
     );
-    let whole_file = client
-        .request(
-            "textDocument/definition",
-            at(&a, after(a_text, "与[[../tw", 0)),
-        )
-        .expect("definition");
+    let whole_file = client.definition(&a, after(a_text, "与[[../tw", 0));
     assert_eq!(whole_file["uri"], b);
-    let hover = client
-        .request("textDocument/hover", on_reference.clone())
-        .expect("hover");
+    let hover = client.request_ok("textDocument/hover", on_reference.clone());
     assert_eq!(
         hover["contents"]["value"],
         "**Paper2 Second of B**\n\n第二篇的总结"
@@ -773,9 +570,7 @@ fn definition_hover_and_references_across_a_multi_root_workspace() {
 
     let mut params = on_reference;
     params["context"] = json!({"includeDeclaration": true});
-    let references = client
-        .request("textDocument/references", params)
-        .expect("references");
+    let references = client.request_ok("textDocument/references", params);
     let places: Vec<(String, u64)> = references
         .as_array()
         .expect("locations")
@@ -788,9 +583,7 @@ fn definition_hover_and_references_across_a_multi_root_workspace() {
         })
         .collect();
     assert_eq!(places, [(a.clone(), 4), (b.clone(), 6)]);
-    let symbols = client
-        .request("workspace/symbol", json!({"query": "of b"}))
-        .expect("symbols");
+    let symbols = client.workspace_symbols("of b");
     assert_eq!(symbols.as_array().map_or(0, Vec::len), 2);
     assert_eq!(client.shutdown_and_exit().code(), Some(0));
 }
@@ -801,22 +594,15 @@ fn a_workspace_folder_added_later_is_indexed() {
     let (one, two) = (dir.join("one"), dir.join("two"));
     write(&one.join("a.digest"), A);
     write(&two.join("b.digest"), B);
-    let mut client = Client::spawn(&[], None);
-    client.initialize(json!({}), Some(&one));
-    wait_indexed(&mut client);
-    let count = |client: &mut Client| {
-        client
-            .request("workspace/symbol", json!({"query": ""}))
-            .expect("symbols")
-            .as_array()
-            .map_or(0, Vec::len)
-    };
+    let mut client = Client::start(json!({}), Some(&one));
+    client.wait_indexed();
+    let count = |client: &mut Client| client.workspace_symbols("").as_array().map_or(0, Vec::len);
     assert_eq!(count(&mut client), 2);
     client.notify(
         "workspace/didChangeWorkspaceFolders",
         json!({"event": {"added": [{"uri": file_uri(&two), "name": "two"}], "removed": []}}),
     );
-    wait_indexed(&mut client);
+    client.wait_indexed();
     assert_eq!(count(&mut client), 3);
     client.notify(
         "workspace/didChangeWorkspaceFolders",
@@ -837,18 +623,15 @@ fn the_same_paper_in_two_digests_is_hinted_with_related_information() {
         file_uri(dir.join("a.digest")),
         file_uri(dir.join("c.digest")),
     );
-    let mut client = Client::spawn(&[], None);
-    client.initialize(
+    let mut client = Client::start(
         json!({"textDocument": {"publishDiagnostics": {"relatedInformation": true}}}),
         Some(&dir),
     );
-    wait_indexed(&mut client);
+    client.wait_indexed();
     client.open(&c, c_text, 1);
-    let published = client.wait_notification(
-        "textDocument/publishDiagnostics",
-        |p| p["uri"] == c && !codes(p).is_empty(),
-        client.timeout(),
-    );
+    let published = client.expect_notification("textDocument/publishDiagnostics", |p| {
+        p["uri"] == c && !codes(p).is_empty()
+    });
     assert_eq!(codes(&published), ["duplicate-paper-across-files@2"]);
     let hint = &published["diagnostics"][0];
     assert_eq!(hint["severity"], 4);
@@ -879,8 +662,7 @@ fn a_config_change_refreshes_hints_and_reparses_the_index() {
     write(&dir.join("b.digest"), b_text);
     let config = dir.join("digest.toml");
     let a = file_uri(dir.join("a.digest"));
-    let mut client = Client::spawn(&[], None);
-    client.initialize(
+    let mut client = Client::start(
         json!({
             "workspace": {
                 "didChangeWatchedFiles": {"dynamicRegistration": true},
@@ -890,19 +672,15 @@ fn a_config_change_refreshes_hints_and_reparses_the_index() {
         }),
         Some(&dir),
     );
-    wait_indexed(&mut client);
+    client.wait_indexed();
     client.open(&a, a_text, 1);
-    assert_eq!(
-        wait_codes(&mut client, &a, |_| true),
-        ["unresolved-reference@8"]
-    );
+    assert_eq!(client.wait_codes(&a, |_| true), ["unresolved-reference@8"]);
     let hints = |client: &mut Client| {
         client
-            .request(
+            .request_ok(
                 "textDocument/inlayHint",
                 json!({"textDocument": {"uri": a}, "range": {"start": {"line": 0, "character": 0}, "end": {"line": 9, "character": 0}}}),
             )
-            .expect("inlayHint")
     };
     assert_eq!(
         hints(&mut client)[0]["label"],
@@ -917,11 +695,11 @@ fn a_config_change_refreshes_hints_and_reparses_the_index() {
         "workspace/didChangeWatchedFiles",
         json!({"changes": [{"uri": file_uri(&config), "type": 1}]}),
     );
-    client.wait_server_request("workspace/inlayHint/refresh", client.timeout());
-    client.wait_server_request("workspace/semanticTokens/refresh", client.timeout());
+    client.expect_server_request("workspace/inlayHint/refresh");
+    client.expect_server_request("workspace/semanticTokens/refresh");
     assert_eq!(hints(&mut client)[0]["label"], "A Rather…");
     // b, from the index, is parsed again with its new keywords.
-    wait_codes(&mut client, &a, <[String]>::is_empty);
+    client.wait_codes(&a, <[String]>::is_empty);
     assert_eq!(client.shutdown_and_exit().code(), Some(0));
 }
 
@@ -933,28 +711,27 @@ fn an_edit_in_one_open_digest_rechecks_the_digests_that_refer_to_it() {
         file_uri(dir.join("a.digest")),
         file_uri(dir.join("b.digest")),
     );
-    let mut client = Client::spawn(&[], None);
-    client.initialize(json!({}), None);
+    let mut client = Client::start(json!({}), None);
     client.open(&b, B, 1);
     assert_eq!(
-        wait_codes(&mut client, &b, |c| c.len() == 2),
+        client.wait_codes(&b, |c| c.len() == 2),
         ["unresolved-reference@4", "unresolved-reference@4"]
     );
     client.open(&a, A, 1);
     assert_eq!(
-        wait_codes(&mut client, &b, <[String]>::is_empty),
+        client.wait_codes(&b, <[String]>::is_empty),
         Vec::<String>::new()
     );
     // Paper2 renumbered in the editor only: b's second reference dangles.
     client.change_full(&a, 2, &A.replace("\nPaper2 ", "\nPaper3 "));
     assert_eq!(
-        wait_codes(&mut client, &b, |c| !c.is_empty()),
+        client.wait_codes(&b, |c| !c.is_empty()),
         ["unresolved-reference@4"]
     );
     // Closed without saving: there is no a on disk, both dangle.
     client.close(&a);
     assert_eq!(
-        wait_codes(&mut client, &b, |c| c.len() == 2),
+        client.wait_codes(&b, |c| c.len() == 2),
         ["unresolved-reference@4", "unresolved-reference@4"]
     );
     assert_eq!(client.shutdown_and_exit().code(), Some(0));
@@ -974,9 +751,8 @@ fn files_a_config_includes_are_indexed_and_followed_on_disk() {
         "M\n\nPaper1 Markdown Stays Out\n摘要原文: a\n中文总结: b\n",
     );
     let a = file_uri(dir.join("a.digest"));
-    let mut client = Client::spawn(&[], None);
-    client.initialize(watching(), Some(&dir));
-    let registered = client.wait_server_request("client/registerCapability", client.timeout());
+    let mut client = Client::start(watching(), Some(&dir));
+    let registered = client.expect_server_request("client/registerCapability");
     let globs: Vec<&str> = registered["registrations"][0]["registerOptions"]["watchers"]
         .as_array()
         .expect("watchers")
@@ -984,13 +760,11 @@ fn files_a_config_includes_are_indexed_and_followed_on_disk() {
         .filter_map(|w| w["globPattern"].as_str())
         .collect();
     assert_eq!(globs, ["**/digest.toml", "**/*.digest", "**/*.txt"]);
-    let logged = wait_indexed(&mut client);
+    let logged = client.wait_indexed();
     assert!(logged.contains("indexed 2 digest(s)"), "{logged}");
 
     let symbols = |client: &mut Client, q: &str| -> Vec<String> {
-        let found = client
-            .request("workspace/symbol", json!({"query": q}))
-            .expect("workspace/symbol");
+        let found = client.workspace_symbols(q);
         let mut files: Vec<String> = found
             .as_array()
             .expect("symbols")
@@ -1011,7 +785,7 @@ fn files_a_config_includes_are_indexed_and_followed_on_disk() {
     // The index's copy of the included file is what the cross-file rule sees.
     client.open(&a, &a_text, 1);
     assert_eq!(
-        wait_codes(&mut client, &a, |_| true),
+        client.wait_codes(&a, |_| true),
         ["duplicate-paper-across-files@2"]
     );
 
@@ -1026,7 +800,7 @@ fn files_a_config_includes_are_indexed_and_followed_on_disk() {
         "workspace/didChangeWatchedFiles",
         json!({"changes": [{"uri": file_uri(&week2), "type": 1}]}),
     );
-    wait_followed(&mut client);
+    client.wait_followed();
     assert_eq!(symbols(&mut client, "created on disk"), ["week2.txt"]);
 
     // The config now names *.md instead: the .txt files leave the index,
@@ -1036,7 +810,7 @@ fn files_a_config_includes_are_indexed_and_followed_on_disk() {
         "workspace/didChangeWatchedFiles",
         json!({"changes": [{"uri": file_uri(&config), "type": 2}]}),
     );
-    wait_codes(&mut client, &a, <[String]>::is_empty);
+    client.wait_codes(&a, <[String]>::is_empty);
     assert_eq!(symbols(&mut client, "markdown"), ["other.md"]);
     assert_eq!(symbols(&mut client, "tiny students"), ["a.digest"]);
     assert_eq!(

@@ -3,7 +3,7 @@
 //! links, folding, highlights, inlay hints, semantic tokens, references and
 //! label completion, compared as whole results.
 
-use digest_e2e::client::Client;
+use digest_e2e::{Client, at, document, position, range};
 use serde_json::{Value, json};
 
 const URI: &str = "file:///tmp/digest-e2e-single/one.digest";
@@ -12,76 +12,54 @@ const URI: &str = "file:///tmp/digest-e2e-single/one.digest";
 /// scheme, an in-file and a wiki reference.
 const TEXT: &str = "Single file\n\nPaper1 Teacher 😀 Assistants\n摘要原文: 见https://example.org/a 与 github.com/x/y\n中文总结: 与Paper2互补\n\nPaper2 Second\n摘要原文: 参见[[Paper1]]\n中文总结: 多行\n第二行\n";
 
-fn range(sl: u32, sc: u32, el: u32, ec: u32) -> Value {
-    json!({"start": {"line": sl, "character": sc}, "end": {"line": el, "character": ec}})
-}
-
-fn document() -> Value {
-    json!({"textDocument": {"uri": URI}})
-}
-
-fn at(line: u32, character: u32) -> Value {
-    json!({"textDocument": {"uri": URI}, "position": {"line": line, "character": character}})
-}
-
-fn server(capabilities: Value) -> (Client, Value) {
-    let mut client = Client::spawn(&[], None);
-    let init = client.initialize(capabilities, None);
-    client.open(URI, TEXT, 1);
-    client.wait_diagnostics(URI, Some(1));
-    (client, init)
+/// A server started with `capabilities`, [`TEXT`] open at [`URI`] and
+/// checked.
+fn with_text_open(capabilities: Value) -> Client {
+    let mut client = Client::start(capabilities, None);
+    client.open_and_wait(URI, TEXT, 1);
+    client
 }
 
 #[test]
 fn every_feature_is_advertised() {
-    let (mut client, init) = server(json!({}));
-    let caps = &init["capabilities"];
-    for provider in [
-        "referencesProvider",
-        "workspaceSymbolProvider",
-        "documentHighlightProvider",
-        "inlayHintProvider",
-        "foldingRangeProvider",
-    ] {
-        assert_eq!(caps[provider], true, "{provider}");
-    }
-    assert_eq!(caps["renameProvider"], json!({"prepareProvider": true}));
+    let mut client = Client::spawn(&[], None);
+    let init = client.initialize(json!({}), None);
     assert_eq!(
-        caps["completionProvider"]["triggerCharacters"],
-        json!(["[", "#"])
-    );
-    assert_eq!(
-        caps["codeActionProvider"],
-        json!({"codeActionKinds": ["quickfix"]})
-    );
-    assert_eq!(
-        caps["documentLinkProvider"],
-        json!({"resolveProvider": false})
-    );
-    assert_eq!(
-        caps["semanticTokensProvider"],
+        init["capabilities"],
         json!({
-            "legend": {
-                "tokenTypes": ["keyword", "number", "class", "property", "variable", "namespace", "string"],
-                "tokenModifiers": ["declaration"],
+            "positionEncoding": "utf-16",
+            "textDocumentSync": {"openClose": true, "change": 2, "save": true},
+            "hoverProvider": true,
+            "definitionProvider": true,
+            "referencesProvider": true,
+            "documentSymbolProvider": true,
+            "workspaceSymbolProvider": true,
+            "documentHighlightProvider": true,
+            "inlayHintProvider": true,
+            "foldingRangeProvider": true,
+            "renameProvider": {"prepareProvider": true},
+            "completionProvider": {"triggerCharacters": ["[", "#"]},
+            "codeActionProvider": {"codeActionKinds": ["quickfix"]},
+            "documentLinkProvider": {"resolveProvider": false},
+            "semanticTokensProvider": {
+                "legend": {
+                    "tokenTypes": ["keyword", "number", "class", "property", "variable", "namespace", "string"],
+                    "tokenModifiers": ["declaration"],
+                },
+                "full": true,
+                "range": true,
             },
-            "full": true,
-            "range": true,
+            "workspace": {"workspaceFolders": {"supported": true, "changeNotifications": true}},
         })
     );
-    assert_eq!(
-        caps["workspace"]["workspaceFolders"],
-        json!({"supported": true, "changeNotifications": true})
-    );
+    client.open_and_wait(URI, TEXT, 1);
     assert_eq!(client.shutdown_and_exit().code(), Some(0));
 }
 
 #[test]
 fn links_folds_highlights_and_hints() {
-    let (mut client, _) = server(json!({}));
-    let links = client
-        .request("textDocument/documentLink", document())
-        .expect("documentLink");
+    let mut client = with_text_open(json!({}));
+    let links = client.request_ok("textDocument/documentLink", document(URI));
     assert_eq!(
         links,
         json!([
@@ -91,9 +69,7 @@ fn links_folds_highlights_and_hints() {
         ])
     );
 
-    let folds = client
-        .request("textDocument/foldingRange", document())
-        .expect("foldingRange");
+    let folds = client.request_ok("textDocument/foldingRange", document(URI));
     assert_eq!(
         folds,
         json!([
@@ -104,9 +80,7 @@ fn links_folds_highlights_and_hints() {
     );
 
     // On the heading: the heading's number written, the wiki reference read.
-    let highlights = client
-        .request("textDocument/documentHighlight", at(2, 3))
-        .expect("documentHighlight");
+    let highlights = client.request_ok("textDocument/documentHighlight", at(URI, position(2, 3)));
     assert_eq!(
         highlights,
         json!([
@@ -115,12 +89,10 @@ fn links_folds_highlights_and_hints() {
         ])
     );
 
-    let hints = client
-        .request(
-            "textDocument/inlayHint",
-            json!({"textDocument": {"uri": URI}, "range": range(0, 0, 10, 0)}),
-        )
-        .expect("inlayHint");
+    let hints = client.request_ok(
+        "textDocument/inlayHint",
+        json!({"textDocument": {"uri": URI}, "range": range(0, 0, 10, 0)}),
+    );
     assert_eq!(
         hints,
         json!([
@@ -128,19 +100,18 @@ fn links_folds_highlights_and_hints() {
             {"position": {"line": 7, "character": 18}, "label": "Teacher 😀 Assistants", "paddingLeft": true},
         ])
     );
-    let only_line_4 = client
-        .request(
-            "textDocument/inlayHint",
-            json!({"textDocument": {"uri": URI}, "range": range(4, 0, 5, 0)}),
-        )
-        .expect("inlayHint");
-    assert_eq!(only_line_4.as_array().map(Vec::len), Some(1));
+    let only_line_4 = client.request_ok(
+        "textDocument/inlayHint",
+        json!({"textDocument": {"uri": URI}, "range": range(4, 0, 5, 0)}),
+    );
+    assert_eq!(
+        only_line_4,
+        json!([{"position": {"line": 4, "character": 13}, "label": "Second", "paddingLeft": true}])
+    );
 
-    let mut params = at(2, 3);
+    let mut params = at(URI, position(2, 3));
     params["context"] = json!({"includeDeclaration": true});
-    let references = client
-        .request("textDocument/references", params)
-        .expect("references");
+    let references = client.request_ok("textDocument/references", params);
     assert_eq!(
         references,
         json!([
@@ -151,36 +122,57 @@ fn links_folds_highlights_and_hints() {
     assert_eq!(client.shutdown_and_exit().code(), Some(0));
 }
 
-/// Decodes LSP's relative token data into (line, column, length, type,
-/// modifiers).
-fn absolute(data: &Value) -> Vec<[u64; 5]> {
-    let numbers: Vec<u64> = data
-        .as_array()
-        .expect("data")
-        .iter()
-        .map(|n| n.as_u64().expect("a number"))
-        .collect();
+/// A token: (line, column, length, type, modifiers), in absolute terms.
+type Token = [u64; 5];
+
+/// Encodes absolute tokens as LSP's relative token data.
+fn relative(tokens: &[Token]) -> Value {
+    let mut data = Vec::new();
     let (mut line, mut column) = (0, 0);
-    numbers
-        .chunks(5)
-        .map(|t| {
-            if t[0] > 0 {
-                column = 0;
+    for &[l, c, length, kind, modifiers] in tokens {
+        let start = if l == line { c - column } else { c };
+        data.extend([l - line, start, length, kind, modifiers]);
+        (line, column) = (l, c);
+    }
+    json!(data)
+}
+
+/// `tokens` (columns and lengths in UTF-16 units of [`TEXT`]) counted in
+/// `encoding`'s units instead: bytes for UTF-8, characters for UTF-32.
+fn in_encoding(tokens: &[Token], encoding: &str) -> Vec<Token> {
+    let lines: Vec<&str> = TEXT.lines().collect();
+    // The offset in `encoding` of the UTF-16 column `units` of `line`.
+    let convert = |line: &str, units: u64| -> u64 {
+        let mut seen = 0;
+        let mut out = 0;
+        for c in line.chars() {
+            if seen >= units {
+                break;
             }
-            line += t[0];
-            column += t[1];
-            [line, column, t[2], t[3], t[4]]
+            seen += c.len_utf16() as u64;
+            out += if encoding == "utf-8" {
+                c.len_utf8() as u64
+            } else {
+                1
+            };
+        }
+        out
+    };
+    tokens
+        .iter()
+        .map(|&[l, c, length, kind, modifiers]| {
+            let line = lines[l as usize];
+            let start = convert(line, c);
+            [l, start, convert(line, c + length) - start, kind, modifiers]
         })
         .collect()
 }
 
 #[test]
 fn semantic_tokens_full_and_range_in_each_encoding() {
-    let (mut client, _) = server(json!({}));
-    let full = client
-        .request("textDocument/semanticTokens/full", document())
-        .expect("full");
-    let expected: Vec<[u64; 5]> = vec![
+    let mut client = with_text_open(json!({}));
+    let full = client.request_ok("textDocument/semanticTokens/full", document(URI));
+    let expected: Vec<Token> = vec![
         [2, 0, 5, 0, 1],  // Paper
         [2, 5, 1, 1, 1],  // 1
         [2, 7, 21, 2, 1], // Teacher 😀 Assistants (the emoji is 2 units)
@@ -196,56 +188,61 @@ fn semantic_tokens_full_and_range_in_each_encoding() {
         [7, 8, 10, 5, 0], // [[Paper1]]
         [8, 0, 4, 3, 0],
     ];
-    assert_eq!(absolute(&full["data"]), expected);
+    assert_eq!(full, json!({"data": relative(&expected)}));
 
-    let range = client
-        .request(
-            "textDocument/semanticTokens/range",
-            json!({"textDocument": {"uri": URI}, "range": range(6, 0, 7, 30)}),
-        )
-        .expect("range");
-    assert_eq!(absolute(&range["data"]), expected[8..13]);
+    let range = client.request_ok(
+        "textDocument/semanticTokens/range",
+        json!({"textDocument": {"uri": URI}, "range": range(6, 0, 7, 30)}),
+    );
+    assert_eq!(range, json!({"data": relative(&expected[8..13])}));
     assert_eq!(client.shutdown_and_exit().code(), Some(0));
 
     // In UTF-8 and UTF-32 the same tokens, counted in bytes and characters.
     for (encoding, title_length, link_column) in [("utf-8", 23, 17), ("utf-32", 20, 7)] {
-        let (mut client, init) = server(json!({"general": {"positionEncodings": [encoding]}}));
+        let mut client = Client::spawn(&[], None);
+        let init = client.initialize(json!({"general": {"positionEncodings": [encoding]}}), None);
         assert_eq!(init["capabilities"]["positionEncoding"], encoding);
-        let full = client
-            .request("textDocument/semanticTokens/full", document())
-            .expect("full");
-        let tokens = absolute(&full["data"]);
+        client.open_and_wait(URI, TEXT, 1);
+        let full = client.request_ok("textDocument/semanticTokens/full", document(URI));
+        let tokens = in_encoding(&expected, encoding);
         assert_eq!(tokens[2], [2, 7, title_length, 2, 1], "{encoding}");
         assert_eq!(tokens[4][1], link_column, "{encoding}");
+        assert_eq!(full, json!({"data": relative(&tokens)}), "{encoding}");
         assert_eq!(client.shutdown_and_exit().code(), Some(0));
     }
 }
 
 #[test]
 fn section_labels_are_completed_at_the_start_of_a_line() {
-    let (mut client, _) = server(json!({}));
+    let mut client = with_text_open(json!({}));
     // A new line in Paper2, after its summary: the optional kinds remain.
     client.change(
         URI,
         2,
         json!([{"range": range(10, 0, 10, 0), "text": "No"}]),
     );
-    let items = client
-        .request("textDocument/completion", at(10, 2))
-        .expect("completion");
-    let labels: Vec<&str> = items
-        .as_array()
-        .expect("items")
-        .iter()
-        .filter_map(|i| i["label"].as_str())
-        .collect();
+    let items = client.request_ok("textDocument/completion", at(URI, position(10, 2)));
+    // Each label replaces what was typed (`No`), followed by a space.
+    let item = |rank: u8, label: &str, kind: &str| {
+        json!({
+            "label": label,
+            "kind": 10,
+            "detail": format!("{kind} section (optional)"),
+            "sortText": format!("{rank:06}"),
+            "insertTextFormat": 1,
+            "textEdit": {"range": range(10, 0, 10, 2), "newText": format!("{label} ")},
+        })
+    };
     assert_eq!(
-        labels,
-        ["笔记:", "Notes:", "代码:", "Code:", "标签:", "Tags:"]
-    );
-    assert_eq!(
-        items[1]["textEdit"],
-        json!({"range": range(10, 0, 10, 2), "newText": "Notes: "})
+        items,
+        json!([
+            item(0, "笔记:", "notes"),
+            item(1, "Notes:", "notes"),
+            item(2, "代码:", "code"),
+            item(3, "Code:", "code"),
+            item(4, "标签:", "tags"),
+            item(5, "Tags:", "tags"),
+        ])
     );
     assert_eq!(client.shutdown_and_exit().code(), Some(0));
 }

@@ -13,7 +13,9 @@
 //!   for the answer and returns it whole (`{result}` or `{error}`);
 //! - `fake/stderr` `{text}` -> writes text to stderr, then `null`;
 //! - `fake/garbage` -> writes a broken frame to stdout and exits 0;
-//! - `fake/silent` -> no response ever.
+//! - `fake/silent` -> no response ever;
+//! - `fake/hang` -> writes `fake-lsp: hanging` to stderr, then stops
+//!   reading and never ends by itself (only a kill ends it).
 //!
 //! Notifications: `exit` ends the process (0 after `shutdown`, else 1);
 //! `textDocument/didOpen` and `didChange` publish empty diagnostics with the
@@ -96,6 +98,12 @@ fn main() {
                 std::process::exit(0);
             }
             "fake/silent" => continue,
+            "fake/hang" => {
+                eprintln!("fake-lsp: hanging");
+                loop {
+                    std::thread::park();
+                }
+            }
             _ => Err(json!({"code": -32601, "message": format!("unknown method {method}")})),
         };
         let response = match outcome {

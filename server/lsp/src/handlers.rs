@@ -17,6 +17,7 @@ use crate::convert::{self, Positions};
 use crate::documents::Document;
 use crate::encoding::Encoding;
 use crate::files::{FileResolver, lock};
+use crate::serve::Outbox;
 use crate::session::{ClientCaps, Session, Snapshot, Trigger, is_config};
 use crate::{symbols, workspace};
 
@@ -32,9 +33,9 @@ pub struct Backend {
 }
 
 impl Backend {
-    pub fn new(client: Client) -> Self {
+    pub fn new(client: Client, outbox: Outbox) -> Self {
         Self {
-            session: Arc::new(Session::new(client)),
+            session: Arc::new(Session::new(client, outbox)),
         }
     }
 
@@ -42,25 +43,108 @@ impl Backend {
         self.session.clone()
     }
 
+    /// `textDocument/didOpen` (routed by [`crate::serve`], run by the
+    /// reader before it reads on).
+    pub fn did_open(&self, params: DidOpenTextDocumentParams) {
+        let doc = params.text_document;
+        let uri = doc.uri.clone();
+        let document = Document::new(doc.uri, &doc.text, doc.version);
+        let config = is_config(document.path.as_deref());
+        self.session
+            .with_documents(|docs| docs.insert(uri.clone(), document));
+        self.after_edit(&uri, config);
+    }
+
+    /// `textDocument/didChange` (routed by [`crate::serve`]): the edits are
+    /// applied in the order read, a stale version refused.
+    pub fn did_change(&self, params: DidChangeTextDocumentParams) {
+        let uri = params.text_document.uri;
+        let version = params.text_document.version;
+        let encoding = self.session.encoding();
+        let applied = self.session.with_documents(|docs| {
+            let doc = docs.get_mut(&uri)?;
+            Some(
+                doc.apply(version, params.content_changes, encoding)
+                    .map(|()| is_config(doc.path.as_deref())),
+            )
+        });
+        match applied {
+            Some(Ok(config)) => self.after_edit(&uri, config),
+            Some(Err(refused)) => self.session.log_warning(format!(
+                "digest-lsp: ignored a change to {}: {refused:?}",
+                uri.as_str()
+            )),
+            None => self.session.log_warning(format!(
+                "digest-lsp: ignored a change to {}: not open",
+                uri.as_str()
+            )),
+        }
+    }
+
+    /// `textDocument/didClose` (routed by [`crate::serve`]).
+    pub fn did_close(&self, params: DidCloseTextDocumentParams) {
+        let uri = params.text_document.uri;
+        let removed = self.session.with_documents(|docs| docs.remove(&uri));
+        self.session.forget(&uri);
+        let config = removed
+            .as_ref()
+            .is_some_and(|d| is_config(d.path.as_deref()));
+        if config {
+            // The file on disk applies again.
+            let path = removed.and_then(|d| d.path);
+            self.config_changed(path.into_iter().collect());
+        } else {
+            self.session.publish(uri.clone(), Vec::new(), None);
+            // The others see the disk's text of this file again.
+            self.session.recheck_others(&uri);
+        }
+    }
+
+    /// `textDocument/documentSymbol` (routed by [`crate::serve`]): the
+    /// outline's JSON, written paper by paper from the JSON kept since the
+    /// last request ([`crate::symbols::OutlineJson`]), or the flat list of
+    /// clients without hierarchical symbols.
+    pub async fn document_symbol(&self, params: DocumentSymbolParams) -> Result<Vec<u8>> {
+        let received = std::time::Instant::now();
+        // The edits read before this request were applied by the reader
+        // already: the snapshot is of the text it is about.
+        let uri = params.text_document.uri;
+        let (json, analysed) = self
+            .on_snapshot(uri, move |session, snapshot| {
+                let analysed = received.elapsed();
+                let mut json = Vec::new();
+                match lock(&session.caps).hierarchical_symbols {
+                    true => session.outline_json(snapshot, &mut json),
+                    false => {
+                        let lines = snapshot.checked.lines();
+                        let flat = symbols::flat(snapshot, lines, session.encoding());
+                        // Writing to a Vec cannot fail.
+                        let _ = serde_json::to_writer(&mut json, &flat);
+                    }
+                }
+                (json, analysed)
+            })
+            .await?;
+        if timings() {
+            // For the benchmarks: the server's share of the round trip.
+            let ms = |d: std::time::Duration| d.as_secs_f64() * 1e3;
+            eprintln!(
+                "digest-lsp: timing documentSymbol {:.3} ms (analysed at {:.3})",
+                ms(received.elapsed()),
+                ms(analysed),
+            );
+        }
+        Ok(json)
+    }
+
     /// Runs `f` on a snapshot of `uri` on a blocking thread; a panic there is
     /// answered as an internal error and the server goes on.
-    async fn on_snapshot<T: Send + 'static>(
+    pub(crate) async fn on_snapshot<T: Send + 'static>(
         &self,
         uri: Uri,
         f: impl FnOnce(&Session, &Snapshot) -> T + Send + 'static,
     ) -> Result<T> {
         on_snapshot(&self.session, uri, f).await
-    }
-
-    /// `digest/testPanic` (registered only under `DIGEST_LSP_TEST_HOOKS=1`):
-    /// panics inside a request, so that tests can see the server survive it.
-    pub async fn test_panic(&self, params: serde_json::Value) -> Result<()> {
-        let uri: Uri = serde_json::from_value(params["uri"].clone())
-            .map_err(|e| jsonrpc::Error::invalid_params(e.to_string()))?;
-        self.on_snapshot(uri, |_, _| -> () {
-            panic!("digest/testPanic was asked to panic")
-        })
-        .await
     }
 
     fn after_edit(&self, uri: &Uri, path_is_config: bool) {
@@ -250,58 +334,12 @@ impl LanguageServer for Backend {
             Err(_) => format!("no answer within {CLIENT_TIMEOUT:?}"),
         };
         let message = format!("digest-lsp: could not watch digest.toml files: {problem}");
-        self.session
-            .client
-            .log_message(MessageType::WARNING, message)
-            .await;
+        self.session.log_warning(message);
     }
 
     async fn shutdown(&self) -> Result<()> {
         self.session.set_serving(false);
         Ok(())
-    }
-
-    async fn did_open(&self, params: DidOpenTextDocumentParams) {
-        let doc = params.text_document;
-        let uri = doc.uri.clone();
-        let document = Document::new(doc.uri, &doc.text, doc.version);
-        let config = is_config(document.path.as_deref());
-        self.session
-            .with_documents(|docs| docs.insert(uri.clone(), document));
-        self.after_edit(&uri, config);
-    }
-
-    async fn did_change(&self, params: DidChangeTextDocumentParams) {
-        let uri = params.text_document.uri;
-        let version = params.text_document.version;
-        let encoding = self.session.encoding();
-        let applied = self.session.with_documents(|docs| {
-            let doc = docs.get_mut(&uri)?;
-            Some(
-                doc.apply(version, params.content_changes, encoding)
-                    .map(|()| is_config(doc.path.as_deref())),
-            )
-        });
-        match applied {
-            Some(Ok(config)) => self.after_edit(&uri, config),
-            Some(Err(refused)) => {
-                let message = format!(
-                    "digest-lsp: ignored a change to {}: {refused:?}",
-                    uri.as_str()
-                );
-                self.session
-                    .client
-                    .log_message(MessageType::WARNING, message)
-                    .await;
-            }
-            None => {
-                let message = format!("digest-lsp: ignored a change to {}: not open", uri.as_str());
-                self.session
-                    .client
-                    .log_message(MessageType::WARNING, message)
-                    .await;
-            }
-        }
     }
 
     async fn did_save(&self, params: DidSaveTextDocumentParams) {
@@ -316,27 +354,6 @@ impl LanguageServer for Backend {
             // For clients that watch no files: the index follows the disk.
             let session = self.session.clone();
             let _ = tokio::task::spawn_blocking(move || workspace::refresh(&session, &path)).await;
-        }
-    }
-
-    async fn did_close(&self, params: DidCloseTextDocumentParams) {
-        let uri = params.text_document.uri;
-        let removed = self.session.with_documents(|docs| docs.remove(&uri));
-        self.session.forget(&uri);
-        let config = removed
-            .as_ref()
-            .is_some_and(|d| is_config(d.path.as_deref()));
-        if config {
-            // The file on disk applies again.
-            let path = removed.and_then(|d| d.path);
-            self.config_changed(path.into_iter().collect());
-        } else {
-            self.session
-                .client
-                .publish_diagnostics(uri.clone(), Vec::new(), None)
-                .await;
-            // The others see the disk's text of this file again.
-            self.session.recheck_others(&uri);
         }
     }
 
@@ -360,10 +377,7 @@ impl LanguageServer for Backend {
         }
         if changed > 0 {
             let message = format!("digest-lsp: the index follows {changed} change(s) on disk");
-            self.session
-                .client
-                .log_message(MessageType::LOG, message)
-                .await;
+            self.session.log(MessageType::LOG, message);
         }
     }
 
@@ -388,23 +402,6 @@ impl LanguageServer for Backend {
             added,
             report,
         ));
-    }
-
-    async fn document_symbol(
-        &self,
-        params: DocumentSymbolParams,
-    ) -> Result<Option<DocumentSymbolResponse>> {
-        let uri = params.text_document.uri;
-        self.on_snapshot(uri, |session, snapshot| {
-            let analysis = &snapshot.checked.analysis;
-            let lines = snapshot.checked.lines();
-            let symbols = symbols::document_symbols(analysis, lines, session.encoding());
-            Some(match lock(&session.caps).hierarchical_symbols {
-                true => DocumentSymbolResponse::Nested(symbols),
-                false => DocumentSymbolResponse::Flat(symbols::flatten(&snapshot.uri, symbols)),
-            })
-        })
-        .await
     }
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
@@ -756,6 +753,13 @@ fn semantic_tokens(
     convert::semantic_tokens(&tokens, |offset| positions.position(offset))
 }
 
+/// True when `DIGEST_LSP_TIMINGS=1`: the outline's handler logs its time
+/// on stderr.
+fn timings() -> bool {
+    static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *ON.get_or_init(|| std::env::var_os("DIGEST_LSP_TIMINGS").is_some_and(|v| v == "1"))
+}
+
 /// A refusal the editor shows as it is (`RequestFailed`).
 fn request_failed(message: String) -> jsonrpc::Error {
     jsonrpc::Error {
@@ -816,10 +820,7 @@ pub async fn run_blocking<T: Send + 'static>(
         Ok(answer) => Ok(answer),
         Err(e) => {
             let message = format!("digest-lsp: a request failed: {e}");
-            session
-                .client
-                .log_message(MessageType::ERROR, &message)
-                .await;
+            session.log(MessageType::ERROR, message.clone());
             Err(jsonrpc::Error {
                 code: jsonrpc::ErrorCode::InternalError,
                 message: message.into(),

@@ -7,7 +7,6 @@ mod convert;
 mod discover;
 mod documents;
 mod encoding;
-mod fast_lane;
 mod files;
 mod framing;
 mod handlers;

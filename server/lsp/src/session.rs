@@ -10,9 +10,13 @@ use std::time::Duration;
 
 use tower_lsp_server::Client;
 use tower_lsp_server::jsonrpc;
+use tower_lsp_server::ls_types::notification::{
+    LogMessage, Notification, Progress, PublishDiagnostics, ShowMessage,
+};
 use tower_lsp_server::ls_types::{
     ClientCapabilities, Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, Location,
-    MessageType, NumberOrString, Uri,
+    LogMessageParams, MessageType, NumberOrString, ProgressParams, ProgressParamsValue,
+    ProgressToken, PublishDiagnosticsParams, ShowMessageParams, Uri, WorkDoneProgress,
 };
 
 use digest_analysis::rules::{MAX_DIAGNOSTICS, Related, check_workspace_file};
@@ -23,6 +27,7 @@ use crate::check::{Checked, analyse, check_document};
 use crate::documents::Document;
 use crate::encoding::Encoding;
 use crate::files::{CONFIG_FILE, Configs, Source, lock};
+use crate::serve::Outbox;
 use crate::symbols::OutlineJson;
 use crate::workspace::{Index, Layer, View};
 
@@ -95,7 +100,10 @@ pub enum Trigger {
 }
 
 pub struct Session {
+    /// For the server's requests to the client (which wait for answers).
     pub client: Client,
+    /// For its notifications: queued at once, in the order sent.
+    outbox: Outbox,
     documents: Mutex<HashMap<Uri, Document>>,
     pub encoding: Mutex<Encoding>,
     pub caps: Mutex<ClientCaps>,
@@ -132,9 +140,10 @@ pub struct Snapshot {
 }
 
 impl Session {
-    pub fn new(client: Client) -> Self {
+    pub fn new(client: Client, outbox: Outbox) -> Self {
         Self {
             client,
+            outbox,
             documents: Mutex::new(HashMap::new()),
             encoding: Mutex::new(Encoding::default()),
             caps: Mutex::new(ClientCaps::default()),
@@ -150,6 +159,37 @@ impl Session {
             outlines: Mutex::new(HashMap::new()),
             rules: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// Sends a notification to the client (queued at once, in order).
+    pub fn notify<N: Notification>(&self, params: N::Params) {
+        self.outbox.notify::<N>(params);
+    }
+
+    /// A `window/logMessage`.
+    pub fn log(&self, typ: MessageType, message: String) {
+        self.notify::<LogMessage>(LogMessageParams { typ, message });
+    }
+
+    pub fn log_warning(&self, message: String) {
+        self.log(MessageType::WARNING, message);
+    }
+
+    /// A `$/progress` of work done.
+    pub fn progress(&self, token: &ProgressToken, value: WorkDoneProgress) {
+        self.notify::<Progress>(ProgressParams {
+            token: token.clone(),
+            value: ProgressParamsValue::WorkDone(value),
+        });
+    }
+
+    /// A `textDocument/publishDiagnostics`.
+    pub fn publish(&self, uri: Uri, diagnostics: Vec<Diagnostic>, version: Option<i32>) {
+        self.notify::<PublishDiagnostics>(PublishDiagnosticsParams {
+            uri,
+            diagnostics,
+            version,
+        });
     }
 
     /// True between `initialize` and `shutdown`.
@@ -301,10 +341,7 @@ impl Session {
                 Ok(Err(_)) => return, // closed meanwhile
                 Err(panic) => {
                     let message = format!("digest-lsp: checking {} failed: {panic}", uri.as_str());
-                    session
-                        .client
-                        .log_message(MessageType::ERROR, message)
-                        .await;
+                    session.log(MessageType::ERROR, message);
                     return;
                 }
             };
@@ -313,7 +350,7 @@ impl Session {
             if !still_current {
                 return;
             }
-            session.publish_config(config).await;
+            session.publish_config(config);
             let unchanged = {
                 let mut published = lock(&session.published);
                 let same = published
@@ -323,10 +360,7 @@ impl Session {
                 same
             };
             if !(unchanged && trigger == Trigger::Recheck) {
-                session
-                    .client
-                    .publish_diagnostics(uri.clone(), diagnostics, Some(version))
-                    .await;
+                session.publish(uri.clone(), diagnostics, Some(version));
             }
             if lock(&session.cascade).remove(&uri) {
                 session.recheck_others(&uri);
@@ -497,7 +531,7 @@ impl Session {
 
     /// Publishes a config file's own diagnostics (and one message per broken
     /// file per change); clears them once it is fixed.
-    async fn publish_config(&self, config: Arc<crate::files::LoadedConfig>) {
+    fn publish_config(&self, config: Arc<crate::files::LoadedConfig>) {
         let Some(path) = config.path.clone() else {
             return;
         };
@@ -506,7 +540,7 @@ impl Session {
         };
         if config.errors.is_empty() {
             if lock(&self.published_configs).remove(&path) {
-                self.client.publish_diagnostics(uri, Vec::new(), None).await;
+                self.publish(uri, Vec::new(), None);
             }
             return;
         }
@@ -529,9 +563,7 @@ impl Session {
                 ..Diagnostic::default()
             })
             .collect();
-        self.client
-            .publish_diagnostics(uri, diagnostics, None)
-            .await;
+        self.publish(uri, diagnostics, None);
         let first = &config.errors[0];
         let message = format!(
             "digest-lsp: {}:{}:{}: {} (the defaults apply until it is fixed)",
@@ -540,7 +572,10 @@ impl Session {
             first.column,
             first.message
         );
-        self.client.show_message(MessageType::ERROR, message).await;
+        self.notify::<ShowMessage>(ShowMessageParams {
+            typ: MessageType::ERROR,
+            message,
+        });
     }
 
     /// A configuration changed: forget every analysis and check the open

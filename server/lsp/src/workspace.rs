@@ -23,7 +23,10 @@ use std::time::{Duration, Instant};
 use digest_analysis::rules::PaperKeys;
 use digest_analysis::workspace::normalize;
 use digest_analysis::{Analysis, Lookup, WorkspaceFile};
-use tower_lsp_server::ls_types::{MessageType, ProgressToken, Uri};
+use tower_lsp_server::ls_types::{
+    MessageType, ProgressToken, Uri, WorkDoneProgress, WorkDoneProgressBegin, WorkDoneProgressEnd,
+    WorkDoneProgressReport,
+};
 
 use crate::discover::{self, skipped};
 use crate::files::{Configs, Source, lock, read_text};
@@ -364,34 +367,35 @@ pub async fn index_in_background(session: Arc<Session>, roots: Vec<PathBuf>, rep
     static RUNS: AtomicUsize = AtomicUsize::new(0);
     let run = RUNS.fetch_add(1, Ordering::Relaxed);
     let token = ProgressToken::String(format!("digest-lsp/index/{run}"));
-    let mut ongoing = None;
+    let mut ongoing = false;
     if report {
         let created = session.client.create_work_done_progress(token.clone());
         if let Ok(Ok(())) = tokio::time::timeout(Duration::from_secs(10), created).await {
-            let title = "Indexing digests";
-            let begun = session
-                .client
-                .progress(token.clone(), title)
-                .with_message(format!("searching {} folder(s)", roots.len()))
-                .with_percentage(0)
-                .begin()
-                .await;
-            ongoing = Some(begun);
+            session.progress(
+                &token,
+                WorkDoneProgress::Begin(WorkDoneProgressBegin {
+                    title: "Indexing digests".to_string(),
+                    cancellable: None,
+                    message: Some(format!("searching {} folder(s)", roots.len())),
+                    percentage: Some(0),
+                }),
+            );
+            ongoing = true;
         }
     }
     let result = loop {
         tokio::select! {
             joined = &mut job => break joined,
             () = tokio::time::sleep(Duration::from_millis(200)) => {
-                if let Some(ongoing) = &ongoing {
-                    let total = progress.total.load(Ordering::SeqCst);
-                    let done = progress.done.load(Ordering::SeqCst);
-                    if let Some(share) = (done * 100).checked_div(total) {
-                        let percent = u32::try_from(share).unwrap_or(100);
-                        ongoing
-                            .report_with_message(format!("{done}/{total} digests"), percent)
-                            .await;
-                    }
+                let total = progress.total.load(Ordering::SeqCst);
+                let done = progress.done.load(Ordering::SeqCst);
+                if ongoing && let Some(share) = (done * 100).checked_div(total) {
+                    let percent = u32::try_from(share).unwrap_or(100);
+                    session.progress(&token, WorkDoneProgress::Report(WorkDoneProgressReport {
+                        cancellable: None,
+                        message: Some(format!("{done}/{total} digests")),
+                        percentage: Some(percent),
+                    }));
                 }
             }
         }
@@ -401,13 +405,15 @@ pub async fn index_in_background(session: Arc<Session>, roots: Vec<PathBuf>, rep
         Ok(count) => format!("indexed {count} digest(s) in {} ms", elapsed.as_millis()),
         Err(e) => format!("indexing failed: {e}"),
     };
-    if let Some(ongoing) = ongoing {
-        ongoing.finish_with_message(message.clone()).await;
+    if ongoing {
+        session.progress(
+            &token,
+            WorkDoneProgress::End(WorkDoneProgressEnd {
+                message: Some(message.clone()),
+            }),
+        );
     }
-    session
-        .client
-        .log_message(MessageType::INFO, format!("digest-lsp: {message}"))
-        .await;
+    session.log(MessageType::INFO, format!("digest-lsp: {message}"));
     session.recheck_all();
 }
 

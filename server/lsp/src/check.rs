@@ -7,8 +7,8 @@ use std::sync::{Arc, OnceLock};
 use digest_analysis::{Analysis, Config, Diagnostic, Dirty, RuleCache, check_with};
 use ropey::Rope;
 
-use crate::encoding::LineTable;
 use crate::files::{Configs, FileResolver, LoadedConfig, Source};
+use crate::positions::LineTable;
 
 /// A digest, analysed and checked under its configuration.
 pub struct Checked {

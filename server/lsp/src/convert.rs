@@ -15,23 +15,23 @@ use digest_analysis::TextRange;
 use digest_analysis::features::{CompletionItem, CompletionKind, SemanticToken, TokenKind};
 use digest_analysis::{FileEdits, FileRange};
 
-use crate::encoding::Encoding;
+use crate::positions::{Encoding, Positions};
 use crate::session::Snapshot;
 use crate::workspace::View;
 
 /// Converts ranges of any file of a view, the request's own file through its
 /// line table.
-pub struct Positions<'a> {
+pub struct Places<'a> {
     pub view: &'a View,
     pub snapshot: &'a Snapshot,
     pub encoding: Encoding,
 }
 
-impl Positions<'_> {
+impl Places<'_> {
     /// A range of this request's file.
     pub fn here(&self, range: TextRange) -> Range {
         let lines = self.snapshot.checked.lines();
-        lines.range(&self.snapshot.rope, range, self.encoding)
+        Positions::new(&self.snapshot.rope, lines, self.encoding).range(range)
     }
 
     /// A range of view file `file`.
@@ -40,7 +40,7 @@ impl Positions<'_> {
             return Some(self.here(range));
         }
         let analysis = self.view.analyses.get(file)?;
-        Some(self.encoding.range(&analysis.text, range))
+        Some(Positions::of_rope(&analysis.text, self.encoding).range(range))
     }
 
     pub fn location(&self, at: FileRange) -> Option<Location> {
@@ -190,7 +190,7 @@ pub fn semantic_tokens(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::encoding::LineTable;
+    use crate::positions::LineTable;
     use ropey::Rope;
 
     #[test]
@@ -201,7 +201,8 @@ mod tests {
         let analysis = digest_analysis::Analysis::new(text, &Default::default());
         let tokens = digest_analysis::features::semantic_tokens(&analysis, None);
         let encode = |encoding| {
-            semantic_tokens(&tokens, |o| table.position(&rope, o, encoding))
+            let mut positions = Positions::new(&rope, &table, encoding);
+            semantic_tokens(&tokens, |o| positions.position(o))
                 .iter()
                 .map(|t| {
                     [

@@ -6,10 +6,10 @@ use std::sync::Arc;
 
 use digest_analysis::{Analysis, Dirty};
 use ropey::Rope;
-use tower_lsp_server::ls_types::{TextDocumentContentChangeEvent, Uri};
+use tower_lsp_server::ls_types::{Range, TextDocumentContentChangeEvent, Uri};
 
 use crate::check::{Checked, Previous};
-use crate::encoding::Encoding;
+use crate::positions::{Encoding, Positions};
 
 /// One open document.
 pub struct Document {
@@ -73,7 +73,7 @@ impl Document {
         for change in changes {
             match change.range {
                 Some(range) => {
-                    let edit = encoding.replace(&mut self.rope, range, &change.text);
+                    let edit = replace(&mut self.rope, range, &change.text, encoding);
                     self.dirty = Some(self.dirty.map_or(edit, |d| d.then(edit)));
                 }
                 None => {
@@ -191,11 +191,22 @@ impl Document {
     }
 }
 
+/// Replaces `range` of `rope` by `text`, as the editor did: what changed,
+/// in bytes.
+pub fn replace(rope: &mut Rope, range: Range, text: &str, encoding: Encoding) -> Dirty {
+    let bytes = Positions::of_rope(rope, encoding).text_range(range);
+    let start = rope.byte_to_char(bytes.start);
+    let end = rope.byte_to_char(bytes.end);
+    rope.remove(start..end);
+    rope.insert(start, text);
+    Dirty::replace(bytes, text.len())
+}
+
 #[cfg(test)]
 mod tests {
     use std::path::Path;
 
-    use tower_lsp_server::ls_types::{Position, Range};
+    use tower_lsp_server::ls_types::Position;
 
     use super::*;
     use crate::check::check_document;

@@ -13,10 +13,10 @@ use tower_lsp_server::{Client, LanguageServer};
 use digest_analysis::features::{self, HighlightKind, LinkTarget};
 use digest_analysis::{Lookup, Resolver};
 
-use crate::convert::{self, Positions};
+use crate::convert::{self, Places};
 use crate::documents::Document;
-use crate::encoding::Encoding;
 use crate::files::{FileResolver, lock};
+use crate::positions::{Encoding, Positions};
 use crate::serve::Outbox;
 use crate::session::{ClientCaps, Session, Snapshot, Trigger, is_config};
 use crate::{symbols, workspace};
@@ -202,14 +202,14 @@ impl Backend {
         &self,
         uri: Uri,
         position: Position,
-        f: impl FnOnce(&Session, Positions<'_>, usize, usize) -> T + Send + 'static,
+        f: impl FnOnce(&Session, Places<'_>, usize, usize) -> T + Send + 'static,
     ) -> Result<T> {
         self.on_snapshot(uri, move |session, snapshot| {
             let encoding = session.encoding();
-            let offset = encoding.offset(&snapshot.rope, position);
+            let offset = Positions::of_rope(&snapshot.rope, encoding).offset(position);
             let view = session.view(Some(snapshot));
             let current = view.current.unwrap_or_default();
-            let positions = Positions {
+            let positions = Places {
                 view: &view,
                 snapshot,
                 encoding,
@@ -408,7 +408,8 @@ impl LanguageServer for Backend {
         let position = params.text_document_position_params;
         self.on_snapshot(position.text_document.uri, move |session, snapshot| {
             let encoding = session.encoding();
-            let offset = encoding.offset(&snapshot.rope, position.position);
+            let mut positions = snapshot.positions(encoding);
+            let offset = positions.offset(position.position);
             let resolver = FileResolver::new(&snapshot.path, session, &session.configs);
             let config = &snapshot.checked.config.config;
             let found = features::hover(&snapshot.checked.analysis, offset, config, &resolver)?;
@@ -417,7 +418,7 @@ impl LanguageServer for Backend {
                     kind: MarkupKind::Markdown,
                     value: found.markdown,
                 }),
-                range: Some(encoding.range(&snapshot.rope, found.range)),
+                range: Some(positions.range(found.range)),
             })
         })
         .await
@@ -430,19 +431,17 @@ impl LanguageServer for Backend {
         let position = params.text_document_position_params;
         self.on_snapshot(position.text_document.uri, move |session, snapshot| {
             let encoding = session.encoding();
-            let offset = encoding.offset(&snapshot.rope, position.position);
+            let mut positions = snapshot.positions(encoding);
+            let offset = positions.offset(position.position);
             let resolver = FileResolver::new(&snapshot.path, session, &session.configs);
             let target = features::definition(&snapshot.checked.analysis, offset, &resolver)?;
             let location = match &target.file {
-                None => Location::new(
-                    snapshot.uri.clone(),
-                    encoding.range(&snapshot.rope, target.range),
-                ),
+                None => Location::new(snapshot.uri.clone(), positions.range(target.range)),
                 Some(relative) => {
                     let Lookup::Found(other) = resolver.lookup(relative) else {
                         return None;
                     };
-                    let range = encoding.range(&other.text, target.range);
+                    let range = Positions::of_rope(&other.text, encoding).range(target.range);
                     Location::new(session.uri_of(&resolver.path_of(relative))?, range)
                 }
             };
@@ -540,7 +539,10 @@ impl LanguageServer for Backend {
                         kind: SymbolKind::CLASS,
                         tags: None,
                         deprecated: None,
-                        location: Location::new(view.uri(s.file)?, encoding.range(rope, s.range)),
+                        location: Location::new(
+                            view.uri(s.file)?,
+                            Positions::of_rope(rope, encoding).range(s.range),
+                        ),
                         container_name: s.container,
                     })
                 })
@@ -602,7 +604,7 @@ impl LanguageServer for Backend {
     async fn document_link(&self, params: DocumentLinkParams) -> Result<Option<Vec<DocumentLink>>> {
         self.on_snapshot(params.text_document.uri, |session, snapshot| {
             let encoding = session.encoding();
-            let lines = snapshot.checked.lines();
+            let lines = snapshot.positions(encoding);
             let resolver = FileResolver::new(&snapshot.path, session, &session.configs);
             let links = features::document_links(&snapshot.checked.analysis, &resolver);
             let target = |target: LinkTarget| -> Option<Uri> {
@@ -619,13 +621,16 @@ impl LanguageServer for Backend {
                             return None;
                         };
                         let uri = session.uri_of(&resolver.path_of(&relative))?;
-                        (uri, encoding.position(&other.text, range.start).line)
+                        (
+                            uri,
+                            Positions::of_rope(&other.text, encoding).line(range.start),
+                        )
                     }
                 };
                 // `#L12` opens the file at line 12 in VS Code.
                 format!("{}#L{}", uri.as_str(), line + 1).parse().ok()
             };
-            let mut positions = lines.cursor(&snapshot.rope, encoding);
+            let mut positions = snapshot.positions(encoding);
             let links = links
                 .into_iter()
                 .filter_map(|link| {
@@ -643,13 +648,13 @@ impl LanguageServer for Backend {
     }
 
     async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
-        self.on_snapshot(params.text_document.uri, |_, snapshot| {
-            let lines = snapshot.checked.lines();
+        self.on_snapshot(params.text_document.uri, |session, snapshot| {
+            let positions = snapshot.positions(session.encoding());
             let folds = features::folding_ranges(&snapshot.checked.analysis)
                 .into_iter()
                 .map(|fold| FoldingRange {
-                    start_line: lines.line(fold.range.start),
-                    end_line: lines.line(fold.range.end),
+                    start_line: positions.line(fold.range.start),
+                    end_line: positions.line(fold.range.end),
                     kind: Some(FoldingRangeKind::Region),
                     ..FoldingRange::default()
                 })
@@ -666,13 +671,13 @@ impl LanguageServer for Backend {
         let at = params.text_document_position_params;
         self.on_snapshot(at.text_document.uri, move |session, snapshot| {
             let encoding = session.encoding();
-            let lines = snapshot.checked.lines();
-            let offset = encoding.offset(&snapshot.rope, at.position);
+            let mut positions = snapshot.positions(encoding);
+            let offset = positions.offset(at.position);
             let found = features::highlights(&snapshot.checked.analysis, offset);
             let highlights = found
                 .into_iter()
                 .map(|h| DocumentHighlight {
-                    range: lines.range(&snapshot.rope, h.range, encoding),
+                    range: positions.range(h.range),
                     kind: Some(match h.kind {
                         HighlightKind::Write => DocumentHighlightKind::WRITE,
                         HighlightKind::Read => DocumentHighlightKind::READ,
@@ -688,13 +693,13 @@ impl LanguageServer for Backend {
         let range = params.range;
         self.on_snapshot(params.text_document.uri, move |session, snapshot| {
             let encoding = session.encoding();
-            let lines = snapshot.checked.lines();
-            let bytes = encoding.text_range(&snapshot.rope, range);
+            let mut positions = snapshot.positions(encoding);
+            let bytes = positions.text_range(range);
             let config = &snapshot.checked.config.config;
             let hints = features::inlay_hints(&snapshot.checked.analysis, bytes, config)
                 .into_iter()
                 .map(|hint| InlayHint {
-                    position: lines.position(&snapshot.rope, hint.offset, encoding),
+                    position: positions.position(hint.offset),
                     label: InlayHintLabel::String(hint.label),
                     kind: None,
                     text_edits: None,
@@ -746,10 +751,9 @@ fn semantic_tokens(
     range: Option<Range>,
 ) -> Vec<SemanticToken> {
     let encoding = session.encoding();
-    let lines = snapshot.checked.lines();
-    let bytes = range.map(|r| encoding.text_range(&snapshot.rope, r));
+    let mut positions = snapshot.positions(encoding);
+    let bytes = range.map(|r| positions.text_range(r));
     let tokens = features::semantic_tokens(&snapshot.checked.analysis, bytes);
-    let mut positions = lines.cursor(&snapshot.rope, encoding);
     convert::semantic_tokens(&tokens, |offset| positions.position(offset))
 }
 

@@ -25,8 +25,8 @@ use digest_analysis::{Analysis, Lookup, RuleCache, Severity};
 
 use crate::check::{Checked, analyse, check_document};
 use crate::documents::Document;
-use crate::encoding::Encoding;
 use crate::files::{CONFIG_FILE, Configs, Source, lock};
+use crate::positions::{Encoding, Positions};
 use crate::serve::Outbox;
 use crate::symbols::OutlineJson;
 use crate::workspace::{Index, Layer, View};
@@ -137,6 +137,14 @@ pub struct Snapshot {
     pub version: i32,
     pub rope: ropey::Rope,
     pub checked: Arc<Checked>,
+}
+
+impl Snapshot {
+    /// Positions in this version's text, through its line table (built on
+    /// first use, once per version).
+    pub fn positions(&self, encoding: Encoding) -> Positions<'_> {
+        Positions::new(&self.rope, self.checked.lines(), encoding)
+    }
 }
 
 impl Session {
@@ -397,12 +405,18 @@ impl Session {
         // Hints come after the file's own findings, within the same cap.
         let room = MAX_DIAGNOSTICS.saturating_sub(snapshot.checked.diagnostics.len());
         let across = &across[..across.len().min(room)];
+        // In text order, through the rope: no line table is built (a
+        // keystroke must not pay for one).
+        let mut positions = Positions::of_rope(rope, encoding);
         let related_location = |r: &Related| -> Option<Location> {
             match (&r.file, &view) {
-                (None, _) => Some(Location::new(uri.clone(), encoding.range(rope, r.range))),
+                (None, _) => {
+                    let range = Positions::of_rope(rope, encoding).range(r.range);
+                    Some(Location::new(uri.clone(), range))
+                }
                 (Some(path), Some(view)) => {
                     let i = view.index_of(path)?;
-                    let range = encoding.range(&view.analyses[i].text, r.range);
+                    let range = Positions::of_rope(&view.analyses[i].text, encoding).range(r.range);
                     Some(Location::new(view.uri(i)?, range))
                 }
                 (Some(_), None) => None,
@@ -426,7 +440,7 @@ impl Session {
                         .collect()
                 });
                 Diagnostic {
-                    range: encoding.range(rope, d.range),
+                    range: positions.range(d.range),
                     severity: Some(severity(d.severity)),
                     code: Some(NumberOrString::String(d.rule().code().to_string())),
                     source: Some("digest".to_string()),
@@ -550,12 +564,12 @@ impl Session {
         }
         lock(&self.published_configs).insert(path.clone());
         let rope = ropey::Rope::from_str(&config.text);
-        let encoding = self.encoding();
+        let mut positions = Positions::of_rope(&rope, self.encoding());
         let diagnostics = config
             .errors
             .iter()
             .map(|e| Diagnostic {
-                range: encoding.range(&rope, e.range),
+                range: positions.range(e.range),
                 severity: Some(DiagnosticSeverity::ERROR),
                 code: Some(NumberOrString::String("config".to_string())),
                 source: Some("digest".to_string()),

@@ -12,17 +12,18 @@
 use digest_analysis::features::{self, Symbol, SymbolKind as Kind};
 use digest_analysis::syntax::Paper;
 use digest_analysis::{Analysis, Stamp, StampMap, TextRange};
+use ropey::RopeSlice;
 use tower_lsp_server::ls_types::{Location, Position, SymbolInformation, SymbolKind};
 
-use crate::encoding::{Encoding, LineTable};
+use crate::positions::{Encoding, LineTable, Positions};
 use crate::session::Snapshot;
 
 /// The outline as a flat list, for clients without hierarchical symbols:
 /// each paper, then its sections with the paper as their container.
 #[allow(deprecated)]
 pub fn flat(snapshot: &Snapshot, lines: &LineTable, encoding: Encoding) -> Vec<SymbolInformation> {
-    let rope = &snapshot.rope;
-    let information = |s: &Symbol, container: Option<&str>| SymbolInformation {
+    let mut positions = Positions::new(&snapshot.rope, lines, encoding);
+    let mut information = |s: &Symbol, container: Option<&str>| SymbolInformation {
         name: s.name.clone(),
         kind: match s.kind {
             Kind::Paper => SymbolKind::CLASS,
@@ -30,7 +31,7 @@ pub fn flat(snapshot: &Snapshot, lines: &LineTable, encoding: Encoding) -> Vec<S
         },
         tags: None,
         deprecated: None,
-        location: Location::new(snapshot.uri.clone(), lines.range(rope, s.range, encoding)),
+        location: Location::new(snapshot.uri.clone(), positions.range(s.range)),
         container_name: container.map(str::to_string),
     };
     let mut flat = Vec::new();
@@ -110,17 +111,15 @@ impl PaperJson {
     fn new(analysis: &Analysis, paper: &Paper, encoding: Encoding) -> Self {
         let base = analysis.text.line_to_byte(heading_line(analysis, paper));
         let text = analysis.slice(TextRange::new(base, paper.range.end.max(base)));
-        let local = Local {
-            lines: LineTable::of_str(&text),
-            text: &text,
+        let mut local = Local {
+            positions: Positions::of_slice(RopeSlice::from(text.as_ref()), encoding),
             base,
-            encoding,
         };
         let mut json = Self {
             bytes: Vec::with_capacity(512),
             holes: Vec::new(),
         };
-        json.symbol(&features::paper_outline(analysis, paper), &local);
+        json.symbol(&features::paper_outline(analysis, paper), &mut local);
         json.bytes.shrink_to_fit();
         json.holes.shrink_to_fit();
         json
@@ -140,7 +139,7 @@ impl PaperJson {
         out.extend_from_slice(&self.bytes[at..]);
     }
 
-    fn symbol(&mut self, s: &Symbol, local: &Local<'_>) {
+    fn symbol(&mut self, s: &Symbol, local: &mut Local<'_>) {
         self.bytes.extend_from_slice(b"{\"name\":");
         self.string(&s.name);
         if !s.detail.is_empty() {
@@ -175,7 +174,7 @@ impl PaperJson {
         let _ = serde_json::to_writer(&mut self.bytes, s);
     }
 
-    fn range(&mut self, range: TextRange, local: &Local<'_>) {
+    fn range(&mut self, range: TextRange, local: &mut Local<'_>) {
         self.bytes.extend_from_slice(b"{\"start\":");
         self.position(local.position(range.start));
         self.bytes.extend_from_slice(b",\"end\":");
@@ -198,17 +197,15 @@ impl PaperJson {
 
 /// Positions within one paper's lines, counted from its heading's line.
 struct Local<'a> {
-    lines: LineTable,
-    text: &'a str,
-    /// Where `text` starts in the document.
+    /// Positions in the paper's text, from its heading's line on.
+    positions: Positions<'a>,
+    /// Where that text starts in the document.
     base: usize,
-    encoding: Encoding,
 }
 
 impl Local<'_> {
-    fn position(&self, offset: usize) -> Position {
-        let offset = offset.saturating_sub(self.base);
-        self.lines.position_in(self.text, offset, self.encoding)
+    fn position(&mut self, offset: usize) -> Position {
+        self.positions.position(offset.saturating_sub(self.base))
     }
 }
 
@@ -221,7 +218,8 @@ mod tests {
     use serde_json::{Value, json};
 
     use super::*;
-    use crate::encoding::strategies;
+    use crate::documents::replace;
+    use crate::positions::strategies;
 
     const START: &str = "Digest 😀\r\nPaper1 A 中文\n摘要原文: 原文\r中文总结: 见Paper2\r\n\r\n  Paper2 B😀\n摘要原文: a\n中文总结:\n\nPaper3\r\n";
 
@@ -244,10 +242,8 @@ mod tests {
     fn typed(analysis: &Analysis, encoding: Encoding) -> Value {
         let rope = &analysis.text;
         let range = |r: TextRange| {
-            let (start, end) = (
-                encoding.position(rope, r.start),
-                encoding.position(rope, r.end),
-            );
+            let at = |offset| Positions::of_rope(rope, encoding).position(offset);
+            let (start, end) = (at(r.start), at(r.end));
             json!({
                 "start": {"line": start.line, "character": start.character},
                 "end": {"line": end.line, "character": end.character},
@@ -350,7 +346,7 @@ mod tests {
             prop_assert_eq!(kept(&mut outline, &analysis, encoding), typed(&analysis, encoding));
             for (range, piece) in edits {
                 let mut rope = analysis.text.clone();
-                let dirty = encoding.replace(&mut rope, range, PIECES[piece]);
+                let dirty = replace(&mut rope, range, PIECES[piece], encoding);
                 analysis = analysis.into_edited(rope, dirty, &config);
                 prop_assert_eq!(kept(&mut outline, &analysis, encoding), typed(&analysis, encoding));
             }

@@ -7,7 +7,8 @@ use std::sync::{Arc, OnceLock};
 use digest_analysis::{Analysis, Config, Diagnostic, Dirty, RuleCache, check_with};
 use ropey::Rope;
 
-use crate::files::{Configs, FileResolver, LoadedConfig, Source};
+use crate::digests::{Current, Digests};
+use crate::files::{Configs, LoadedConfig, Source};
 use crate::positions::LineTable;
 
 /// A digest, analysed and checked under its configuration.
@@ -100,13 +101,19 @@ fn finish(
     source: &dyn Source,
     rules: &mut RuleCache,
 ) -> Checked {
-    let resolver = FileResolver::new(path, source, configs);
-    let diagnostics = check_with(&analysis, &config.config, &resolver, rules);
+    let current = Current {
+        path: digest_analysis::workspace::normalize(path),
+        analysis: analysis.clone(),
+        uri: None,
+        version: None,
+    };
+    let digests = Digests::new(source, configs, Some(current));
+    let diagnostics = check_with(&analysis, &config.config, &digests, rules);
     Checked {
         analysis,
         diagnostics,
         config,
-        looked_up: resolver.looked_up(),
+        looked_up: digests.looked_up(),
         lines: OnceLock::new(),
     }
 }

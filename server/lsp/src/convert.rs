@@ -15,9 +15,9 @@ use digest_analysis::TextRange;
 use digest_analysis::features::{CompletionItem, CompletionKind, SemanticToken, TokenKind};
 use digest_analysis::{FileEdits, FileRange};
 
+use crate::digests::View;
 use crate::positions::{Encoding, Positions};
 use crate::session::Snapshot;
-use crate::workspace::View;
 
 /// Converts ranges of any file of a view, the request's own file through its
 /// line table.

@@ -15,7 +15,7 @@ use digest_analysis::{Lookup, Resolver};
 
 use crate::convert::{self, Places};
 use crate::documents::Document;
-use crate::files::{FileResolver, lock};
+use crate::files::lock;
 use crate::positions::{Encoding, Positions};
 use crate::serve::Outbox;
 use crate::session::{ClientCaps, Session, Snapshot, Trigger, is_config};
@@ -207,10 +207,11 @@ impl Backend {
         self.on_snapshot(uri, move |session, snapshot| {
             let encoding = session.encoding();
             let offset = Positions::of_rope(&snapshot.rope, encoding).offset(position);
-            let view = session.view(Some(snapshot));
+            let digests = session.digests(Some(snapshot));
+            let view = digests.view();
             let current = view.current.unwrap_or_default();
             let positions = Places {
-                view: &view,
+                view,
                 snapshot,
                 encoding,
             };
@@ -410,7 +411,7 @@ impl LanguageServer for Backend {
             let encoding = session.encoding();
             let mut positions = snapshot.positions(encoding);
             let offset = positions.offset(position.position);
-            let resolver = FileResolver::new(&snapshot.path, session, &session.configs);
+            let resolver = session.digests(Some(snapshot));
             let config = &snapshot.checked.config.config;
             let found = features::hover(&snapshot.checked.analysis, offset, config, &resolver)?;
             Some(Hover {
@@ -433,7 +434,7 @@ impl LanguageServer for Backend {
             let encoding = session.encoding();
             let mut positions = snapshot.positions(encoding);
             let offset = positions.offset(position.position);
-            let resolver = FileResolver::new(&snapshot.path, session, &session.configs);
+            let resolver = session.digests(Some(snapshot));
             let target = features::definition(&snapshot.checked.analysis, offset, &resolver)?;
             let location = match &target.file {
                 None => Location::new(snapshot.uri.clone(), positions.range(target.range)),
@@ -442,7 +443,7 @@ impl LanguageServer for Backend {
                         return None;
                     };
                     let range = Positions::of_rope(&other.text, encoding).range(target.range);
-                    Location::new(session.uri_of(&resolver.path_of(relative))?, range)
+                    Location::new(resolver.uri(&resolver.path_of(relative))?, range)
                 }
             };
             Some(GotoDefinitionResponse::Scalar(location))
@@ -527,7 +528,8 @@ impl LanguageServer for Backend {
         let query = params.query;
         run_blocking(&self.session, move |session| {
             let encoding = session.encoding();
-            let view = session.view(None);
+            let digests = session.digests(None);
+            let view = digests.view();
             let found = features::workspace_symbols(&view.files(), &query, SYMBOL_LIMIT);
             let symbols = found
                 .into_iter()
@@ -605,7 +607,7 @@ impl LanguageServer for Backend {
         self.on_snapshot(params.text_document.uri, |session, snapshot| {
             let encoding = session.encoding();
             let lines = snapshot.positions(encoding);
-            let resolver = FileResolver::new(&snapshot.path, session, &session.configs);
+            let resolver = session.digests(Some(snapshot));
             let links = features::document_links(&snapshot.checked.analysis, &resolver);
             let target = |target: LinkTarget| -> Option<Uri> {
                 let (uri, line) = match target {
@@ -620,7 +622,7 @@ impl LanguageServer for Backend {
                         let Lookup::Found(other) = resolver.lookup(&relative) else {
                             return None;
                         };
-                        let uri = session.uri_of(&resolver.path_of(&relative))?;
+                        let uri = resolver.uri(&resolver.path_of(&relative))?;
                         (
                             uri,
                             Positions::of_rope(&other.text, encoding).line(range.start),

@@ -4,6 +4,7 @@
 mod check;
 mod cli;
 mod convert;
+mod digests;
 mod discover;
 mod documents;
 mod files;

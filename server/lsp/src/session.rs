@@ -24,12 +24,13 @@ use digest_analysis::workspace::normalize;
 use digest_analysis::{Analysis, Lookup, RuleCache, Severity};
 
 use crate::check::{Checked, analyse, check_document};
+use crate::digests::{Current, Digests, IndexedDigest, Layer};
 use crate::documents::Document;
 use crate::files::{CONFIG_FILE, Configs, Source, lock};
 use crate::positions::{Encoding, Positions};
 use crate::serve::Outbox;
 use crate::symbols::OutlineJson;
-use crate::workspace::{Index, Layer, View};
+use crate::workspace::Index;
 
 /// How long diagnostics wait for typing to pause, unless the client's
 /// `initializationOptions.debounceMs` says otherwise.
@@ -303,16 +304,6 @@ impl Session {
         })
     }
 
-    /// The URI of the file at `path`: the editor's, when it is open.
-    pub fn uri_of(&self, path: &Path) -> Option<Uri> {
-        let open = self.with_documents(|docs| {
-            docs.values()
-                .find(|d| d.path.as_deref() == Some(path))
-                .map(|d| d.uri.clone())
-        });
-        open.or_else(|| Uri::from_file_path(path))
-    }
-
     /// The document's version now (`None` once closed).
     pub fn version(&self, uri: &Uri) -> Option<i32> {
         self.with_documents(|docs| docs.get(uri).map(|d| d.version))
@@ -389,11 +380,9 @@ impl Session {
         // The workspace rule looks at the workspace folders only: open
         // files elsewhere (a scratch copy in /tmp) are not "the workspace",
         // and a hint must not depend on which other tabs happen to be open.
-        let view = self
-            .index
-            .within(&snapshot.path)
-            .then(|| self.view_of(Some(&snapshot), true));
-        let across = match &view {
+        let digests = self.digests(Some(&snapshot)).within_folders();
+        let view = self.index.within(&snapshot.path).then(|| digests.view());
+        let across = match view {
             Some(view) if view.paths.len() > 1 => {
                 let keys = view.keys();
                 let config = &snapshot.checked.config.config;
@@ -409,7 +398,7 @@ impl Session {
         // keystroke must not pay for one).
         let mut positions = Positions::of_rope(rope, encoding);
         let related_location = |r: &Related| -> Option<Location> {
-            match (&r.file, &view) {
+            match (&r.file, view) {
                 (None, _) => {
                     let range = Positions::of_rope(rope, encoding).range(r.range);
                     Some(Location::new(uri.clone(), range))
@@ -457,71 +446,16 @@ impl Session {
         ))
     }
 
-    /// The workspace as the cross-file features see it: the index, the open
-    /// digests over it, and `current` (a snapshot's analysis) over those.
-    pub fn view(&self, current: Option<&Snapshot>) -> View {
-        self.view_of(current, false)
-    }
-
-    /// Like [`Session::view`]; with `folders_only`, open digests outside
-    /// the workspace folders are left out (`current` never is).
-    fn view_of(&self, current: Option<&Snapshot>, folders_only: bool) -> View {
-        let mut layers = self.open_layers(current.map(|s| &s.uri));
-        if folders_only {
-            layers.retain(|layer| self.index.within(&layer.path));
-        }
-        if let Some(s) = current {
-            layers.push(Layer {
-                path: s.path.clone(),
-                analysis: s.checked.analysis.clone(),
-                uri: Some(s.uri.clone()),
-                version: Some(s.version),
-            });
-        }
-        View::new(
-            self.index.analysed(),
-            layers,
-            current.map(|s| s.path.as_path()),
-        )
-    }
-
-    /// The open digests with a file path (but `except`), each with the
-    /// analysis of its current text (computed now where it is not at hand,
-    /// re-parsing only what changed, and kept for the next check).
-    fn open_layers(&self, except: Option<&Uri>) -> Vec<Layer> {
-        let open = self.with_documents(|docs| {
-            docs.values()
-                .filter(|d| Some(&d.uri) != except && !is_config(d.path.as_deref()))
-                .filter_map(|d| {
-                    // Files only: an `untitled:` document has no place in a folder.
-                    let path = d.path.clone().filter(|p| p.is_absolute())?;
-                    let known = d.current_analysis();
-                    let previous = known.is_none().then(|| d.previous()).flatten();
-                    Some((
-                        d.uri.clone(),
-                        path,
-                        d.version,
-                        d.rope.clone(),
-                        known,
-                        previous,
-                    ))
-                })
-                .collect::<Vec<_>>()
+    /// Every other digest, as seen from `current` (a snapshot; none: from
+    /// no file).
+    pub fn digests(&self, current: Option<&Snapshot>) -> Digests<'_> {
+        let current = current.map(|s| Current {
+            path: normalize(&s.path),
+            analysis: s.checked.analysis.clone(),
+            uri: Some(s.uri.clone()),
+            version: Some(s.version),
         });
-        open.into_iter()
-            .map(|(uri, path, version, rope, known, previous)| {
-                let analysis = match known {
-                    Some(analysis) => analysis,
-                    None => self.analyse_open(&uri, &path, version, rope, previous),
-                };
-                Layer {
-                    path,
-                    analysis,
-                    uri: Some(uri),
-                    version: Some(version),
-                }
-            })
-            .collect()
+        Digests::new(self, &self.configs, current)
     }
 
     /// Analyses an open document's text at `version` and keeps the result.
@@ -693,6 +627,65 @@ impl Source for Session {
 
     fn indexed(&self, path: &Path) -> Option<Lookup> {
         crate::workspace::lookup(&self.index, path)
+    }
+
+    fn uri_of(&self, path: &Path) -> Option<Uri> {
+        let open = self.with_documents(|docs| {
+            docs.values()
+                .find(|d| d.path.as_deref() == Some(path))
+                .map(|d| d.uri.clone())
+        });
+        open.or_else(|| Uri::from_file_path(path))
+    }
+
+    fn indexed_digests(&self) -> Vec<IndexedDigest> {
+        self.index.analysed()
+    }
+
+    /// The open digests with a file path (but `except`), each with the
+    /// analysis of its current text (computed now where it is not at hand,
+    /// re-parsing only what changed, and kept for the next check).
+    fn open_digests(&self, except: Option<&Path>) -> Vec<Layer> {
+        let open = self.with_documents(|docs| {
+            docs.values()
+                .filter(|d| !is_config(d.path.as_deref()))
+                .filter_map(|d| {
+                    // Files only: an `untitled:` document has no place in a folder.
+                    let path = normalize(d.path.as_deref().filter(|p| p.is_absolute())?);
+                    if Some(path.as_path()) == except {
+                        return None;
+                    }
+                    let known = d.current_analysis();
+                    let previous = known.is_none().then(|| d.previous()).flatten();
+                    Some((
+                        d.uri.clone(),
+                        path,
+                        d.version,
+                        d.rope.clone(),
+                        known,
+                        previous,
+                    ))
+                })
+                .collect::<Vec<_>>()
+        });
+        open.into_iter()
+            .map(|(uri, path, version, rope, known, previous)| {
+                let analysis = match known {
+                    Some(analysis) => analysis,
+                    None => self.analyse_open(&uri, &path, version, rope, previous),
+                };
+                Layer {
+                    path,
+                    analysis,
+                    uri: Some(uri),
+                    version: Some(version),
+                }
+            })
+            .collect()
+    }
+
+    fn in_folders(&self, path: &Path) -> bool {
+        self.index.within(path)
     }
 }
 

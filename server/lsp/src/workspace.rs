@@ -1,12 +1,10 @@
 //! The workspace index: every digest under the workspace folders (found by
 //! [`crate::discover`]: `*.digest` and what `[files] include` names), read
-//! once and analysed in parallel, kept current by watched-file events; and
-//! the [`View`] the cross-file features take, in which the editor's open
-//! documents win over the disk.
+//! once and analysed in parallel, kept current by watched-file events.
 //!
-//! The index holds the disk only. Open documents are laid over it when a
-//! view is taken, so that closing a document without saving brings the
-//! disk's text back with no work.
+//! The index holds the disk only. Open documents are laid over it when
+//! other digests are reached ([`crate::digests`]), so that closing a
+//! document without saving brings the disk's text back with no work.
 //!
 //! Every change to an entry carries a *ticket*, taken before the file was
 //! read: a read that started later reflects a later state of the disk, so
@@ -14,20 +12,20 @@
 //! initial build, watched-file events and re-parses after a configuration
 //! change in order, however the threads interleave.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use digest_analysis::rules::PaperKeys;
 use digest_analysis::workspace::normalize;
-use digest_analysis::{Analysis, Lookup, WorkspaceFile};
+use digest_analysis::{Analysis, Lookup};
 use tower_lsp_server::ls_types::{
-    MessageType, ProgressToken, Uri, WorkDoneProgress, WorkDoneProgressBegin, WorkDoneProgressEnd,
+    MessageType, ProgressToken, WorkDoneProgress, WorkDoneProgressBegin, WorkDoneProgressEnd,
     WorkDoneProgressReport,
 };
 
+use crate::digests::IndexedDigest;
 use crate::discover::{self, skipped};
 use crate::files::{Configs, Source, lock, read_text};
 use crate::session::Session;
@@ -48,9 +46,6 @@ impl Indexed {
         Indexed::Analysed(Arc::new(analysis))
     }
 }
-
-/// An indexed digest: path, analysis.
-pub type IndexedDigest = (PathBuf, Arc<Analysis>);
 
 struct Entry {
     ticket: u64,
@@ -415,96 +410,6 @@ pub async fn index_in_background(session: Arc<Session>, roots: Vec<PathBuf>, rep
     }
     session.log(MessageType::INFO, format!("digest-lsp: {message}"));
     session.recheck_all();
-}
-
-/// The workspace as the cross-file features see it: the index, with the
-/// open digests laid over it, sorted by path.
-pub struct View {
-    pub paths: Vec<PathBuf>,
-    pub analyses: Vec<Arc<Analysis>>,
-    /// The URI the editor uses, for open documents.
-    pub uris: Vec<Option<Uri>>,
-    /// The version the analysis is of, for open documents.
-    pub versions: Vec<Option<i32>>,
-    /// The file a request is about, if any.
-    pub current: Option<usize>,
-    by_path: HashMap<PathBuf, usize>,
-}
-
-/// One file laid into a view.
-pub struct Layer {
-    pub path: PathBuf,
-    pub analysis: Arc<Analysis>,
-    pub uri: Option<Uri>,
-    pub version: Option<i32>,
-}
-
-impl View {
-    /// The index's files, then `open` over them (later layers win); the
-    /// `current` layer's path is remembered.
-    pub fn new(indexed: Vec<IndexedDigest>, open: Vec<Layer>, current: Option<&Path>) -> Self {
-        let mut all: BTreeMap<PathBuf, Layer> = indexed
-            .into_iter()
-            .map(|(path, analysis)| {
-                let layer = Layer {
-                    path: path.clone(),
-                    analysis,
-                    uri: None,
-                    version: None,
-                };
-                (path, layer)
-            })
-            .collect();
-        for mut layer in open {
-            layer.path = normalize(&layer.path);
-            all.insert(layer.path.clone(), layer);
-        }
-        let mut view = View {
-            paths: Vec::with_capacity(all.len()),
-            analyses: Vec::with_capacity(all.len()),
-            uris: Vec::with_capacity(all.len()),
-            versions: Vec::with_capacity(all.len()),
-            current: None,
-            by_path: HashMap::with_capacity(all.len()),
-        };
-        for (i, (path, layer)) in all.into_iter().enumerate() {
-            view.by_path.insert(path.clone(), i);
-            view.paths.push(path);
-            view.analyses.push(layer.analysis);
-            view.uris.push(layer.uri);
-            view.versions.push(layer.version);
-        }
-        view.current = current.and_then(|p| view.index_of(p));
-        view
-    }
-
-    /// The plain-data view the analysis crate takes.
-    pub fn files(&self) -> Vec<WorkspaceFile<'_>> {
-        self.paths
-            .iter()
-            .zip(&self.analyses)
-            .map(|(path, analysis)| WorkspaceFile { path, analysis })
-            .collect()
-    }
-
-    /// The cross-file rule's keys of every file (each analysis derives
-    /// its own once).
-    pub fn keys(&self) -> Vec<&PaperKeys> {
-        self.analyses.iter().map(|a| a.paper_keys()).collect()
-    }
-
-    pub fn index_of(&self, path: &Path) -> Option<usize> {
-        self.by_path.get(&normalize(path)).copied()
-    }
-
-    /// The URI of file `i`: the editor's for an open document, else made
-    /// from the path.
-    pub fn uri(&self, i: usize) -> Option<Uri> {
-        match self.uris.get(i)? {
-            Some(uri) => Some(uri.clone()),
-            None => Uri::from_file_path(self.paths.get(i)?),
-        }
-    }
 }
 
 /// What the index says about `path`, as a resolver look-up.

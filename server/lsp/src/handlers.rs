@@ -1,8 +1,12 @@
-//! The LSP handlers: convert in, call the analysis, convert out.
+//! The LSP handlers, one per method: convert in, call the analysis,
+//! convert out (every LSP shape is built in [`crate::convert`]).
 //!
-//! Edits are applied under the documents lock before any `.await`; every
-//! computation runs off the protocol task, where a panic becomes an internal
-//! error for that one request.
+//! Document sync (`didOpen`, `didChange`, `didClose`) and the outline are
+//! called by [`crate::serve`]'s dispatch; every other method by tower-lsp,
+//! through [`LanguageServer`]. Edits are applied under the documents lock,
+//! before anything is awaited; every computation runs off the protocol
+//! task ([`on_snapshot`]), where a panic becomes an internal error for
+//! that one request.
 
 use std::sync::Arc;
 
@@ -10,16 +14,16 @@ use tower_lsp_server::jsonrpc::{self, Result};
 use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer};
 
-use digest_analysis::features::{self, HighlightKind, LinkTarget};
-use digest_analysis::{Lookup, Resolver};
+use digest_analysis::features;
 
-use crate::convert::{self, Places};
+use crate::convert::{self, Locator, outline};
+use crate::digests::Digests;
 use crate::documents::Document;
 use crate::files::lock;
-use crate::positions::{Encoding, Positions};
+use crate::positions::Encoding;
 use crate::serve::Outbox;
 use crate::session::{ClientCaps, Session, Snapshot, Trigger, is_config};
-use crate::{symbols, workspace};
+use crate::workspace;
 
 /// How long the server waits for the client to answer a request of its own.
 const CLIENT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
@@ -102,12 +106,10 @@ impl Backend {
 
     /// `textDocument/documentSymbol` (routed by [`crate::serve`]): the
     /// outline's JSON, written paper by paper from the JSON kept since the
-    /// last request ([`crate::symbols::OutlineJson`]), or the flat list of
-    /// clients without hierarchical symbols.
+    /// last request ([`outline::OutlineJson`]), or the flat list of clients
+    /// without hierarchical symbols.
     pub async fn document_symbol(&self, params: DocumentSymbolParams) -> Result<Vec<u8>> {
         let received = std::time::Instant::now();
-        // The edits read before this request were applied by the reader
-        // already: the snapshot is of the text it is about.
         let uri = params.text_document.uri;
         let (json, analysed) = self
             .on_snapshot(uri, move |session, snapshot| {
@@ -116,8 +118,9 @@ impl Backend {
                 match lock(&session.caps).hierarchical_symbols {
                     true => session.outline_json(snapshot, &mut json),
                     false => {
-                        let lines = snapshot.checked.lines();
-                        let flat = symbols::flat(snapshot, lines, session.encoding());
+                        let mut positions = snapshot.positions(session.encoding());
+                        let analysis = &snapshot.checked.analysis;
+                        let flat = outline::flat(&snapshot.uri, analysis, &mut positions);
                         // Writing to a Vec cannot fail.
                         let _ = serde_json::to_writer(&mut json, &flat);
                     }
@@ -137,14 +140,39 @@ impl Backend {
         Ok(json)
     }
 
-    /// Runs `f` on a snapshot of `uri` on a blocking thread; a panic there is
-    /// answered as an internal error and the server goes on.
     pub(crate) async fn on_snapshot<T: Send + 'static>(
         &self,
         uri: Uri,
         f: impl FnOnce(&Session, &Snapshot) -> T + Send + 'static,
     ) -> Result<T> {
         on_snapshot(&self.session, uri, f).await
+    }
+
+    /// Runs `f` for a request on `uri` (see [`on_snapshot`]): `f` gets
+    /// what the request is about ([`Cx`]) and a [`Locator`] for its
+    /// positions (through the document's line table when `many` positions
+    /// are converted).
+    async fn request<T: Send + 'static>(
+        &self,
+        uri: Uri,
+        many: bool,
+        f: impl FnOnce(&Cx<'_>, &mut Locator<'_>) -> T + Send + 'static,
+    ) -> Result<T> {
+        self.on_snapshot(uri, move |session, snapshot| {
+            let digests = session.digests(Some(snapshot));
+            let encoding = session.encoding();
+            let mut at = match many {
+                true => Locator::new(snapshot, &digests, encoding),
+                false => Locator::without_table(snapshot, &digests, encoding),
+            };
+            let cx = Cx {
+                session,
+                snapshot,
+                digests: &digests,
+            };
+            f(&cx, &mut at)
+        })
+        .await
     }
 
     fn after_edit(&self, uri: &Uri, path_is_config: bool) {
@@ -194,31 +222,6 @@ impl Backend {
             }
         });
     }
-
-    /// Runs `f` on the workspace view taken for `uri`'s snapshot (see
-    /// [`on_snapshot`]); `f` gets the view, the snapshot, the request's
-    /// offset in it and a converter of positions.
-    async fn on_view<T: Send + 'static>(
-        &self,
-        uri: Uri,
-        position: Position,
-        f: impl FnOnce(&Session, Places<'_>, usize, usize) -> T + Send + 'static,
-    ) -> Result<T> {
-        self.on_snapshot(uri, move |session, snapshot| {
-            let encoding = session.encoding();
-            let offset = Positions::of_rope(&snapshot.rope, encoding).offset(position);
-            let digests = session.digests(Some(snapshot));
-            let view = digests.view();
-            let current = view.current.unwrap_or_default();
-            let positions = Places {
-                view,
-                snapshot,
-                encoding,
-            };
-            f(session, positions, current, offset)
-        })
-        .await
-    }
 }
 
 impl LanguageServer for Backend {
@@ -242,68 +245,7 @@ impl LanguageServer for Backend {
             *lock(&self.session.debounce) = std::time::Duration::from_millis(ms.min(10_000));
         }
         self.session.set_serving(true);
-        Ok(InitializeResult {
-            capabilities: ServerCapabilities {
-                position_encoding: Some(encoding.kind()),
-                text_document_sync: Some(TextDocumentSyncCapability::Options(
-                    TextDocumentSyncOptions {
-                        open_close: Some(true),
-                        change: Some(TextDocumentSyncKind::INCREMENTAL),
-                        save: Some(TextDocumentSyncSaveOptions::Supported(true)),
-                        ..TextDocumentSyncOptions::default()
-                    },
-                )),
-                document_symbol_provider: Some(OneOf::Left(true)),
-                hover_provider: Some(HoverProviderCapability::Simple(true)),
-                definition_provider: Some(OneOf::Left(true)),
-                references_provider: Some(OneOf::Left(true)),
-                rename_provider: Some(OneOf::Right(RenameOptions {
-                    prepare_provider: Some(true),
-                    work_done_progress_options: WorkDoneProgressOptions::default(),
-                })),
-                completion_provider: Some(CompletionOptions {
-                    trigger_characters: Some(vec!["[".to_string(), "#".to_string()]),
-                    ..CompletionOptions::default()
-                }),
-                workspace_symbol_provider: Some(OneOf::Left(true)),
-                code_action_provider: Some(CodeActionProviderCapability::Options(
-                    CodeActionOptions {
-                        code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
-                        ..CodeActionOptions::default()
-                    },
-                )),
-                document_link_provider: Some(DocumentLinkOptions {
-                    resolve_provider: Some(false),
-                    work_done_progress_options: WorkDoneProgressOptions::default(),
-                }),
-                folding_range_provider: Some(FoldingRangeProviderCapability::Simple(true)),
-                document_highlight_provider: Some(OneOf::Left(true)),
-                inlay_hint_provider: Some(OneOf::Left(true)),
-                semantic_tokens_provider: Some(
-                    SemanticTokensServerCapabilities::SemanticTokensOptions(
-                        SemanticTokensOptions {
-                            legend: convert::legend(),
-                            full: Some(SemanticTokensFullOptions::Bool(true)),
-                            range: Some(true),
-                            ..SemanticTokensOptions::default()
-                        },
-                    ),
-                ),
-                workspace: Some(WorkspaceServerCapabilities {
-                    workspace_folders: Some(WorkspaceFoldersServerCapabilities {
-                        supported: Some(true),
-                        change_notifications: Some(OneOf::Left(true)),
-                    }),
-                    file_operations: None,
-                }),
-                ..ServerCapabilities::default()
-            },
-            server_info: Some(ServerInfo {
-                name: "digest-lsp".to_string(),
-                version: Some(env!("CARGO_PKG_VERSION").to_string()),
-            }),
-            offset_encoding: None,
-        })
+        Ok(convert::capabilities(encoding))
     }
 
     async fn initialized(&self, _: InitializedParams) {
@@ -316,18 +258,7 @@ impl LanguageServer for Backend {
         if !caps.watched_files_dynamic {
             return;
         }
-        let watchers = workspace::WATCHED
-            .map(|glob| FileSystemWatcher {
-                glob_pattern: GlobPattern::String(glob.to_string()),
-                kind: None,
-            })
-            .to_vec();
-        let options = DidChangeWatchedFilesRegistrationOptions { watchers };
-        let registration = Registration {
-            id: "digest-watched-files".to_string(),
-            method: "workspace/didChangeWatchedFiles".to_string(),
-            register_options: serde_json::to_value(options).ok(),
-        };
+        let registration = convert::watch_registration(&workspace::WATCHED);
         let asked = self.session.client.register_capability(vec![registration]);
         let problem = match tokio::time::timeout(CLIENT_TIMEOUT, asked).await {
             Ok(Ok(())) => return,
@@ -406,21 +337,11 @@ impl LanguageServer for Backend {
     }
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
-        let position = params.text_document_position_params;
-        self.on_snapshot(position.text_document.uri, move |session, snapshot| {
-            let encoding = session.encoding();
-            let mut positions = snapshot.positions(encoding);
-            let offset = positions.offset(position.position);
-            let resolver = session.digests(Some(snapshot));
-            let config = &snapshot.checked.config.config;
-            let found = features::hover(&snapshot.checked.analysis, offset, config, &resolver)?;
-            Some(Hover {
-                contents: HoverContents::Markup(MarkupContent {
-                    kind: MarkupKind::Markdown,
-                    value: found.markdown,
-                }),
-                range: Some(positions.range(found.range)),
-            })
+        let at = params.text_document_position_params;
+        self.request(at.text_document.uri, false, move |cx, to| {
+            let offset = to.offset(at.position);
+            let found = features::hover(cx.analysis(), offset, cx.config(), cx.digests)?;
+            Some(convert::hover(found, to))
         })
         .await
     }
@@ -429,23 +350,12 @@ impl LanguageServer for Backend {
         &self,
         params: GotoDefinitionParams,
     ) -> Result<Option<GotoDefinitionResponse>> {
-        let position = params.text_document_position_params;
-        self.on_snapshot(position.text_document.uri, move |session, snapshot| {
-            let encoding = session.encoding();
-            let mut positions = snapshot.positions(encoding);
-            let offset = positions.offset(position.position);
-            let resolver = session.digests(Some(snapshot));
-            let target = features::definition(&snapshot.checked.analysis, offset, &resolver)?;
-            let location = match &target.file {
-                None => Location::new(snapshot.uri.clone(), positions.range(target.range)),
-                Some(relative) => {
-                    let Lookup::Found(other) = resolver.lookup(relative) else {
-                        return None;
-                    };
-                    let range = Positions::of_rope(&other.text, encoding).range(target.range);
-                    Location::new(resolver.uri(&resolver.path_of(relative))?, range)
-                }
-            };
+        let at = params.text_document_position_params;
+        self.request(at.text_document.uri, false, move |cx, to| {
+            let offset = to.offset(at.position);
+            let target = features::definition(cx.analysis(), offset, cx.digests)?;
+            let path = target.file.map(|relative| cx.digests.path_of(&relative));
+            let location = to.location_at(path.as_deref(), target.range)?;
             Some(GotoDefinitionResponse::Scalar(location))
         })
         .await
@@ -454,14 +364,12 @@ impl LanguageServer for Backend {
     async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
         let at = params.text_document_position;
         let declaration = params.context.include_declaration;
-        self.on_view(
-            at.text_document.uri,
-            at.position,
-            move |_, p, current, offset| {
-                let found = features::references(&p.view.files(), current, offset, declaration);
-                Some(found.into_iter().filter_map(|r| p.location(r)).collect())
-            },
-        )
+        self.request(at.text_document.uri, true, move |cx, to| {
+            let (files, current) = cx.files();
+            let offset = to.offset(at.position);
+            let found = features::references(&files, current, offset, declaration);
+            Some(found.into_iter().filter_map(|r| to.location(r)).collect())
+        })
         .await
     }
 
@@ -469,15 +377,12 @@ impl LanguageServer for Backend {
         &self,
         params: TextDocumentPositionParams,
     ) -> Result<Option<PrepareRenameResponse>> {
-        let uri = params.text_document.uri;
-        self.on_view(uri, params.position, |_, p, current, offset| {
-            let files = p.view.files();
+        self.request(params.text_document.uri, true, move |cx, to| {
+            let (files, current) = cx.files();
+            let offset = to.offset(params.position);
             let target = features::prepare_rename(&files, current, offset)
                 .map_err(|refused| request_failed(refused.message()))?;
-            Ok(Some(PrepareRenameResponse::RangeWithPlaceholder {
-                range: p.here(target.range),
-                placeholder: target.number.to_string(),
-            }))
+            Ok(Some(convert::prepare_rename(target, to)))
         })
         .await?
     }
@@ -485,39 +390,28 @@ impl LanguageServer for Backend {
     async fn rename(&self, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
         let at = params.text_document_position;
         let new_name = params.new_name;
-        self.on_view(
-            at.text_document.uri,
-            at.position,
-            move |session, p, current, offset| {
-                let files = p.view.files();
-                let edits = features::rename(&files, current, offset, &new_name)
-                    .map_err(|refused| request_failed(refused.message()))?;
-                let versioned = lock(&session.caps).document_changes;
-                Ok(Some(p.workspace_edit(edits, versioned)))
-            },
-        )
+        self.request(at.text_document.uri, true, move |cx, to| {
+            let (files, current) = cx.files();
+            let offset = to.offset(at.position);
+            let edits = features::rename(&files, current, offset, &new_name)
+                .map_err(|refused| request_failed(refused.message()))?;
+            let versioned = lock(&cx.session.caps).document_changes;
+            Ok(Some(to.workspace_edit(edits, versioned)))
+        })
         .await?
     }
 
     async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
         let at = params.text_document_position;
-        self.on_view(
-            at.text_document.uri,
-            at.position,
-            |_, p, current, offset| {
-                let config = &p.snapshot.checked.config.config;
-                let items = features::completion(&p.view.files(), current, offset, config);
-                let items = items
-                    .into_iter()
-                    .enumerate()
-                    .map(|(i, item)| {
-                        let range = p.here(item.range);
-                        convert::completion_item(i, item, range)
-                    })
-                    .collect();
-                Some(CompletionResponse::Array(items))
-            },
-        )
+        self.request(at.text_document.uri, true, move |cx, to| {
+            let (files, current) = cx.files();
+            let offset = to.offset(at.position);
+            let items = features::completion(&files, current, offset, cx.config());
+            let items = (items.into_iter().enumerate())
+                .map(|(i, item)| convert::completion_item(i, item, to))
+                .collect();
+            Some(CompletionResponse::Array(items))
+        })
         .await
     }
 
@@ -527,27 +421,12 @@ impl LanguageServer for Backend {
     ) -> Result<Option<WorkspaceSymbolResponse>> {
         let query = params.query;
         run_blocking(&self.session, move |session| {
-            let encoding = session.encoding();
             let digests = session.digests(None);
-            let view = digests.view();
-            let found = features::workspace_symbols(&view.files(), &query, SYMBOL_LIMIT);
-            let symbols = found
-                .into_iter()
-                .filter_map(|s| {
-                    let rope = &view.analyses.get(s.file)?.text;
-                    #[allow(deprecated)]
-                    Some(SymbolInformation {
-                        name: s.name,
-                        kind: SymbolKind::CLASS,
-                        tags: None,
-                        deprecated: None,
-                        location: Location::new(
-                            view.uri(s.file)?,
-                            Positions::of_rope(rope, encoding).range(s.range),
-                        ),
-                        container_name: s.container,
-                    })
-                })
+            let mut to = Locator::nowhere(&digests, session.encoding());
+            let files = digests.view().files();
+            let found = features::workspace_symbols(&files, &query, SYMBOL_LIMIT);
+            let symbols = (found.into_iter())
+                .filter_map(|s| convert::workspace_symbol(s, &mut to))
                 .collect();
             Some(WorkspaceSymbolResponse::Flat(symbols))
         })
@@ -566,83 +445,35 @@ impl LanguageServer for Backend {
         if !wanted {
             return Ok(None);
         }
-        let diagnostics = params.context.diagnostics;
-        let start = params.range.start;
-        self.on_view(
-            params.text_document.uri,
-            start,
-            move |session, p, current, _| {
-                let config = &p.snapshot.checked.config.config;
-                let versioned = lock(&session.caps).document_changes;
-                let files = p.view.files();
-                let mut actions = Vec::new();
-                for shown in diagnostics {
-                    let Some(NumberOrString::String(code)) = &shown.code else {
-                        continue;
-                    };
-                    let core = p.snapshot.checked.diagnostics.iter().find(|d| {
-                        d.rule().code() == code.as_str() && p.here(d.range) == shown.range
-                    });
-                    let Some(core) = core else {
-                        continue; // not ours, or stale
-                    };
-                    for fix in features::code_actions(&files, current, core, config) {
-                        actions.push(CodeActionOrCommand::CodeAction(CodeAction {
-                            title: fix.title,
-                            kind: Some(CodeActionKind::QUICKFIX),
-                            diagnostics: Some(vec![shown.clone()]),
-                            edit: Some(p.workspace_edit(fix.edits, versioned)),
-                            is_preferred: Some(fix.preferred),
-                            ..CodeAction::default()
-                        }));
-                    }
+        let shown = params.context.diagnostics;
+        self.request(params.text_document.uri, true, move |cx, to| {
+            let (files, current) = cx.files();
+            let versioned = lock(&cx.session.caps).document_changes;
+            let mut actions = Vec::new();
+            for shown in &shown {
+                let Some(NumberOrString::String(code)) = &shown.code else {
+                    continue;
+                };
+                // Ours, and of this version: the same code at the same range.
+                let ours = (cx.snapshot.checked.diagnostics.iter())
+                    .find(|d| d.rule().code() == code.as_str() && to.range(d.range) == shown.range);
+                let Some(ours) = ours else {
+                    continue;
+                };
+                for fix in features::code_actions(&files, current, ours, cx.config()) {
+                    actions.push(convert::code_action(fix, shown, to, versioned));
                 }
-                Some(actions)
-            },
-        )
+            }
+            Some(actions)
+        })
         .await
     }
 
     async fn document_link(&self, params: DocumentLinkParams) -> Result<Option<Vec<DocumentLink>>> {
-        self.on_snapshot(params.text_document.uri, |session, snapshot| {
-            let encoding = session.encoding();
-            let lines = snapshot.positions(encoding);
-            let resolver = session.digests(Some(snapshot));
-            let links = features::document_links(&snapshot.checked.analysis, &resolver);
-            let target = |target: LinkTarget| -> Option<Uri> {
-                let (uri, line) = match target {
-                    LinkTarget::Url(url) => return url.parse().ok(),
-                    LinkTarget::Digest { file: None, range } => {
-                        (snapshot.uri.clone(), lines.line(range.start))
-                    }
-                    LinkTarget::Digest {
-                        file: Some(relative),
-                        range,
-                    } => {
-                        let Lookup::Found(other) = resolver.lookup(&relative) else {
-                            return None;
-                        };
-                        let uri = resolver.uri(&resolver.path_of(&relative))?;
-                        (
-                            uri,
-                            Positions::of_rope(&other.text, encoding).line(range.start),
-                        )
-                    }
-                };
-                // `#L12` opens the file at line 12 in VS Code.
-                format!("{}#L{}", uri.as_str(), line + 1).parse().ok()
-            };
-            let mut positions = snapshot.positions(encoding);
-            let links = links
-                .into_iter()
-                .filter_map(|link| {
-                    Some(DocumentLink {
-                        range: positions.range(link.range),
-                        target: Some(target(link.target)?),
-                        tooltip: None,
-                        data: None,
-                    })
-                })
+        self.request(params.text_document.uri, true, |cx, to| {
+            let links = features::document_links(cx.analysis(), cx.digests);
+            let links = (links.into_iter())
+                .filter_map(|link| convert::document_link(link, to))
                 .collect();
             Some(links)
         })
@@ -650,18 +481,14 @@ impl LanguageServer for Backend {
     }
 
     async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
-        self.on_snapshot(params.text_document.uri, |session, snapshot| {
-            let positions = snapshot.positions(session.encoding());
-            let folds = features::folding_ranges(&snapshot.checked.analysis)
-                .into_iter()
-                .map(|fold| FoldingRange {
-                    start_line: positions.line(fold.range.start),
-                    end_line: positions.line(fold.range.end),
-                    kind: Some(FoldingRangeKind::Region),
-                    ..FoldingRange::default()
-                })
-                .collect();
-            Some(folds)
+        self.request(params.text_document.uri, true, |cx, to| {
+            let folds = features::folding_ranges(cx.analysis());
+            Some(
+                folds
+                    .into_iter()
+                    .map(|fold| convert::folding_range(fold, to))
+                    .collect(),
+            )
         })
         .await
     }
@@ -671,47 +498,29 @@ impl LanguageServer for Backend {
         params: DocumentHighlightParams,
     ) -> Result<Option<Vec<DocumentHighlight>>> {
         let at = params.text_document_position_params;
-        self.on_snapshot(at.text_document.uri, move |session, snapshot| {
-            let encoding = session.encoding();
-            let mut positions = snapshot.positions(encoding);
-            let offset = positions.offset(at.position);
-            let found = features::highlights(&snapshot.checked.analysis, offset);
-            let highlights = found
-                .into_iter()
-                .map(|h| DocumentHighlight {
-                    range: positions.range(h.range),
-                    kind: Some(match h.kind {
-                        HighlightKind::Write => DocumentHighlightKind::WRITE,
-                        HighlightKind::Read => DocumentHighlightKind::READ,
-                    }),
-                })
-                .collect();
-            Some(highlights)
+        self.request(at.text_document.uri, true, move |cx, to| {
+            let found = features::highlights(cx.analysis(), to.offset(at.position));
+            Some(
+                found
+                    .into_iter()
+                    .map(|h| convert::highlight(h, to))
+                    .collect(),
+            )
         })
         .await
     }
 
     async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
         let range = params.range;
-        self.on_snapshot(params.text_document.uri, move |session, snapshot| {
-            let encoding = session.encoding();
-            let mut positions = snapshot.positions(encoding);
-            let bytes = positions.text_range(range);
-            let config = &snapshot.checked.config.config;
-            let hints = features::inlay_hints(&snapshot.checked.analysis, bytes, config)
-                .into_iter()
-                .map(|hint| InlayHint {
-                    position: positions.position(hint.offset),
-                    label: InlayHintLabel::String(hint.label),
-                    kind: None,
-                    text_edits: None,
-                    tooltip: None,
-                    padding_left: Some(true),
-                    padding_right: None,
-                    data: None,
-                })
-                .collect();
-            Some(hints)
+        self.request(params.text_document.uri, true, move |cx, to| {
+            let bytes = to.text_range(range);
+            let hints = features::inlay_hints(cx.analysis(), bytes, cx.config());
+            Some(
+                hints
+                    .into_iter()
+                    .map(|hint| convert::inlay_hint(hint, to))
+                    .collect(),
+            )
         })
         .await
     }
@@ -720,12 +529,11 @@ impl LanguageServer for Backend {
         &self,
         params: SemanticTokensParams,
     ) -> Result<Option<SemanticTokensResult>> {
-        self.on_snapshot(params.text_document.uri, |session, snapshot| {
-            let data = semantic_tokens(session, snapshot, None);
-            Some(SemanticTokensResult::Tokens(SemanticTokens {
-                result_id: None,
-                data,
-            }))
+        self.request(params.text_document.uri, true, |cx, to| {
+            let tokens = features::semantic_tokens(cx.analysis(), None);
+            Some(SemanticTokensResult::Tokens(convert::semantic_tokens(
+                &tokens, to,
+            )))
         })
         .await
     }
@@ -735,28 +543,38 @@ impl LanguageServer for Backend {
         params: SemanticTokensRangeParams,
     ) -> Result<Option<SemanticTokensRangeResult>> {
         let range = params.range;
-        self.on_snapshot(params.text_document.uri, move |session, snapshot| {
-            let data = semantic_tokens(session, snapshot, Some(range));
-            Some(SemanticTokensRangeResult::Tokens(SemanticTokens {
-                result_id: None,
-                data,
-            }))
+        self.request(params.text_document.uri, true, move |cx, to| {
+            let bytes = to.text_range(range);
+            let tokens = features::semantic_tokens(cx.analysis(), Some(bytes));
+            Some(SemanticTokensRangeResult::Tokens(convert::semantic_tokens(
+                &tokens, to,
+            )))
         })
         .await
     }
 }
 
-/// The semantic tokens of a snapshot (of `range` only, when given).
-fn semantic_tokens(
-    session: &Session,
-    snapshot: &Snapshot,
-    range: Option<Range>,
-) -> Vec<SemanticToken> {
-    let encoding = session.encoding();
-    let mut positions = snapshot.positions(encoding);
-    let bytes = range.map(|r| positions.text_range(r));
-    let tokens = features::semantic_tokens(&snapshot.checked.analysis, bytes);
-    convert::semantic_tokens(&tokens, |offset| positions.position(offset))
+/// What a request on a document works on.
+struct Cx<'a> {
+    session: &'a Session,
+    snapshot: &'a Snapshot,
+    digests: &'a Digests<'a>,
+}
+
+impl Cx<'_> {
+    fn analysis(&self) -> &digest_analysis::Analysis {
+        &self.snapshot.checked.analysis
+    }
+
+    fn config(&self) -> &digest_analysis::Config {
+        &self.snapshot.checked.config.config
+    }
+
+    /// Every digest, for the cross-file features, and which is this one.
+    fn files(&self) -> (Vec<digest_analysis::WorkspaceFile<'_>>, usize) {
+        let view = self.digests.view();
+        (view.files(), view.current.unwrap_or_default())
+    }
 }
 
 /// True when `DIGEST_LSP_TIMINGS=1`: the outline's handler logs its time

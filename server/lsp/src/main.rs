@@ -15,7 +15,6 @@ mod positions;
 mod render;
 mod serve;
 mod session;
-mod symbols;
 mod test_hooks;
 mod workspace;
 

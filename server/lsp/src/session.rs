@@ -14,22 +14,23 @@ use tower_lsp_server::ls_types::notification::{
     LogMessage, Notification, Progress, PublishDiagnostics, ShowMessage,
 };
 use tower_lsp_server::ls_types::{
-    ClientCapabilities, Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, Location,
-    LogMessageParams, MessageType, NumberOrString, ProgressParams, ProgressParamsValue,
-    ProgressToken, PublishDiagnosticsParams, ShowMessageParams, Uri, WorkDoneProgress,
+    ClientCapabilities, Diagnostic, LogMessageParams, MessageType, ProgressParams,
+    ProgressParamsValue, ProgressToken, PublishDiagnosticsParams, ShowMessageParams, Uri,
+    WorkDoneProgress,
 };
 
-use digest_analysis::rules::{MAX_DIAGNOSTICS, Related, check_workspace_file};
+use digest_analysis::rules::{MAX_DIAGNOSTICS, check_workspace_file};
 use digest_analysis::workspace::normalize;
-use digest_analysis::{Analysis, Lookup, RuleCache, Severity};
+use digest_analysis::{Analysis, Lookup, RuleCache};
 
 use crate::check::{Checked, analyse, check_document};
+use crate::convert::outline::OutlineJson;
+use crate::convert::{self, Locator};
 use crate::digests::{Current, Digests, IndexedDigest, Layer};
 use crate::documents::Document;
 use crate::files::{CONFIG_FILE, Configs, Source, lock};
 use crate::positions::{Encoding, Positions};
 use crate::serve::Outbox;
-use crate::symbols::OutlineJson;
 use crate::workspace::Index;
 
 /// How long diagnostics wait for typing to pause, unless the client's
@@ -376,7 +377,6 @@ impl Session {
         let snapshot = self.snapshot(uri)?;
         let encoding = self.encoding();
         let related_ok = lock(&self.caps).related_information;
-        let rope = &snapshot.rope;
         // The workspace rule looks at the workspace folders only: open
         // files elsewhere (a scratch copy in /tmp) are not "the workspace",
         // and a hint must not depend on which other tabs happen to be open.
@@ -394,50 +394,11 @@ impl Session {
         // Hints come after the file's own findings, within the same cap.
         let room = MAX_DIAGNOSTICS.saturating_sub(snapshot.checked.diagnostics.len());
         let across = &across[..across.len().min(room)];
-        // In text order, through the rope: no line table is built (a
-        // keystroke must not pay for one).
-        let mut positions = Positions::of_rope(rope, encoding);
-        let related_location = |r: &Related| -> Option<Location> {
-            match (&r.file, view) {
-                (None, _) => {
-                    let range = Positions::of_rope(rope, encoding).range(r.range);
-                    Some(Location::new(uri.clone(), range))
-                }
-                (Some(path), Some(view)) => {
-                    let i = view.index_of(path)?;
-                    let range = Positions::of_rope(&view.analyses[i].text, encoding).range(r.range);
-                    Some(Location::new(view.uri(i)?, range))
-                }
-                (Some(_), None) => None,
-            }
-        };
-        let diagnostics = snapshot
-            .checked
-            .diagnostics
-            .iter()
+        // Through the rope: no line table is built for a keystroke.
+        let mut at = Locator::without_table(&snapshot, &digests, encoding);
+        let diagnostics = (snapshot.checked.diagnostics.iter())
             .chain(across)
-            .map(|d| {
-                let related = related_ok.then(|| {
-                    d.related
-                        .iter()
-                        .filter_map(|r| {
-                            Some(DiagnosticRelatedInformation {
-                                location: related_location(r)?,
-                                message: r.message.clone(),
-                            })
-                        })
-                        .collect()
-                });
-                Diagnostic {
-                    range: positions.range(d.range),
-                    severity: Some(severity(d.severity)),
-                    code: Some(NumberOrString::String(d.rule().code().to_string())),
-                    source: Some("digest".to_string()),
-                    message: d.message(),
-                    related_information: related.filter(|r: &Vec<_>| !r.is_empty()),
-                    ..Diagnostic::default()
-                }
-            })
+            .map(|d| convert::diagnostic(d, &mut at, related_ok))
             .collect();
         Ok((
             snapshot.version,
@@ -499,17 +460,8 @@ impl Session {
         lock(&self.published_configs).insert(path.clone());
         let rope = ropey::Rope::from_str(&config.text);
         let mut positions = Positions::of_rope(&rope, self.encoding());
-        let diagnostics = config
-            .errors
-            .iter()
-            .map(|e| Diagnostic {
-                range: positions.range(e.range),
-                severity: Some(DiagnosticSeverity::ERROR),
-                code: Some(NumberOrString::String("config".to_string())),
-                source: Some("digest".to_string()),
-                message: e.message.clone(),
-                ..Diagnostic::default()
-            })
+        let diagnostics = (config.errors.iter())
+            .map(|e| convert::config_error(e, &mut positions))
             .collect();
         self.publish(uri, diagnostics, None);
         let first = &config.errors[0];
@@ -696,13 +648,4 @@ pub fn is_config(path: Option<&Path>) -> bool {
 
 pub fn not_open(uri: &Uri) -> jsonrpc::Error {
     jsonrpc::Error::invalid_params(format!("{} is not open", uri.as_str()))
-}
-
-pub fn severity(severity: Severity) -> DiagnosticSeverity {
-    match severity {
-        Severity::Error => DiagnosticSeverity::ERROR,
-        Severity::Warning => DiagnosticSeverity::WARNING,
-        Severity::Info => DiagnosticSeverity::INFORMATION,
-        Severity::Hint => DiagnosticSeverity::HINT,
-    }
 }

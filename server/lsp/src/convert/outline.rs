@@ -13,35 +13,41 @@ use digest_analysis::features::{self, Symbol, SymbolKind as Kind};
 use digest_analysis::syntax::Paper;
 use digest_analysis::{Analysis, Stamp, StampMap, TextRange};
 use ropey::RopeSlice;
-use tower_lsp_server::ls_types::{Location, Position, SymbolInformation, SymbolKind};
+use tower_lsp_server::ls_types::{Location, Position, SymbolInformation, SymbolKind, Uri};
 
-use crate::positions::{Encoding, LineTable, Positions};
-use crate::session::Snapshot;
+use crate::positions::{Encoding, Positions};
 
 /// The outline as a flat list, for clients without hierarchical symbols:
 /// each paper, then its sections with the paper as their container.
 #[allow(deprecated)]
-pub fn flat(snapshot: &Snapshot, lines: &LineTable, encoding: Encoding) -> Vec<SymbolInformation> {
-    let mut positions = Positions::new(&snapshot.rope, lines, encoding);
+pub fn flat(
+    uri: &Uri,
+    analysis: &Analysis,
+    positions: &mut Positions<'_>,
+) -> Vec<SymbolInformation> {
     let mut information = |s: &Symbol, container: Option<&str>| SymbolInformation {
         name: s.name.clone(),
-        kind: match s.kind {
-            Kind::Paper => SymbolKind::CLASS,
-            Kind::Section => SymbolKind::FIELD,
-        },
+        kind: symbol_kind(s.kind),
         tags: None,
         deprecated: None,
-        location: Location::new(snapshot.uri.clone(), positions.range(s.range)),
+        location: Location::new(uri.clone(), positions.range(s.range)),
         container_name: container.map(str::to_string),
     };
     let mut flat = Vec::new();
-    for paper in features::outline(&snapshot.checked.analysis) {
+    for paper in features::outline(analysis) {
         flat.push(information(&paper, None));
         for section in &paper.children {
             flat.push(information(section, Some(&paper.name)));
         }
     }
     flat
+}
+
+pub fn symbol_kind(kind: Kind) -> SymbolKind {
+    match kind {
+        Kind::Paper => SymbolKind::CLASS,
+        Kind::Section => SymbolKind::FIELD,
+    }
 }
 
 /// One document's outline as JSON, paper by paper, kept from one request

@@ -19,10 +19,8 @@ use digest_analysis::features;
 use crate::convert::{self, Locator, outline};
 use crate::digests::Digests;
 use crate::documents::Document;
-use crate::files::lock;
-use crate::positions::Encoding;
 use crate::serve::Outbox;
-use crate::session::{ClientCaps, Session, Snapshot, Trigger, is_config};
+use crate::session::{Negotiated, Session, Snapshot, Trigger, is_config};
 use crate::workspace;
 
 /// How long the server waits for the client to answer a request of its own.
@@ -88,8 +86,7 @@ impl Backend {
     /// `textDocument/didClose` (routed by [`crate::serve`]).
     pub fn did_close(&self, params: DidCloseTextDocumentParams) {
         let uri = params.text_document.uri;
-        let removed = self.session.with_documents(|docs| docs.remove(&uri));
-        self.session.forget(&uri);
+        let removed = self.session.close(&uri);
         let config = removed
             .as_ref()
             .is_some_and(|d| is_config(d.path.as_deref()));
@@ -115,7 +112,7 @@ impl Backend {
             .on_snapshot(uri, move |session, snapshot| {
                 let analysed = received.elapsed();
                 let mut json = Vec::new();
-                match lock(&session.caps).hierarchical_symbols {
+                match session.caps().hierarchical_symbols {
                     true => session.outline_json(snapshot, &mut json),
                     false => {
                         let mut positions = snapshot.positions(session.encoding());
@@ -191,7 +188,7 @@ impl Backend {
         self.session.reconfigure();
         // Keywords, labels and the inlay-hint settings change what the
         // editor shows between edits: ask it to ask again.
-        let caps = *lock(&self.session.caps);
+        let caps = self.session.caps();
         let client = self.session.client.clone();
         tokio::spawn(async move {
             if caps.inlay_hint_refresh {
@@ -214,7 +211,7 @@ impl Backend {
             let worker = session.clone();
             let reparsed = tokio::task::spawn_blocking(move || {
                 for folder in &folders {
-                    workspace::reparse_under(&worker, folder);
+                    worker.reparse_under(folder);
                 }
             });
             if reparsed.await.is_ok() {
@@ -226,36 +223,16 @@ impl Backend {
 
 impl LanguageServer for Backend {
     async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
-        let offered = params
-            .capabilities
-            .general
-            .as_ref()
-            .and_then(|g| g.position_encodings.as_deref());
-        let encoding = Encoding::negotiate(offered);
-        *lock(&self.session.encoding) = encoding;
-        let caps = ClientCaps::from_client(&params.capabilities);
-        *lock(&self.session.caps) = caps;
+        let negotiated = Negotiated::from_initialize(&params);
         self.session.index.add_roots(workspace_roots(&params));
-        if let Some(ms) = params
-            .initialization_options
-            .as_ref()
-            .and_then(|o| o.get("debounceMs"))
-            .and_then(serde_json::Value::as_u64)
-        {
-            *lock(&self.session.debounce) = std::time::Duration::from_millis(ms.min(10_000));
-        }
-        self.session.set_serving(true);
-        Ok(convert::capabilities(encoding))
+        self.session.start(negotiated);
+        Ok(convert::capabilities(negotiated.encoding))
     }
 
     async fn initialized(&self, _: InitializedParams) {
-        let caps = *lock(&self.session.caps);
-        tokio::spawn(workspace::index_in_background(
-            self.session.clone(),
-            self.session.index.roots(),
-            caps.work_done_progress,
-        ));
-        if !caps.watched_files_dynamic {
+        let session = self.session.clone();
+        tokio::spawn(session.index_in_background(self.session.index.roots()));
+        if !self.session.caps().watched_files_dynamic {
             return;
         }
         let registration = convert::watch_registration(&workspace::WATCHED);
@@ -270,7 +247,7 @@ impl LanguageServer for Backend {
     }
 
     async fn shutdown(&self) -> Result<()> {
-        self.session.set_serving(false);
+        self.session.stop();
         Ok(())
     }
 
@@ -282,10 +259,10 @@ impl LanguageServer for Backend {
             .map(|p| p.into_owned());
         if is_config(path.as_deref()) {
             self.config_changed(path.into_iter().collect());
-        } else if let Some(path) = path.filter(|p| workspace::covers(&self.session, p)) {
+        } else if let Some(path) = path.filter(|p| self.session.covers(p)) {
             // For clients that watch no files: the index follows the disk.
             let session = self.session.clone();
-            let _ = tokio::task::spawn_blocking(move || workspace::refresh(&session, &path)).await;
+            let _ = tokio::task::spawn_blocking(move || session.refresh(&path)).await;
         }
     }
 
@@ -299,7 +276,7 @@ impl LanguageServer for Backend {
             paths.into_iter().partition(|p| is_config(Some(p)));
         let session = self.session.clone();
         let refreshed = tokio::task::spawn_blocking(move || {
-            let changed = digests.iter().filter(|p| workspace::refresh(&session, p));
+            let changed = digests.iter().filter(|p| session.refresh(p));
             changed.count()
         });
         let changed = refreshed.await.unwrap_or(0);
@@ -328,12 +305,7 @@ impl LanguageServer for Backend {
             self.session.recheck_all();
             return;
         }
-        let report = lock(&self.session.caps).work_done_progress;
-        tokio::spawn(workspace::index_in_background(
-            self.session.clone(),
-            added,
-            report,
-        ));
+        tokio::spawn(self.session.clone().index_in_background(added));
     }
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
@@ -395,7 +367,7 @@ impl LanguageServer for Backend {
             let offset = to.offset(at.position);
             let edits = features::rename(&files, current, offset, &new_name)
                 .map_err(|refused| request_failed(refused.message()))?;
-            let versioned = lock(&cx.session.caps).document_changes;
+            let versioned = cx.session.caps().document_changes;
             Ok(Some(to.workspace_edit(edits, versioned)))
         })
         .await?
@@ -448,7 +420,7 @@ impl LanguageServer for Backend {
         let shown = params.context.diagnostics;
         self.request(params.text_document.uri, true, move |cx, to| {
             let (files, current) = cx.files();
-            let versioned = lock(&cx.session.caps).document_changes;
+            let versioned = cx.session.caps().document_changes;
             let mut actions = Vec::new();
             for shown in &shown {
                 let Some(NumberOrString::String(code)) = &shown.code else {

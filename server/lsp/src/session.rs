@@ -4,9 +4,9 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant};
 
 use tower_lsp_server::Client;
 use tower_lsp_server::jsonrpc;
@@ -14,14 +14,15 @@ use tower_lsp_server::ls_types::notification::{
     LogMessage, Notification, Progress, PublishDiagnostics, ShowMessage,
 };
 use tower_lsp_server::ls_types::{
-    ClientCapabilities, Diagnostic, LogMessageParams, MessageType, ProgressParams,
-    ProgressParamsValue, ProgressToken, PublishDiagnosticsParams, ShowMessageParams, Uri,
-    WorkDoneProgress,
+    ClientCapabilities, Diagnostic, InitializeParams, LogMessageParams, MessageType,
+    ProgressParams, ProgressParamsValue, ProgressToken, PublishDiagnosticsParams,
+    ShowMessageParams, Uri, WorkDoneProgress, WorkDoneProgressBegin, WorkDoneProgressEnd,
+    WorkDoneProgressReport,
 };
 
 use digest_analysis::rules::{MAX_DIAGNOSTICS, check_workspace_file};
 use digest_analysis::workspace::normalize;
-use digest_analysis::{Analysis, Lookup, RuleCache};
+use digest_analysis::{Analysis, Lookup};
 
 use crate::check::{Checked, analyse, check_document};
 use crate::convert::outline::OutlineJson;
@@ -31,7 +32,7 @@ use crate::documents::Document;
 use crate::files::{CONFIG_FILE, Configs, Source, lock};
 use crate::positions::{Encoding, Positions};
 use crate::serve::Outbox;
-use crate::workspace::Index;
+use crate::workspace::{Index, Progress as Counts};
 
 /// How long diagnostics wait for typing to pause, unless the client's
 /// `initializationOptions.debounceMs` says otherwise.
@@ -101,35 +102,77 @@ pub enum Trigger {
     Reconfigure,
 }
 
+/// What `initialize` settled: set once, then read without a lock.
+#[derive(Clone, Copy, Debug)]
+pub struct Negotiated {
+    pub encoding: Encoding,
+    pub caps: ClientCaps,
+    /// How long diagnostics wait for typing to pause.
+    pub debounce: Duration,
+}
+
+impl Default for Negotiated {
+    fn default() -> Self {
+        Self {
+            encoding: Encoding::default(),
+            caps: ClientCaps::default(),
+            debounce: DEBOUNCE,
+        }
+    }
+}
+
+impl Negotiated {
+    /// From the client's `initialize`: the encoding chosen from those it
+    /// offers, what it can do, and `initializationOptions.debounceMs`.
+    pub fn from_initialize(params: &InitializeParams) -> Self {
+        let capabilities = &params.capabilities;
+        let offered = (capabilities.general.as_ref()).and_then(|g| g.position_encodings.as_deref());
+        let debounce = (params.initialization_options.as_ref())
+            .and_then(|o| o.get("debounceMs"))
+            .and_then(serde_json::Value::as_u64)
+            .map_or(DEBOUNCE, |ms| Duration::from_millis(ms.min(10_000)));
+        Self {
+            encoding: Encoding::negotiate(offered),
+            caps: ClientCaps::from_client(capabilities),
+            debounce,
+        }
+    }
+}
+
+/// What the server holds between messages.
 pub struct Session {
     /// For the server's requests to the client (which wait for answers).
     pub client: Client,
     /// For its notifications: queued at once, in the order sent.
     outbox: Outbox,
-    documents: Mutex<HashMap<Uri, Document>>,
-    pub encoding: Mutex<Encoding>,
-    pub caps: Mutex<ClientCaps>,
-    pub debounce: Mutex<Duration>,
-    pub configs: Configs,
-    /// Broken config files already shown in a message since their last change.
-    shown_configs: Mutex<HashSet<PathBuf>>,
-    /// Config files whose errors are currently published.
-    published_configs: Mutex<HashSet<PathBuf>>,
+    negotiated: OnceLock<Negotiated>,
     /// Between `initialize` and `shutdown`.
     serving: AtomicBool,
-    /// Held while a document is analysed (see [`Session::snapshot`]).
-    computing: Mutex<()>,
+    pub configs: Configs,
     /// The digests of the workspace folders, as on disk.
     pub index: Index,
-    /// What was last published per document: (version, diagnostics).
-    published: Mutex<HashMap<Uri, (i32, Vec<Diagnostic>)>>,
-    /// Documents edited whose other open digests still wait to be checked
-    /// again (done once the edit's diagnostics are published).
-    cascade: Mutex<HashSet<Uri>>,
-    /// The outline last answered per document, as JSON kept paper by paper.
+    /// The open documents. The reader applies edits under this lock, and
+    /// workers take snapshots under it; it is never held across an
+    /// `.await` or an analysis.
+    documents: Mutex<HashMap<Uri, Document>>,
+    /// Held while a document is analysed: a request and the diagnostics
+    /// task that both find a document unanalysed must not both analyse it
+    /// (see [`Session::snapshot`]).
+    computing: Mutex<()>,
+    /// The outline last answered per document, as JSON kept paper by
+    /// paper; under a lock of its own, so that writing a large outline
+    /// (milliseconds) does not hold up edits.
     outlines: Mutex<HashMap<Uri, OutlineJson>>,
-    /// The rules' findings of each document's last check, paper by paper.
-    rules: Mutex<HashMap<Uri, RuleCache>>,
+    /// What has been said about broken `digest.toml` files.
+    config_notices: Mutex<ConfigNotices>,
+}
+
+#[derive(Default)]
+struct ConfigNotices {
+    /// Shown in a message since their last change.
+    shown: HashSet<PathBuf>,
+    /// Whose errors are published now.
+    published: HashSet<PathBuf>,
 }
 
 /// A document's state at one version, taken under the lock.
@@ -154,21 +197,35 @@ impl Session {
         Self {
             client,
             outbox,
-            documents: Mutex::new(HashMap::new()),
-            encoding: Mutex::new(Encoding::default()),
-            caps: Mutex::new(ClientCaps::default()),
-            debounce: Mutex::new(DEBOUNCE),
-            configs: Configs::default(),
-            shown_configs: Mutex::new(HashSet::new()),
-            published_configs: Mutex::new(HashSet::new()),
+            negotiated: OnceLock::new(),
             serving: AtomicBool::new(false),
-            computing: Mutex::new(()),
+            configs: Configs::default(),
             index: Index::default(),
-            published: Mutex::new(HashMap::new()),
-            cascade: Mutex::new(HashSet::new()),
+            documents: Mutex::new(HashMap::new()),
+            computing: Mutex::new(()),
             outlines: Mutex::new(HashMap::new()),
-            rules: Mutex::new(HashMap::new()),
+            config_notices: Mutex::new(ConfigNotices::default()),
         }
+    }
+
+    /// Starts serving with what `initialize` settled (once: tower-lsp
+    /// refuses a second `initialize` before it reaches the handler).
+    pub fn start(&self, negotiated: Negotiated) {
+        let _ = self.negotiated.set(negotiated);
+        self.serving.store(true, Ordering::SeqCst);
+    }
+
+    /// What `initialize` settled (the defaults before it).
+    pub fn negotiated(&self) -> Negotiated {
+        self.negotiated.get().copied().unwrap_or_default()
+    }
+
+    pub fn encoding(&self) -> Encoding {
+        self.negotiated().encoding
+    }
+
+    pub fn caps(&self) -> ClientCaps {
+        self.negotiated().caps
     }
 
     /// Sends a notification to the client (queued at once, in order).
@@ -207,12 +264,9 @@ impl Session {
         self.serving.load(Ordering::SeqCst)
     }
 
-    pub fn set_serving(&self, serving: bool) {
-        self.serving.store(serving, Ordering::SeqCst);
-    }
-
-    pub fn encoding(&self) -> Encoding {
-        *lock(&self.encoding)
+    /// `shutdown`: what comes after is refused.
+    pub fn stop(&self) {
+        self.serving.store(false, Ordering::SeqCst);
     }
 
     /// Runs `f` on the open documents, under the lock (never across `.await`).
@@ -240,24 +294,23 @@ impl Session {
         // One analysis at a time: a request and the diagnostics task that
         // both find the document unanalysed must not both analyse it.
         let _computing = lock(&self.computing);
-        let (path, version, rope, cached, previous) = self.with_documents(|docs| {
+        let taken = self.with_documents(|docs| {
             let doc = docs.get_mut(uri).ok_or_else(|| not_open(uri))?;
             let path = doc
                 .path
                 .clone()
                 .unwrap_or_else(|| PathBuf::from(uri.as_str()));
-            Ok::<_, jsonrpc::Error>((
-                path,
-                doc.version,
-                doc.rope.clone(),
-                doc.checked(),
-                doc.checked().is_none().then(|| doc.lend()).flatten(),
-            ))
+            let cached = doc.checked();
+            // What the check starts from, lent by the document until it
+            // stores the result.
+            let lent = cached.is_none().then(|| (doc.lend(), doc.take_rules()));
+            Ok::<_, jsonrpc::Error>((path, doc.version, doc.rope.clone(), cached, lent))
         })?;
-        let checked = match cached {
-            Some(checked) => checked,
-            None => {
-                let mut rules = lock(&self.rules).remove(uri).unwrap_or_default();
+        let (path, version, rope, cached, lent) = taken;
+        let checked = match (cached, lent) {
+            (Some(checked), _) => checked,
+            (None, lent) => {
+                let (previous, mut rules) = lent.unwrap_or_default();
                 let checked = Arc::new(check_document(
                     &path,
                     rope.clone(),
@@ -266,14 +319,9 @@ impl Session {
                     &self.configs,
                     self,
                 ));
-                // Kept unless closed meanwhile (see `forget`).
-                let mut kept = lock(&self.rules);
-                if self.version(uri).is_some() {
-                    kept.insert(uri.clone(), rules);
-                }
                 self.with_documents(|docs| {
                     if let Some(doc) = docs.get_mut(uri) {
-                        doc.store(version, checked.clone());
+                        doc.store(version, checked.clone(), rules);
                     }
                 });
                 checked
@@ -314,15 +362,16 @@ impl Session {
     /// (unless a newer change came meanwhile, or the result is for an old
     /// version; see [`Trigger`] for when an unchanged result is published).
     pub fn schedule_diagnostics(self: &Arc<Self>, uri: Uri, trigger: Trigger) {
-        let Some(generation) = self.with_documents(|docs| docs.get(&uri).map(|d| d.generation))
-        else {
+        let generation = self.with_documents(|docs| {
+            let doc = docs.get_mut(&uri)?;
+            doc.cascade |= trigger == Trigger::Edit;
+            Some(doc.generation)
+        });
+        let Some(generation) = generation else {
             return;
         };
-        if trigger == Trigger::Edit {
-            lock(&self.cascade).insert(uri.clone());
-        }
         let session = self.clone();
-        let debounce = *lock(&self.debounce);
+        let debounce = self.negotiated().debounce;
         tokio::spawn(async move {
             // No timer for no debounce: tokio's timer rounds up to its next
             // millisecond tick.
@@ -345,24 +394,20 @@ impl Session {
                     return;
                 }
             };
-            let still_current =
-                session.with_documents(|docs| docs.get(&uri).map(|d| d.version)) == Some(version);
-            if !still_current {
-                return;
-            }
             session.publish_config(config);
-            let unchanged = {
-                let mut published = lock(&session.published);
-                let same = published
-                    .get(&uri)
+            // Under the lock: published for the current version only, in
+            // version order.
+            let cascade = session.with_documents(|docs| {
+                let doc = docs.get_mut(&uri).filter(|d| d.version == version)?;
+                let unchanged = (doc.published.as_ref())
                     .is_some_and(|(v, d)| *v == version && *d == diagnostics);
-                published.insert(uri.clone(), (version, diagnostics.clone()));
-                same
-            };
-            if !(unchanged && trigger == Trigger::Recheck) {
-                session.publish(uri.clone(), diagnostics, Some(version));
-            }
-            if lock(&session.cascade).remove(&uri) {
+                if !(unchanged && trigger == Trigger::Recheck) {
+                    session.publish(uri.clone(), diagnostics.clone(), Some(version));
+                }
+                doc.published = Some((version, diagnostics));
+                Some(std::mem::take(&mut doc.cascade))
+            });
+            if cascade == Some(true) {
                 session.recheck_others(&uri);
             }
         });
@@ -376,7 +421,7 @@ impl Session {
     ) -> Result<(i32, Vec<Diagnostic>, Arc<crate::files::LoadedConfig>), jsonrpc::Error> {
         let snapshot = self.snapshot(uri)?;
         let encoding = self.encoding();
-        let related_ok = lock(&self.caps).related_information;
+        let related_ok = self.caps().related_information;
         // The workspace rule looks at the workspace folders only: open
         // files elsewhere (a scratch copy in /tmp) are not "the workspace",
         // and a hint must not depend on which other tabs happen to be open.
@@ -447,17 +492,19 @@ impl Session {
         let Some(uri) = Uri::from_file_path(&path) else {
             return;
         };
-        if config.errors.is_empty() {
-            if lock(&self.published_configs).remove(&path) {
-                self.publish(uri, Vec::new(), None);
+        {
+            let mut notices = lock(&self.config_notices);
+            if config.errors.is_empty() {
+                if notices.published.remove(&path) {
+                    self.publish(uri, Vec::new(), None);
+                }
+                return;
             }
-            return;
+            if !notices.shown.insert(path.clone()) {
+                return;
+            }
+            notices.published.insert(path.clone());
         }
-        let first_time = lock(&self.shown_configs).insert(path.clone());
-        if !first_time {
-            return;
-        }
-        lock(&self.published_configs).insert(path.clone());
         let rope = ropey::Rope::from_str(&config.text);
         let mut positions = Positions::of_rope(&rope, self.encoding());
         let diagnostics = (config.errors.iter())
@@ -482,7 +529,7 @@ impl Session {
     /// digests again.
     pub fn reconfigure(self: &Arc<Self>) {
         self.configs.clear();
-        lock(&self.shown_configs).clear();
+        lock(&self.config_notices).shown.clear();
         self.with_documents(|docs| docs.values_mut().for_each(Document::invalidate));
         self.schedule_all(Trigger::Reconfigure);
     }
@@ -525,12 +572,11 @@ impl Session {
         }
     }
 
-    /// A document was closed: forget what was published for it.
-    pub fn forget(&self, uri: &Uri) {
-        lock(&self.published).remove(uri);
-        lock(&self.cascade).remove(uri);
+    /// Closes a document; returns it.
+    pub fn close(&self, uri: &Uri) -> Option<Document> {
+        let closed = self.with_documents(|docs| docs.remove(uri));
         lock(&self.outlines).remove(uri);
-        lock(&self.rules).remove(uri);
+        closed
     }
 
     /// Appends to `out` the outline of a snapshot as a JSON array of
@@ -544,6 +590,94 @@ impl Session {
         if self.version(&snapshot.uri).is_none() {
             outlines.remove(&snapshot.uri);
         }
+    }
+
+    /// True when `path` belongs in the index.
+    pub fn covers(&self, path: &Path) -> bool {
+        self.index.covers(path, &self.configs, self)
+    }
+
+    /// A file changed on disk: the index follows (true when it changed).
+    pub fn refresh(&self, path: &Path) -> bool {
+        self.index.refresh(path, &self.configs, self)
+    }
+
+    /// A configuration in `folder` changed: the index's digests under it
+    /// are found and analysed again.
+    pub fn reparse_under(&self, folder: &Path) {
+        self.index.reparse_under(folder, &self.configs, self);
+    }
+
+    /// The initial indexing, in the background: `$/progress` when the client
+    /// supports it (create, begin, reports, end), a log line at the end either
+    /// way, then the open digests are checked again.
+    pub async fn index_in_background(self: Arc<Self>, roots: Vec<PathBuf>) {
+        let session = self;
+        let report = session.caps().work_done_progress;
+        if roots.is_empty() {
+            return;
+        }
+        let started = Instant::now();
+        let progress = Arc::new(Counts::default());
+        let worker = session.clone();
+        let counts = progress.clone();
+        let folders = roots.clone();
+        let mut job = tokio::task::spawn_blocking(move || {
+            (worker.index).build(&folders, &worker.configs, &*worker, &counts)
+        });
+
+        // One token per run: a folder added while another is indexed gets its own.
+        static RUNS: AtomicUsize = AtomicUsize::new(0);
+        let run = RUNS.fetch_add(1, Ordering::Relaxed);
+        let token = ProgressToken::String(format!("digest-lsp/index/{run}"));
+        let mut ongoing = false;
+        if report {
+            let created = session.client.create_work_done_progress(token.clone());
+            if let Ok(Ok(())) = tokio::time::timeout(Duration::from_secs(10), created).await {
+                session.progress(
+                    &token,
+                    WorkDoneProgress::Begin(WorkDoneProgressBegin {
+                        title: "Indexing digests".to_string(),
+                        cancellable: None,
+                        message: Some(format!("searching {} folder(s)", roots.len())),
+                        percentage: Some(0),
+                    }),
+                );
+                ongoing = true;
+            }
+        }
+        let result = loop {
+            tokio::select! {
+                joined = &mut job => break joined,
+                () = tokio::time::sleep(Duration::from_millis(200)) => {
+                    let total = progress.total.load(Ordering::SeqCst);
+                    let done = progress.done.load(Ordering::SeqCst);
+                    if ongoing && let Some(share) = (done * 100).checked_div(total) {
+                        let percent = u32::try_from(share).unwrap_or(100);
+                        session.progress(&token, WorkDoneProgress::Report(WorkDoneProgressReport {
+                            cancellable: None,
+                            message: Some(format!("{done}/{total} digests")),
+                            percentage: Some(percent),
+                        }));
+                    }
+                }
+            }
+        };
+        let elapsed = started.elapsed();
+        let message = match result {
+            Ok(count) => format!("indexed {count} digest(s) in {} ms", elapsed.as_millis()),
+            Err(e) => format!("indexing failed: {e}"),
+        };
+        if ongoing {
+            session.progress(
+                &token,
+                WorkDoneProgress::End(WorkDoneProgressEnd {
+                    message: Some(message.clone()),
+                }),
+            );
+        }
+        session.log(MessageType::INFO, format!("digest-lsp: {message}"));
+        session.recheck_all();
     }
 }
 

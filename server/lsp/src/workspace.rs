@@ -16,19 +16,13 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
 
 use digest_analysis::workspace::normalize;
 use digest_analysis::{Analysis, Lookup};
-use tower_lsp_server::ls_types::{
-    MessageType, ProgressToken, WorkDoneProgress, WorkDoneProgressBegin, WorkDoneProgressEnd,
-    WorkDoneProgressReport,
-};
 
 use crate::digests::IndexedDigest;
 use crate::discover::{self, skipped};
 use crate::files::{Configs, Source, lock, read_text};
-use crate::session::Session;
 
 /// A digest as read from the disk.
 #[derive(Clone, Debug)]
@@ -179,23 +173,6 @@ fn contains(root: &Path, path: &Path) -> bool {
 /// for a file no include names is dropped by [`refresh`]).
 pub const WATCHED: [&str; 3] = ["**/digest.toml", "**/*.digest", "**/*.txt"];
 
-/// True when `path` belongs in the index: inside a workspace folder, not
-/// under a skipped folder, and a digest by its name (`*.digest`, or named
-/// by the `[files] include` of the `digest.toml` that applies to it).
-pub fn covers(session: &Session, path: &Path) -> bool {
-    session.index.within(path) && discover::is_digest(path, &session.configs, session)
-}
-
-/// Every digest under `roots` (normalised, sorted, each once), found by
-/// the one walk `check` uses too.
-pub fn walk(session: &Session, roots: &[PathBuf]) -> Vec<PathBuf> {
-    let found = discover::walk(roots, &session.configs, session);
-    let mut paths: Vec<PathBuf> = found.files.iter().map(|p| normalize(p)).collect();
-    paths.sort();
-    paths.dedup();
-    paths
-}
-
 /// Reads and analyses the digest at `path` under its own configuration;
 /// `None` when there is no such file.
 pub fn read_digest(path: &Path, configs: &Configs, source: &dyn Source) -> Option<Indexed> {
@@ -257,159 +234,117 @@ pub struct Progress {
     pub done: AtomicUsize,
 }
 
-/// Indexes `roots` (found, read once, analysed on all cores) into the
-/// session's index; returns how many digests were indexed.
-pub fn index_roots(session: &Session, roots: &[PathBuf], progress: &Progress) -> usize {
-    let ticket = session.index.ticket();
-    let paths = walk(session, roots);
-    progress.total.store(paths.len(), Ordering::SeqCst);
-    let read = parallel(&paths, &progress.done, |path| {
-        read_digest(path, &session.configs, session)
-    });
-    for (path, file) in paths.iter().zip(read) {
-        let file = file.unwrap_or_else(|| {
-            Some(Indexed::Unreadable(
-                "could not be analysed (the analysis failed)".into(),
-            ))
+/// The index's work on the disk. `configs` and `source` say which files
+/// are digests (`[files] include`) and under which configuration each is
+/// analysed (an open `digest.toml` wins over the disk's).
+impl Index {
+    /// True when `path` belongs in the index: inside a workspace folder,
+    /// not under a skipped folder, and a digest by its name (`*.digest`, or
+    /// named by the `[files] include` of the `digest.toml` that applies to
+    /// it).
+    pub fn covers(&self, path: &Path, configs: &Configs, source: &dyn Source) -> bool {
+        self.within(path) && discover::is_digest(path, configs, source)
+    }
+
+    /// Indexes `roots` (found, read once, analysed on all cores); returns
+    /// how many digests were indexed.
+    pub fn build(
+        &self,
+        roots: &[PathBuf],
+        configs: &Configs,
+        source: &dyn Source,
+        progress: &Progress,
+    ) -> usize {
+        let ticket = self.ticket();
+        let paths = walk(roots, configs, source);
+        progress.total.store(paths.len(), Ordering::SeqCst);
+        let read = parallel(&paths, &progress.done, |path| {
+            read_digest(path, configs, source)
         });
-        session.index.put(ticket, path.clone(), file);
-    }
-    paths.len()
-}
-
-/// A configuration in `folder` changed: the digests under it are found
-/// again (its `[files] include` may name others now): those no longer
-/// named are forgotten, new ones are read, and the others are analysed
-/// again from the text they were read with.
-pub fn reparse_under(session: &Session, folder: &Path) {
-    let ticket = session.index.ticket();
-    let folder = normalize(folder);
-    let held = session.index.under(&folder);
-    let searched: Vec<PathBuf> = match session.index.folder_within(&folder) {
-        true => vec![folder.clone()],
-        // A configuration above the workspace folders applies to those under it.
-        false => session
-            .index
-            .roots()
-            .into_iter()
-            .filter(|root| root.starts_with(&folder))
-            .collect(),
-    };
-    let now = walk(session, &searched);
-    for gone in held.iter().filter(|p| now.binary_search(p).is_err()) {
-        session.index.put(ticket, gone.clone(), None);
-    }
-    let done = AtomicUsize::new(0);
-    let reparsed = parallel(&now, &done, |path| match session.index.get(path) {
-        None => read_digest(path, &session.configs, session),
-        Some(Indexed::Analysed(old)) => {
-            let config = session.configs.for_file(path, session);
-            let text = old.text.to_string();
-            let analysis = Analysis::with_rope(old.text.clone(), &text, &config.config);
-            Some(Indexed::analysed(analysis))
+        for (path, file) in paths.iter().zip(read) {
+            let file = file.unwrap_or_else(|| {
+                Some(Indexed::Unreadable(
+                    "could not be analysed (the analysis failed)".into(),
+                ))
+            });
+            self.put(ticket, path.clone(), file);
         }
-        other => other,
-    });
-    for (path, file) in now.into_iter().zip(reparsed) {
-        if let Some(file) = file {
-            session.index.put(ticket, path, file);
-        }
+        paths.len()
     }
-}
 
-/// Applies a watched-file event at `path`: reads what the disk holds now
-/// (a folder is searched), or forgets what is gone (a deleted folder takes
-/// its digests with it). True when the index changed.
-pub fn refresh(session: &Session, path: &Path) -> bool {
-    let path = normalize(path);
-    let is_folder = std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir());
-    if is_folder {
-        if !session.index.folder_within(&path) {
-            return false;
+    /// A configuration in `folder` changed: the digests under it are found
+    /// again (its `[files] include` may name others now): those no longer
+    /// named are forgotten, new ones are read, and the others are analysed
+    /// again from the text they were read with.
+    pub fn reparse_under(&self, folder: &Path, configs: &Configs, source: &dyn Source) {
+        let ticket = self.ticket();
+        let folder = normalize(folder);
+        let held = self.under(&folder);
+        let searched: Vec<PathBuf> = match self.folder_within(&folder) {
+            true => vec![folder.clone()],
+            // A configuration above the workspace folders applies to those under it.
+            false => (self.roots().into_iter())
+                .filter(|root| root.starts_with(&folder))
+                .collect(),
+        };
+        let now = walk(&searched, configs, source);
+        for gone in held.iter().filter(|p| now.binary_search(p).is_err()) {
+            self.put(ticket, gone.clone(), None);
         }
-        index_roots(session, &[path], &Progress::default());
-        return true;
-    }
-    let ticket = session.index.ticket();
-    let mut gone = session.index.under(&path);
-    gone.retain(|p| *p != path);
-    for held in &gone {
-        session.index.put(ticket, held.clone(), None);
-    }
-    if !covers(session, &path) {
-        return !gone.is_empty();
-    }
-    let file = read_digest(&path, &session.configs, session);
-    session.index.put(ticket, path, file);
-    true
-}
-
-/// The initial indexing, in the background: `$/progress` when the client
-/// supports it (create, begin, reports, end), a log line at the end either
-/// way, then the open digests are checked again.
-pub async fn index_in_background(session: Arc<Session>, roots: Vec<PathBuf>, report: bool) {
-    if roots.is_empty() {
-        return;
-    }
-    let started = Instant::now();
-    let progress = Arc::new(Progress::default());
-    let worker = session.clone();
-    let counts = progress.clone();
-    let folders = roots.clone();
-    let mut job = tokio::task::spawn_blocking(move || index_roots(&worker, &folders, &counts));
-
-    // One token per run: a folder added while another is indexed gets its own.
-    static RUNS: AtomicUsize = AtomicUsize::new(0);
-    let run = RUNS.fetch_add(1, Ordering::Relaxed);
-    let token = ProgressToken::String(format!("digest-lsp/index/{run}"));
-    let mut ongoing = false;
-    if report {
-        let created = session.client.create_work_done_progress(token.clone());
-        if let Ok(Ok(())) = tokio::time::timeout(Duration::from_secs(10), created).await {
-            session.progress(
-                &token,
-                WorkDoneProgress::Begin(WorkDoneProgressBegin {
-                    title: "Indexing digests".to_string(),
-                    cancellable: None,
-                    message: Some(format!("searching {} folder(s)", roots.len())),
-                    percentage: Some(0),
-                }),
-            );
-            ongoing = true;
-        }
-    }
-    let result = loop {
-        tokio::select! {
-            joined = &mut job => break joined,
-            () = tokio::time::sleep(Duration::from_millis(200)) => {
-                let total = progress.total.load(Ordering::SeqCst);
-                let done = progress.done.load(Ordering::SeqCst);
-                if ongoing && let Some(share) = (done * 100).checked_div(total) {
-                    let percent = u32::try_from(share).unwrap_or(100);
-                    session.progress(&token, WorkDoneProgress::Report(WorkDoneProgressReport {
-                        cancellable: None,
-                        message: Some(format!("{done}/{total} digests")),
-                        percentage: Some(percent),
-                    }));
-                }
+        let done = AtomicUsize::new(0);
+        let reparsed = parallel(&now, &done, |path| match self.get(path) {
+            None => read_digest(path, configs, source),
+            Some(Indexed::Analysed(old)) => {
+                let config = configs.for_file(path, source);
+                let text = old.text.to_string();
+                let analysis = Analysis::with_rope(old.text.clone(), &text, &config.config);
+                Some(Indexed::analysed(analysis))
+            }
+            other => other,
+        });
+        for (path, file) in now.into_iter().zip(reparsed) {
+            if let Some(file) = file {
+                self.put(ticket, path, file);
             }
         }
-    };
-    let elapsed = started.elapsed();
-    let message = match result {
-        Ok(count) => format!("indexed {count} digest(s) in {} ms", elapsed.as_millis()),
-        Err(e) => format!("indexing failed: {e}"),
-    };
-    if ongoing {
-        session.progress(
-            &token,
-            WorkDoneProgress::End(WorkDoneProgressEnd {
-                message: Some(message.clone()),
-            }),
-        );
     }
-    session.log(MessageType::INFO, format!("digest-lsp: {message}"));
-    session.recheck_all();
+
+    /// Applies a watched-file event at `path`: reads what the disk holds
+    /// now (a folder is searched), or forgets what is gone (a deleted
+    /// folder takes its digests with it). True when the index changed.
+    pub fn refresh(&self, path: &Path, configs: &Configs, source: &dyn Source) -> bool {
+        let path = normalize(path);
+        let is_folder = std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir());
+        if is_folder {
+            if !self.folder_within(&path) {
+                return false;
+            }
+            self.build(&[path], configs, source, &Progress::default());
+            return true;
+        }
+        let ticket = self.ticket();
+        let mut gone = self.under(&path);
+        gone.retain(|p| *p != path);
+        for held in &gone {
+            self.put(ticket, held.clone(), None);
+        }
+        if !self.covers(&path, configs, source) {
+            return !gone.is_empty();
+        }
+        let file = read_digest(&path, configs, source);
+        self.put(ticket, path, file);
+        true
+    }
+}
+
+/// Every digest under `roots` (normalised, sorted, each once), found by
+/// the one walk `check` uses too.
+fn walk(roots: &[PathBuf], configs: &Configs, source: &dyn Source) -> Vec<PathBuf> {
+    let found = discover::walk(roots, configs, source);
+    let mut paths: Vec<PathBuf> = found.files.iter().map(|p| normalize(p)).collect();
+    paths.sort();
+    paths.dedup();
+    paths
 }
 
 /// What the index says about `path`, as a resolver look-up.

@@ -17,6 +17,7 @@
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::task::Poll;
 use std::time::Duration;
 
 use futures::{SinkExt, StreamExt};
@@ -287,15 +288,25 @@ impl Router {
         {
             return Flow::Exit; // the service has exited
         }
-        let answer = self.service.call(request);
+        let mut answer = self.service.call(request);
+        // The handler's start, up to its first wait, runs now, in the order
+        // read: what it changes (a folder removed, say) is seen by every
+        // message read after it. The rest runs on its own.
+        let first = std::future::poll_fn(|cx| Poll::Ready(answer.as_mut().poll(cx))).await;
         let outbox = self.outbox.clone();
-        let job = self.in_flight.start();
-        tokio::spawn(async move {
-            if let Ok(Some(response)) = answer.await {
-                outbox.message(&response);
+        match first {
+            Poll::Ready(Ok(Some(response))) => outbox.message(&response),
+            Poll::Ready(_) => {}
+            Poll::Pending => {
+                let job = self.in_flight.start();
+                tokio::spawn(async move {
+                    if let Ok(Some(response)) = answer.await {
+                        outbox.message(&response);
+                    }
+                    drop(job);
+                });
             }
-            drop(job);
-        });
+        }
         match method == "exit" {
             true => Flow::Exit,
             false => Flow::Continue,

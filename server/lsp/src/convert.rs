@@ -30,9 +30,7 @@ use digest_analysis::features::{
     CodeAction, CompletionItem, CompletionKind, DocumentLink, Fold, Highlight, HighlightKind,
     Hover, InlayHint, LinkTarget, RenameTarget, SemanticToken, TokenKind, WorkspaceSymbol,
 };
-use digest_analysis::{
-    ConfigError, Diagnostic, FileEdits, FileRange, Lookup, Rule, Severity, TextRange,
-};
+use digest_analysis::{Diagnostic, FileEdits, FileRange, Lookup, Severity, TextRange};
 
 use crate::digests::Digests;
 use crate::positions::{Encoding, Positions};
@@ -215,11 +213,6 @@ impl<'a> Locator<'a> {
     }
 }
 
-/// The code every diagnostic carries: its rule's.
-fn code(code: &str) -> Option<NumberOrString> {
-    Some(NumberOrString::String(code.to_string()))
-}
-
 pub fn severity(severity: Severity) -> DiagnosticSeverity {
     match severity {
         Severity::Error => DiagnosticSeverity::ERROR,
@@ -243,24 +236,24 @@ pub fn diagnostic(d: &Diagnostic, at: &mut Locator<'_>, related: bool) -> lsp::D
             .collect::<Vec<_>>()
     });
     lsp::Diagnostic {
-        range: at.range(d.range),
-        severity: Some(severity(d.severity)),
-        code: code(d.rule().code()),
-        source: Some("digest".to_string()),
-        message: d.message(),
         related_information: related.filter(|r| !r.is_empty()),
-        ..lsp::Diagnostic::default()
+        ..diagnostic_with(d, at.range(d.range))
     }
 }
 
-/// An error of a `digest.toml`, whose text `positions` are of.
-pub fn config_error(e: &ConfigError, positions: &mut Positions<'_>) -> lsp::Diagnostic {
+/// A diagnostic of a file that is not open (a `digest.toml`), whose text
+/// `positions` are of.
+pub fn diagnostic_in(d: &Diagnostic, positions: &mut Positions<'_>) -> lsp::Diagnostic {
+    diagnostic_with(d, positions.range(d.range))
+}
+
+fn diagnostic_with(d: &Diagnostic, range: Range) -> lsp::Diagnostic {
     lsp::Diagnostic {
-        range: positions.range(e.range),
-        severity: Some(severity(Rule::Config.default_severity())),
-        code: code(Rule::Config.code()),
+        range,
+        severity: Some(severity(d.severity)),
+        code: Some(NumberOrString::String(d.rule().code().to_string())),
         source: Some("digest".to_string()),
-        message: e.message.clone(),
+        message: d.message(),
         ..lsp::Diagnostic::default()
     }
 }

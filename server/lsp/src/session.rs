@@ -20,11 +20,10 @@ use tower_lsp_server::ls_types::{
     WorkDoneProgressReport,
 };
 
-use digest_analysis::rules::{MAX_DIAGNOSTICS, check_workspace_file};
 use digest_analysis::workspace::normalize;
-use digest_analysis::{Analysis, Lookup};
+use digest_analysis::{Analysis, LineIndex, Lookup};
 
-use crate::check::{Checked, analyse, check_document};
+use crate::check::{self, Checked, ConfigProblems, Together, analyse, check_document};
 use crate::convert::outline::OutlineJson;
 use crate::convert::{self, Locator};
 use crate::digests::{Current, Digests, IndexedDigest, Layer};
@@ -418,38 +417,27 @@ impl Session {
     fn diagnostics(
         &self,
         uri: &Uri,
-    ) -> Result<(i32, Vec<Diagnostic>, Arc<crate::files::LoadedConfig>), jsonrpc::Error> {
+    ) -> Result<(i32, Vec<Diagnostic>, Option<ConfigProblems>), jsonrpc::Error> {
         let snapshot = self.snapshot(uri)?;
-        let encoding = self.encoding();
-        let related_ok = self.caps().related_information;
-        // The workspace rule looks at the workspace folders only: open
+        // The cross-file rule looks at the workspace folders only: open
         // files elsewhere (a scratch copy in /tmp) are not "the workspace",
         // and a hint must not depend on which other tabs happen to be open.
         let digests = self.digests(Some(&snapshot)).within_folders();
         let view = self.index.within(&snapshot.path).then(|| digests.view());
-        let across = match view {
-            Some(view) if view.paths.len() > 1 => {
-                let keys = view.keys();
-                let config = &snapshot.checked.config.config;
-                let current = view.current.unwrap_or_default();
-                check_workspace_file(&view.files(), &keys, current, config)
-            }
-            _ => Vec::new(),
-        };
-        // Hints come after the file's own findings, within the same cap.
-        let room = MAX_DIAGNOSTICS.saturating_sub(snapshot.checked.diagnostics.len());
-        let across = &across[..across.len().min(room)];
+        let (files, keys) = view.map(|v| (v.files(), v.keys())).unwrap_or_default();
+        let together = view.map(|v| Together {
+            files: &files,
+            keys: &keys,
+            current: v.current.unwrap_or_default(),
+        });
+        let problems = check::problems(&snapshot.checked, together);
         // Through the rope: no line table is built for a keystroke.
-        let mut at = Locator::without_table(&snapshot, &digests, encoding);
-        let diagnostics = (snapshot.checked.diagnostics.iter())
-            .chain(across)
-            .map(|d| convert::diagnostic(d, &mut at, related_ok))
+        let mut at = Locator::without_table(&snapshot, &digests, self.encoding());
+        let related = self.caps().related_information;
+        let diagnostics = (problems.digest.iter())
+            .map(|d| convert::diagnostic(d, &mut at, related))
             .collect();
-        Ok((
-            snapshot.version,
-            diagnostics,
-            snapshot.checked.config.clone(),
-        ))
+        Ok((snapshot.version, diagnostics, problems.config))
     }
 
     /// Every other digest, as seen from `current` (a snapshot; none: from
@@ -485,8 +473,13 @@ impl Session {
 
     /// Publishes a config file's own diagnostics (and one message per broken
     /// file per change); clears them once it is fixed.
-    fn publish_config(&self, config: Arc<crate::files::LoadedConfig>) {
-        let Some(path) = config.path.clone() else {
+    fn publish_config(&self, config: Option<ConfigProblems>) {
+        let Some(ConfigProblems {
+            path,
+            loaded,
+            problems,
+        }) = config
+        else {
             return;
         };
         let Some(uri) = Uri::from_file_path(&path) else {
@@ -494,7 +487,7 @@ impl Session {
         };
         {
             let mut notices = lock(&self.config_notices);
-            if config.errors.is_empty() {
+            if problems.is_empty() {
                 if notices.published.remove(&path) {
                     self.publish(uri, Vec::new(), None);
                 }
@@ -505,19 +498,21 @@ impl Session {
             }
             notices.published.insert(path.clone());
         }
-        let rope = ropey::Rope::from_str(&config.text);
+        let rope = ropey::Rope::from_str(&loaded.text);
         let mut positions = Positions::of_rope(&rope, self.encoding());
-        let diagnostics = (config.errors.iter())
-            .map(|e| convert::config_error(e, &mut positions))
+        let diagnostics = (problems.iter())
+            .map(|d| convert::diagnostic_in(d, &mut positions))
             .collect();
         self.publish(uri, diagnostics, None);
-        let first = &config.errors[0];
+        let first = &problems[0];
+        let (line, column) =
+            LineIndex::new(&loaded.text).line_col_chars(&loaded.text, first.range.start);
         let message = format!(
             "digest-lsp: {}:{}:{}: {} (the defaults apply until it is fixed)",
             path.display(),
-            first.line,
-            first.column,
-            first.message
+            line + 1,
+            column + 1,
+            first.message()
         );
         self.notify::<ShowMessage>(ShowMessageParams {
             typ: MessageType::ERROR,

@@ -1,6 +1,8 @@
-//! The session: open documents, the negotiated encoding, client
-//! capabilities, configurations; and the work done on them (analysis off the
-//! protocol task, debounced diagnostics).
+//! The session: what the server holds between messages (the open
+//! documents, what `initialize` settled, the configurations, the workspace
+//! index), and the work done on them: snapshots analysed off the protocol
+//! task, diagnostics debounced and published in version order, the index
+//! built in the background.
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -274,7 +276,7 @@ impl Session {
     }
 
     /// The open digests' URIs (config files excluded).
-    pub fn open_digests(&self) -> Vec<Uri> {
+    fn open_uris(&self) -> Vec<Uri> {
         self.with_documents(|docs| {
             docs.values()
                 .filter(|d| !is_config(d.path.as_deref()))
@@ -562,7 +564,7 @@ impl Session {
     }
 
     fn schedule_all(self: &Arc<Self>, trigger: Trigger) {
-        for uri in self.open_digests() {
+        for uri in self.open_uris() {
             self.schedule_diagnostics(uri, trigger);
         }
     }
@@ -707,7 +709,7 @@ impl Source for Session {
     }
 
     fn indexed(&self, path: &Path) -> Option<Lookup> {
-        crate::workspace::lookup(&self.index, path)
+        self.index.lookup(path)
     }
 
     fn uri_of(&self, path: &Path) -> Option<Uri> {

@@ -117,6 +117,14 @@ impl Index {
         lock(&self.files).get(path).and_then(|e| e.file.clone())
     }
 
+    /// What the index says about `path`, as a look-up of another digest.
+    pub fn lookup(&self, path: &Path) -> Option<Lookup> {
+        Some(match self.get(path)? {
+            Indexed::Analysed(analysis) => Lookup::Found(analysis),
+            Indexed::Unreadable(why) => Lookup::Unreadable(why),
+        })
+    }
+
     /// Every analysed digest.
     pub fn analysed(&self) -> Vec<IndexedDigest> {
         lock(&self.files)
@@ -345,14 +353,6 @@ fn walk(roots: &[PathBuf], configs: &Configs, source: &dyn Source) -> Vec<PathBu
     paths.sort();
     paths.dedup();
     paths
-}
-
-/// What the index says about `path`, as a resolver look-up.
-pub fn lookup(index: &Index, path: &Path) -> Option<Lookup> {
-    Some(match index.get(path)? {
-        Indexed::Analysed(analysis) => Lookup::Found(analysis),
-        Indexed::Unreadable(why) => Lookup::Unreadable(why),
-    })
 }
 
 #[cfg(test)]

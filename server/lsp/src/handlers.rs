@@ -262,7 +262,7 @@ impl LanguageServer for Backend {
         } else if let Some(path) = path.filter(|p| self.session.covers(p)) {
             // For clients that watch no files: the index follows the disk.
             let session = self.session.clone();
-            let _ = tokio::task::spawn_blocking(move || session.refresh(&path)).await;
+            let _ = tokio::task::spawn_blocking(move || session.refresh(&[path])).await;
         }
     }
 
@@ -275,10 +275,7 @@ impl LanguageServer for Backend {
         let (configs, digests): (Vec<_>, Vec<_>) =
             paths.into_iter().partition(|p| is_config(Some(p)));
         let session = self.session.clone();
-        let refreshed = tokio::task::spawn_blocking(move || {
-            let changed = digests.iter().filter(|p| session.refresh(p));
-            changed.count()
-        });
+        let refreshed = tokio::task::spawn_blocking(move || session.refresh(&digests));
         let changed = refreshed.await.unwrap_or(0);
         match configs.is_empty() {
             true => self.session.recheck_all(),

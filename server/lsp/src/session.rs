@@ -594,15 +594,53 @@ impl Session {
         self.index.covers(path, &self.configs, self)
     }
 
-    /// A file changed on disk: the index follows (true when it changed).
-    pub fn refresh(&self, path: &Path) -> bool {
-        self.index.refresh(path, &self.configs, self)
+    /// Files changed on disk: the index follows; returns how many changes
+    /// it took in.
+    pub fn refresh(&self, paths: &[PathBuf]) -> usize {
+        let changed = paths
+            .iter()
+            .filter(|p| self.index.refresh(p, &self.configs, self));
+        let changed = changed.count();
+        self.say_unreadable();
+        changed
     }
 
     /// A configuration in `folder` changed: the index's digests under it
     /// are found and analysed again.
     pub fn reparse_under(&self, folder: &Path) {
         self.index.reparse_under(folder, &self.configs, self);
+        self.say_unreadable();
+    }
+
+    /// Says which digests of the workspace the index leaves out because
+    /// they cannot be read or are not UTF-8: each in the log, and in one
+    /// message for the lot (each digest once, until it changes).
+    fn say_unreadable(&self) {
+        let unreadable = self.index.take_unreadable();
+        let said: Vec<String> = (unreadable.iter())
+            .map(|(path, why)| {
+                format!(
+                    "digest-lsp: {}: {why}; it is left out of the index",
+                    path.display()
+                )
+            })
+            .collect();
+        for message in &said {
+            self.log(MessageType::WARNING, message.clone());
+        }
+        let message = match said.as_slice() {
+            [] => return,
+            [one] => one.clone(),
+            [first, ..] => format!(
+                "digest-lsp: {} digests are left out of the index (see the log), the first: {}",
+                said.len(),
+                first.trim_start_matches("digest-lsp: "),
+            ),
+        };
+        self.notify::<ShowMessage>(ShowMessageParams {
+            typ: MessageType::WARNING,
+            message,
+        });
     }
 
     /// The initial indexing, in the background: `$/progress` when the client
@@ -620,7 +658,9 @@ impl Session {
         let counts = progress.clone();
         let folders = roots.clone();
         let mut job = tokio::task::spawn_blocking(move || {
-            (worker.index).build(&folders, &worker.configs, &*worker, &counts)
+            let indexed = (worker.index).build(&folders, &worker.configs, &*worker, &counts);
+            worker.say_unreadable();
+            indexed
         });
 
         // One token per run: a folder added while another is indexed gets its own.

@@ -54,6 +54,9 @@ pub struct Index {
     roots: Mutex<Vec<PathBuf>>,
     files: Mutex<HashMap<PathBuf, Entry>>,
     tickets: AtomicU64,
+    /// Digests found unreadable since the session last said so (each
+    /// once, until it changes): path and why.
+    unreadable: Mutex<Vec<(PathBuf, String)>>,
 }
 
 impl Index {
@@ -103,13 +106,24 @@ impl Index {
     /// nothing), unless a later read has been stored already.
     pub fn put(&self, ticket: u64, path: PathBuf, file: Option<Indexed>) {
         let mut files = lock(&self.files);
-        match files.get_mut(&path) {
-            Some(entry) if entry.ticket > ticket => {}
-            Some(entry) => *entry = Entry { ticket, file },
-            None => {
-                files.insert(path, Entry { ticket, file });
+        let previous = match files.get(&path) {
+            Some(entry) if entry.ticket > ticket => return,
+            Some(entry) => entry.file.as_ref(),
+            None => None,
+        };
+        if let Some(Indexed::Unreadable(why)) = &file {
+            let known = matches!(previous, Some(Indexed::Unreadable(was)) if was == why);
+            if !known {
+                lock(&self.unreadable).push((path.clone(), why.clone()));
             }
         }
+        files.insert(path, Entry { ticket, file });
+    }
+
+    /// The digests found unreadable since the last call (each once until
+    /// it changes), to be said so.
+    pub fn take_unreadable(&self) -> Vec<(PathBuf, String)> {
+        std::mem::take(&mut lock(&self.unreadable))
     }
 
     /// The digest at `path` (normalised), if the index holds it.
@@ -182,7 +196,9 @@ fn contains(root: &Path, path: &Path) -> bool {
 pub const WATCHED: [&str; 3] = ["**/digest.toml", "**/*.digest", "**/*.txt"];
 
 /// Reads and analyses the digest at `path` under its own configuration;
-/// `None` when there is no such file.
+/// `None` when there is no such file (nor a regular file: a FIFO is never
+/// opened; a dangling link leads nowhere; a file deleted while it was read
+/// is gone).
 pub fn read_digest(path: &Path, configs: &Configs, source: &dyn Source) -> Option<Indexed> {
     if !path.is_file() {
         return None;
@@ -192,6 +208,7 @@ pub fn read_digest(path: &Path, configs: &Configs, source: &dyn Source) -> Optio
             let config = configs.for_file(path, source);
             Indexed::analysed(Analysis::new(&text, &config.config))
         }
+        Err(_) if !path.exists() => return None,
         Err(why) => Indexed::Unreadable(why),
     })
 }
@@ -255,7 +272,7 @@ impl Index {
     }
 
     /// Indexes `roots` (found, read once, analysed on all cores); returns
-    /// how many digests were indexed.
+    /// how many digests were indexed (those that exist, readable or not).
     pub fn build(
         &self,
         roots: &[PathBuf],
@@ -269,15 +286,17 @@ impl Index {
         let read = parallel(&paths, &progress.done, |path| {
             read_digest(path, configs, source)
         });
+        let mut indexed = 0;
         for (path, file) in paths.iter().zip(read) {
             let file = file.unwrap_or_else(|| {
                 Some(Indexed::Unreadable(
                     "could not be analysed (the analysis failed)".into(),
                 ))
             });
+            indexed += usize::from(file.is_some());
             self.put(ticket, path.clone(), file);
         }
-        paths.len()
+        indexed
     }
 
     /// A configuration in `folder` changed: the digests under it are found
@@ -371,6 +390,40 @@ mod tests {
         assert!(index.get(&path).is_none(), "a deletion seen later wins");
         index.put(index.ticket(), path.clone(), Some(analysis()));
         assert!(index.get(&path).is_some());
+    }
+
+    #[test]
+    fn an_unreadable_digest_is_told_once_until_it_changes() {
+        let index = Index::default();
+        let path = PathBuf::from("/ws/bad.digest");
+        let bad = |why: &str| Some(Indexed::Unreadable(why.to_string()));
+        index.put(
+            index.ticket(),
+            path.clone(),
+            bad("is not valid UTF-8 (at 9)"),
+        );
+        index.put(
+            index.ticket(),
+            path.clone(),
+            bad("is not valid UTF-8 (at 9)"),
+        );
+        let told = vec![(path.clone(), "is not valid UTF-8 (at 9)".to_string())];
+        assert_eq!(index.take_unreadable(), told);
+        assert_eq!(index.take_unreadable(), []);
+        // Read fine, then broken again: told again.
+        let fine = Indexed::analysed(Analysis::new("Paper1 A\n", &Default::default()));
+        index.put(index.ticket(), path.clone(), Some(fine));
+        index.put(
+            index.ticket(),
+            path.clone(),
+            bad("is not valid UTF-8 (at 9)"),
+        );
+        assert_eq!(index.take_unreadable(), told);
+        // A read older than what is held is dropped, and not told.
+        let old = index.ticket();
+        index.put(index.ticket(), path.clone(), None);
+        index.put(old, path.clone(), bad("cannot be read"));
+        assert_eq!(index.take_unreadable(), []);
     }
 
     #[test]

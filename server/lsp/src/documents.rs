@@ -6,10 +6,10 @@ use std::sync::Arc;
 
 use digest_analysis::{Analysis, Dirty, RuleCache};
 use ropey::Rope;
-use tower_lsp_server::ls_types::{self as lsp, Range, TextDocumentContentChangeEvent, Uri};
+use tower_lsp_server::ls_types::{self as lsp, TextDocumentContentChangeEvent, Uri};
 
 use crate::check::{Checked, Previous};
-use crate::positions::{Encoding, Positions};
+use crate::positions::{Encoding, replace};
 
 /// One open document.
 pub struct Document {
@@ -208,22 +208,11 @@ impl Document {
     }
 }
 
-/// Replaces `range` of `rope` by `text`, as the editor did: what changed,
-/// in bytes.
-pub fn replace(rope: &mut Rope, range: Range, text: &str, encoding: Encoding) -> Dirty {
-    let bytes = Positions::of_rope(rope, encoding).text_range(range);
-    let start = rope.byte_to_char(bytes.start);
-    let end = rope.byte_to_char(bytes.end);
-    rope.remove(start..end);
-    rope.insert(start, text);
-    Dirty::replace(bytes, text.len())
-}
-
 #[cfg(test)]
 mod tests {
     use std::path::Path;
 
-    use tower_lsp_server::ls_types::Position;
+    use tower_lsp_server::ls_types::{Position, Range};
 
     use super::*;
     use crate::check::check_document;

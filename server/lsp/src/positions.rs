@@ -14,7 +14,7 @@
 use ropey::{Rope, RopeSlice};
 use tower_lsp_server::ls_types::{Position, PositionEncodingKind, Range};
 
-use digest_analysis::TextRange;
+use digest_analysis::{Dirty, TextRange};
 
 /// How the client counts columns.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -303,6 +303,17 @@ impl<'a> Positions<'a> {
     }
 }
 
+/// Replaces `range` of `rope` by `text`, as the editor did: what changed,
+/// in bytes.
+pub fn replace(rope: &mut Rope, range: Range, text: &str, encoding: Encoding) -> Dirty {
+    let bytes = Positions::of_rope(rope, encoding).text_range(range);
+    let start = rope.byte_to_char(bytes.start);
+    let end = rope.byte_to_char(bytes.end);
+    rope.remove(start..end);
+    rope.insert(start, text);
+    Dirty::replace(bytes, text.len())
+}
+
 fn line_break_chars(line: &RopeSlice<'_>) -> usize {
     let n = line.len_chars();
     match (
@@ -476,7 +487,6 @@ mod edit_properties {
     use proptest::prelude::*;
 
     use super::*;
-    use crate::documents::replace;
 
     const PIECES: &[&str] = &[
         "",

@@ -58,7 +58,7 @@ const EXIT_GRACE: Duration = Duration::from_secs(1);
 
 /// What the writer is given: a whole JSON-RPC message (unframed), or the
 /// end.
-enum Out {
+pub enum Out {
     Message(Vec<u8>),
     End,
 }
@@ -162,7 +162,7 @@ async fn serve() {
 
 /// Reads the client's bytes until `exit` or the end of input, and
 /// dispatches every message in the order read.
-async fn read_client(router: &mut Router) {
+pub async fn read_client(router: &mut Router) {
     let mut stdin = tokio::io::stdin();
     let mut reader = FrameReader::default();
     let mut chunk = vec![0u8; 1 << 16];
@@ -194,13 +194,13 @@ async fn read_client(router: &mut Router) {
 
 /// Whether the reader goes on after a message.
 #[derive(PartialEq, Eq)]
-enum Flow {
+pub enum Flow {
     Continue,
     Exit,
 }
 
 /// Where each message goes.
-struct Router {
+pub struct Router {
     /// tower-lsp: the `LanguageServer` handlers and the protocol's states.
     service: LspService<Backend>,
     backend: Backend,
@@ -247,7 +247,7 @@ struct Incoming<P> {
 impl Router {
     /// Sends one message where it goes: a client's answer to the server's
     /// request, a route of ours, or tower-lsp.
-    async fn dispatch(&mut self, body: Vec<u8>, method: Option<String>) -> Flow {
+    pub async fn dispatch(&mut self, body: Vec<u8>, method: Option<String>) -> Flow {
         let Some(method) = method else {
             // An answer of the client's: the framing checked its shape.
             if let Ok(response) = serde_json::from_slice::<Response>(&body) {
@@ -408,7 +408,7 @@ impl Drop for Job {
 
 /// Writes every queued message to stdout, framed, in the order queued,
 /// until the end is queued.
-async fn write_client(mut queue: mpsc::UnboundedReceiver<Out>) {
+pub async fn write_client(mut queue: mpsc::UnboundedReceiver<Out>) {
     let mut stdout = tokio::io::BufWriter::with_capacity(1 << 16, tokio::io::stdout());
     while let Some(Out::Message(body)) = queue.recv().await {
         if write_frame(&mut stdout, &body).await.is_err() {

@@ -416,7 +416,7 @@ impl Session {
 
     /// The LSP diagnostics of a document's current version: its own check,
     /// and the workspace rule's findings on it.
-    fn diagnostics(
+    pub fn diagnostics(
         &self,
         uri: &Uri,
     ) -> Result<(i32, Vec<Diagnostic>, Option<ConfigProblems>), jsonrpc::Error> {

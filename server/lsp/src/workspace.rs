@@ -192,7 +192,7 @@ fn contains(root: &Path, path: &Path) -> bool {
 
 /// The files the server asks the editor to watch: the configurations, the
 /// digests, and `*.txt` (what `[files] include` names most often; an event
-/// for a file no include names is dropped by [`refresh`]).
+/// for a file no include names is dropped by [`Index::refresh`]).
 pub const WATCHED: [&str; 3] = ["**/digest.toml", "**/*.digest", "**/*.txt"];
 
 /// Reads and analyses the digest at `path` under its own configuration;

@@ -224,8 +224,7 @@ mod tests {
     use serde_json::{Value, json};
 
     use super::*;
-    use crate::documents::replace;
-    use crate::positions::strategies;
+    use crate::positions::{replace, strategies};
 
     const START: &str = "Digest 😀\r\nPaper1 A 中文\n摘要原文: 原文\r中文总结: 见Paper2\r\n\r\n  Paper2 B😀\n摘要原文: a\n中文总结:\n\nPaper3\r\n";
 

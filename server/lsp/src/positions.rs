@@ -274,10 +274,18 @@ impl<'a> Positions<'a> {
         if from < self.chunk_start {
             return None;
         }
-        // The chunk holding `from`: later offsets never start before it.
-        while from >= self.chunk_start + self.chunk.len() {
+        // The chunk holding `from` (later offsets never start before it):
+        // the next one, or else found down the rope's tree (not walked to
+        // chunk by chunk: a single offset deep in a large text).
+        if from >= self.chunk_start + self.chunk.len() {
             self.chunk_start += self.chunk.len();
             self.chunk = self.chunks.next()?;
+            if from >= self.chunk_start + self.chunk.len() {
+                let (mut chunks, start, _, _) = self.text.get_chunks_at_byte(from)?;
+                self.chunk = chunks.next()?;
+                self.chunk_start = start;
+                self.chunks = chunks;
+            }
         }
         let mut units = 0;
         let mut chunks = self.chunks.clone();

@@ -60,6 +60,10 @@ const EXIT_GRACE: Duration = Duration::from_secs(1);
 /// end.
 pub enum Out {
     Message(Vec<u8>),
+    /// An answer whose result was written as JSON by its handler: the
+    /// envelope's start (up to `"result":`) and the result, framed as one
+    /// message without being joined.
+    Answer(Vec<u8>, Vec<u8>),
     End,
 }
 
@@ -74,18 +78,16 @@ impl Outbox {
     }
 
     /// Queues an answer whose `result` is `result`, JSON already written
-    /// (a large result is not turned into a `Value` tree first).
+    /// (a large result is neither turned into a `Value` tree nor copied
+    /// behind its envelope).
     pub fn answer_raw(&self, id: &Id, result: Result<Vec<u8>, jsonrpc::Error>) {
         match result {
             Ok(result) => {
-                let mut body = Vec::with_capacity(result.len() + 48);
-                body.extend_from_slice(b"{\"jsonrpc\":\"2.0\",\"id\":");
+                let mut start = b"{\"jsonrpc\":\"2.0\",\"id\":".to_vec();
                 // An id is a number, a string or null: it serialises.
-                let _ = serde_json::to_writer(&mut body, id);
-                body.extend_from_slice(b",\"result\":");
-                body.extend_from_slice(&result);
-                body.push(b'}');
-                self.send(body);
+                let _ = serde_json::to_writer(&mut start, id);
+                start.extend_from_slice(b",\"result\":");
+                let _ = self.0.send(Out::Answer(start, result));
             }
             Err(error) => self.message(&Response::from_error(id.clone(), error)),
         }
@@ -410,8 +412,13 @@ impl Drop for Job {
 /// until the end is queued.
 pub async fn write_client(mut queue: mpsc::UnboundedReceiver<Out>) {
     let mut stdout = tokio::io::BufWriter::with_capacity(1 << 16, tokio::io::stdout());
-    while let Some(Out::Message(body)) = queue.recv().await {
-        if write_frame(&mut stdout, &body).await.is_err() {
+    while let Some(out) = queue.recv().await {
+        let written = match out {
+            Out::Message(body) => write_frame(&mut stdout, &[&body]).await,
+            Out::Answer(start, result) => write_frame(&mut stdout, &[&start, &result, b"}"]).await,
+            Out::End => break,
+        };
+        if written.is_err() {
             return; // the client is gone
         }
         // Flushed once nothing more is waiting: a burst goes out in few writes.
@@ -422,13 +429,17 @@ pub async fn write_client(mut queue: mpsc::UnboundedReceiver<Out>) {
     let _ = stdout.flush().await;
 }
 
-/// One message on the wire: its header, then its body (a large body is
-/// written from where it is, not copied behind the header).
+/// One message on the wire: its header, then its body, given in parts (a
+/// large part is written from where it is, not copied behind the header).
 async fn write_frame(
     out: &mut (impl tokio::io::AsyncWrite + Unpin),
-    body: &[u8],
+    body: &[&[u8]],
 ) -> std::io::Result<()> {
-    let header = format!("Content-Length: {}\r\n\r\n", body.len());
+    let length: usize = body.iter().map(|part| part.len()).sum();
+    let header = format!("Content-Length: {length}\r\n\r\n");
     out.write_all(header.as_bytes()).await?;
-    out.write_all(body).await
+    for part in body {
+        out.write_all(part).await?;
+    }
+    Ok(())
 }

@@ -238,11 +238,9 @@ fn route(method: &str) -> Option<Route> {
     })
 }
 
-/// The parts of a message the routes read.
+/// The parameters of a message, as the routes read them.
 #[derive(serde::Deserialize)]
 struct Incoming<P> {
-    #[serde(default)]
-    id: Option<Id>,
     params: P,
 }
 
@@ -335,17 +333,23 @@ impl Router {
                 }
             }
             Route::DocumentSymbol => {
-                let request = serde_json::from_slice::<Incoming<_>>(body);
-                let (id, params) = match request {
-                    Ok(Incoming { id, params }) => (id.unwrap_or_default(), Ok(params)),
-                    Err(e) => {
-                        let id = serde_json::from_slice::<Incoming<serde::de::IgnoredAny>>(body)
-                            .ok()
-                            .and_then(|r| r.id)
-                            .unwrap_or_default();
-                        (id, Err(jsonrpc::Error::invalid_params(e.to_string())))
-                    }
+                #[derive(serde::Deserialize)]
+                struct IdOnly {
+                    #[serde(default)]
+                    id: Option<Id>,
+                }
+                // The framing let through only JSON objects: the id reads.
+                let id = serde_json::from_slice::<IdOnly>(body)
+                    .ok()
+                    .and_then(|r| r.id);
+                let Some(id) = id else {
+                    let message = format!("digest-lsp: ignored a {method} without an id");
+                    backend.session().log_warning(message);
+                    return;
                 };
+                let params = serde_json::from_slice::<Incoming<_>>(body)
+                    .map(|incoming| incoming.params)
+                    .map_err(|e| jsonrpc::Error::invalid_params(e.to_string()));
                 let backend = backend.clone();
                 let outbox = self.outbox.clone();
                 let job = self.in_flight.start();

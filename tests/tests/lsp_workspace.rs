@@ -819,3 +819,185 @@ fn files_a_config_includes_are_indexed_and_followed_on_disk() {
     );
     assert_eq!(client.shutdown_and_exit().code(), Some(0));
 }
+
+/// Every (name, file name) that `workspace/symbol` gives for `query`, sorted.
+fn symbol_files(client: &mut Client, query: &str) -> Vec<(String, String)> {
+    let found = client
+        .request("workspace/symbol", json!({"query": query}))
+        .expect("workspace/symbol");
+    let mut named: Vec<(String, String)> = found
+        .as_array()
+        .expect("symbols")
+        .iter()
+        .map(|s| {
+            let uri = s["location"]["uri"].as_str().unwrap_or("?");
+            let file = uri.rsplit('/').next().unwrap_or("?").to_string();
+            (s["name"].as_str().unwrap_or("?").to_string(), file)
+        })
+        .collect();
+    named.sort();
+    named
+}
+
+/// The params of the notifications of `method` received so far whose
+/// message names `needle`.
+fn naming(client: &mut Client, method: &str, needle: &str) -> Vec<Value> {
+    client
+        .drain_notifications(method)
+        .into_iter()
+        .filter(|p| p["message"].as_str().is_some_and(|m| m.contains(needle)))
+        .collect()
+}
+
+#[test]
+fn a_digest_that_is_not_utf8_is_named_once_with_its_first_bad_byte() {
+    let dir = scratch("not-utf8");
+    write(&dir.join("a.digest"), B);
+    let bad = dir.join("bad.digest");
+    std::fs::write(&bad, b"Paper1 A\n\xc3\x28 broken\n").expect("write");
+    let mut client = Client::spawn(&[], None);
+    client.initialize(watching(), Some(&dir));
+    let logged = wait_indexed(&mut client);
+    assert!(logged.contains("indexed 2 digest(s)"), "{logged}");
+    let said = json!({
+        "type": 2,
+        "message": format!(
+            "digest-lsp: {}: is not valid UTF-8 (first bad byte at offset 9); it is left out of the index",
+            bad.display()
+        ),
+    });
+    let said = vec![said];
+    assert_eq!(
+        naming(&mut client, "window/showMessage", "bad.digest"),
+        said
+    );
+    assert_eq!(naming(&mut client, "window/logMessage", "bad.digest"), said);
+    // Once: the index following another change on disk says nothing more.
+    write(&dir.join("a.digest"), B);
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": file_uri(dir.join("a.digest")), "type": 2}]}),
+    );
+    wait_followed(&mut client);
+    assert_eq!(
+        naming(&mut client, "window/showMessage", "bad.digest"),
+        Vec::<Value>::new()
+    );
+    assert_eq!(
+        naming(&mut client, "window/logMessage", "bad.digest"),
+        Vec::<Value>::new()
+    );
+    assert_eq!(
+        symbol_files(&mut client, ""),
+        [(
+            "Paper1 Efficient Inference on Phones".to_string(),
+            "a.digest".to_string()
+        )]
+    );
+    assert_eq!(client.shutdown_and_exit().code(), Some(0));
+}
+
+#[test]
+fn digests_deleted_or_renamed_while_the_index_is_built_leave_it_consistent() {
+    let dir = scratch("racing");
+    let digest = |n: usize| format!("Paper1 Title {n:03}\n摘要原文: a\n中文总结: b\n");
+    for n in 0..150 {
+        write(&dir.join(format!("d{n:03}.digest")), &digest(n));
+    }
+    let mut client = Client::spawn(&[], None);
+    client.initialize(watching(), Some(&dir));
+    // Right after `initialized`, while the index is being built: a third
+    // of the digests deleted, a third renamed, and the events an editor's
+    // file watcher sends for them. However the two interleave, the index
+    // ends as the disk is.
+    let mut changes = Vec::new();
+    for n in 0..100 {
+        let old = dir.join(format!("d{n:03}.digest"));
+        if n < 50 {
+            std::fs::remove_file(&old).expect("delete");
+        } else {
+            let new = dir.join(format!("r{n:03}.digest"));
+            std::fs::rename(&old, &new).expect("rename");
+            changes.push(json!({"uri": file_uri(&new), "type": 1}));
+        }
+        changes.push(json!({"uri": file_uri(&old), "type": 3}));
+    }
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": changes}),
+    );
+    wait_indexed(&mut client);
+    wait_followed(&mut client);
+    let mut expected: Vec<(String, String)> = (50..150)
+        .map(|n| {
+            let prefix = if n < 100 { "r" } else { "d" };
+            (
+                format!("Paper1 Title {n:03}"),
+                format!("{prefix}{n:03}.digest"),
+            )
+        })
+        .collect();
+    expected.sort();
+    assert_eq!(symbol_files(&mut client, ""), expected);
+    assert_eq!(client.shutdown_and_exit().code(), Some(0));
+}
+
+#[test]
+fn a_symlink_loop_in_a_workspace_folder_does_not_trap_the_index() {
+    let dir = scratch("symlink-loop");
+    write(&dir.join("sub/a.digest"), B);
+    // A folder that leads back up, and a digest that is a link to itself.
+    std::os::unix::fs::symlink(&dir, dir.join("sub/up")).expect("symlink");
+    std::os::unix::fs::symlink(dir.join("self.digest"), dir.join("self.digest")).expect("symlink");
+    let mut client = Client::spawn(&[], None);
+    client.initialize(json!({}), Some(&dir));
+    let logged = wait_indexed(&mut client);
+    assert!(logged.contains("indexed 1 digest(s)"), "{logged}");
+    assert_eq!(
+        symbol_files(&mut client, ""),
+        [(
+            "Paper1 Efficient Inference on Phones".to_string(),
+            "a.digest".to_string()
+        )]
+    );
+    assert_eq!(client.shutdown_and_exit().code(), Some(0));
+}
+
+/// Tests run as root, who reads a file whatever its mode (a `chmod 000`
+/// digest would be read). What cannot be read here: a FIFO named like a
+/// digest (reading it would wait forever for a writer) and a dangling link
+/// (its read fails for anyone).
+#[test]
+fn a_fifo_and_a_dangling_link_named_like_digests_are_passed_over() {
+    let dir = scratch("unreadable");
+    write(&dir.join("a.digest"), B);
+    let pipe = dir.join("pipe.digest");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&pipe)
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success());
+    std::os::unix::fs::symlink(dir.join("nowhere"), dir.join("gone.digest")).expect("symlink");
+    let mut client = Client::spawn(&[], None);
+    client.initialize(watching(), Some(&dir));
+    let logged = wait_indexed(&mut client);
+    assert!(logged.contains("indexed 1 digest(s)"), "{logged}");
+    let only_a = [(
+        "Paper1 Efficient Inference on Phones".to_string(),
+        "a.digest".to_string(),
+    )];
+    assert_eq!(symbol_files(&mut client, ""), only_a);
+    // An event for the FIFO does not make the server read it either.
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": file_uri(&pipe), "type": 2}]}),
+    );
+    wait_followed(&mut client);
+    assert_eq!(symbol_files(&mut client, ""), only_a);
+    // Neither is a digest that exists: nothing is said about them.
+    assert_eq!(
+        naming(&mut client, "window/showMessage", "digest"),
+        Vec::<Value>::new()
+    );
+    assert_eq!(client.shutdown_and_exit().code(), Some(0));
+}

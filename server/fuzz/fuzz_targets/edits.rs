@@ -3,13 +3,13 @@
 //! fresh parse of the final text (and the text a model edited by characters).
 #![no_main]
 
-#[path = "../../lsp/src/encoding.rs"]
+#[path = "../../lsp/src/positions.rs"]
 #[allow(dead_code)]
-mod encoding;
+mod positions;
 
 use arbitrary::Arbitrary;
 use digest_analysis::{Analysis, Config, Dirty, NoFiles, RuleCache, check, check_with};
-use encoding::Encoding;
+use positions::{Encoding, LineTable, Positions, replace};
 use libfuzzer_sys::fuzz_target;
 use ropey::Rope;
 use tower_lsp_server::ls_types::{Position, Range};
@@ -54,13 +54,14 @@ fuzz_target!(|input: Input| {
                 Position::new(u32::from(edit.end_line), u32::from(edit.end_column)),
             );
             // As `Document::apply` does.
-            let next = encoding.replace(&mut rope, range, &edit.text);
+            let next = replace(&mut rope, range, &edit.text, encoding);
             dirty = Some(dirty.map_or(next, |d| d.then(next)));
             // Positions round-trip at the edit's start (unless it falls
             // between the CR and LF of a line break, where no position is).
             if !inside_crlf(&rope, next.start) {
-                let at = encoding.position(&rope, next.start);
-                assert_eq!(encoding.offset(&rope, at), next.start);
+                let mut positions = Positions::of_rope(&rope, encoding);
+                let at = positions.position(next.start);
+                assert_eq!(positions.offset(at), next.start);
             }
         }
         let Some(dirty) = dirty else { continue };
@@ -77,7 +78,9 @@ fuzz_target!(|input: Input| {
         let expected = check(&fresh, &config, &NoFiles);
         assert_eq!(check(&analysis, &config, &NoFiles), expected);
         assert_eq!(check_with(&analysis, &config, &NoFiles, &mut rules), expected);
-        let table = encoding::LineTable::new(&rope);
+        // Through the line table and through the rope, forward and alone.
+        let table = LineTable::new(&rope);
+        let mut with_table = Positions::new(&rope, &table, encoding);
         for offset in [0, text.len() / 2, text.len()] {
             let mut offset = offset;
             while !text.is_char_boundary(offset) {
@@ -87,8 +90,8 @@ fuzz_target!(|input: Input| {
                 continue;
             }
             assert_eq!(
-                table.position(&rope, offset, encoding),
-                encoding.position(&rope, offset)
+                with_table.position(offset),
+                Positions::of_rope(&rope, encoding).position(offset)
             );
         }
     }

@@ -1,14 +1,19 @@
 //! The one sequence that checks a digest, shared by the CLI and the server:
-//! configuration lookup, analysis (whole or incremental), rules.
+//! configuration lookup, analysis (whole or incremental), rules
+//! ([`check_file`], [`check_document`]), then the final word
+//! ([`problems`]): the cross-file rule's hints within the cap, and the
+//! configuration's errors. The CLI and the server only format it.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
-use digest_analysis::{Analysis, Config, Diagnostic, Dirty, RuleCache, check_with};
+use digest_analysis::rules::{MAX_DIAGNOSTICS, PaperKeys, check_workspace_file};
+use digest_analysis::{Analysis, Config, Diagnostic, Dirty, RuleCache, WorkspaceFile, check_with};
 use ropey::Rope;
 
-use crate::encoding::LineTable;
-use crate::files::{Configs, FileResolver, LoadedConfig, Source};
+use crate::digests::{Current, Digests};
+use crate::files::{Configs, LoadedConfig, Source};
+use crate::positions::LineTable;
 
 /// A digest, analysed and checked under its configuration.
 pub struct Checked {
@@ -100,13 +105,166 @@ fn finish(
     source: &dyn Source,
     rules: &mut RuleCache,
 ) -> Checked {
-    let resolver = FileResolver::new(path, source, configs);
-    let diagnostics = check_with(&analysis, &config.config, &resolver, rules);
+    let current = Current {
+        path: digest_analysis::workspace::normalize(path),
+        analysis: analysis.clone(),
+        uri: None,
+        version: None,
+    };
+    let digests = Digests::new(source, configs, Some(current));
+    let diagnostics = check_with(&analysis, &config.config, &digests, rules);
     Checked {
         analysis,
         diagnostics,
         config,
-        looked_up: resolver.looked_up(),
+        looked_up: digests.looked_up(),
         lines: OnceLock::new(),
+    }
+}
+
+/// What the check finally says of a digest.
+pub struct Problems {
+    /// The digest's own findings, then the cross-file rule's hints, within
+    /// [`MAX_DIAGNOSTICS`] (a note of how many were left out counts as
+    /// one of the digest's own).
+    pub digest: Vec<Diagnostic>,
+    /// The `digest.toml` that applies, when there is one, with its errors.
+    pub config: Option<ConfigProblems>,
+}
+
+/// A `digest.toml` and its errors (`Problem::Config`, ranges in its text).
+pub struct ConfigProblems {
+    pub path: PathBuf,
+    pub loaded: Arc<LoadedConfig>,
+    pub problems: Vec<Diagnostic>,
+}
+
+/// What the cross-file rule compares a digest with: every digest checked
+/// together (this one among them, at `current`), with their keys.
+pub struct Together<'a> {
+    pub files: &'a [WorkspaceFile<'a>],
+    pub keys: &'a [&'a PaperKeys],
+    pub current: usize,
+}
+
+/// The final word on a checked digest (see [`Problems`]); `together`: the
+/// digests it is checked with, if any.
+pub fn problems(checked: &Checked, together: Option<Together<'_>>) -> Problems {
+    let mut digest = checked.diagnostics.clone();
+    if let Some(t) = together.filter(|t| t.files.len() > 1) {
+        let config = &checked.config.config;
+        let hints = check_workspace_file(t.files, t.keys, t.current, config);
+        let room = MAX_DIAGNOSTICS.saturating_sub(digest.len());
+        digest.extend(hints.into_iter().take(room));
+    }
+    let loaded = &checked.config;
+    let config = loaded.path.clone().map(|path| ConfigProblems {
+        path,
+        loaded: loaded.clone(),
+        problems: loaded.errors.iter().map(Diagnostic::config).collect(),
+    });
+    Problems { digest, config }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use digest_analysis::{Problem, Rule};
+
+    use super::*;
+    use crate::files::DiskOnly;
+
+    const A: &str = "Paper1 Same Title\n摘要原文: a\n中文总结: b\n";
+    const B: &str = "Paper1 Same Title\n摘要原文: c\n中文总结: d\n";
+
+    fn checked(path: &str, text: &str, configs: &Configs) -> Checked {
+        check_file(Path::new(path), text, configs, &DiskOnly)
+    }
+
+    /// The problems of the first of `checked`, checked together with the rest.
+    fn first_of(checked: &[(&Path, &Checked)]) -> Problems {
+        let files: Vec<WorkspaceFile<'_>> = (checked.iter())
+            .map(|(path, c)| WorkspaceFile {
+                path,
+                analysis: &c.analysis,
+            })
+            .collect();
+        let keys: Vec<&PaperKeys> = checked
+            .iter()
+            .map(|(_, c)| c.analysis.paper_keys())
+            .collect();
+        let together = Together {
+            files: &files,
+            keys: &keys,
+            current: 0,
+        };
+        problems(checked[0].1, Some(together))
+    }
+
+    #[test]
+    fn the_cross_file_hints_come_after_the_own_findings_within_the_cap() {
+        let configs = Configs::default();
+        let (a, b) = (
+            Path::new("/nowhere/a.digest"),
+            Path::new("/nowhere/b.digest"),
+        );
+        let mut one = checked("/nowhere/a.digest", A, &configs);
+        let other = checked("/nowhere/b.digest", B, &configs);
+        let found = first_of(&[(a, &one), (b, &other)]);
+        let rules: Vec<Rule> = found.digest.iter().map(Diagnostic::rule).collect();
+        assert_eq!(rules, [Rule::DuplicatePaperAcrossFiles]);
+        assert!(found.config.is_none(), "no digest.toml applies");
+
+        // A file with as many findings of its own as are shown: no room.
+        let own = Diagnostic {
+            range: digest_analysis::TextRange::empty(0),
+            severity: digest_analysis::Severity::Error,
+            problem: Problem::MissingTitle {
+                paper: "Paper1".into(),
+            },
+            related: Vec::new(),
+        };
+        one.diagnostics = vec![own; MAX_DIAGNOSTICS];
+        let found = first_of(&[(a, &one), (b, &other)]);
+        assert_eq!(found.digest, one.diagnostics);
+        // One place left: one hint, last.
+        one.diagnostics.pop();
+        let found = first_of(&[(a, &one), (b, &other)]);
+        let rules: Vec<Rule> = found.digest.iter().map(Diagnostic::rule).collect();
+        assert_eq!(rules.len(), MAX_DIAGNOSTICS);
+        assert_eq!(
+            rules[MAX_DIAGNOSTICS - 2..],
+            [Rule::MissingTitle, Rule::DuplicatePaperAcrossFiles]
+        );
+    }
+
+    #[test]
+    fn config_errors_are_problems_of_the_config_file() {
+        let dir = std::env::temp_dir().join(format!("digest-lsp-problems-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("scratch folder");
+        let toml = dir.join("digest.toml");
+        std::fs::write(&toml, "[rules\n").expect("write");
+        let configs = Configs::default();
+        let digest = dir.join("a.digest");
+        let one = check_file(&digest, A, &configs, &DiskOnly);
+        let found = problems(&one, None);
+        let config = found.config.expect("a digest.toml applies");
+        assert_eq!(config.path, toml);
+        let errors = &config.loaded.errors;
+        assert!(!errors.is_empty());
+        let expected: Vec<Diagnostic> = (errors.iter())
+            .map(|e| Diagnostic {
+                range: e.range,
+                severity: digest_analysis::Severity::Error,
+                problem: Problem::Config {
+                    message: e.message.clone(),
+                },
+                related: Vec::new(),
+            })
+            .collect();
+        assert_eq!(config.problems, expected);
+        assert_eq!(config.problems[0].rule().code(), "config");
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -4,12 +4,12 @@ use std::collections::BTreeSet;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
-use digest_analysis::rules::{MAX_DIAGNOSTICS, PaperKeys, check_workspace_file};
+use digest_analysis::rules::PaperKeys;
 use digest_analysis::workspace::normalize;
 use digest_analysis::{Diagnostic, LineIndex, Severity, WorkspaceFile};
 use serde_json::json;
 
-use crate::check::{Checked, check_file};
+use crate::check::{Together, check_file, problems};
 use crate::discover;
 use crate::files::{Configs, DiskOnly, read_text};
 use crate::render::Excerpts;
@@ -137,54 +137,42 @@ pub fn run(
         let path = absolute(&path);
         checked_files.push((shown, path, text, checked));
     }
-    let across = across_files(&checked_files);
+    // The digests checked together are compared with each other.
+    let files: Vec<WorkspaceFile<'_>> = (checked_files.iter())
+        .map(|(_, path, _, c)| WorkspaceFile {
+            path,
+            analysis: &c.analysis,
+        })
+        .collect();
+    let keys: Vec<&PaperKeys> = (checked_files.iter())
+        .map(|(_, _, _, c)| c.analysis.paper_keys())
+        .collect();
 
     let mut rows = Vec::new();
     let mut configs_reported = BTreeSet::new();
-    for ((shown, _, text, checked), across) in checked_files.iter().zip(across) {
-        if let Some(config_path) = &checked.config.path
-            && !checked.config.errors.is_empty()
-            && configs_reported.insert(config_path.clone())
+    for (current, (shown, _, text, checked)) in checked_files.iter().enumerate() {
+        let together = Together {
+            files: &files,
+            keys: &keys,
+            current,
+        };
+        let problems = problems(checked, Some(together));
+        if let Some(config) = problems.config
+            && configs_reported.insert(config.path.clone())
         {
-            let text = &checked.config.text;
-            let index = LineIndex::new(text);
-            for error in &checked.config.errors {
-                let (el, ec) = index.line_col_chars(text, error.range.end);
-                let excerpt =
-                    excerpts.map(|e| e.excerpt(text, &index, error.range, Severity::Error));
-                rows.push(Row {
-                    path: config_path.display().to_string(),
-                    start: (error.line, error.column),
-                    end: (el + 1, ec + 1),
-                    severity: Severity::Error,
-                    code: "config",
-                    message: error.message.clone(),
-                    excerpt,
-                });
-            }
+            let shown = config.path.display().to_string();
+            rows.extend(rows_of(
+                &shown,
+                &config.loaded.text,
+                &config.problems,
+                excerpts,
+            ));
         }
-        let index = LineIndex::new(text);
-        // The cross-file hints after the file's own findings, within the
-        // same cap (as the server publishes them), then all in text order.
-        let room = MAX_DIAGNOSTICS.saturating_sub(checked.diagnostics.len());
-        let mut diagnostics: Vec<&Diagnostic> = checked.diagnostics.iter().collect();
-        diagnostics.extend(across.iter().take(room));
+        // In text order (the cross-file hints come after the file's own
+        // findings in the list).
+        let mut diagnostics = problems.digest;
         diagnostics.sort_by_key(|d| (d.range.start, d.range.end));
-        for diagnostic in diagnostics {
-            let (sl, sc) = index.line_col_chars(text, diagnostic.range.start);
-            let (el, ec) = index.line_col_chars(text, diagnostic.range.end);
-            let excerpt =
-                excerpts.map(|e| e.excerpt(text, &index, diagnostic.range, diagnostic.severity));
-            rows.push(Row {
-                path: shown.clone(),
-                start: (sl + 1, sc + 1),
-                end: (el + 1, ec + 1),
-                severity: diagnostic.severity,
-                code: diagnostic.rule().code(),
-                message: diagnostic.message(),
-                excerpt,
-            });
-        }
+        rows.extend(rows_of(shown, text, &diagnostics, excerpts));
     }
 
     let count = |s: Severity| rows.iter().filter(|r| r.severity == s).count();
@@ -282,27 +270,28 @@ fn write_json(
     writeln!(out, "{doc:#}")
 }
 
-/// The rule that looks across digests (`duplicate-paper-across-files`), on
-/// the files checked together: for each, its findings, under its own
-/// configuration.
-fn across_files(checked: &[(String, PathBuf, String, Checked)]) -> Vec<Vec<Diagnostic>> {
-    if checked.len() < 2 {
-        return vec![Vec::new(); checked.len()];
-    }
-    let files: Vec<WorkspaceFile<'_>> = checked
-        .iter()
-        .map(|(_, path, _, c)| WorkspaceFile {
-            path,
-            analysis: &c.analysis,
+/// The rows of `diagnostics`, findings in the file shown as `shown`, whose
+/// text is `text`.
+fn rows_of(
+    shown: &str,
+    text: &str,
+    diagnostics: &[Diagnostic],
+    excerpts: Option<Excerpts>,
+) -> Vec<Row> {
+    let index = LineIndex::new(text);
+    (diagnostics.iter())
+        .map(|d| {
+            let (sl, sc) = index.line_col_chars(text, d.range.start);
+            let (el, ec) = index.line_col_chars(text, d.range.end);
+            Row {
+                path: shown.to_string(),
+                start: (sl + 1, sc + 1),
+                end: (el + 1, ec + 1),
+                severity: d.severity,
+                code: d.rule().code(),
+                message: d.message(),
+                excerpt: excerpts.map(|e| e.excerpt(text, &index, d.range, d.severity)),
+            }
         })
-        .collect();
-    let keys: Vec<&PaperKeys> = checked
-        .iter()
-        .map(|(_, _, _, c)| c.analysis.paper_keys())
-        .collect();
-    checked
-        .iter()
-        .enumerate()
-        .map(|(i, (_, _, _, c))| check_workspace_file(&files, &keys, i, &c.config.config))
         .collect()
 }

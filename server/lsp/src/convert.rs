@@ -1,79 +1,190 @@
-//! Feature results in LSP terms: positions in the negotiated encoding,
-//! workspace edits as the client supports them, completion items, semantic
-//! token legend and delta encoding.
+//! Every LSP shape the server sends, built here from the analysis's plain
+//! data: ranges and locations in the negotiated encoding ([`Locator`]),
+//! diagnostics and severities, hovers, symbols (the outline in
+//! [`outline`]), workspace edits, completion items, semantic tokens, folds,
+//! highlights, inlay hints, links, code actions, the server's capabilities.
+//! What comes in (positions and ranges) is read by the same [`Locator`].
+
+pub mod outline;
 
 use std::collections::HashMap;
+use std::path::Path;
 
 use tower_lsp_server::ls_types::{
-    self as lsp, CompletionItemKind, CompletionTextEdit, DocumentChanges, Documentation,
-    InsertTextFormat, Location, MarkupContent, MarkupKind, OneOf,
-    OptionalVersionedTextDocumentIdentifier, Range, SemanticTokenModifier, SemanticTokenType,
-    SemanticTokensLegend, TextDocumentEdit, Uri, WorkspaceEdit,
+    self as lsp, CodeActionKind, CodeActionOptions, CodeActionOrCommand,
+    CodeActionProviderCapability, CompletionItemKind, CompletionOptions, CompletionTextEdit,
+    DiagnosticRelatedInformation, DiagnosticSeverity, DidChangeWatchedFilesRegistrationOptions,
+    DocumentChanges, DocumentHighlightKind, DocumentLinkOptions, Documentation, FileSystemWatcher,
+    FoldingRangeKind, FoldingRangeProviderCapability, GlobPattern, HoverContents,
+    HoverProviderCapability, InlayHintLabel, InsertTextFormat, Location, MarkupContent, MarkupKind,
+    NumberOrString, OneOf, OptionalVersionedTextDocumentIdentifier, Position, Range, Registration,
+    RenameOptions, SemanticTokenModifier, SemanticTokenType, SemanticTokensFullOptions,
+    SemanticTokensLegend, SemanticTokensOptions, SemanticTokensServerCapabilities,
+    ServerCapabilities, ServerInfo, TextDocumentEdit, TextDocumentSyncCapability,
+    TextDocumentSyncKind, TextDocumentSyncOptions, TextDocumentSyncSaveOptions, Uri,
+    WorkDoneProgressOptions, WorkspaceEdit, WorkspaceFoldersServerCapabilities,
+    WorkspaceServerCapabilities,
 };
 
-use digest_analysis::TextRange;
-use digest_analysis::features::{CompletionItem, CompletionKind, SemanticToken, TokenKind};
-use digest_analysis::{FileEdits, FileRange};
+use digest_analysis::features::{
+    CodeAction, CompletionItem, CompletionKind, DocumentLink, Fold, Highlight, HighlightKind,
+    Hover, InlayHint, LinkTarget, RenameTarget, SemanticToken, TokenKind, WorkspaceSymbol,
+};
+use digest_analysis::{Diagnostic, FileEdits, FileRange, Lookup, Severity, TextRange};
 
-use crate::encoding::Encoding;
+use crate::digests::Digests;
+use crate::positions::{Encoding, Positions};
 use crate::session::Snapshot;
-use crate::workspace::View;
 
-/// Converts ranges of any file of a view, the request's own file through its
-/// line table.
-pub struct Positions<'a> {
-    pub view: &'a View,
-    pub snapshot: &'a Snapshot,
-    pub encoding: Encoding,
+/// Converts between LSP positions and the offsets of every digest a
+/// request reaches: its own document's through its snapshot (and line
+/// table, unless built [`Locator::without_table`]), the others' through
+/// their ropes, found through [`Digests`].
+pub struct Locator<'a> {
+    here: Option<(&'a Snapshot, Positions<'a>)>,
+    digests: &'a Digests<'a>,
+    encoding: Encoding,
 }
 
-impl Positions<'_> {
-    /// A range of this request's file.
-    pub fn here(&self, range: TextRange) -> Range {
-        let lines = self.snapshot.checked.lines();
-        lines.range(&self.snapshot.rope, range, self.encoding)
-    }
-
-    /// A range of view file `file`.
-    pub fn range(&self, file: usize, range: TextRange) -> Option<Range> {
-        if Some(file) == self.view.current {
-            return Some(self.here(range));
+impl<'a> Locator<'a> {
+    /// For a request on `snapshot`, with many conversions to make.
+    pub fn new(snapshot: &'a Snapshot, digests: &'a Digests<'a>, encoding: Encoding) -> Self {
+        let positions = Positions::new(&snapshot.rope, snapshot.checked.lines(), encoding);
+        Self {
+            here: Some((snapshot, positions)),
+            digests,
+            encoding,
         }
-        let analysis = self.view.analyses.get(file)?;
-        Some(self.encoding.range(&analysis.text, range))
     }
 
-    pub fn location(&self, at: FileRange) -> Option<Location> {
-        let range = self.range(at.file, at.range)?;
-        let uri = match Some(at.file) == self.view.current {
-            true => self.snapshot.uri.clone(),
-            false => self.view.uri(at.file)?,
-        };
-        Some(Location::new(uri, range))
+    /// For a few conversions in `snapshot` (a hover, a keystroke's
+    /// diagnostics): its line table is not built for them.
+    pub fn without_table(
+        snapshot: &'a Snapshot,
+        digests: &'a Digests<'a>,
+        encoding: Encoding,
+    ) -> Self {
+        let positions = Positions::of_rope(&snapshot.rope, encoding);
+        Self {
+            here: Some((snapshot, positions)),
+            digests,
+            encoding,
+        }
+    }
+
+    /// For a request about no document (workspace symbols).
+    pub fn nowhere(digests: &'a Digests<'a>, encoding: Encoding) -> Self {
+        Self {
+            here: None,
+            digests,
+            encoding,
+        }
+    }
+
+    /// The offset of a position in the request's document.
+    pub fn offset(&self, position: Position) -> usize {
+        self.here
+            .as_ref()
+            .map_or(0, |(_, positions)| positions.offset(position))
+    }
+
+    /// A byte range of the request's document.
+    pub fn text_range(&self, range: Range) -> TextRange {
+        self.here
+            .as_ref()
+            .map_or(TextRange::empty(0), |(_, positions)| {
+                positions.text_range(range)
+            })
+    }
+
+    /// A range of the request's document.
+    pub fn range(&mut self, range: TextRange) -> Range {
+        match &mut self.here {
+            Some((_, positions)) => positions.range(range),
+            None => Range::default(),
+        }
+    }
+
+    /// The position of an offset of the request's document.
+    pub fn position(&mut self, offset: usize) -> Position {
+        match &mut self.here {
+            Some((_, positions)) => positions.position(offset),
+            None => Position::default(),
+        }
+    }
+
+    /// The line of an offset of the request's document.
+    pub fn line(&self, offset: usize) -> u32 {
+        self.here
+            .as_ref()
+            .map_or(0, |(_, positions)| positions.line(offset))
+    }
+
+    /// A range of file `file` of the digests' view.
+    fn view_range(&mut self, file: usize, range: TextRange) -> Option<Range> {
+        let view = self.digests.view();
+        if Some(file) == view.current {
+            return Some(self.range(range));
+        }
+        let analysis = view.analyses.get(file)?;
+        Some(Positions::of_rope(&analysis.text, self.encoding).range(range))
+    }
+
+    /// The URI and version of file `file` of the digests' view.
+    fn view_file(&self, file: usize) -> Option<(Uri, Option<i32>)> {
+        let view = self.digests.view();
+        match &self.here {
+            Some((snapshot, _)) if Some(file) == view.current => {
+                Some((snapshot.uri.clone(), Some(snapshot.version)))
+            }
+            _ => Some((view.uri(file)?, view.versions.get(file).copied().flatten())),
+        }
+    }
+
+    /// A place in a file of the digests' view.
+    pub fn location(&mut self, at: FileRange) -> Option<Location> {
+        let (uri, _) = self.view_file(at.file)?;
+        Some(Location::new(uri, self.view_range(at.file, at.range)?))
+    }
+
+    /// A place in the digest at `path` (`None`: the request's document).
+    pub fn location_at(&mut self, path: Option<&Path>, range: TextRange) -> Option<Location> {
+        match path {
+            None => {
+                let uri = self.here.as_ref()?.0.uri.clone();
+                Some(Location::new(uri, self.range(range)))
+            }
+            Some(path) => {
+                let Lookup::Found(other) = self.digests.at(path) else {
+                    return None;
+                };
+                let range = Positions::of_rope(&other.text, self.encoding).range(range);
+                Some(Location::new(self.digests.uri(path)?, range))
+            }
+        }
     }
 
     /// Edits per file as a `WorkspaceEdit`: versioned `documentChanges`
     /// when the client takes them (open documents carry the version the
     /// edits were computed on), else `changes`.
-    pub fn workspace_edit(&self, edits: Vec<FileEdits>, document_changes: bool) -> WorkspaceEdit {
+    pub fn workspace_edit(
+        &mut self,
+        edits: Vec<FileEdits>,
+        document_changes: bool,
+    ) -> WorkspaceEdit {
         let mut per_file: Vec<(Uri, Option<i32>, Vec<lsp::TextEdit>)> = Vec::new();
         for file_edits in edits {
             let file = file_edits.file;
-            let uri = match Some(file) == self.view.current {
-                true => self.snapshot.uri.clone(),
-                false => match self.view.uri(file) {
-                    Some(uri) => uri,
-                    None => continue,
-                },
+            let Some((uri, version)) = self.view_file(file) else {
+                continue;
             };
-            let version = match Some(file) == self.view.current {
-                true => Some(self.snapshot.version),
-                false => self.view.versions.get(file).copied().flatten(),
-            };
-            let converted = file_edits
-                .edits
-                .into_iter()
-                .filter_map(|e| Some(lsp::TextEdit::new(self.range(file, e.range)?, e.new_text)))
+            let converted = (file_edits.edits.into_iter())
+                .filter_map(|e| {
+                    Some(lsp::TextEdit::new(
+                        self.view_range(file, e.range)?,
+                        e.new_text,
+                    ))
+                })
                 .collect();
             per_file.push((uri, version, converted));
         }
@@ -102,8 +213,74 @@ impl Positions<'_> {
     }
 }
 
+pub fn severity(severity: Severity) -> DiagnosticSeverity {
+    match severity {
+        Severity::Error => DiagnosticSeverity::ERROR,
+        Severity::Warning => DiagnosticSeverity::WARNING,
+        Severity::Info => DiagnosticSeverity::INFORMATION,
+        Severity::Hint => DiagnosticSeverity::HINT,
+    }
+}
+
+/// A diagnostic of the request's document; with `related`, the other
+/// places it names (in this digest or another).
+pub fn diagnostic(d: &Diagnostic, at: &mut Locator<'_>, related: bool) -> lsp::Diagnostic {
+    let related = related.then(|| {
+        (d.related.iter())
+            .filter_map(|r| {
+                Some(DiagnosticRelatedInformation {
+                    location: at.location_at(r.file.as_deref(), r.range)?,
+                    message: r.message.clone(),
+                })
+            })
+            .collect::<Vec<_>>()
+    });
+    lsp::Diagnostic {
+        related_information: related.filter(|r| !r.is_empty()),
+        ..diagnostic_with(d, at.range(d.range))
+    }
+}
+
+/// A diagnostic of a file that is not open (a `digest.toml`), whose text
+/// `positions` are of.
+pub fn diagnostic_in(d: &Diagnostic, positions: &mut Positions<'_>) -> lsp::Diagnostic {
+    diagnostic_with(d, positions.range(d.range))
+}
+
+fn diagnostic_with(d: &Diagnostic, range: Range) -> lsp::Diagnostic {
+    lsp::Diagnostic {
+        range,
+        severity: Some(severity(d.severity)),
+        code: Some(NumberOrString::String(d.rule().code().to_string())),
+        source: Some("digest".to_string()),
+        message: d.message(),
+        ..lsp::Diagnostic::default()
+    }
+}
+
+pub fn hover(found: Hover, at: &mut Locator<'_>) -> lsp::Hover {
+    lsp::Hover {
+        contents: HoverContents::Markup(MarkupContent {
+            kind: MarkupKind::Markdown,
+            value: found.markdown,
+        }),
+        range: Some(at.range(found.range)),
+    }
+}
+
+pub fn prepare_rename(target: RenameTarget, at: &mut Locator<'_>) -> lsp::PrepareRenameResponse {
+    lsp::PrepareRenameResponse::RangeWithPlaceholder {
+        range: at.range(target.range),
+        placeholder: target.number.to_string(),
+    }
+}
+
 /// A completion item; `order` keeps the feature's order in the list.
-pub fn completion_item(order: usize, item: CompletionItem, range: Range) -> lsp::CompletionItem {
+pub fn completion_item(
+    order: usize,
+    item: CompletionItem,
+    at: &mut Locator<'_>,
+) -> lsp::CompletionItem {
     lsp::CompletionItem {
         kind: Some(match item.kind {
             CompletionKind::Paper => CompletionItemKind::REFERENCE,
@@ -121,11 +298,98 @@ pub fn completion_item(order: usize, item: CompletionItem, range: Range) -> lsp:
         filter_text: item.filter,
         insert_text_format: Some(InsertTextFormat::PLAIN_TEXT),
         text_edit: Some(CompletionTextEdit::Edit(lsp::TextEdit::new(
-            range,
+            at.range(item.range),
             item.insert,
         ))),
         label: item.label,
         ..lsp::CompletionItem::default()
+    }
+}
+
+#[allow(deprecated)]
+pub fn workspace_symbol(
+    s: WorkspaceSymbol,
+    at: &mut Locator<'_>,
+) -> Option<lsp::SymbolInformation> {
+    Some(lsp::SymbolInformation {
+        name: s.name,
+        kind: lsp::SymbolKind::CLASS,
+        tags: None,
+        deprecated: None,
+        location: at.location(FileRange {
+            file: s.file,
+            range: s.range,
+        })?,
+        container_name: s.container,
+    })
+}
+
+/// A quick fix for `shown`, the diagnostic as the editor showed it.
+pub fn code_action(
+    fix: CodeAction,
+    shown: &lsp::Diagnostic,
+    at: &mut Locator<'_>,
+    document_changes: bool,
+) -> CodeActionOrCommand {
+    CodeActionOrCommand::CodeAction(lsp::CodeAction {
+        title: fix.title,
+        kind: Some(CodeActionKind::QUICKFIX),
+        diagnostics: Some(vec![shown.clone()]),
+        edit: Some(at.workspace_edit(fix.edits, document_changes)),
+        is_preferred: Some(fix.preferred),
+        ..lsp::CodeAction::default()
+    })
+}
+
+/// A link; `None` when its target is not a URI or cannot be reached.
+pub fn document_link(link: DocumentLink, at: &mut Locator<'_>) -> Option<lsp::DocumentLink> {
+    let target: Uri = match link.target {
+        LinkTarget::Url(url) => url.parse().ok()?,
+        LinkTarget::Digest { file, range } => {
+            let path = file.map(|relative| at.digests.path_of(&relative));
+            let place = at.location_at(path.as_deref(), TextRange::empty(range.start))?;
+            // `#L12` opens the file at line 12 in VS Code.
+            let line = place.range.start.line + 1;
+            format!("{}#L{line}", place.uri.as_str()).parse().ok()?
+        }
+    };
+    Some(lsp::DocumentLink {
+        range: at.range(link.range),
+        target: Some(target),
+        tooltip: None,
+        data: None,
+    })
+}
+
+pub fn folding_range(fold: Fold, at: &Locator<'_>) -> lsp::FoldingRange {
+    lsp::FoldingRange {
+        start_line: at.line(fold.range.start),
+        end_line: at.line(fold.range.end),
+        kind: Some(FoldingRangeKind::Region),
+        ..lsp::FoldingRange::default()
+    }
+}
+
+pub fn highlight(h: Highlight, at: &mut Locator<'_>) -> lsp::DocumentHighlight {
+    lsp::DocumentHighlight {
+        range: at.range(h.range),
+        kind: Some(match h.kind {
+            HighlightKind::Write => DocumentHighlightKind::WRITE,
+            HighlightKind::Read => DocumentHighlightKind::READ,
+        }),
+    }
+}
+
+pub fn inlay_hint(hint: InlayHint, at: &mut Locator<'_>) -> lsp::InlayHint {
+    lsp::InlayHint {
+        position: at.position(hint.offset),
+        label: InlayHintLabel::String(hint.label),
+        kind: None,
+        text_edits: None,
+        tooltip: None,
+        padding_left: Some(true),
+        padding_right: None,
+        data: None,
     }
 }
 
@@ -154,15 +418,12 @@ pub fn legend() -> SemanticTokensLegend {
 
 /// Tokens (sorted, one line each) in LSP's relative encoding, columns and
 /// lengths in the negotiated encoding.
-pub fn semantic_tokens(
-    tokens: &[SemanticToken],
-    mut position: impl FnMut(usize) -> lsp::Position,
-) -> Vec<lsp::SemanticToken> {
-    let mut out = Vec::with_capacity(tokens.len());
+pub fn semantic_tokens(tokens: &[SemanticToken], at: &mut Locator<'_>) -> lsp::SemanticTokens {
+    let mut data = Vec::with_capacity(tokens.len());
     let (mut line, mut column) = (0, 0);
     for token in tokens {
-        let start = position(token.range.start);
-        let end = position(token.range.end);
+        let start = at.position(token.range.start);
+        let end = at.position(token.range.end);
         if end.line != start.line || end.character <= start.character {
             continue; // never produced: tokens are on one line
         }
@@ -175,7 +436,7 @@ pub fn semantic_tokens(
             0 => start.character - column,
             _ => start.character,
         };
-        out.push(lsp::SemanticToken {
+        data.push(lsp::SemanticToken {
             delta_line,
             delta_start,
             length: end.character - start.character,
@@ -184,25 +445,116 @@ pub fn semantic_tokens(
         });
         (line, column) = (start.line, start.character);
     }
-    out
+    lsp::SemanticTokens {
+        result_id: None,
+        data,
+    }
+}
+
+/// What the server offers, in the encoding it chose.
+pub fn capabilities(encoding: Encoding) -> lsp::InitializeResult {
+    lsp::InitializeResult {
+        capabilities: ServerCapabilities {
+            position_encoding: Some(encoding.kind()),
+            text_document_sync: Some(TextDocumentSyncCapability::Options(
+                TextDocumentSyncOptions {
+                    open_close: Some(true),
+                    change: Some(TextDocumentSyncKind::INCREMENTAL),
+                    save: Some(TextDocumentSyncSaveOptions::Supported(true)),
+                    ..TextDocumentSyncOptions::default()
+                },
+            )),
+            document_symbol_provider: Some(OneOf::Left(true)),
+            hover_provider: Some(HoverProviderCapability::Simple(true)),
+            definition_provider: Some(OneOf::Left(true)),
+            references_provider: Some(OneOf::Left(true)),
+            rename_provider: Some(OneOf::Right(RenameOptions {
+                prepare_provider: Some(true),
+                work_done_progress_options: WorkDoneProgressOptions::default(),
+            })),
+            completion_provider: Some(CompletionOptions {
+                trigger_characters: Some(vec!["[".to_string(), "#".to_string()]),
+                ..CompletionOptions::default()
+            }),
+            workspace_symbol_provider: Some(OneOf::Left(true)),
+            code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
+                code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
+                ..CodeActionOptions::default()
+            })),
+            document_link_provider: Some(DocumentLinkOptions {
+                resolve_provider: Some(false),
+                work_done_progress_options: WorkDoneProgressOptions::default(),
+            }),
+            folding_range_provider: Some(FoldingRangeProviderCapability::Simple(true)),
+            document_highlight_provider: Some(OneOf::Left(true)),
+            inlay_hint_provider: Some(OneOf::Left(true)),
+            semantic_tokens_provider: Some(
+                SemanticTokensServerCapabilities::SemanticTokensOptions(SemanticTokensOptions {
+                    legend: legend(),
+                    full: Some(SemanticTokensFullOptions::Bool(true)),
+                    range: Some(true),
+                    ..SemanticTokensOptions::default()
+                }),
+            ),
+            workspace: Some(WorkspaceServerCapabilities {
+                workspace_folders: Some(WorkspaceFoldersServerCapabilities {
+                    supported: Some(true),
+                    change_notifications: Some(OneOf::Left(true)),
+                }),
+                file_operations: None,
+            }),
+            ..ServerCapabilities::default()
+        },
+        server_info: Some(ServerInfo {
+            name: "digest-lsp".to_string(),
+            version: Some(env!("CARGO_PKG_VERSION").to_string()),
+        }),
+        offset_encoding: None,
+    }
+}
+
+/// The registration that asks the client to watch `globs`.
+pub fn watch_registration(globs: &[&str]) -> Registration {
+    let watchers = (globs.iter())
+        .map(|glob| FileSystemWatcher {
+            glob_pattern: GlobPattern::String(glob.to_string()),
+            kind: None,
+        })
+        .collect();
+    let options = DidChangeWatchedFilesRegistrationOptions { watchers };
+    Registration {
+        id: "digest-watched-files".to_string(),
+        method: "workspace/didChangeWatchedFiles".to_string(),
+        register_options: serde_json::to_value(options).ok(),
+    }
 }
 
 #[cfg(test)]
 mod tests {
+    use std::sync::Arc;
+
     use super::*;
-    use crate::encoding::LineTable;
-    use ropey::Rope;
+    use crate::check::check_file;
+    use crate::files::{Configs, DiskOnly};
 
     #[test]
     fn tokens_are_delta_encoded_in_the_encoding() {
         let text = "Paper1 😀题\n摘要原文: 见Paper1\n";
-        let rope = Rope::from_str(text);
-        let table = LineTable::new(&rope);
-        let analysis = digest_analysis::Analysis::new(text, &Default::default());
-        let tokens = digest_analysis::features::semantic_tokens(&analysis, None);
+        let path = Path::new("/tmp/tokens.digest");
+        let checked = check_file(path, text, &Configs::default(), &DiskOnly);
+        let snapshot = Snapshot {
+            uri: Uri::from_file_path(path).expect("a file URI"),
+            path: path.to_path_buf(),
+            version: 1,
+            rope: checked.analysis.text.clone(),
+            checked: Arc::new(checked),
+        };
+        let tokens = digest_analysis::features::semantic_tokens(&snapshot.checked.analysis, None);
+        let configs = Configs::default();
+        let digests = Digests::new(&DiskOnly, &configs, None);
         let encode = |encoding| {
-            semantic_tokens(&tokens, |o| table.position(&rope, o, encoding))
-                .iter()
+            let mut at = Locator::new(&snapshot, &digests, encoding);
+            (semantic_tokens(&tokens, &mut at).data.iter())
                 .map(|t| {
                     [
                         t.delta_line,

@@ -4,12 +4,12 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use digest_analysis::{Analysis, Dirty};
+use digest_analysis::{Analysis, Dirty, RuleCache};
 use ropey::Rope;
-use tower_lsp_server::ls_types::{TextDocumentContentChangeEvent, Uri};
+use tower_lsp_server::ls_types::{self as lsp, TextDocumentContentChangeEvent, Uri};
 
 use crate::check::{Checked, Previous};
-use crate::encoding::Encoding;
+use crate::positions::{Encoding, replace};
 
 /// One open document.
 pub struct Document {
@@ -30,6 +30,14 @@ pub struct Document {
     lent: Option<i32>,
     /// The checked analysis of `version`, once computed.
     checked: Option<Arc<Checked>>,
+    /// The rules' findings of the last check, paper by paper (lent to the
+    /// next check, like the analysis).
+    rules: RuleCache,
+    /// What was last published: (version, diagnostics).
+    pub published: Option<(i32, Vec<lsp::Diagnostic>)>,
+    /// Edited since the other open digests were last checked again (they
+    /// are once this edit's diagnostics are out).
+    pub cascade: bool,
 }
 
 /// Why an edit was not applied.
@@ -52,6 +60,9 @@ impl Document {
             dirty: None,
             lent: None,
             checked: None,
+            rules: RuleCache::default(),
+            published: None,
+            cascade: false,
         }
     }
 
@@ -73,7 +84,7 @@ impl Document {
         for change in changes {
             match change.range {
                 Some(range) => {
-                    let edit = encoding.replace(&mut self.rope, range, &change.text);
+                    let edit = replace(&mut self.rope, range, &change.text, encoding);
                     self.dirty = Some(self.dirty.map_or(edit, |d| d.then(edit)));
                 }
                 None => {
@@ -132,17 +143,23 @@ impl Document {
         self.base.clone().filter(|_| self.dirty.is_none())
     }
 
-    /// Stores a check computed for `version`; dropped if the document moved
-    /// on meanwhile.
-    pub fn store(&mut self, version: i32, checked: Arc<Checked>) -> bool {
+    /// The rules' findings of the last check, for the next one to start
+    /// from (given back by [`Document::store`]).
+    pub fn take_rules(&mut self) -> RuleCache {
+        std::mem::take(&mut self.rules)
+    }
+
+    /// Stores a check computed for `version`, and the rules' findings it
+    /// kept; the check is dropped if the document moved on meanwhile.
+    pub fn store(&mut self, version: i32, checked: Arc<Checked>, rules: RuleCache) {
+        self.rules = rules;
         self.give_back(version, &checked.analysis);
         if version != self.version {
-            return false;
+            return;
         }
         self.base = Some(checked.analysis.clone());
         self.dirty = None;
         self.checked = Some(checked);
-        true
     }
 
     /// An analysis of `version` lent for comes back while the document has
@@ -241,11 +258,12 @@ mod tests {
     fn a_check_takes_the_analysis_and_gives_it_back() {
         let mut doc = document();
         let (version, checked) = check(&mut doc);
-        assert!(doc.store(version, checked));
+        doc.store(version, checked, Default::default());
         type_at(&mut doc, 2, 5, "x");
         let (version, checked) = check(&mut doc);
         assert!(doc.previous().is_none(), "lent to the check");
-        assert!(doc.store(version, checked.clone()));
+        doc.store(version, checked.clone(), Default::default());
+        assert!(doc.checked().is_some_and(|c| Arc::ptr_eq(&c, &checked)));
         assert!(Arc::ptr_eq(
             &doc.current_analysis().expect("back"),
             &checked.analysis
@@ -257,13 +275,14 @@ mod tests {
     fn a_late_check_is_the_base_of_the_next_with_the_edits_made_meanwhile() {
         let mut doc = document();
         let (version, checked) = check(&mut doc);
-        doc.store(version, checked);
+        doc.store(version, checked, Default::default());
         type_at(&mut doc, 2, 5, "x");
         let (late, checked) = check(&mut doc);
         // Typed while the check of version 2 ran: a heading, then text.
         type_at(&mut doc, 3, 4, "Paper9 New\n");
         type_at(&mut doc, 4, 1, "😀");
-        assert!(!doc.store(late, checked.clone()), "not the current version");
+        doc.store(late, checked.clone(), Default::default());
+        assert!(doc.checked().is_none(), "not the current version");
         let previous = doc.previous().expect("the late check is the base");
         assert!(Arc::ptr_eq(&previous.analysis, &checked.analysis));
         let (version, checked) = check(&mut doc);
@@ -276,7 +295,7 @@ mod tests {
     fn a_check_that_comes_back_after_the_whole_text_changed_is_dropped() {
         let mut doc = document();
         let (version, checked) = check(&mut doc);
-        doc.store(version, checked);
+        doc.store(version, checked, Default::default());
         type_at(&mut doc, 2, 5, "x");
         let (late, checked) = check(&mut doc);
         let whole = TextDocumentContentChangeEvent {
@@ -285,7 +304,8 @@ mod tests {
             text: "Paper7 Other\n".to_string(),
         };
         doc.apply(3, vec![whole], Encoding::Utf16).expect("newer");
-        assert!(!doc.store(late, checked));
+        doc.store(late, checked, Default::default());
+        assert!(doc.checked().is_none());
         assert!(doc.previous().is_none(), "nothing to start from");
         let (_, checked) = check(&mut doc);
         assert_eq!(checked.analysis.syntax, fresh(&doc).syntax);

@@ -1,17 +1,22 @@
-//! The disk, as the CLI and the server both see it: the nearest
-//! `digest.toml`, and other digests for cross-file references.
+//! The disk, as the CLI and the server both see it: files read as UTF-8,
+//! the nearest `digest.toml`; and what else is known ([`Source`]).
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use digest_analysis::workspace::normalize;
-use digest_analysis::{Analysis, Config, ConfigError, Lookup, Resolver, parse_config};
+use digest_analysis::{Analysis, Config, ConfigError, Lookup, parse_config};
+use tower_lsp_server::ls_types::Uri;
+
+use crate::digests::{IndexedDigest, Layer};
 
 pub const CONFIG_FILE: &str = "digest.toml";
 
-/// Where text comes from: the editor's open documents first, then the
-/// workspace index, then the disk.
+/// What is known besides the disk: the editor's open documents and the
+/// workspace index (the session's; the CLI has neither: [`DiskOnly`]).
+/// Digests are reached through [`crate::digests::Digests`], which asks
+/// this first and reads the disk after.
 pub trait Source: Send + Sync {
     /// The text of `path` when the editor has it open (used for `digest.toml`).
     fn open_text(&self, path: &Path) -> Option<String>;
@@ -23,6 +28,27 @@ pub trait Source: Send + Sync {
     /// it: read once, not read again for every reference.
     fn indexed(&self, _path: &Path) -> Option<Lookup> {
         None
+    }
+
+    /// The URI the editor knows `path` by (its own for an open document).
+    fn uri_of(&self, path: &Path) -> Option<Uri> {
+        Uri::from_file_path(path)
+    }
+
+    /// Every analysed digest of the index.
+    fn indexed_digests(&self) -> Vec<IndexedDigest> {
+        Vec::new()
+    }
+
+    /// Every open digest with a file path but the one at `except`, each
+    /// with the analysis of its current text.
+    fn open_digests(&self, _except: Option<&Path>) -> Vec<Layer> {
+        Vec::new()
+    }
+
+    /// True when `path` is in a workspace folder.
+    fn in_folders(&self, _path: &Path) -> bool {
+        false
     }
 }
 
@@ -148,70 +174,6 @@ fn load_nearest(dir: &Path, source: &dyn Source) -> LoadedConfig {
         config: Arc::new(Config::default()),
         errors: Vec::new(),
         text: String::new(),
-    }
-}
-
-/// Resolves `[[file#Paper3]]` against the folder of the digest being
-/// checked: open documents first, then the workspace index, then the disk;
-/// each file parsed once.
-pub struct FileResolver<'a> {
-    base: PathBuf,
-    source: &'a dyn Source,
-    configs: &'a Configs,
-    cache: Mutex<HashMap<PathBuf, Lookup>>,
-}
-
-impl<'a> FileResolver<'a> {
-    pub fn new(digest: &Path, source: &'a dyn Source, configs: &'a Configs) -> Self {
-        Self {
-            base: digest.parent().unwrap_or(Path::new(".")).to_path_buf(),
-            source,
-            configs,
-            cache: Mutex::new(HashMap::new()),
-        }
-    }
-
-    /// Every path looked up so far (found or not).
-    pub fn looked_up(&self) -> Vec<PathBuf> {
-        lock(&self.cache).keys().cloned().collect()
-    }
-
-    /// The absolute path a relative target names (`.` and `..` applied).
-    pub fn path_of(&self, relative: &str) -> PathBuf {
-        normalize(&self.base.join(relative))
-    }
-}
-
-impl Resolver for FileResolver<'_> {
-    fn lookup(&self, relative: &str) -> Lookup {
-        let path = self.path_of(relative);
-        if let Some(hit) = lock(&self.cache).get(&path) {
-            return hit.clone();
-        }
-        let lookup = match self.source.open_digest(&path) {
-            Some(analysis) => Lookup::Found(analysis),
-            None => match self.source.indexed(&path) {
-                Some(lookup) => lookup,
-                None => self.read_disk(&path),
-            },
-        };
-        lock(&self.cache).insert(path, lookup.clone());
-        lookup
-    }
-}
-
-impl FileResolver<'_> {
-    fn read_disk(&self, path: &Path) -> Lookup {
-        if !path.is_file() {
-            return Lookup::Missing;
-        }
-        match read_text(path) {
-            Ok(text) => {
-                let config = self.configs.for_file(path, self.source);
-                Lookup::Found(Arc::new(Analysis::new(&text, &config.config)))
-            }
-            Err(why) => Lookup::Unreadable(why),
-        }
     }
 }
 

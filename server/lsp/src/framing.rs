@@ -16,7 +16,7 @@ pub const MAX_MESSAGE: usize = 256 << 20;
 #[derive(Debug, PartialEq, Eq)]
 pub enum Event {
     /// A well-formed JSON-RPC message: its body, and its method (`None`
-    /// for a response, and for what a trusted reader passes on unread).
+    /// for a response).
     Message(Vec<u8>, Option<String>),
     /// Something that is not: the error response to send back.
     Malformed(Value),
@@ -27,19 +27,9 @@ pub enum Event {
 #[derive(Default)]
 pub struct FrameReader {
     buffer: Vec<u8>,
-    /// The server's own output: frames are split, not checked.
-    trusted: bool,
 }
 
 impl FrameReader {
-    /// A reader for output we produce ourselves: split only.
-    pub fn trusted() -> Self {
-        Self {
-            buffer: Vec::new(),
-            trusted: true,
-        }
-    }
-
     pub fn push(&mut self, bytes: &[u8]) {
         self.buffer.extend_from_slice(bytes);
     }
@@ -95,9 +85,6 @@ impl FrameReader {
         let rest = self.buffer.split_off(body_start + length);
         let mut body = std::mem::replace(&mut self.buffer, rest);
         body.drain(..body_start);
-        if self.trusted {
-            return Some(Event::Message(body, None));
-        }
         match check_message(&body) {
             Ok(method) => Some(Event::Message(body, method)),
             Err(error) => {

@@ -1,8 +1,12 @@
-//! The LSP handlers: convert in, call the analysis, convert out.
+//! The LSP handlers, one per method: convert in, call the analysis,
+//! convert out (every LSP shape is built in [`crate::convert`]).
 //!
-//! Edits are applied under the documents lock before any `.await`; every
-//! computation runs off the protocol task, where a panic becomes an internal
-//! error for that one request.
+//! Document sync (`didOpen`, `didChange`, `didClose`) and the outline are
+//! called by [`crate::serve`]'s dispatch; every other method by tower-lsp,
+//! through [`LanguageServer`]. Edits are applied under the documents lock,
+//! before anything is awaited; every computation runs off the protocol
+//! task ([`on_snapshot`]), where a panic becomes an internal error for
+//! that one request.
 
 use std::sync::Arc;
 
@@ -10,15 +14,14 @@ use tower_lsp_server::jsonrpc::{self, Result};
 use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer};
 
-use digest_analysis::features::{self, HighlightKind, LinkTarget};
-use digest_analysis::{Lookup, Resolver};
+use digest_analysis::features;
 
-use crate::convert::{self, Positions};
+use crate::convert::{self, Locator, outline};
+use crate::digests::Digests;
 use crate::documents::Document;
-use crate::encoding::Encoding;
-use crate::files::{FileResolver, lock};
-use crate::session::{ClientCaps, Session, Snapshot, Trigger, is_config};
-use crate::{symbols, workspace};
+use crate::serve::Outbox;
+use crate::session::{Negotiated, Session, Snapshot, Trigger, is_config};
+use crate::workspace;
 
 /// How long the server waits for the client to answer a request of its own.
 const CLIENT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
@@ -32,9 +35,9 @@ pub struct Backend {
 }
 
 impl Backend {
-    pub fn new(client: Client) -> Self {
+    pub fn new(client: Client, outbox: Outbox) -> Self {
         Self {
-            session: Arc::new(Session::new(client)),
+            session: Arc::new(Session::new(client, outbox)),
         }
     }
 
@@ -42,9 +45,99 @@ impl Backend {
         self.session.clone()
     }
 
-    /// Runs `f` on a snapshot of `uri` on a blocking thread; a panic there is
-    /// answered as an internal error and the server goes on.
-    async fn on_snapshot<T: Send + 'static>(
+    /// `textDocument/didOpen` (routed by [`crate::serve`], run by the
+    /// reader before it reads on).
+    pub fn did_open(&self, params: DidOpenTextDocumentParams) {
+        let doc = params.text_document;
+        let uri = doc.uri.clone();
+        let document = Document::new(doc.uri, &doc.text, doc.version);
+        let config = is_config(document.path.as_deref());
+        self.session
+            .with_documents(|docs| docs.insert(uri.clone(), document));
+        self.after_edit(&uri, config);
+    }
+
+    /// `textDocument/didChange` (routed by [`crate::serve`]): the edits are
+    /// applied in the order read, a stale version refused.
+    pub fn did_change(&self, params: DidChangeTextDocumentParams) {
+        let uri = params.text_document.uri;
+        let version = params.text_document.version;
+        let encoding = self.session.encoding();
+        let applied = self.session.with_documents(|docs| {
+            let doc = docs.get_mut(&uri)?;
+            Some(
+                doc.apply(version, params.content_changes, encoding)
+                    .map(|()| is_config(doc.path.as_deref())),
+            )
+        });
+        match applied {
+            Some(Ok(config)) => self.after_edit(&uri, config),
+            Some(Err(refused)) => self.session.log_warning(format!(
+                "digest-lsp: ignored a change to {}: {refused:?}",
+                uri.as_str()
+            )),
+            None => self.session.log_warning(format!(
+                "digest-lsp: ignored a change to {}: not open",
+                uri.as_str()
+            )),
+        }
+    }
+
+    /// `textDocument/didClose` (routed by [`crate::serve`]).
+    pub fn did_close(&self, params: DidCloseTextDocumentParams) {
+        let uri = params.text_document.uri;
+        let removed = self.session.close(&uri);
+        let config = removed
+            .as_ref()
+            .is_some_and(|d| is_config(d.path.as_deref()));
+        if config {
+            // The file on disk applies again.
+            let path = removed.and_then(|d| d.path);
+            self.config_changed(path.into_iter().collect());
+        } else {
+            self.session.publish(uri.clone(), Vec::new(), None);
+            // The others see the disk's text of this file again.
+            self.session.recheck_others(&uri);
+        }
+    }
+
+    /// `textDocument/documentSymbol` (routed by [`crate::serve`]): the
+    /// outline's JSON, written paper by paper from the JSON kept since the
+    /// last request ([`outline::OutlineJson`]), or the flat list of clients
+    /// without hierarchical symbols.
+    pub async fn document_symbol(&self, params: DocumentSymbolParams) -> Result<Vec<u8>> {
+        let received = std::time::Instant::now();
+        let uri = params.text_document.uri;
+        let (json, analysed) = self
+            .on_snapshot(uri, move |session, snapshot| {
+                let analysed = received.elapsed();
+                let mut json = Vec::new();
+                match session.caps().hierarchical_symbols {
+                    true => session.outline_json(snapshot, &mut json),
+                    false => {
+                        let mut positions = snapshot.positions(session.encoding());
+                        let analysis = &snapshot.checked.analysis;
+                        let flat = outline::flat(&snapshot.uri, analysis, &mut positions);
+                        // Writing to a Vec cannot fail.
+                        let _ = serde_json::to_writer(&mut json, &flat);
+                    }
+                }
+                (json, analysed)
+            })
+            .await?;
+        if timings() {
+            // For the benchmarks: the server's share of the round trip.
+            let ms = |d: std::time::Duration| d.as_secs_f64() * 1e3;
+            eprintln!(
+                "digest-lsp: timing documentSymbol {:.3} ms (analysed at {:.3})",
+                ms(received.elapsed()),
+                ms(analysed),
+            );
+        }
+        Ok(json)
+    }
+
+    pub(crate) async fn on_snapshot<T: Send + 'static>(
         &self,
         uri: Uri,
         f: impl FnOnce(&Session, &Snapshot) -> T + Send + 'static,
@@ -52,13 +145,29 @@ impl Backend {
         on_snapshot(&self.session, uri, f).await
     }
 
-    /// `digest/testPanic` (registered only under `DIGEST_LSP_TEST_HOOKS=1`):
-    /// panics inside a request, so that tests can see the server survive it.
-    pub async fn test_panic(&self, params: serde_json::Value) -> Result<()> {
-        let uri: Uri = serde_json::from_value(params["uri"].clone())
-            .map_err(|e| jsonrpc::Error::invalid_params(e.to_string()))?;
-        self.on_snapshot(uri, |_, _| -> () {
-            panic!("digest/testPanic was asked to panic")
+    /// Runs `f` for a request on `uri` (see [`on_snapshot`]): `f` gets
+    /// what the request is about ([`Cx`]) and a [`Locator`] for its
+    /// positions (through the document's line table when `many` positions
+    /// are converted).
+    async fn request<T: Send + 'static>(
+        &self,
+        uri: Uri,
+        many: bool,
+        f: impl FnOnce(&Cx<'_>, &mut Locator<'_>) -> T + Send + 'static,
+    ) -> Result<T> {
+        self.on_snapshot(uri, move |session, snapshot| {
+            let digests = session.digests(Some(snapshot));
+            let encoding = session.encoding();
+            let mut at = match many {
+                true => Locator::new(snapshot, &digests, encoding),
+                false => Locator::without_table(snapshot, &digests, encoding),
+            };
+            let cx = Cx {
+                session,
+                snapshot,
+                digests: &digests,
+            };
+            f(&cx, &mut at)
         })
         .await
     }
@@ -79,7 +188,7 @@ impl Backend {
         self.session.reconfigure();
         // Keywords, labels and the inlay-hint settings change what the
         // editor shows between edits: ask it to ask again.
-        let caps = *lock(&self.session.caps);
+        let caps = self.session.caps();
         let client = self.session.client.clone();
         tokio::spawn(async move {
             if caps.inlay_hint_refresh {
@@ -102,7 +211,7 @@ impl Backend {
             let worker = session.clone();
             let reparsed = tokio::task::spawn_blocking(move || {
                 for folder in &folders {
-                    workspace::reparse_under(&worker, folder);
+                    worker.reparse_under(folder);
                 }
             });
             if reparsed.await.is_ok() {
@@ -110,139 +219,23 @@ impl Backend {
             }
         });
     }
-
-    /// Runs `f` on the workspace view taken for `uri`'s snapshot (see
-    /// [`on_snapshot`]); `f` gets the view, the snapshot, the request's
-    /// offset in it and a converter of positions.
-    async fn on_view<T: Send + 'static>(
-        &self,
-        uri: Uri,
-        position: Position,
-        f: impl FnOnce(&Session, Positions<'_>, usize, usize) -> T + Send + 'static,
-    ) -> Result<T> {
-        self.on_snapshot(uri, move |session, snapshot| {
-            let encoding = session.encoding();
-            let offset = encoding.offset(&snapshot.rope, position);
-            let view = session.view(Some(snapshot));
-            let current = view.current.unwrap_or_default();
-            let positions = Positions {
-                view: &view,
-                snapshot,
-                encoding,
-            };
-            f(session, positions, current, offset)
-        })
-        .await
-    }
 }
 
 impl LanguageServer for Backend {
     async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
-        let offered = params
-            .capabilities
-            .general
-            .as_ref()
-            .and_then(|g| g.position_encodings.as_deref());
-        let encoding = Encoding::negotiate(offered);
-        *lock(&self.session.encoding) = encoding;
-        let caps = ClientCaps::from_client(&params.capabilities);
-        *lock(&self.session.caps) = caps;
+        let negotiated = Negotiated::from_initialize(&params);
         self.session.index.add_roots(workspace_roots(&params));
-        if let Some(ms) = params
-            .initialization_options
-            .as_ref()
-            .and_then(|o| o.get("debounceMs"))
-            .and_then(serde_json::Value::as_u64)
-        {
-            *lock(&self.session.debounce) = std::time::Duration::from_millis(ms.min(10_000));
-        }
-        self.session.set_serving(true);
-        Ok(InitializeResult {
-            capabilities: ServerCapabilities {
-                position_encoding: Some(encoding.kind()),
-                text_document_sync: Some(TextDocumentSyncCapability::Options(
-                    TextDocumentSyncOptions {
-                        open_close: Some(true),
-                        change: Some(TextDocumentSyncKind::INCREMENTAL),
-                        save: Some(TextDocumentSyncSaveOptions::Supported(true)),
-                        ..TextDocumentSyncOptions::default()
-                    },
-                )),
-                document_symbol_provider: Some(OneOf::Left(true)),
-                hover_provider: Some(HoverProviderCapability::Simple(true)),
-                definition_provider: Some(OneOf::Left(true)),
-                references_provider: Some(OneOf::Left(true)),
-                rename_provider: Some(OneOf::Right(RenameOptions {
-                    prepare_provider: Some(true),
-                    work_done_progress_options: WorkDoneProgressOptions::default(),
-                })),
-                completion_provider: Some(CompletionOptions {
-                    trigger_characters: Some(vec!["[".to_string(), "#".to_string()]),
-                    ..CompletionOptions::default()
-                }),
-                workspace_symbol_provider: Some(OneOf::Left(true)),
-                code_action_provider: Some(CodeActionProviderCapability::Options(
-                    CodeActionOptions {
-                        code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
-                        ..CodeActionOptions::default()
-                    },
-                )),
-                document_link_provider: Some(DocumentLinkOptions {
-                    resolve_provider: Some(false),
-                    work_done_progress_options: WorkDoneProgressOptions::default(),
-                }),
-                folding_range_provider: Some(FoldingRangeProviderCapability::Simple(true)),
-                document_highlight_provider: Some(OneOf::Left(true)),
-                inlay_hint_provider: Some(OneOf::Left(true)),
-                semantic_tokens_provider: Some(
-                    SemanticTokensServerCapabilities::SemanticTokensOptions(
-                        SemanticTokensOptions {
-                            legend: convert::legend(),
-                            full: Some(SemanticTokensFullOptions::Bool(true)),
-                            range: Some(true),
-                            ..SemanticTokensOptions::default()
-                        },
-                    ),
-                ),
-                workspace: Some(WorkspaceServerCapabilities {
-                    workspace_folders: Some(WorkspaceFoldersServerCapabilities {
-                        supported: Some(true),
-                        change_notifications: Some(OneOf::Left(true)),
-                    }),
-                    file_operations: None,
-                }),
-                ..ServerCapabilities::default()
-            },
-            server_info: Some(ServerInfo {
-                name: "digest-lsp".to_string(),
-                version: Some(env!("CARGO_PKG_VERSION").to_string()),
-            }),
-            offset_encoding: None,
-        })
+        self.session.start(negotiated);
+        Ok(convert::capabilities(negotiated.encoding))
     }
 
     async fn initialized(&self, _: InitializedParams) {
-        let caps = *lock(&self.session.caps);
-        tokio::spawn(workspace::index_in_background(
-            self.session.clone(),
-            self.session.index.roots(),
-            caps.work_done_progress,
-        ));
-        if !caps.watched_files_dynamic {
+        let session = self.session.clone();
+        tokio::spawn(session.index_in_background(self.session.index.roots()));
+        if !self.session.caps().watched_files_dynamic {
             return;
         }
-        let watchers = workspace::WATCHED
-            .map(|glob| FileSystemWatcher {
-                glob_pattern: GlobPattern::String(glob.to_string()),
-                kind: None,
-            })
-            .to_vec();
-        let options = DidChangeWatchedFilesRegistrationOptions { watchers };
-        let registration = Registration {
-            id: "digest-watched-files".to_string(),
-            method: "workspace/didChangeWatchedFiles".to_string(),
-            register_options: serde_json::to_value(options).ok(),
-        };
+        let registration = convert::watch_registration(&workspace::WATCHED);
         let asked = self.session.client.register_capability(vec![registration]);
         let problem = match tokio::time::timeout(CLIENT_TIMEOUT, asked).await {
             Ok(Ok(())) => return,
@@ -250,58 +243,12 @@ impl LanguageServer for Backend {
             Err(_) => format!("no answer within {CLIENT_TIMEOUT:?}"),
         };
         let message = format!("digest-lsp: could not watch digest.toml files: {problem}");
-        self.session
-            .client
-            .log_message(MessageType::WARNING, message)
-            .await;
+        self.session.log_warning(message);
     }
 
     async fn shutdown(&self) -> Result<()> {
-        self.session.set_serving(false);
+        self.session.stop();
         Ok(())
-    }
-
-    async fn did_open(&self, params: DidOpenTextDocumentParams) {
-        let doc = params.text_document;
-        let uri = doc.uri.clone();
-        let document = Document::new(doc.uri, &doc.text, doc.version);
-        let config = is_config(document.path.as_deref());
-        self.session
-            .with_documents(|docs| docs.insert(uri.clone(), document));
-        self.after_edit(&uri, config);
-    }
-
-    async fn did_change(&self, params: DidChangeTextDocumentParams) {
-        let uri = params.text_document.uri;
-        let version = params.text_document.version;
-        let encoding = self.session.encoding();
-        let applied = self.session.with_documents(|docs| {
-            let doc = docs.get_mut(&uri)?;
-            Some(
-                doc.apply(version, params.content_changes, encoding)
-                    .map(|()| is_config(doc.path.as_deref())),
-            )
-        });
-        match applied {
-            Some(Ok(config)) => self.after_edit(&uri, config),
-            Some(Err(refused)) => {
-                let message = format!(
-                    "digest-lsp: ignored a change to {}: {refused:?}",
-                    uri.as_str()
-                );
-                self.session
-                    .client
-                    .log_message(MessageType::WARNING, message)
-                    .await;
-            }
-            None => {
-                let message = format!("digest-lsp: ignored a change to {}: not open", uri.as_str());
-                self.session
-                    .client
-                    .log_message(MessageType::WARNING, message)
-                    .await;
-            }
-        }
     }
 
     async fn did_save(&self, params: DidSaveTextDocumentParams) {
@@ -312,31 +259,10 @@ impl LanguageServer for Backend {
             .map(|p| p.into_owned());
         if is_config(path.as_deref()) {
             self.config_changed(path.into_iter().collect());
-        } else if let Some(path) = path.filter(|p| workspace::covers(&self.session, p)) {
+        } else if let Some(path) = path.filter(|p| self.session.covers(p)) {
             // For clients that watch no files: the index follows the disk.
             let session = self.session.clone();
-            let _ = tokio::task::spawn_blocking(move || workspace::refresh(&session, &path)).await;
-        }
-    }
-
-    async fn did_close(&self, params: DidCloseTextDocumentParams) {
-        let uri = params.text_document.uri;
-        let removed = self.session.with_documents(|docs| docs.remove(&uri));
-        self.session.forget(&uri);
-        let config = removed
-            .as_ref()
-            .is_some_and(|d| is_config(d.path.as_deref()));
-        if config {
-            // The file on disk applies again.
-            let path = removed.and_then(|d| d.path);
-            self.config_changed(path.into_iter().collect());
-        } else {
-            self.session
-                .client
-                .publish_diagnostics(uri.clone(), Vec::new(), None)
-                .await;
-            // The others see the disk's text of this file again.
-            self.session.recheck_others(&uri);
+            let _ = tokio::task::spawn_blocking(move || session.refresh(&[path])).await;
         }
     }
 
@@ -349,10 +275,7 @@ impl LanguageServer for Backend {
         let (configs, digests): (Vec<_>, Vec<_>) =
             paths.into_iter().partition(|p| is_config(Some(p)));
         let session = self.session.clone();
-        let refreshed = tokio::task::spawn_blocking(move || {
-            let changed = digests.iter().filter(|p| workspace::refresh(&session, p));
-            changed.count()
-        });
+        let refreshed = tokio::task::spawn_blocking(move || session.refresh(&digests));
         let changed = refreshed.await.unwrap_or(0);
         match configs.is_empty() {
             true => self.session.recheck_all(),
@@ -360,10 +283,7 @@ impl LanguageServer for Backend {
         }
         if changed > 0 {
             let message = format!("digest-lsp: the index follows {changed} change(s) on disk");
-            self.session
-                .client
-                .log_message(MessageType::LOG, message)
-                .await;
+            self.session.log(MessageType::LOG, message);
         }
     }
 
@@ -382,46 +302,15 @@ impl LanguageServer for Backend {
             self.session.recheck_all();
             return;
         }
-        let report = lock(&self.session.caps).work_done_progress;
-        tokio::spawn(workspace::index_in_background(
-            self.session.clone(),
-            added,
-            report,
-        ));
-    }
-
-    async fn document_symbol(
-        &self,
-        params: DocumentSymbolParams,
-    ) -> Result<Option<DocumentSymbolResponse>> {
-        let uri = params.text_document.uri;
-        self.on_snapshot(uri, |session, snapshot| {
-            let analysis = &snapshot.checked.analysis;
-            let lines = snapshot.checked.lines();
-            let symbols = symbols::document_symbols(analysis, lines, session.encoding());
-            Some(match lock(&session.caps).hierarchical_symbols {
-                true => DocumentSymbolResponse::Nested(symbols),
-                false => DocumentSymbolResponse::Flat(symbols::flatten(&snapshot.uri, symbols)),
-            })
-        })
-        .await
+        tokio::spawn(self.session.clone().index_in_background(added));
     }
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
-        let position = params.text_document_position_params;
-        self.on_snapshot(position.text_document.uri, move |session, snapshot| {
-            let encoding = session.encoding();
-            let offset = encoding.offset(&snapshot.rope, position.position);
-            let resolver = FileResolver::new(&snapshot.path, session, &session.configs);
-            let config = &snapshot.checked.config.config;
-            let found = features::hover(&snapshot.checked.analysis, offset, config, &resolver)?;
-            Some(Hover {
-                contents: HoverContents::Markup(MarkupContent {
-                    kind: MarkupKind::Markdown,
-                    value: found.markdown,
-                }),
-                range: Some(encoding.range(&snapshot.rope, found.range)),
-            })
+        let at = params.text_document_position_params;
+        self.request(at.text_document.uri, false, move |cx, to| {
+            let offset = to.offset(at.position);
+            let found = features::hover(cx.analysis(), offset, cx.config(), cx.digests)?;
+            Some(convert::hover(found, to))
         })
         .await
     }
@@ -430,25 +319,12 @@ impl LanguageServer for Backend {
         &self,
         params: GotoDefinitionParams,
     ) -> Result<Option<GotoDefinitionResponse>> {
-        let position = params.text_document_position_params;
-        self.on_snapshot(position.text_document.uri, move |session, snapshot| {
-            let encoding = session.encoding();
-            let offset = encoding.offset(&snapshot.rope, position.position);
-            let resolver = FileResolver::new(&snapshot.path, session, &session.configs);
-            let target = features::definition(&snapshot.checked.analysis, offset, &resolver)?;
-            let location = match &target.file {
-                None => Location::new(
-                    snapshot.uri.clone(),
-                    encoding.range(&snapshot.rope, target.range),
-                ),
-                Some(relative) => {
-                    let Lookup::Found(other) = resolver.lookup(relative) else {
-                        return None;
-                    };
-                    let range = encoding.range(&other.text, target.range);
-                    Location::new(session.uri_of(&resolver.path_of(relative))?, range)
-                }
-            };
+        let at = params.text_document_position_params;
+        self.request(at.text_document.uri, false, move |cx, to| {
+            let offset = to.offset(at.position);
+            let target = features::definition(cx.analysis(), offset, cx.digests)?;
+            let path = target.file.map(|relative| cx.digests.path_of(&relative));
+            let location = to.location_at(path.as_deref(), target.range)?;
             Some(GotoDefinitionResponse::Scalar(location))
         })
         .await
@@ -457,14 +333,12 @@ impl LanguageServer for Backend {
     async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
         let at = params.text_document_position;
         let declaration = params.context.include_declaration;
-        self.on_view(
-            at.text_document.uri,
-            at.position,
-            move |_, p, current, offset| {
-                let found = features::references(&p.view.files(), current, offset, declaration);
-                Some(found.into_iter().filter_map(|r| p.location(r)).collect())
-            },
-        )
+        self.request(at.text_document.uri, true, move |cx, to| {
+            let (files, current) = cx.files();
+            let offset = to.offset(at.position);
+            let found = features::references(&files, current, offset, declaration);
+            Some(found.into_iter().filter_map(|r| to.location(r)).collect())
+        })
         .await
     }
 
@@ -472,15 +346,12 @@ impl LanguageServer for Backend {
         &self,
         params: TextDocumentPositionParams,
     ) -> Result<Option<PrepareRenameResponse>> {
-        let uri = params.text_document.uri;
-        self.on_view(uri, params.position, |_, p, current, offset| {
-            let files = p.view.files();
+        self.request(params.text_document.uri, true, move |cx, to| {
+            let (files, current) = cx.files();
+            let offset = to.offset(params.position);
             let target = features::prepare_rename(&files, current, offset)
                 .map_err(|refused| request_failed(refused.message()))?;
-            Ok(Some(PrepareRenameResponse::RangeWithPlaceholder {
-                range: p.here(target.range),
-                placeholder: target.number.to_string(),
-            }))
+            Ok(Some(convert::prepare_rename(target, to)))
         })
         .await?
     }
@@ -488,39 +359,28 @@ impl LanguageServer for Backend {
     async fn rename(&self, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
         let at = params.text_document_position;
         let new_name = params.new_name;
-        self.on_view(
-            at.text_document.uri,
-            at.position,
-            move |session, p, current, offset| {
-                let files = p.view.files();
-                let edits = features::rename(&files, current, offset, &new_name)
-                    .map_err(|refused| request_failed(refused.message()))?;
-                let versioned = lock(&session.caps).document_changes;
-                Ok(Some(p.workspace_edit(edits, versioned)))
-            },
-        )
+        self.request(at.text_document.uri, true, move |cx, to| {
+            let (files, current) = cx.files();
+            let offset = to.offset(at.position);
+            let edits = features::rename(&files, current, offset, &new_name)
+                .map_err(|refused| request_failed(refused.message()))?;
+            let versioned = cx.session.caps().document_changes;
+            Ok(Some(to.workspace_edit(edits, versioned)))
+        })
         .await?
     }
 
     async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
         let at = params.text_document_position;
-        self.on_view(
-            at.text_document.uri,
-            at.position,
-            |_, p, current, offset| {
-                let config = &p.snapshot.checked.config.config;
-                let items = features::completion(&p.view.files(), current, offset, config);
-                let items = items
-                    .into_iter()
-                    .enumerate()
-                    .map(|(i, item)| {
-                        let range = p.here(item.range);
-                        convert::completion_item(i, item, range)
-                    })
-                    .collect();
-                Some(CompletionResponse::Array(items))
-            },
-        )
+        self.request(at.text_document.uri, true, move |cx, to| {
+            let (files, current) = cx.files();
+            let offset = to.offset(at.position);
+            let items = features::completion(&files, current, offset, cx.config());
+            let items = (items.into_iter().enumerate())
+                .map(|(i, item)| convert::completion_item(i, item, to))
+                .collect();
+            Some(CompletionResponse::Array(items))
+        })
         .await
     }
 
@@ -530,23 +390,12 @@ impl LanguageServer for Backend {
     ) -> Result<Option<WorkspaceSymbolResponse>> {
         let query = params.query;
         run_blocking(&self.session, move |session| {
-            let encoding = session.encoding();
-            let view = session.view(None);
-            let found = features::workspace_symbols(&view.files(), &query, SYMBOL_LIMIT);
-            let symbols = found
-                .into_iter()
-                .filter_map(|s| {
-                    let rope = &view.analyses.get(s.file)?.text;
-                    #[allow(deprecated)]
-                    Some(SymbolInformation {
-                        name: s.name,
-                        kind: SymbolKind::CLASS,
-                        tags: None,
-                        deprecated: None,
-                        location: Location::new(view.uri(s.file)?, encoding.range(rope, s.range)),
-                        container_name: s.container,
-                    })
-                })
+            let digests = session.digests(None);
+            let mut to = Locator::nowhere(&digests, session.encoding());
+            let files = digests.view().files();
+            let found = features::workspace_symbols(&files, &query, SYMBOL_LIMIT);
+            let symbols = (found.into_iter())
+                .filter_map(|s| convert::workspace_symbol(s, &mut to))
                 .collect();
             Some(WorkspaceSymbolResponse::Flat(symbols))
         })
@@ -565,80 +414,35 @@ impl LanguageServer for Backend {
         if !wanted {
             return Ok(None);
         }
-        let diagnostics = params.context.diagnostics;
-        let start = params.range.start;
-        self.on_view(
-            params.text_document.uri,
-            start,
-            move |session, p, current, _| {
-                let config = &p.snapshot.checked.config.config;
-                let versioned = lock(&session.caps).document_changes;
-                let files = p.view.files();
-                let mut actions = Vec::new();
-                for shown in diagnostics {
-                    let Some(NumberOrString::String(code)) = &shown.code else {
-                        continue;
-                    };
-                    let core = p.snapshot.checked.diagnostics.iter().find(|d| {
-                        d.rule().code() == code.as_str() && p.here(d.range) == shown.range
-                    });
-                    let Some(core) = core else {
-                        continue; // not ours, or stale
-                    };
-                    for fix in features::code_actions(&files, current, core, config) {
-                        actions.push(CodeActionOrCommand::CodeAction(CodeAction {
-                            title: fix.title,
-                            kind: Some(CodeActionKind::QUICKFIX),
-                            diagnostics: Some(vec![shown.clone()]),
-                            edit: Some(p.workspace_edit(fix.edits, versioned)),
-                            is_preferred: Some(fix.preferred),
-                            ..CodeAction::default()
-                        }));
-                    }
+        let shown = params.context.diagnostics;
+        self.request(params.text_document.uri, true, move |cx, to| {
+            let (files, current) = cx.files();
+            let versioned = cx.session.caps().document_changes;
+            let mut actions = Vec::new();
+            for shown in &shown {
+                let Some(NumberOrString::String(code)) = &shown.code else {
+                    continue;
+                };
+                // Ours, and of this version: the same code at the same range.
+                let ours = (cx.snapshot.checked.diagnostics.iter())
+                    .find(|d| d.rule().code() == code.as_str() && to.range(d.range) == shown.range);
+                let Some(ours) = ours else {
+                    continue;
+                };
+                for fix in features::code_actions(&files, current, ours, cx.config()) {
+                    actions.push(convert::code_action(fix, shown, to, versioned));
                 }
-                Some(actions)
-            },
-        )
+            }
+            Some(actions)
+        })
         .await
     }
 
     async fn document_link(&self, params: DocumentLinkParams) -> Result<Option<Vec<DocumentLink>>> {
-        self.on_snapshot(params.text_document.uri, |session, snapshot| {
-            let encoding = session.encoding();
-            let lines = snapshot.checked.lines();
-            let resolver = FileResolver::new(&snapshot.path, session, &session.configs);
-            let links = features::document_links(&snapshot.checked.analysis, &resolver);
-            let target = |target: LinkTarget| -> Option<Uri> {
-                let (uri, line) = match target {
-                    LinkTarget::Url(url) => return url.parse().ok(),
-                    LinkTarget::Digest { file: None, range } => {
-                        (snapshot.uri.clone(), lines.line(range.start))
-                    }
-                    LinkTarget::Digest {
-                        file: Some(relative),
-                        range,
-                    } => {
-                        let Lookup::Found(other) = resolver.lookup(&relative) else {
-                            return None;
-                        };
-                        let uri = session.uri_of(&resolver.path_of(&relative))?;
-                        (uri, encoding.position(&other.text, range.start).line)
-                    }
-                };
-                // `#L12` opens the file at line 12 in VS Code.
-                format!("{}#L{}", uri.as_str(), line + 1).parse().ok()
-            };
-            let mut positions = lines.cursor(&snapshot.rope, encoding);
-            let links = links
-                .into_iter()
-                .filter_map(|link| {
-                    Some(DocumentLink {
-                        range: positions.range(link.range),
-                        target: Some(target(link.target)?),
-                        tooltip: None,
-                        data: None,
-                    })
-                })
+        self.request(params.text_document.uri, true, |cx, to| {
+            let links = features::document_links(cx.analysis(), cx.digests);
+            let links = (links.into_iter())
+                .filter_map(|link| convert::document_link(link, to))
                 .collect();
             Some(links)
         })
@@ -646,18 +450,14 @@ impl LanguageServer for Backend {
     }
 
     async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
-        self.on_snapshot(params.text_document.uri, |_, snapshot| {
-            let lines = snapshot.checked.lines();
-            let folds = features::folding_ranges(&snapshot.checked.analysis)
-                .into_iter()
-                .map(|fold| FoldingRange {
-                    start_line: lines.line(fold.range.start),
-                    end_line: lines.line(fold.range.end),
-                    kind: Some(FoldingRangeKind::Region),
-                    ..FoldingRange::default()
-                })
-                .collect();
-            Some(folds)
+        self.request(params.text_document.uri, true, |cx, to| {
+            let folds = features::folding_ranges(cx.analysis());
+            Some(
+                folds
+                    .into_iter()
+                    .map(|fold| convert::folding_range(fold, to))
+                    .collect(),
+            )
         })
         .await
     }
@@ -667,47 +467,29 @@ impl LanguageServer for Backend {
         params: DocumentHighlightParams,
     ) -> Result<Option<Vec<DocumentHighlight>>> {
         let at = params.text_document_position_params;
-        self.on_snapshot(at.text_document.uri, move |session, snapshot| {
-            let encoding = session.encoding();
-            let lines = snapshot.checked.lines();
-            let offset = encoding.offset(&snapshot.rope, at.position);
-            let found = features::highlights(&snapshot.checked.analysis, offset);
-            let highlights = found
-                .into_iter()
-                .map(|h| DocumentHighlight {
-                    range: lines.range(&snapshot.rope, h.range, encoding),
-                    kind: Some(match h.kind {
-                        HighlightKind::Write => DocumentHighlightKind::WRITE,
-                        HighlightKind::Read => DocumentHighlightKind::READ,
-                    }),
-                })
-                .collect();
-            Some(highlights)
+        self.request(at.text_document.uri, true, move |cx, to| {
+            let found = features::highlights(cx.analysis(), to.offset(at.position));
+            Some(
+                found
+                    .into_iter()
+                    .map(|h| convert::highlight(h, to))
+                    .collect(),
+            )
         })
         .await
     }
 
     async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
         let range = params.range;
-        self.on_snapshot(params.text_document.uri, move |session, snapshot| {
-            let encoding = session.encoding();
-            let lines = snapshot.checked.lines();
-            let bytes = encoding.text_range(&snapshot.rope, range);
-            let config = &snapshot.checked.config.config;
-            let hints = features::inlay_hints(&snapshot.checked.analysis, bytes, config)
-                .into_iter()
-                .map(|hint| InlayHint {
-                    position: lines.position(&snapshot.rope, hint.offset, encoding),
-                    label: InlayHintLabel::String(hint.label),
-                    kind: None,
-                    text_edits: None,
-                    tooltip: None,
-                    padding_left: Some(true),
-                    padding_right: None,
-                    data: None,
-                })
-                .collect();
-            Some(hints)
+        self.request(params.text_document.uri, true, move |cx, to| {
+            let bytes = to.text_range(range);
+            let hints = features::inlay_hints(cx.analysis(), bytes, cx.config());
+            Some(
+                hints
+                    .into_iter()
+                    .map(|hint| convert::inlay_hint(hint, to))
+                    .collect(),
+            )
         })
         .await
     }
@@ -716,12 +498,11 @@ impl LanguageServer for Backend {
         &self,
         params: SemanticTokensParams,
     ) -> Result<Option<SemanticTokensResult>> {
-        self.on_snapshot(params.text_document.uri, |session, snapshot| {
-            let data = semantic_tokens(session, snapshot, None);
-            Some(SemanticTokensResult::Tokens(SemanticTokens {
-                result_id: None,
-                data,
-            }))
+        self.request(params.text_document.uri, true, |cx, to| {
+            let tokens = features::semantic_tokens(cx.analysis(), None);
+            Some(SemanticTokensResult::Tokens(convert::semantic_tokens(
+                &tokens, to,
+            )))
         })
         .await
     }
@@ -731,29 +512,45 @@ impl LanguageServer for Backend {
         params: SemanticTokensRangeParams,
     ) -> Result<Option<SemanticTokensRangeResult>> {
         let range = params.range;
-        self.on_snapshot(params.text_document.uri, move |session, snapshot| {
-            let data = semantic_tokens(session, snapshot, Some(range));
-            Some(SemanticTokensRangeResult::Tokens(SemanticTokens {
-                result_id: None,
-                data,
-            }))
+        self.request(params.text_document.uri, true, move |cx, to| {
+            let bytes = to.text_range(range);
+            let tokens = features::semantic_tokens(cx.analysis(), Some(bytes));
+            Some(SemanticTokensRangeResult::Tokens(convert::semantic_tokens(
+                &tokens, to,
+            )))
         })
         .await
     }
 }
 
-/// The semantic tokens of a snapshot (of `range` only, when given).
-fn semantic_tokens(
-    session: &Session,
-    snapshot: &Snapshot,
-    range: Option<Range>,
-) -> Vec<SemanticToken> {
-    let encoding = session.encoding();
-    let lines = snapshot.checked.lines();
-    let bytes = range.map(|r| encoding.text_range(&snapshot.rope, r));
-    let tokens = features::semantic_tokens(&snapshot.checked.analysis, bytes);
-    let mut positions = lines.cursor(&snapshot.rope, encoding);
-    convert::semantic_tokens(&tokens, |offset| positions.position(offset))
+/// What a request on a document works on.
+struct Cx<'a> {
+    session: &'a Session,
+    snapshot: &'a Snapshot,
+    digests: &'a Digests<'a>,
+}
+
+impl Cx<'_> {
+    fn analysis(&self) -> &digest_analysis::Analysis {
+        &self.snapshot.checked.analysis
+    }
+
+    fn config(&self) -> &digest_analysis::Config {
+        &self.snapshot.checked.config.config
+    }
+
+    /// Every digest, for the cross-file features, and which is this one.
+    fn files(&self) -> (Vec<digest_analysis::WorkspaceFile<'_>>, usize) {
+        let view = self.digests.view();
+        (view.files(), view.current.unwrap_or_default())
+    }
+}
+
+/// True when `DIGEST_LSP_TIMINGS=1`: the outline's handler logs its time
+/// on stderr.
+fn timings() -> bool {
+    static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *ON.get_or_init(|| std::env::var_os("DIGEST_LSP_TIMINGS").is_some_and(|v| v == "1"))
 }
 
 /// A refusal the editor shows as it is (`RequestFailed`).
@@ -816,10 +613,7 @@ pub async fn run_blocking<T: Send + 'static>(
         Ok(answer) => Ok(answer),
         Err(e) => {
             let message = format!("digest-lsp: a request failed: {e}");
-            session
-                .client
-                .log_message(MessageType::ERROR, &message)
-                .await;
+            session.log(MessageType::ERROR, message.clone());
             Err(jsonrpc::Error {
                 code: jsonrpc::ErrorCode::InternalError,
                 message: message.into(),

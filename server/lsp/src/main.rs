@@ -1,21 +1,67 @@
 //! `digest-lsp`: the language server (no arguments, or `--stdio`) and the
-//! `check` command.
+//! `check` command. The only crate that knows the protocol and the disk;
+//! everything it knows of digests comes from `digest_analysis`.
+//!
+//! # The modules
+//!
+//! - the process: [`serve`] (one reader, one dispatch, one writer),
+//!   [`framing`] (messages checked before tower-lsp sees them),
+//!   [`handlers`] (one function per LSP method), [`test_hooks`];
+//! - state: [`session`] (documents, what `initialize` settled, diagnostics
+//!   published in version order), [`documents`] (ropes kept in step with
+//!   the editor), [`workspace`] (the index of the workspace folders);
+//! - the disk and other digests: [`files`] (reading, the nearest
+//!   `digest.toml`), [`discover`] (the one folder walk), [`digests`] (the
+//!   one way to reach another digest);
+//! - the one check: [`check`] (shared by the CLI and the server);
+//! - LSP terms: [`convert`] (every shape sent; the outline in
+//!   `convert::outline`), [`positions`] (offsets <-> positions in the
+//!   negotiated encoding);
+//! - the CLI: [`cli`], [`render`] (terminal excerpts); [`malloc`].
+//!
+//! # A keystroke, from the reader to the published diagnostics
+//!
+//! One function per step:
+//!
+//! 1. [`serve::read_client`] reads stdin; [`framing::FrameReader::next`]
+//!    cuts out the `didChange` message and checks it.
+//! 2. [`serve::Router::dispatch`] routes it, before reading on, to
+//! 3. [`handlers::Backend::did_change`], which under the documents lock
+//!    calls
+//! 4. [`documents::Document::apply`]: [`positions::replace`] edits the
+//!    rope (the range read by [`positions::Positions::text_range`]) and
+//!    notes what changed; then
+//! 5. [`session::Session::schedule_diagnostics`] (through `after_edit`)
+//!    waits for typing to pause and runs, off the protocol task,
+//! 6. [`session::Session::diagnostics`], which takes the document's state
+//!    with [`session::Session::snapshot`] and checks it with
+//! 7. [`check::check_document`]: [`check::analyse`] edits the previous
+//!    analysis (`Analysis::into_edited` re-parses the touched papers), and
+//!    `digest_analysis::check_with` runs the rules, reaching other digests
+//!    through [`digests::Digests`];
+//! 8. [`check::problems`] gives the final list (the cross-file rule's
+//!    hints within the cap, the `digest.toml`'s errors);
+//! 9. [`convert::diagnostic`] puts each in LSP terms (positions by
+//!    [`positions::Positions`]);
+//! 10. back in `schedule_diagnostics`, under the documents lock and for the
+//!     current version only, [`session::Session::publish`] queues them on
+//!     the [`serve::Outbox`], and [`serve::write_client`] writes the frame
+//!     to stdout.
 
 mod check;
 mod cli;
 mod convert;
+mod digests;
 mod discover;
 mod documents;
-mod encoding;
-mod fast_lane;
 mod files;
 mod framing;
 mod handlers;
 mod malloc;
+mod positions;
 mod render;
 mod serve;
 mod session;
-mod symbols;
 mod test_hooks;
 mod workspace;
 

@@ -1,30 +1,39 @@
-//! The session: open documents, the negotiated encoding, client
-//! capabilities, configurations; and the work done on them (analysis off the
-//! protocol task, debounced diagnostics).
+//! The session: what the server holds between messages (the open
+//! documents, what `initialize` settled, the configurations, the workspace
+//! index), and the work done on them: snapshots analysed off the protocol
+//! task, diagnostics debounced and published in version order, the index
+//! built in the background.
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant};
 
 use tower_lsp_server::Client;
 use tower_lsp_server::jsonrpc;
+use tower_lsp_server::ls_types::notification::{
+    LogMessage, Notification, Progress, PublishDiagnostics, ShowMessage,
+};
 use tower_lsp_server::ls_types::{
-    ClientCapabilities, Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, Location,
-    MessageType, NumberOrString, Uri,
+    ClientCapabilities, Diagnostic, InitializeParams, LogMessageParams, MessageType,
+    ProgressParams, ProgressParamsValue, ProgressToken, PublishDiagnosticsParams,
+    ShowMessageParams, Uri, WorkDoneProgress, WorkDoneProgressBegin, WorkDoneProgressEnd,
+    WorkDoneProgressReport,
 };
 
-use digest_analysis::rules::{MAX_DIAGNOSTICS, Related, check_workspace_file};
 use digest_analysis::workspace::normalize;
-use digest_analysis::{Analysis, Lookup, RuleCache, Severity};
+use digest_analysis::{Analysis, LineIndex, Lookup};
 
-use crate::check::{Checked, analyse, check_document};
+use crate::check::{self, Checked, ConfigProblems, Together, analyse, check_document};
+use crate::convert::outline::OutlineJson;
+use crate::convert::{self, Locator};
+use crate::digests::{Current, Digests, IndexedDigest, Layer};
 use crate::documents::Document;
-use crate::encoding::Encoding;
 use crate::files::{CONFIG_FILE, Configs, Source, lock};
-use crate::symbols::OutlineJson;
-use crate::workspace::{Index, Layer, View};
+use crate::positions::{Encoding, Positions};
+use crate::serve::Outbox;
+use crate::workspace::{Index, Progress as Counts};
 
 /// How long diagnostics wait for typing to pause, unless the client's
 /// `initializationOptions.debounceMs` says otherwise.
@@ -94,32 +103,77 @@ pub enum Trigger {
     Reconfigure,
 }
 
+/// What `initialize` settled: set once, then read without a lock.
+#[derive(Clone, Copy, Debug)]
+pub struct Negotiated {
+    pub encoding: Encoding,
+    pub caps: ClientCaps,
+    /// How long diagnostics wait for typing to pause.
+    pub debounce: Duration,
+}
+
+impl Default for Negotiated {
+    fn default() -> Self {
+        Self {
+            encoding: Encoding::default(),
+            caps: ClientCaps::default(),
+            debounce: DEBOUNCE,
+        }
+    }
+}
+
+impl Negotiated {
+    /// From the client's `initialize`: the encoding chosen from those it
+    /// offers, what it can do, and `initializationOptions.debounceMs`.
+    pub fn from_initialize(params: &InitializeParams) -> Self {
+        let capabilities = &params.capabilities;
+        let offered = (capabilities.general.as_ref()).and_then(|g| g.position_encodings.as_deref());
+        let debounce = (params.initialization_options.as_ref())
+            .and_then(|o| o.get("debounceMs"))
+            .and_then(serde_json::Value::as_u64)
+            .map_or(DEBOUNCE, |ms| Duration::from_millis(ms.min(10_000)));
+        Self {
+            encoding: Encoding::negotiate(offered),
+            caps: ClientCaps::from_client(capabilities),
+            debounce,
+        }
+    }
+}
+
+/// What the server holds between messages.
 pub struct Session {
+    /// For the server's requests to the client (which wait for answers).
     pub client: Client,
-    documents: Mutex<HashMap<Uri, Document>>,
-    pub encoding: Mutex<Encoding>,
-    pub caps: Mutex<ClientCaps>,
-    pub debounce: Mutex<Duration>,
-    pub configs: Configs,
-    /// Broken config files already shown in a message since their last change.
-    shown_configs: Mutex<HashSet<PathBuf>>,
-    /// Config files whose errors are currently published.
-    published_configs: Mutex<HashSet<PathBuf>>,
+    /// For its notifications: queued at once, in the order sent.
+    outbox: Outbox,
+    negotiated: OnceLock<Negotiated>,
     /// Between `initialize` and `shutdown`.
     serving: AtomicBool,
-    /// Held while a document is analysed (see [`Session::snapshot`]).
-    computing: Mutex<()>,
+    pub configs: Configs,
     /// The digests of the workspace folders, as on disk.
     pub index: Index,
-    /// What was last published per document: (version, diagnostics).
-    published: Mutex<HashMap<Uri, (i32, Vec<Diagnostic>)>>,
-    /// Documents edited whose other open digests still wait to be checked
-    /// again (done once the edit's diagnostics are published).
-    cascade: Mutex<HashSet<Uri>>,
-    /// The outline last answered per document, as JSON kept paper by paper.
+    /// The open documents. The reader applies edits under this lock, and
+    /// workers take snapshots under it; it is never held across an
+    /// `.await` or an analysis.
+    documents: Mutex<HashMap<Uri, Document>>,
+    /// Held while a document is analysed: a request and the diagnostics
+    /// task that both find a document unanalysed must not both analyse it
+    /// (see [`Session::snapshot`]).
+    computing: Mutex<()>,
+    /// The outline last answered per document, as JSON kept paper by
+    /// paper; under a lock of its own, so that writing a large outline
+    /// (milliseconds) does not hold up edits.
     outlines: Mutex<HashMap<Uri, OutlineJson>>,
-    /// The rules' findings of each document's last check, paper by paper.
-    rules: Mutex<HashMap<Uri, RuleCache>>,
+    /// What has been said about broken `digest.toml` files.
+    config_notices: Mutex<ConfigNotices>,
+}
+
+#[derive(Default)]
+struct ConfigNotices {
+    /// Shown in a message since their last change.
+    shown: HashSet<PathBuf>,
+    /// Whose errors are published now.
+    published: HashSet<PathBuf>,
 }
 
 /// A document's state at one version, taken under the lock.
@@ -131,25 +185,79 @@ pub struct Snapshot {
     pub checked: Arc<Checked>,
 }
 
+impl Snapshot {
+    /// Positions in this version's text, through its line table (built on
+    /// first use, once per version).
+    pub fn positions(&self, encoding: Encoding) -> Positions<'_> {
+        Positions::new(&self.rope, self.checked.lines(), encoding)
+    }
+}
+
 impl Session {
-    pub fn new(client: Client) -> Self {
+    pub fn new(client: Client, outbox: Outbox) -> Self {
         Self {
             client,
-            documents: Mutex::new(HashMap::new()),
-            encoding: Mutex::new(Encoding::default()),
-            caps: Mutex::new(ClientCaps::default()),
-            debounce: Mutex::new(DEBOUNCE),
-            configs: Configs::default(),
-            shown_configs: Mutex::new(HashSet::new()),
-            published_configs: Mutex::new(HashSet::new()),
+            outbox,
+            negotiated: OnceLock::new(),
             serving: AtomicBool::new(false),
-            computing: Mutex::new(()),
+            configs: Configs::default(),
             index: Index::default(),
-            published: Mutex::new(HashMap::new()),
-            cascade: Mutex::new(HashSet::new()),
+            documents: Mutex::new(HashMap::new()),
+            computing: Mutex::new(()),
             outlines: Mutex::new(HashMap::new()),
-            rules: Mutex::new(HashMap::new()),
+            config_notices: Mutex::new(ConfigNotices::default()),
         }
+    }
+
+    /// Starts serving with what `initialize` settled (once: tower-lsp
+    /// refuses a second `initialize` before it reaches the handler).
+    pub fn start(&self, negotiated: Negotiated) {
+        let _ = self.negotiated.set(negotiated);
+        self.serving.store(true, Ordering::SeqCst);
+    }
+
+    /// What `initialize` settled (the defaults before it).
+    pub fn negotiated(&self) -> Negotiated {
+        self.negotiated.get().copied().unwrap_or_default()
+    }
+
+    pub fn encoding(&self) -> Encoding {
+        self.negotiated().encoding
+    }
+
+    pub fn caps(&self) -> ClientCaps {
+        self.negotiated().caps
+    }
+
+    /// Sends a notification to the client (queued at once, in order).
+    pub fn notify<N: Notification>(&self, params: N::Params) {
+        self.outbox.notify::<N>(params);
+    }
+
+    /// A `window/logMessage`.
+    pub fn log(&self, typ: MessageType, message: String) {
+        self.notify::<LogMessage>(LogMessageParams { typ, message });
+    }
+
+    pub fn log_warning(&self, message: String) {
+        self.log(MessageType::WARNING, message);
+    }
+
+    /// A `$/progress` of work done.
+    pub fn progress(&self, token: &ProgressToken, value: WorkDoneProgress) {
+        self.notify::<Progress>(ProgressParams {
+            token: token.clone(),
+            value: ProgressParamsValue::WorkDone(value),
+        });
+    }
+
+    /// A `textDocument/publishDiagnostics`.
+    pub fn publish(&self, uri: Uri, diagnostics: Vec<Diagnostic>, version: Option<i32>) {
+        self.notify::<PublishDiagnostics>(PublishDiagnosticsParams {
+            uri,
+            diagnostics,
+            version,
+        });
     }
 
     /// True between `initialize` and `shutdown`.
@@ -157,12 +265,9 @@ impl Session {
         self.serving.load(Ordering::SeqCst)
     }
 
-    pub fn set_serving(&self, serving: bool) {
-        self.serving.store(serving, Ordering::SeqCst);
-    }
-
-    pub fn encoding(&self) -> Encoding {
-        *lock(&self.encoding)
+    /// `shutdown`: what comes after is refused.
+    pub fn stop(&self) {
+        self.serving.store(false, Ordering::SeqCst);
     }
 
     /// Runs `f` on the open documents, under the lock (never across `.await`).
@@ -171,7 +276,7 @@ impl Session {
     }
 
     /// The open digests' URIs (config files excluded).
-    pub fn open_digests(&self) -> Vec<Uri> {
+    fn open_uris(&self) -> Vec<Uri> {
         self.with_documents(|docs| {
             docs.values()
                 .filter(|d| !is_config(d.path.as_deref()))
@@ -190,24 +295,23 @@ impl Session {
         // One analysis at a time: a request and the diagnostics task that
         // both find the document unanalysed must not both analyse it.
         let _computing = lock(&self.computing);
-        let (path, version, rope, cached, previous) = self.with_documents(|docs| {
+        let taken = self.with_documents(|docs| {
             let doc = docs.get_mut(uri).ok_or_else(|| not_open(uri))?;
             let path = doc
                 .path
                 .clone()
                 .unwrap_or_else(|| PathBuf::from(uri.as_str()));
-            Ok::<_, jsonrpc::Error>((
-                path,
-                doc.version,
-                doc.rope.clone(),
-                doc.checked(),
-                doc.checked().is_none().then(|| doc.lend()).flatten(),
-            ))
+            let cached = doc.checked();
+            // What the check starts from, lent by the document until it
+            // stores the result.
+            let lent = cached.is_none().then(|| (doc.lend(), doc.take_rules()));
+            Ok::<_, jsonrpc::Error>((path, doc.version, doc.rope.clone(), cached, lent))
         })?;
-        let checked = match cached {
-            Some(checked) => checked,
-            None => {
-                let mut rules = lock(&self.rules).remove(uri).unwrap_or_default();
+        let (path, version, rope, cached, lent) = taken;
+        let checked = match (cached, lent) {
+            (Some(checked), _) => checked,
+            (None, lent) => {
+                let (previous, mut rules) = lent.unwrap_or_default();
                 let checked = Arc::new(check_document(
                     &path,
                     rope.clone(),
@@ -216,14 +320,9 @@ impl Session {
                     &self.configs,
                     self,
                 ));
-                // Kept unless closed meanwhile (see `forget`).
-                let mut kept = lock(&self.rules);
-                if self.version(uri).is_some() {
-                    kept.insert(uri.clone(), rules);
-                }
                 self.with_documents(|docs| {
                     if let Some(doc) = docs.get_mut(uri) {
-                        doc.store(version, checked.clone());
+                        doc.store(version, checked.clone(), rules);
                     }
                 });
                 checked
@@ -255,16 +354,6 @@ impl Session {
         })
     }
 
-    /// The URI of the file at `path`: the editor's, when it is open.
-    pub fn uri_of(&self, path: &Path) -> Option<Uri> {
-        let open = self.with_documents(|docs| {
-            docs.values()
-                .find(|d| d.path.as_deref() == Some(path))
-                .map(|d| d.uri.clone())
-        });
-        open.or_else(|| Uri::from_file_path(path))
-    }
-
     /// The document's version now (`None` once closed).
     pub fn version(&self, uri: &Uri) -> Option<i32> {
         self.with_documents(|docs| docs.get(uri).map(|d| d.version))
@@ -274,15 +363,16 @@ impl Session {
     /// (unless a newer change came meanwhile, or the result is for an old
     /// version; see [`Trigger`] for when an unchanged result is published).
     pub fn schedule_diagnostics(self: &Arc<Self>, uri: Uri, trigger: Trigger) {
-        let Some(generation) = self.with_documents(|docs| docs.get(&uri).map(|d| d.generation))
-        else {
+        let generation = self.with_documents(|docs| {
+            let doc = docs.get_mut(&uri)?;
+            doc.cascade |= trigger == Trigger::Edit;
+            Some(doc.generation)
+        });
+        let Some(generation) = generation else {
             return;
         };
-        if trigger == Trigger::Edit {
-            lock(&self.cascade).insert(uri.clone());
-        }
         let session = self.clone();
-        let debounce = *lock(&self.debounce);
+        let debounce = self.negotiated().debounce;
         tokio::spawn(async move {
             // No timer for no debounce: tokio's timer rounds up to its next
             // millisecond tick.
@@ -301,34 +391,24 @@ impl Session {
                 Ok(Err(_)) => return, // closed meanwhile
                 Err(panic) => {
                     let message = format!("digest-lsp: checking {} failed: {panic}", uri.as_str());
-                    session
-                        .client
-                        .log_message(MessageType::ERROR, message)
-                        .await;
+                    session.log(MessageType::ERROR, message);
                     return;
                 }
             };
-            let still_current =
-                session.with_documents(|docs| docs.get(&uri).map(|d| d.version)) == Some(version);
-            if !still_current {
-                return;
-            }
-            session.publish_config(config).await;
-            let unchanged = {
-                let mut published = lock(&session.published);
-                let same = published
-                    .get(&uri)
+            session.publish_config(config);
+            // Under the lock: published for the current version only, in
+            // version order.
+            let cascade = session.with_documents(|docs| {
+                let doc = docs.get_mut(&uri).filter(|d| d.version == version)?;
+                let unchanged = (doc.published.as_ref())
                     .is_some_and(|(v, d)| *v == version && *d == diagnostics);
-                published.insert(uri.clone(), (version, diagnostics.clone()));
-                same
-            };
-            if !(unchanged && trigger == Trigger::Recheck) {
-                session
-                    .client
-                    .publish_diagnostics(uri.clone(), diagnostics, Some(version))
-                    .await;
-            }
-            if lock(&session.cascade).remove(&uri) {
+                if !(unchanged && trigger == Trigger::Recheck) {
+                    session.publish(uri.clone(), diagnostics.clone(), Some(version));
+                }
+                doc.published = Some((version, diagnostics));
+                Some(std::mem::take(&mut doc.cascade))
+            });
+            if cascade == Some(true) {
                 session.recheck_others(&uri);
             }
         });
@@ -336,144 +416,42 @@ impl Session {
 
     /// The LSP diagnostics of a document's current version: its own check,
     /// and the workspace rule's findings on it.
-    fn diagnostics(
+    pub fn diagnostics(
         &self,
         uri: &Uri,
-    ) -> Result<(i32, Vec<Diagnostic>, Arc<crate::files::LoadedConfig>), jsonrpc::Error> {
+    ) -> Result<(i32, Vec<Diagnostic>, Option<ConfigProblems>), jsonrpc::Error> {
         let snapshot = self.snapshot(uri)?;
-        let encoding = self.encoding();
-        let related_ok = lock(&self.caps).related_information;
-        let rope = &snapshot.rope;
-        // The workspace rule looks at the workspace folders only: open
+        // The cross-file rule looks at the workspace folders only: open
         // files elsewhere (a scratch copy in /tmp) are not "the workspace",
         // and a hint must not depend on which other tabs happen to be open.
-        let view = self
-            .index
-            .within(&snapshot.path)
-            .then(|| self.view_of(Some(&snapshot), true));
-        let across = match &view {
-            Some(view) if view.paths.len() > 1 => {
-                let keys = view.keys();
-                let config = &snapshot.checked.config.config;
-                let current = view.current.unwrap_or_default();
-                check_workspace_file(&view.files(), &keys, current, config)
-            }
-            _ => Vec::new(),
-        };
-        // Hints come after the file's own findings, within the same cap.
-        let room = MAX_DIAGNOSTICS.saturating_sub(snapshot.checked.diagnostics.len());
-        let across = &across[..across.len().min(room)];
-        let related_location = |r: &Related| -> Option<Location> {
-            match (&r.file, &view) {
-                (None, _) => Some(Location::new(uri.clone(), encoding.range(rope, r.range))),
-                (Some(path), Some(view)) => {
-                    let i = view.index_of(path)?;
-                    let range = encoding.range(&view.analyses[i].text, r.range);
-                    Some(Location::new(view.uri(i)?, range))
-                }
-                (Some(_), None) => None,
-            }
-        };
-        let diagnostics = snapshot
-            .checked
-            .diagnostics
-            .iter()
-            .chain(across)
-            .map(|d| {
-                let related = related_ok.then(|| {
-                    d.related
-                        .iter()
-                        .filter_map(|r| {
-                            Some(DiagnosticRelatedInformation {
-                                location: related_location(r)?,
-                                message: r.message.clone(),
-                            })
-                        })
-                        .collect()
-                });
-                Diagnostic {
-                    range: encoding.range(rope, d.range),
-                    severity: Some(severity(d.severity)),
-                    code: Some(NumberOrString::String(d.rule().code().to_string())),
-                    source: Some("digest".to_string()),
-                    message: d.message(),
-                    related_information: related.filter(|r: &Vec<_>| !r.is_empty()),
-                    ..Diagnostic::default()
-                }
-            })
-            .collect();
-        Ok((
-            snapshot.version,
-            diagnostics,
-            snapshot.checked.config.clone(),
-        ))
-    }
-
-    /// The workspace as the cross-file features see it: the index, the open
-    /// digests over it, and `current` (a snapshot's analysis) over those.
-    pub fn view(&self, current: Option<&Snapshot>) -> View {
-        self.view_of(current, false)
-    }
-
-    /// Like [`Session::view`]; with `folders_only`, open digests outside
-    /// the workspace folders are left out (`current` never is).
-    fn view_of(&self, current: Option<&Snapshot>, folders_only: bool) -> View {
-        let mut layers = self.open_layers(current.map(|s| &s.uri));
-        if folders_only {
-            layers.retain(|layer| self.index.within(&layer.path));
-        }
-        if let Some(s) = current {
-            layers.push(Layer {
-                path: s.path.clone(),
-                analysis: s.checked.analysis.clone(),
-                uri: Some(s.uri.clone()),
-                version: Some(s.version),
-            });
-        }
-        View::new(
-            self.index.analysed(),
-            layers,
-            current.map(|s| s.path.as_path()),
-        )
-    }
-
-    /// The open digests with a file path (but `except`), each with the
-    /// analysis of its current text (computed now where it is not at hand,
-    /// re-parsing only what changed, and kept for the next check).
-    fn open_layers(&self, except: Option<&Uri>) -> Vec<Layer> {
-        let open = self.with_documents(|docs| {
-            docs.values()
-                .filter(|d| Some(&d.uri) != except && !is_config(d.path.as_deref()))
-                .filter_map(|d| {
-                    // Files only: an `untitled:` document has no place in a folder.
-                    let path = d.path.clone().filter(|p| p.is_absolute())?;
-                    let known = d.current_analysis();
-                    let previous = known.is_none().then(|| d.previous()).flatten();
-                    Some((
-                        d.uri.clone(),
-                        path,
-                        d.version,
-                        d.rope.clone(),
-                        known,
-                        previous,
-                    ))
-                })
-                .collect::<Vec<_>>()
+        let digests = self.digests(Some(&snapshot)).within_folders();
+        let view = self.index.within(&snapshot.path).then(|| digests.view());
+        let (files, keys) = view.map(|v| (v.files(), v.keys())).unwrap_or_default();
+        let together = view.map(|v| Together {
+            files: &files,
+            keys: &keys,
+            current: v.current.unwrap_or_default(),
         });
-        open.into_iter()
-            .map(|(uri, path, version, rope, known, previous)| {
-                let analysis = match known {
-                    Some(analysis) => analysis,
-                    None => self.analyse_open(&uri, &path, version, rope, previous),
-                };
-                Layer {
-                    path,
-                    analysis,
-                    uri: Some(uri),
-                    version: Some(version),
-                }
-            })
-            .collect()
+        let problems = check::problems(&snapshot.checked, together);
+        // Through the rope: no line table is built for a keystroke.
+        let mut at = Locator::without_table(&snapshot, &digests, self.encoding());
+        let related = self.caps().related_information;
+        let diagnostics = (problems.digest.iter())
+            .map(|d| convert::diagnostic(d, &mut at, related))
+            .collect();
+        Ok((snapshot.version, diagnostics, problems.config))
+    }
+
+    /// Every other digest, as seen from `current` (a snapshot; none: from
+    /// no file).
+    pub fn digests(&self, current: Option<&Snapshot>) -> Digests<'_> {
+        let current = current.map(|s| Current {
+            path: normalize(&s.path),
+            analysis: s.checked.analysis.clone(),
+            uri: Some(s.uri.clone()),
+            version: Some(s.version),
+        });
+        Digests::new(self, &self.configs, current)
     }
 
     /// Analyses an open document's text at `version` and keeps the result.
@@ -497,57 +475,58 @@ impl Session {
 
     /// Publishes a config file's own diagnostics (and one message per broken
     /// file per change); clears them once it is fixed.
-    async fn publish_config(&self, config: Arc<crate::files::LoadedConfig>) {
-        let Some(path) = config.path.clone() else {
+    fn publish_config(&self, config: Option<ConfigProblems>) {
+        let Some(ConfigProblems {
+            path,
+            loaded,
+            problems,
+        }) = config
+        else {
             return;
         };
         let Some(uri) = Uri::from_file_path(&path) else {
             return;
         };
-        if config.errors.is_empty() {
-            if lock(&self.published_configs).remove(&path) {
-                self.client.publish_diagnostics(uri, Vec::new(), None).await;
+        {
+            let mut notices = lock(&self.config_notices);
+            if problems.is_empty() {
+                if notices.published.remove(&path) {
+                    self.publish(uri, Vec::new(), None);
+                }
+                return;
             }
-            return;
+            if !notices.shown.insert(path.clone()) {
+                return;
+            }
+            notices.published.insert(path.clone());
         }
-        let first_time = lock(&self.shown_configs).insert(path.clone());
-        if !first_time {
-            return;
-        }
-        lock(&self.published_configs).insert(path.clone());
-        let rope = ropey::Rope::from_str(&config.text);
-        let encoding = self.encoding();
-        let diagnostics = config
-            .errors
-            .iter()
-            .map(|e| Diagnostic {
-                range: encoding.range(&rope, e.range),
-                severity: Some(DiagnosticSeverity::ERROR),
-                code: Some(NumberOrString::String("config".to_string())),
-                source: Some("digest".to_string()),
-                message: e.message.clone(),
-                ..Diagnostic::default()
-            })
+        let rope = ropey::Rope::from_str(&loaded.text);
+        let mut positions = Positions::of_rope(&rope, self.encoding());
+        let diagnostics = (problems.iter())
+            .map(|d| convert::diagnostic_in(d, &mut positions))
             .collect();
-        self.client
-            .publish_diagnostics(uri, diagnostics, None)
-            .await;
-        let first = &config.errors[0];
+        self.publish(uri, diagnostics, None);
+        let first = &problems[0];
+        let (line, column) =
+            LineIndex::new(&loaded.text).line_col_chars(&loaded.text, first.range.start);
         let message = format!(
             "digest-lsp: {}:{}:{}: {} (the defaults apply until it is fixed)",
             path.display(),
-            first.line,
-            first.column,
-            first.message
+            line + 1,
+            column + 1,
+            first.message()
         );
-        self.client.show_message(MessageType::ERROR, message).await;
+        self.notify::<ShowMessage>(ShowMessageParams {
+            typ: MessageType::ERROR,
+            message,
+        });
     }
 
     /// A configuration changed: forget every analysis and check the open
     /// digests again.
     pub fn reconfigure(self: &Arc<Self>) {
         self.configs.clear();
-        lock(&self.shown_configs).clear();
+        lock(&self.config_notices).shown.clear();
         self.with_documents(|docs| docs.values_mut().for_each(Document::invalidate));
         self.schedule_all(Trigger::Reconfigure);
     }
@@ -585,17 +564,16 @@ impl Session {
     }
 
     fn schedule_all(self: &Arc<Self>, trigger: Trigger) {
-        for uri in self.open_digests() {
+        for uri in self.open_uris() {
             self.schedule_diagnostics(uri, trigger);
         }
     }
 
-    /// A document was closed: forget what was published for it.
-    pub fn forget(&self, uri: &Uri) {
-        lock(&self.published).remove(uri);
-        lock(&self.cascade).remove(uri);
+    /// Closes a document; returns it.
+    pub fn close(&self, uri: &Uri) -> Option<Document> {
+        let closed = self.with_documents(|docs| docs.remove(uri));
         lock(&self.outlines).remove(uri);
-        lock(&self.rules).remove(uri);
+        closed
     }
 
     /// Appends to `out` the outline of a snapshot as a JSON array of
@@ -609,6 +587,134 @@ impl Session {
         if self.version(&snapshot.uri).is_none() {
             outlines.remove(&snapshot.uri);
         }
+    }
+
+    /// True when `path` belongs in the index.
+    pub fn covers(&self, path: &Path) -> bool {
+        self.index.covers(path, &self.configs, self)
+    }
+
+    /// Files changed on disk: the index follows; returns how many changes
+    /// it took in.
+    pub fn refresh(&self, paths: &[PathBuf]) -> usize {
+        let changed = paths
+            .iter()
+            .filter(|p| self.index.refresh(p, &self.configs, self));
+        let changed = changed.count();
+        self.say_unreadable();
+        changed
+    }
+
+    /// A configuration in `folder` changed: the index's digests under it
+    /// are found and analysed again.
+    pub fn reparse_under(&self, folder: &Path) {
+        self.index.reparse_under(folder, &self.configs, self);
+        self.say_unreadable();
+    }
+
+    /// Says which digests of the workspace the index leaves out because
+    /// they cannot be read or are not UTF-8: each in the log, and in one
+    /// message for the lot (each digest once, until it changes).
+    fn say_unreadable(&self) {
+        let unreadable = self.index.take_unreadable();
+        let said: Vec<String> = (unreadable.iter())
+            .map(|(path, why)| {
+                format!(
+                    "digest-lsp: {}: {why}; it is left out of the index",
+                    path.display()
+                )
+            })
+            .collect();
+        for message in &said {
+            self.log(MessageType::WARNING, message.clone());
+        }
+        let message = match said.as_slice() {
+            [] => return,
+            [one] => one.clone(),
+            [first, ..] => format!(
+                "digest-lsp: {} digests are left out of the index (see the log), the first: {}",
+                said.len(),
+                first.trim_start_matches("digest-lsp: "),
+            ),
+        };
+        self.notify::<ShowMessage>(ShowMessageParams {
+            typ: MessageType::WARNING,
+            message,
+        });
+    }
+
+    /// The initial indexing, in the background: `$/progress` when the client
+    /// supports it (create, begin, reports, end), a log line at the end either
+    /// way, then the open digests are checked again.
+    pub async fn index_in_background(self: Arc<Self>, roots: Vec<PathBuf>) {
+        let session = self;
+        let report = session.caps().work_done_progress;
+        if roots.is_empty() {
+            return;
+        }
+        let started = Instant::now();
+        let progress = Arc::new(Counts::default());
+        let worker = session.clone();
+        let counts = progress.clone();
+        let folders = roots.clone();
+        let mut job = tokio::task::spawn_blocking(move || {
+            let indexed = (worker.index).build(&folders, &worker.configs, &*worker, &counts);
+            worker.say_unreadable();
+            indexed
+        });
+
+        // One token per run: a folder added while another is indexed gets its own.
+        static RUNS: AtomicUsize = AtomicUsize::new(0);
+        let run = RUNS.fetch_add(1, Ordering::Relaxed);
+        let token = ProgressToken::String(format!("digest-lsp/index/{run}"));
+        let mut ongoing = false;
+        if report {
+            let created = session.client.create_work_done_progress(token.clone());
+            if let Ok(Ok(())) = tokio::time::timeout(Duration::from_secs(10), created).await {
+                session.progress(
+                    &token,
+                    WorkDoneProgress::Begin(WorkDoneProgressBegin {
+                        title: "Indexing digests".to_string(),
+                        cancellable: None,
+                        message: Some(format!("searching {} folder(s)", roots.len())),
+                        percentage: Some(0),
+                    }),
+                );
+                ongoing = true;
+            }
+        }
+        let result = loop {
+            tokio::select! {
+                joined = &mut job => break joined,
+                () = tokio::time::sleep(Duration::from_millis(200)) => {
+                    let total = progress.total.load(Ordering::SeqCst);
+                    let done = progress.done.load(Ordering::SeqCst);
+                    if ongoing && let Some(share) = (done * 100).checked_div(total) {
+                        let percent = u32::try_from(share).unwrap_or(100);
+                        session.progress(&token, WorkDoneProgress::Report(WorkDoneProgressReport {
+                            cancellable: None,
+                            message: Some(format!("{done}/{total} digests")),
+                            percentage: Some(percent),
+                        }));
+                    }
+                }
+            }
+        };
+        let elapsed = started.elapsed();
+        let message = match result {
+            Ok(count) => format!("indexed {count} digest(s) in {} ms", elapsed.as_millis()),
+            Err(e) => format!("indexing failed: {e}"),
+        };
+        if ongoing {
+            session.progress(
+                &token,
+                WorkDoneProgress::End(WorkDoneProgressEnd {
+                    message: Some(message.clone()),
+                }),
+            );
+        }
+        session.log(MessageType::INFO, format!("digest-lsp: {message}"));
+        session.recheck_all();
     }
 }
 
@@ -643,7 +749,66 @@ impl Source for Session {
     }
 
     fn indexed(&self, path: &Path) -> Option<Lookup> {
-        crate::workspace::lookup(&self.index, path)
+        self.index.lookup(path)
+    }
+
+    fn uri_of(&self, path: &Path) -> Option<Uri> {
+        let open = self.with_documents(|docs| {
+            docs.values()
+                .find(|d| d.path.as_deref() == Some(path))
+                .map(|d| d.uri.clone())
+        });
+        open.or_else(|| Uri::from_file_path(path))
+    }
+
+    fn indexed_digests(&self) -> Vec<IndexedDigest> {
+        self.index.analysed()
+    }
+
+    /// The open digests with a file path (but `except`), each with the
+    /// analysis of its current text (computed now where it is not at hand,
+    /// re-parsing only what changed, and kept for the next check).
+    fn open_digests(&self, except: Option<&Path>) -> Vec<Layer> {
+        let open = self.with_documents(|docs| {
+            docs.values()
+                .filter(|d| !is_config(d.path.as_deref()))
+                .filter_map(|d| {
+                    // Files only: an `untitled:` document has no place in a folder.
+                    let path = normalize(d.path.as_deref().filter(|p| p.is_absolute())?);
+                    if Some(path.as_path()) == except {
+                        return None;
+                    }
+                    let known = d.current_analysis();
+                    let previous = known.is_none().then(|| d.previous()).flatten();
+                    Some((
+                        d.uri.clone(),
+                        path,
+                        d.version,
+                        d.rope.clone(),
+                        known,
+                        previous,
+                    ))
+                })
+                .collect::<Vec<_>>()
+        });
+        open.into_iter()
+            .map(|(uri, path, version, rope, known, previous)| {
+                let analysis = match known {
+                    Some(analysis) => analysis,
+                    None => self.analyse_open(&uri, &path, version, rope, previous),
+                };
+                Layer {
+                    path,
+                    analysis,
+                    uri: Some(uri),
+                    version: Some(version),
+                }
+            })
+            .collect()
+    }
+
+    fn in_folders(&self, path: &Path) -> bool {
+        self.index.within(path)
     }
 }
 
@@ -654,13 +819,4 @@ pub fn is_config(path: Option<&Path>) -> bool {
 
 pub fn not_open(uri: &Uri) -> jsonrpc::Error {
     jsonrpc::Error::invalid_params(format!("{} is not open", uri.as_str()))
-}
-
-pub fn severity(severity: Severity) -> DiagnosticSeverity {
-    match severity {
-        Severity::Error => DiagnosticSeverity::ERROR,
-        Severity::Warning => DiagnosticSeverity::WARNING,
-        Severity::Info => DiagnosticSeverity::INFORMATION,
-        Severity::Hint => DiagnosticSeverity::HINT,
-    }
 }

@@ -1,12 +1,10 @@
 //! The workspace index: every digest under the workspace folders (found by
 //! [`crate::discover`]: `*.digest` and what `[files] include` names), read
-//! once and analysed in parallel, kept current by watched-file events; and
-//! the [`View`] the cross-file features take, in which the editor's open
-//! documents win over the disk.
+//! once and analysed in parallel, kept current by watched-file events.
 //!
-//! The index holds the disk only. Open documents are laid over it when a
-//! view is taken, so that closing a document without saving brings the
-//! disk's text back with no work.
+//! The index holds the disk only. Open documents are laid over it when
+//! other digests are reached ([`crate::digests`]), so that closing a
+//! document without saving brings the disk's text back with no work.
 //!
 //! Every change to an entry carries a *ticket*, taken before the file was
 //! read: a read that started later reflects a later state of the disk, so
@@ -14,20 +12,17 @@
 //! initial build, watched-file events and re-parses after a configuration
 //! change in order, however the threads interleave.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
 
-use digest_analysis::rules::PaperKeys;
 use digest_analysis::workspace::normalize;
-use digest_analysis::{Analysis, Lookup, WorkspaceFile};
-use tower_lsp_server::ls_types::{MessageType, ProgressToken, Uri};
+use digest_analysis::{Analysis, Lookup};
 
+use crate::digests::IndexedDigest;
 use crate::discover::{self, skipped};
 use crate::files::{Configs, Source, lock, read_text};
-use crate::session::Session;
 
 /// A digest as read from the disk.
 #[derive(Clone, Debug)]
@@ -46,9 +41,6 @@ impl Indexed {
     }
 }
 
-/// An indexed digest: path, analysis.
-pub type IndexedDigest = (PathBuf, Arc<Analysis>);
-
 struct Entry {
     ticket: u64,
     /// `None`: the file is gone (kept so that an older read cannot bring
@@ -62,6 +54,9 @@ pub struct Index {
     roots: Mutex<Vec<PathBuf>>,
     files: Mutex<HashMap<PathBuf, Entry>>,
     tickets: AtomicU64,
+    /// Digests found unreadable since the session last said so (each
+    /// once, until it changes): path and why.
+    unreadable: Mutex<Vec<(PathBuf, String)>>,
 }
 
 impl Index {
@@ -111,18 +106,37 @@ impl Index {
     /// nothing), unless a later read has been stored already.
     pub fn put(&self, ticket: u64, path: PathBuf, file: Option<Indexed>) {
         let mut files = lock(&self.files);
-        match files.get_mut(&path) {
-            Some(entry) if entry.ticket > ticket => {}
-            Some(entry) => *entry = Entry { ticket, file },
-            None => {
-                files.insert(path, Entry { ticket, file });
+        let previous = match files.get(&path) {
+            Some(entry) if entry.ticket > ticket => return,
+            Some(entry) => entry.file.as_ref(),
+            None => None,
+        };
+        if let Some(Indexed::Unreadable(why)) = &file {
+            let known = matches!(previous, Some(Indexed::Unreadable(was)) if was == why);
+            if !known {
+                lock(&self.unreadable).push((path.clone(), why.clone()));
             }
         }
+        files.insert(path, Entry { ticket, file });
+    }
+
+    /// The digests found unreadable since the last call (each once until
+    /// it changes), to be said so.
+    pub fn take_unreadable(&self) -> Vec<(PathBuf, String)> {
+        std::mem::take(&mut lock(&self.unreadable))
     }
 
     /// The digest at `path` (normalised), if the index holds it.
     pub fn get(&self, path: &Path) -> Option<Indexed> {
         lock(&self.files).get(path).and_then(|e| e.file.clone())
+    }
+
+    /// What the index says about `path`, as a look-up of another digest.
+    pub fn lookup(&self, path: &Path) -> Option<Lookup> {
+        Some(match self.get(path)? {
+            Indexed::Analysed(analysis) => Lookup::Found(analysis),
+            Indexed::Unreadable(why) => Lookup::Unreadable(why),
+        })
     }
 
     /// Every analysed digest.
@@ -178,28 +192,13 @@ fn contains(root: &Path, path: &Path) -> bool {
 
 /// The files the server asks the editor to watch: the configurations, the
 /// digests, and `*.txt` (what `[files] include` names most often; an event
-/// for a file no include names is dropped by [`refresh`]).
+/// for a file no include names is dropped by [`Index::refresh`]).
 pub const WATCHED: [&str; 3] = ["**/digest.toml", "**/*.digest", "**/*.txt"];
 
-/// True when `path` belongs in the index: inside a workspace folder, not
-/// under a skipped folder, and a digest by its name (`*.digest`, or named
-/// by the `[files] include` of the `digest.toml` that applies to it).
-pub fn covers(session: &Session, path: &Path) -> bool {
-    session.index.within(path) && discover::is_digest(path, &session.configs, session)
-}
-
-/// Every digest under `roots` (normalised, sorted, each once), found by
-/// the one walk `check` uses too.
-pub fn walk(session: &Session, roots: &[PathBuf]) -> Vec<PathBuf> {
-    let found = discover::walk(roots, &session.configs, session);
-    let mut paths: Vec<PathBuf> = found.files.iter().map(|p| normalize(p)).collect();
-    paths.sort();
-    paths.dedup();
-    paths
-}
-
 /// Reads and analyses the digest at `path` under its own configuration;
-/// `None` when there is no such file.
+/// `None` when there is no such file (nor a regular file: a FIFO is never
+/// opened; a dangling link leads nowhere; a file deleted while it was read
+/// is gone).
 pub fn read_digest(path: &Path, configs: &Configs, source: &dyn Source) -> Option<Indexed> {
     if !path.is_file() {
         return None;
@@ -209,6 +208,7 @@ pub fn read_digest(path: &Path, configs: &Configs, source: &dyn Source) -> Optio
             let config = configs.for_file(path, source);
             Indexed::analysed(Analysis::new(&text, &config.config))
         }
+        Err(_) if !path.exists() => return None,
         Err(why) => Indexed::Unreadable(why),
     })
 }
@@ -259,254 +259,119 @@ pub struct Progress {
     pub done: AtomicUsize,
 }
 
-/// Indexes `roots` (found, read once, analysed on all cores) into the
-/// session's index; returns how many digests were indexed.
-pub fn index_roots(session: &Session, roots: &[PathBuf], progress: &Progress) -> usize {
-    let ticket = session.index.ticket();
-    let paths = walk(session, roots);
-    progress.total.store(paths.len(), Ordering::SeqCst);
-    let read = parallel(&paths, &progress.done, |path| {
-        read_digest(path, &session.configs, session)
-    });
-    for (path, file) in paths.iter().zip(read) {
-        let file = file.unwrap_or_else(|| {
-            Some(Indexed::Unreadable(
-                "could not be analysed (the analysis failed)".into(),
-            ))
+/// The index's work on the disk. `configs` and `source` say which files
+/// are digests (`[files] include`) and under which configuration each is
+/// analysed (an open `digest.toml` wins over the disk's).
+impl Index {
+    /// True when `path` belongs in the index: inside a workspace folder,
+    /// not under a skipped folder, and a digest by its name (`*.digest`, or
+    /// named by the `[files] include` of the `digest.toml` that applies to
+    /// it).
+    pub fn covers(&self, path: &Path, configs: &Configs, source: &dyn Source) -> bool {
+        self.within(path) && discover::is_digest(path, configs, source)
+    }
+
+    /// Indexes `roots` (found, read once, analysed on all cores); returns
+    /// how many digests were indexed (those that exist, readable or not).
+    pub fn build(
+        &self,
+        roots: &[PathBuf],
+        configs: &Configs,
+        source: &dyn Source,
+        progress: &Progress,
+    ) -> usize {
+        let ticket = self.ticket();
+        let paths = walk(roots, configs, source);
+        progress.total.store(paths.len(), Ordering::SeqCst);
+        let read = parallel(&paths, &progress.done, |path| {
+            read_digest(path, configs, source)
         });
-        session.index.put(ticket, path.clone(), file);
-    }
-    paths.len()
-}
-
-/// A configuration in `folder` changed: the digests under it are found
-/// again (its `[files] include` may name others now): those no longer
-/// named are forgotten, new ones are read, and the others are analysed
-/// again from the text they were read with.
-pub fn reparse_under(session: &Session, folder: &Path) {
-    let ticket = session.index.ticket();
-    let folder = normalize(folder);
-    let held = session.index.under(&folder);
-    let searched: Vec<PathBuf> = match session.index.folder_within(&folder) {
-        true => vec![folder.clone()],
-        // A configuration above the workspace folders applies to those under it.
-        false => session
-            .index
-            .roots()
-            .into_iter()
-            .filter(|root| root.starts_with(&folder))
-            .collect(),
-    };
-    let now = walk(session, &searched);
-    for gone in held.iter().filter(|p| now.binary_search(p).is_err()) {
-        session.index.put(ticket, gone.clone(), None);
-    }
-    let done = AtomicUsize::new(0);
-    let reparsed = parallel(&now, &done, |path| match session.index.get(path) {
-        None => read_digest(path, &session.configs, session),
-        Some(Indexed::Analysed(old)) => {
-            let config = session.configs.for_file(path, session);
-            let text = old.text.to_string();
-            let analysis = Analysis::with_rope(old.text.clone(), &text, &config.config);
-            Some(Indexed::analysed(analysis))
+        let mut indexed = 0;
+        for (path, file) in paths.iter().zip(read) {
+            let file = file.unwrap_or_else(|| {
+                Some(Indexed::Unreadable(
+                    "could not be analysed (the analysis failed)".into(),
+                ))
+            });
+            indexed += usize::from(file.is_some());
+            self.put(ticket, path.clone(), file);
         }
-        other => other,
-    });
-    for (path, file) in now.into_iter().zip(reparsed) {
-        if let Some(file) = file {
-            session.index.put(ticket, path, file);
-        }
+        indexed
     }
-}
 
-/// Applies a watched-file event at `path`: reads what the disk holds now
-/// (a folder is searched), or forgets what is gone (a deleted folder takes
-/// its digests with it). True when the index changed.
-pub fn refresh(session: &Session, path: &Path) -> bool {
-    let path = normalize(path);
-    let is_folder = std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir());
-    if is_folder {
-        if !session.index.folder_within(&path) {
-            return false;
+    /// A configuration in `folder` changed: the digests under it are found
+    /// again (its `[files] include` may name others now): those no longer
+    /// named are forgotten, new ones are read, and the others are analysed
+    /// again from the text they were read with.
+    pub fn reparse_under(&self, folder: &Path, configs: &Configs, source: &dyn Source) {
+        let ticket = self.ticket();
+        let folder = normalize(folder);
+        let held = self.under(&folder);
+        let searched: Vec<PathBuf> = match self.folder_within(&folder) {
+            true => vec![folder.clone()],
+            // A configuration above the workspace folders applies to those under it.
+            false => (self.roots().into_iter())
+                .filter(|root| root.starts_with(&folder))
+                .collect(),
+        };
+        let now = walk(&searched, configs, source);
+        for gone in held.iter().filter(|p| now.binary_search(p).is_err()) {
+            self.put(ticket, gone.clone(), None);
         }
-        index_roots(session, &[path], &Progress::default());
-        return true;
-    }
-    let ticket = session.index.ticket();
-    let mut gone = session.index.under(&path);
-    gone.retain(|p| *p != path);
-    for held in &gone {
-        session.index.put(ticket, held.clone(), None);
-    }
-    if !covers(session, &path) {
-        return !gone.is_empty();
-    }
-    let file = read_digest(&path, &session.configs, session);
-    session.index.put(ticket, path, file);
-    true
-}
-
-/// The initial indexing, in the background: `$/progress` when the client
-/// supports it (create, begin, reports, end), a log line at the end either
-/// way, then the open digests are checked again.
-pub async fn index_in_background(session: Arc<Session>, roots: Vec<PathBuf>, report: bool) {
-    if roots.is_empty() {
-        return;
-    }
-    let started = Instant::now();
-    let progress = Arc::new(Progress::default());
-    let worker = session.clone();
-    let counts = progress.clone();
-    let folders = roots.clone();
-    let mut job = tokio::task::spawn_blocking(move || index_roots(&worker, &folders, &counts));
-
-    // One token per run: a folder added while another is indexed gets its own.
-    static RUNS: AtomicUsize = AtomicUsize::new(0);
-    let run = RUNS.fetch_add(1, Ordering::Relaxed);
-    let token = ProgressToken::String(format!("digest-lsp/index/{run}"));
-    let mut ongoing = None;
-    if report {
-        let created = session.client.create_work_done_progress(token.clone());
-        if let Ok(Ok(())) = tokio::time::timeout(Duration::from_secs(10), created).await {
-            let title = "Indexing digests";
-            let begun = session
-                .client
-                .progress(token.clone(), title)
-                .with_message(format!("searching {} folder(s)", roots.len()))
-                .with_percentage(0)
-                .begin()
-                .await;
-            ongoing = Some(begun);
-        }
-    }
-    let result = loop {
-        tokio::select! {
-            joined = &mut job => break joined,
-            () = tokio::time::sleep(Duration::from_millis(200)) => {
-                if let Some(ongoing) = &ongoing {
-                    let total = progress.total.load(Ordering::SeqCst);
-                    let done = progress.done.load(Ordering::SeqCst);
-                    if let Some(share) = (done * 100).checked_div(total) {
-                        let percent = u32::try_from(share).unwrap_or(100);
-                        ongoing
-                            .report_with_message(format!("{done}/{total} digests"), percent)
-                            .await;
-                    }
-                }
+        let done = AtomicUsize::new(0);
+        let reparsed = parallel(&now, &done, |path| match self.get(path) {
+            None => read_digest(path, configs, source),
+            Some(Indexed::Analysed(old)) => {
+                let config = configs.for_file(path, source);
+                let text = old.text.to_string();
+                let analysis = Analysis::with_rope(old.text.clone(), &text, &config.config);
+                Some(Indexed::analysed(analysis))
+            }
+            other => other,
+        });
+        for (path, file) in now.into_iter().zip(reparsed) {
+            if let Some(file) = file {
+                self.put(ticket, path, file);
             }
         }
-    };
-    let elapsed = started.elapsed();
-    let message = match result {
-        Ok(count) => format!("indexed {count} digest(s) in {} ms", elapsed.as_millis()),
-        Err(e) => format!("indexing failed: {e}"),
-    };
-    if let Some(ongoing) = ongoing {
-        ongoing.finish_with_message(message.clone()).await;
     }
-    session
-        .client
-        .log_message(MessageType::INFO, format!("digest-lsp: {message}"))
-        .await;
-    session.recheck_all();
-}
 
-/// The workspace as the cross-file features see it: the index, with the
-/// open digests laid over it, sorted by path.
-pub struct View {
-    pub paths: Vec<PathBuf>,
-    pub analyses: Vec<Arc<Analysis>>,
-    /// The URI the editor uses, for open documents.
-    pub uris: Vec<Option<Uri>>,
-    /// The version the analysis is of, for open documents.
-    pub versions: Vec<Option<i32>>,
-    /// The file a request is about, if any.
-    pub current: Option<usize>,
-    by_path: HashMap<PathBuf, usize>,
-}
-
-/// One file laid into a view.
-pub struct Layer {
-    pub path: PathBuf,
-    pub analysis: Arc<Analysis>,
-    pub uri: Option<Uri>,
-    pub version: Option<i32>,
-}
-
-impl View {
-    /// The index's files, then `open` over them (later layers win); the
-    /// `current` layer's path is remembered.
-    pub fn new(indexed: Vec<IndexedDigest>, open: Vec<Layer>, current: Option<&Path>) -> Self {
-        let mut all: BTreeMap<PathBuf, Layer> = indexed
-            .into_iter()
-            .map(|(path, analysis)| {
-                let layer = Layer {
-                    path: path.clone(),
-                    analysis,
-                    uri: None,
-                    version: None,
-                };
-                (path, layer)
-            })
-            .collect();
-        for mut layer in open {
-            layer.path = normalize(&layer.path);
-            all.insert(layer.path.clone(), layer);
+    /// Applies a watched-file event at `path`: reads what the disk holds
+    /// now (a folder is searched), or forgets what is gone (a deleted
+    /// folder takes its digests with it). True when the index changed.
+    pub fn refresh(&self, path: &Path, configs: &Configs, source: &dyn Source) -> bool {
+        let path = normalize(path);
+        let is_folder = std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir());
+        if is_folder {
+            if !self.folder_within(&path) {
+                return false;
+            }
+            self.build(&[path], configs, source, &Progress::default());
+            return true;
         }
-        let mut view = View {
-            paths: Vec::with_capacity(all.len()),
-            analyses: Vec::with_capacity(all.len()),
-            uris: Vec::with_capacity(all.len()),
-            versions: Vec::with_capacity(all.len()),
-            current: None,
-            by_path: HashMap::with_capacity(all.len()),
-        };
-        for (i, (path, layer)) in all.into_iter().enumerate() {
-            view.by_path.insert(path.clone(), i);
-            view.paths.push(path);
-            view.analyses.push(layer.analysis);
-            view.uris.push(layer.uri);
-            view.versions.push(layer.version);
+        let ticket = self.ticket();
+        let mut gone = self.under(&path);
+        gone.retain(|p| *p != path);
+        for held in &gone {
+            self.put(ticket, held.clone(), None);
         }
-        view.current = current.and_then(|p| view.index_of(p));
-        view
-    }
-
-    /// The plain-data view the analysis crate takes.
-    pub fn files(&self) -> Vec<WorkspaceFile<'_>> {
-        self.paths
-            .iter()
-            .zip(&self.analyses)
-            .map(|(path, analysis)| WorkspaceFile { path, analysis })
-            .collect()
-    }
-
-    /// The cross-file rule's keys of every file (each analysis derives
-    /// its own once).
-    pub fn keys(&self) -> Vec<&PaperKeys> {
-        self.analyses.iter().map(|a| a.paper_keys()).collect()
-    }
-
-    pub fn index_of(&self, path: &Path) -> Option<usize> {
-        self.by_path.get(&normalize(path)).copied()
-    }
-
-    /// The URI of file `i`: the editor's for an open document, else made
-    /// from the path.
-    pub fn uri(&self, i: usize) -> Option<Uri> {
-        match self.uris.get(i)? {
-            Some(uri) => Some(uri.clone()),
-            None => Uri::from_file_path(self.paths.get(i)?),
+        if !self.covers(&path, configs, source) {
+            return !gone.is_empty();
         }
+        let file = read_digest(&path, configs, source);
+        self.put(ticket, path, file);
+        true
     }
 }
 
-/// What the index says about `path`, as a resolver look-up.
-pub fn lookup(index: &Index, path: &Path) -> Option<Lookup> {
-    Some(match index.get(path)? {
-        Indexed::Analysed(analysis) => Lookup::Found(analysis),
-        Indexed::Unreadable(why) => Lookup::Unreadable(why),
-    })
+/// Every digest under `roots` (normalised, sorted, each once), found by
+/// the one walk `check` uses too.
+fn walk(roots: &[PathBuf], configs: &Configs, source: &dyn Source) -> Vec<PathBuf> {
+    let found = discover::walk(roots, configs, source);
+    let mut paths: Vec<PathBuf> = found.files.iter().map(|p| normalize(p)).collect();
+    paths.sort();
+    paths.dedup();
+    paths
 }
 
 #[cfg(test)]
@@ -525,6 +390,40 @@ mod tests {
         assert!(index.get(&path).is_none(), "a deletion seen later wins");
         index.put(index.ticket(), path.clone(), Some(analysis()));
         assert!(index.get(&path).is_some());
+    }
+
+    #[test]
+    fn an_unreadable_digest_is_told_once_until_it_changes() {
+        let index = Index::default();
+        let path = PathBuf::from("/ws/bad.digest");
+        let bad = |why: &str| Some(Indexed::Unreadable(why.to_string()));
+        index.put(
+            index.ticket(),
+            path.clone(),
+            bad("is not valid UTF-8 (at 9)"),
+        );
+        index.put(
+            index.ticket(),
+            path.clone(),
+            bad("is not valid UTF-8 (at 9)"),
+        );
+        let told = vec![(path.clone(), "is not valid UTF-8 (at 9)".to_string())];
+        assert_eq!(index.take_unreadable(), told);
+        assert_eq!(index.take_unreadable(), []);
+        // Read fine, then broken again: told again.
+        let fine = Indexed::analysed(Analysis::new("Paper1 A\n", &Default::default()));
+        index.put(index.ticket(), path.clone(), Some(fine));
+        index.put(
+            index.ticket(),
+            path.clone(),
+            bad("is not valid UTF-8 (at 9)"),
+        );
+        assert_eq!(index.take_unreadable(), told);
+        // A read older than what is held is dropped, and not told.
+        let old = index.ticket();
+        index.put(index.ticket(), path.clone(), None);
+        index.put(old, path.clone(), bad("cannot be read"));
+        assert_eq!(index.take_unreadable(), []);
     }
 
     #[test]

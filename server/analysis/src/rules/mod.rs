@@ -15,7 +15,7 @@ pub use workspace::{PaperKeys, check_workspace, check_workspace_file};
 use std::cell::OnceCell;
 use std::path::PathBuf;
 
-use crate::config::SectionKind;
+use crate::config::{ConfigError, SectionKind};
 use crate::syntax::{Inline, LinkKind, LinkProblem, Paper, RefTarget, Reference};
 use crate::{Analysis, Config, Lookup, Resolver, StampMap, TextRange, resolve_file};
 
@@ -50,6 +50,18 @@ impl Diagnostic {
 
     pub fn message(&self) -> String {
         self.problem.message()
+    }
+
+    /// An error of a `digest.toml`, at its place in that file's text.
+    pub fn config(error: &ConfigError) -> Diagnostic {
+        Diagnostic {
+            range: error.range,
+            severity: Rule::Config.default_severity(),
+            problem: Problem::Config {
+                message: error.message.clone(),
+            },
+            related: Vec::new(),
+        }
     }
 }
 
@@ -133,7 +145,9 @@ pub enum Problem {
     TooManyDiagnostics {
         left_out: usize,
     },
-    /// A problem in a `digest.toml` (reported by the edge, which reads it).
+    /// A problem in the `digest.toml` that applies, as the configuration
+    /// reader words it; the diagnostic's range is in that file's text (see
+    /// [`Diagnostic::config`]).
     Config {
         message: String,
     },

@@ -1,137 +1,52 @@
-//! The outline (`textDocument/documentSymbol`) in LSP terms, two ways:
+//! The outline (`textDocument/documentSymbol`) in LSP terms:
 //!
-//! - [`document_symbols`]: typed `DocumentSymbol`s, for tower-lsp's own
-//!   path (and the flat list of clients without hierarchical symbols);
-//! - [`OutlineJson`]: the same answer written as JSON bytes, paper by
-//!   paper, and kept between requests. After an edit only the papers with
-//!   new stamps ([`digest_analysis::Analysis::stamps`]) are converted
-//!   again; every other paper's JSON is copied with its line numbers moved.
-//!   The outline of a 10 MB digest is 16,000 symbols and 4 MB of JSON: its
-//!   cost after an edit is then the copy, not the conversion.
+//! - [`OutlineJson`]: the tree of `DocumentSymbol`s written as JSON bytes,
+//!   paper by paper, and kept between requests. After an edit only the
+//!   papers with new stamps ([`digest_analysis::Analysis::stamps`]) are
+//!   converted again; every other paper's JSON is copied with its line
+//!   numbers moved. The outline of a 10 MB digest is 16,000 symbols and
+//!   4 MB of JSON: its cost after an edit is then the copy, not the
+//!   conversion.
+//! - [`flat`]: the flat list of clients without hierarchical symbols.
 
 use digest_analysis::features::{self, Symbol, SymbolKind as Kind};
 use digest_analysis::syntax::Paper;
 use digest_analysis::{Analysis, Stamp, StampMap, TextRange};
-use tower_lsp_server::ls_types::{
-    DocumentSymbol, Location, Position, Range, SymbolInformation, SymbolKind, Uri,
-};
+use ropey::RopeSlice;
+use tower_lsp_server::ls_types::{Location, Position, SymbolInformation, SymbolKind, Uri};
 
-use crate::encoding::{Encoding, LineTable};
-
-/// The outline of `analysis` (whose line table is `lines`), typed.
-pub fn document_symbols(
-    analysis: &Analysis,
-    lines: &LineTable,
-    encoding: Encoding,
-) -> Vec<DocumentSymbol> {
-    let positions = SymbolPositions {
-        encoding,
-        lines,
-        rope: &analysis.text,
-        last: std::cell::Cell::new(None),
-    };
-    features::outline(analysis)
-        .into_iter()
-        .map(|s| symbol(s, &positions))
-        .collect()
-}
+use crate::positions::{Encoding, Positions};
 
 /// The outline as a flat list, for clients without hierarchical symbols:
 /// each paper, then its sections with the paper as their container.
 #[allow(deprecated)]
-pub fn flatten(uri: &Uri, symbols: Vec<DocumentSymbol>) -> Vec<SymbolInformation> {
+pub fn flat(
+    uri: &Uri,
+    analysis: &Analysis,
+    positions: &mut Positions<'_>,
+) -> Vec<SymbolInformation> {
+    let mut information = |s: &Symbol, container: Option<&str>| SymbolInformation {
+        name: s.name.clone(),
+        kind: symbol_kind(s.kind),
+        tags: None,
+        deprecated: None,
+        location: Location::new(uri.clone(), positions.range(s.range)),
+        container_name: container.map(str::to_string),
+    };
     let mut flat = Vec::new();
-    for mut paper in symbols {
-        let children = paper.children.take().unwrap_or_default();
-        let name = paper.name.clone();
-        let sections = children.into_iter().map(|c| (c, Some(name.clone())));
-        for (symbol, container) in std::iter::once((paper, None)).chain(sections) {
-            flat.push(SymbolInformation {
-                name: symbol.name,
-                kind: symbol.kind,
-                tags: None,
-                deprecated: None,
-                location: Location::new(uri.clone(), symbol.range),
-                container_name: container,
-            });
+    for paper in features::outline(analysis) {
+        flat.push(information(&paper, None));
+        for section in &paper.children {
+            flat.push(information(section, Some(&paper.name)));
         }
     }
     flat
 }
 
-fn symbol_kind(kind: Kind) -> SymbolKind {
+pub fn symbol_kind(kind: Kind) -> SymbolKind {
     match kind {
         Kind::Paper => SymbolKind::CLASS,
         Kind::Section => SymbolKind::FIELD,
-    }
-}
-
-/// Positions for an outline, converted with as few walks of the rope as
-/// possible.
-struct SymbolPositions<'a> {
-    encoding: Encoding,
-    lines: &'a LineTable,
-    rope: &'a ropey::Rope,
-    /// The last offset converted: a paper ends where its last section does.
-    last: std::cell::Cell<Option<(usize, Position)>>,
-}
-
-impl SymbolPositions<'_> {
-    fn position(&self, offset: usize) -> Position {
-        if let Some((at, position)) = self.last.get()
-            && at == offset
-        {
-            return position;
-        }
-        let position = self.lines.position(self.rope, offset, self.encoding);
-        self.last.set(Some((offset, position)));
-        position
-    }
-
-    /// The selection: a heading or a label, on one line, whose text is
-    /// `name`, so its end is its start plus the name's length.
-    fn selection(&self, range: TextRange, name: &str) -> Range {
-        let start = self.position(range.start);
-        let units = match self.encoding {
-            Encoding::Utf8 => name.len(),
-            Encoding::Utf16 => name.encode_utf16().count(),
-            Encoding::Utf32 => name.chars().count(),
-        };
-        let units = u32::try_from(units).unwrap_or(u32::MAX);
-        let end = Position::new(start.line, start.character.saturating_add(units));
-        Range::new(start, end)
-    }
-}
-
-fn symbol(s: Symbol, positions: &SymbolPositions<'_>) -> DocumentSymbol {
-    let selection_range = if s.selection.len() == s.name.len() {
-        positions.selection(s.selection, &s.name)
-    } else {
-        Range::new(
-            positions.position(s.selection.start),
-            positions.position(s.selection.end),
-        )
-    };
-    // In this order, a section's start is its label's start and a paper's
-    // end is its last section's end: the memo answers both.
-    let start = positions.position(s.range.start);
-    let children = (!s.children.is_empty()).then(|| {
-        s.children
-            .into_iter()
-            .map(|c| symbol(c, positions))
-            .collect()
-    });
-    let range = Range::new(start, positions.position(s.range.end));
-    #[allow(deprecated)]
-    DocumentSymbol {
-        name: s.name,
-        detail: (!s.detail.is_empty()).then_some(s.detail),
-        kind: symbol_kind(s.kind),
-        tags: None,
-        deprecated: None,
-        range,
-        selection_range,
-        children,
     }
 }
 
@@ -145,7 +60,7 @@ pub struct OutlineJson {
 
 impl OutlineJson {
     /// Appends to `out` the outline of `analysis` as a JSON array of
-    /// `DocumentSymbol`s, equal to [`document_symbols`] serialised. Keeps
+    /// `DocumentSymbol`s. Keeps
     /// the JSON of this analysis's papers (only) for the next call.
     pub fn write(&mut self, analysis: &Analysis, encoding: Encoding, out: &mut Vec<u8>) {
         if self.encoding != encoding {
@@ -202,17 +117,15 @@ impl PaperJson {
     fn new(analysis: &Analysis, paper: &Paper, encoding: Encoding) -> Self {
         let base = analysis.text.line_to_byte(heading_line(analysis, paper));
         let text = analysis.slice(TextRange::new(base, paper.range.end.max(base)));
-        let local = Local {
-            lines: LineTable::of_str(&text),
-            text: &text,
+        let mut local = Local {
+            positions: Positions::of_slice(RopeSlice::from(text.as_ref()), encoding),
             base,
-            encoding,
         };
         let mut json = Self {
             bytes: Vec::with_capacity(512),
             holes: Vec::new(),
         };
-        json.symbol(&features::paper_outline(analysis, paper), &local);
+        json.symbol(&features::paper_outline(analysis, paper), &mut local);
         json.bytes.shrink_to_fit();
         json.holes.shrink_to_fit();
         json
@@ -232,7 +145,7 @@ impl PaperJson {
         out.extend_from_slice(&self.bytes[at..]);
     }
 
-    fn symbol(&mut self, s: &Symbol, local: &Local<'_>) {
+    fn symbol(&mut self, s: &Symbol, local: &mut Local<'_>) {
         self.bytes.extend_from_slice(b"{\"name\":");
         self.string(&s.name);
         if !s.detail.is_empty() {
@@ -267,7 +180,7 @@ impl PaperJson {
         let _ = serde_json::to_writer(&mut self.bytes, s);
     }
 
-    fn range(&mut self, range: TextRange, local: &Local<'_>) {
+    fn range(&mut self, range: TextRange, local: &mut Local<'_>) {
         self.bytes.extend_from_slice(b"{\"start\":");
         self.position(local.position(range.start));
         self.bytes.extend_from_slice(b",\"end\":");
@@ -290,22 +203,20 @@ impl PaperJson {
 
 /// Positions within one paper's lines, counted from its heading's line.
 struct Local<'a> {
-    lines: LineTable,
-    text: &'a str,
-    /// Where `text` starts in the document.
+    /// Positions in the paper's text, from its heading's line on.
+    positions: Positions<'a>,
+    /// Where that text starts in the document.
     base: usize,
-    encoding: Encoding,
 }
 
 impl Local<'_> {
-    fn position(&self, offset: usize) -> Position {
-        let offset = offset.saturating_sub(self.base);
-        self.lines.position_in(self.text, offset, self.encoding)
+    fn position(&mut self, offset: usize) -> Position {
+        self.positions.position(offset.saturating_sub(self.base))
     }
 }
 
-/// The kept JSON outline equals the typed one serialised, after any edits,
-/// in every encoding (CJK, emoji and CRLF together).
+/// The kept JSON outline equals the outline converted the plain way, after
+/// any edits, in every encoding (CJK, emoji and CRLF together).
 #[cfg(test)]
 mod tests {
     use digest_analysis::{Config, Dirty};
@@ -313,7 +224,7 @@ mod tests {
     use serde_json::{Value, json};
 
     use super::*;
-    use crate::encoding::strategies;
+    use crate::positions::{replace, strategies};
 
     const START: &str = "Digest 😀\r\nPaper1 A 中文\n摘要原文: 原文\r中文总结: 见Paper2\r\n\r\n  Paper2 B😀\n摘要原文: a\n中文总结:\n\nPaper3\r\n";
 
@@ -331,9 +242,37 @@ mod tests {
         "中文总结：",
     ];
 
+    /// The outline as JSON the plain way: every position converted on
+    /// its own, over the rope.
     fn typed(analysis: &Analysis, encoding: Encoding) -> Value {
-        let lines = LineTable::new(&analysis.text);
-        serde_json::to_value(document_symbols(analysis, &lines, encoding)).unwrap_or_default()
+        let rope = &analysis.text;
+        let range = |r: TextRange| {
+            let at = |offset| Positions::of_rope(rope, encoding).position(offset);
+            let (start, end) = (at(r.start), at(r.end));
+            json!({
+                "start": {"line": start.line, "character": start.character},
+                "end": {"line": end.line, "character": end.character},
+            })
+        };
+        fn symbol(s: &Symbol, range: &dyn Fn(TextRange) -> Value) -> Value {
+            let mut value = json!({
+                "name": s.name,
+                "kind": match s.kind { Kind::Paper => 5, Kind::Section => 8 },
+                "range": range(s.range),
+                "selectionRange": range(s.selection),
+            });
+            if !s.detail.is_empty() {
+                value["detail"] = json!(s.detail);
+            }
+            if !s.children.is_empty() {
+                value["children"] = s.children.iter().map(|c| symbol(c, range)).collect();
+            }
+            value
+        }
+        features::outline(analysis)
+            .iter()
+            .map(|s| symbol(s, &range))
+            .collect()
     }
 
     fn kept(outline: &mut OutlineJson, analysis: &Analysis, encoding: Encoding) -> Value {
@@ -412,7 +351,7 @@ mod tests {
             prop_assert_eq!(kept(&mut outline, &analysis, encoding), typed(&analysis, encoding));
             for (range, piece) in edits {
                 let mut rope = analysis.text.clone();
-                let dirty = encoding.replace(&mut rope, range, PIECES[piece]);
+                let dirty = replace(&mut rope, range, PIECES[piece], encoding);
                 analysis = analysis.into_edited(rope, dirty, &config);
                 prop_assert_eq!(kept(&mut outline, &analysis, encoding), typed(&analysis, encoding));
             }

@@ -857,7 +857,7 @@ fn a_digest_that_is_not_utf8_is_named_once_with_its_first_bad_byte() {
     std::fs::write(&bad, b"Paper1 A\n\xc3\x28 broken\n").expect("write");
     let mut client = Client::spawn(&[], None);
     client.initialize(watching(), Some(&dir));
-    let logged = wait_indexed(&mut client);
+    let logged = client.wait_indexed();
     assert!(logged.contains("indexed 2 digest(s)"), "{logged}");
     let said = json!({
         "type": 2,
@@ -878,7 +878,7 @@ fn a_digest_that_is_not_utf8_is_named_once_with_its_first_bad_byte() {
         "workspace/didChangeWatchedFiles",
         json!({"changes": [{"uri": file_uri(dir.join("a.digest")), "type": 2}]}),
     );
-    wait_followed(&mut client);
+    client.wait_followed();
     assert_eq!(
         naming(&mut client, "window/showMessage", "bad.digest"),
         Vec::<Value>::new()
@@ -926,8 +926,8 @@ fn digests_deleted_or_renamed_while_the_index_is_built_leave_it_consistent() {
         "workspace/didChangeWatchedFiles",
         json!({"changes": changes}),
     );
-    wait_indexed(&mut client);
-    wait_followed(&mut client);
+    client.wait_indexed();
+    client.wait_followed();
     let mut expected: Vec<(String, String)> = (50..150)
         .map(|n| {
             let prefix = if n < 100 { "r" } else { "d" };
@@ -951,7 +951,7 @@ fn a_symlink_loop_in_a_workspace_folder_does_not_trap_the_index() {
     std::os::unix::fs::symlink(dir.join("self.digest"), dir.join("self.digest")).expect("symlink");
     let mut client = Client::spawn(&[], None);
     client.initialize(json!({}), Some(&dir));
-    let logged = wait_indexed(&mut client);
+    let logged = client.wait_indexed();
     assert!(logged.contains("indexed 1 digest(s)"), "{logged}");
     assert_eq!(
         symbol_files(&mut client, ""),
@@ -980,7 +980,7 @@ fn a_fifo_and_a_dangling_link_named_like_digests_are_passed_over() {
     std::os::unix::fs::symlink(dir.join("nowhere"), dir.join("gone.digest")).expect("symlink");
     let mut client = Client::spawn(&[], None);
     client.initialize(watching(), Some(&dir));
-    let logged = wait_indexed(&mut client);
+    let logged = client.wait_indexed();
     assert!(logged.contains("indexed 1 digest(s)"), "{logged}");
     let only_a = [(
         "Paper1 Efficient Inference on Phones".to_string(),
@@ -992,7 +992,7 @@ fn a_fifo_and_a_dangling_link_named_like_digests_are_passed_over() {
         "workspace/didChangeWatchedFiles",
         json!({"changes": [{"uri": file_uri(&pipe), "type": 2}]}),
     );
-    wait_followed(&mut client);
+    client.wait_followed();
     assert_eq!(symbol_files(&mut client, ""), only_a);
     // Neither is a digest that exists: nothing is said about them.
     assert_eq!(

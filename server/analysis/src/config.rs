@@ -123,7 +123,7 @@ impl Config {
             .iter()
             .rev()
             .find(|(r, _)| *r == rule)
-            .map_or(Some(rule.default_severity()), |(_, s)| *s)
+            .map_or(rule.default_severity(), |(_, s)| *s)
     }
 
     /// The kind a label names, when the label is known.
@@ -787,7 +787,8 @@ mod tests {
     const RULES: &str = "missing-section, empty-section, duplicate-section, missing-title, \
                          duplicate-paper, numbering, unresolved-reference, malformed-link, \
                          link-without-scheme, unknown-label, stray-text, \
-                         duplicate-paper-across-files, too-many-diagnostics";
+                         duplicate-paper-across-files, cjk-spacing, cjk-punctuation, \
+                         fullwidth-alphanumeric, too-many-diagnostics";
 
     #[test]
     fn defaults() {

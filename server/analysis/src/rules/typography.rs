@@ -304,6 +304,7 @@ pub(super) fn paper_rules(analysis: &Analysis, paper: &Paper, sink: &mut Sink<'_
             continue;
         }
         let name = name.get_or_insert_with(|| text_of(analysis, paper.name_range()).into());
+        sink.out.reserve(scan.found.len());
         for found in &scan.found {
             let range = found.range.shifted(base as isize);
             sink.push(range, found.problem(&text, name), Vec::new());
@@ -873,6 +874,26 @@ impl<'a> Scan<'a> {
         let len = bytes.len();
         while at < len {
             let byte = bytes[at];
+            if byte.is_ascii_alphanumeric() {
+                // A Latin word: its first and last characters.
+                let run = at;
+                at += 1;
+                while at < len && bytes[at].is_ascii_alphanumeric() {
+                    at += 1;
+                }
+                for at in [run, at - 1]
+                    .into_iter()
+                    .take(1 + usize::from(at - 1 > run))
+                {
+                    let c = char::from(bytes[at]);
+                    self.push(Ch {
+                        at: start + at,
+                        c,
+                        class: Class::of(c),
+                    });
+                }
+                continue;
+            }
             if byte < 0x80 {
                 let c = char::from(byte);
                 self.push(Ch {

@@ -396,6 +396,23 @@ fn fixes_never_change_what_a_line_is() {
 }
 
 #[test]
+fn long_words_are_quoted_in_part_and_kana_is_not_han() {
+    check(
+        &summary("用ABCDEFGHIJKLMNOPQRSTUVWXYZ训练，カナA，한A"),
+        expect![[r#"
+            3:7..3:9 [cjk-spacing] Paper1: put a space between `用` and `ABCDEFGHIJKLMNOPQRST…`
+                3:8..3:8 "" -> " "
+            3:33..3:35 [cjk-spacing] Paper1: put a space between `…GHIJKLMNOPQRSTUVWXYZ` and `训`
+                3:34..3:34 "" -> " "
+            --- fixed
+            Paper1 T
+            摘要原文: a
+            中文总结: 用 ABCDEFGHIJKLMNOPQRSTUVWXYZ 训练，カナA，한A
+        "#]],
+    );
+}
+
+#[test]
 fn all_off_finds_nothing() {
     let text = summary("使用COCO数据集,ＡＢ");
     assert_eq!(

@@ -881,26 +881,14 @@ impl<'a> Scan<'a> {
                 while at < len && bytes[at].is_ascii_alphanumeric() {
                     at += 1;
                 }
-                for at in [run, at - 1]
-                    .into_iter()
-                    .take(1 + usize::from(at - 1 > run))
-                {
-                    let c = char::from(bytes[at]);
-                    self.push(Ch {
-                        at: start + at,
-                        c,
-                        class: Class::of(c),
-                    });
+                self.push_ascii(bytes, start, run);
+                if at - 1 > run {
+                    self.push_ascii(bytes, start, at - 1);
                 }
                 continue;
             }
             if byte < 0x80 {
-                let c = char::from(byte);
-                self.push(Ch {
-                    at: start + at,
-                    c,
-                    class: Class::of(c),
-                });
+                self.push_ascii(bytes, start, at);
                 at += 1;
                 continue;
             }
@@ -921,20 +909,18 @@ impl<'a> Scan<'a> {
                 while at + 3 <= len && bmp_han_lead(bytes[at], bytes[at + 1]) {
                     at += 3;
                 }
-                let ends = if at - 3 > run {
-                    [run, at - 3]
-                } else {
-                    [run, run]
-                };
-                for (k, at) in ends.into_iter().enumerate() {
+                for at in [run, at - 3] {
                     let c = stretch.get(at..).and_then(|r| r.chars().next());
-                    if let Some(c) = c.filter(|_| k == 0 || ends[0] != ends[1]) {
-                        let class = Class::Han;
-                        self.chars.push(Ch {
-                            at: start + at,
-                            c,
-                            class,
-                        });
+                    let ch = c.map(|c| Ch {
+                        at: start + at,
+                        c,
+                        class: Class::Han,
+                    });
+                    // A run of one is pushed once.
+                    if let Some(ch) =
+                        ch.filter(|ch| self.chars.last().is_none_or(|l| l.at != ch.at))
+                    {
+                        self.chars.push(ch);
                     }
                 }
                 continue;
@@ -961,6 +947,18 @@ impl<'a> Scan<'a> {
         if self.ty.punctuation {
             self.punctuation(text, end, first, last);
         }
+    }
+
+    /// [`Scan::push`] for the ASCII character at `at` of the stretch's
+    /// `bytes`, which starts at `start` of the section's text.
+    fn push_ascii(&mut self, bytes: &[u8], start: usize, at: usize) {
+        let c = char::from(bytes[at]);
+        let class = Class::of(c);
+        self.push(Ch {
+            at: start + at,
+            c,
+            class,
+        });
     }
 
     /// Appends a character to the stretch's, or, when it continues a run of

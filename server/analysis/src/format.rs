@@ -35,10 +35,17 @@
 //!   be neither a heading nor a label) starts with the same white space
 //!   after formatting.
 //!
+//! - **Typography**: when the configuration turns on any of the typography
+//!   rules (`cjk-spacing`, `cjk-punctuation`, `fullwidth-alphanumeric`),
+//!   their fixes, all of them, as [`crate::rules::typography::fix_all`]
+//!   gives them. They lie inside lines, away from the line ends, headings
+//!   and labels that the layout rewrites (an edit of each may touch: they
+//!   are then one edit).
+//!
 //! Nothing else changes: the papers, their numbers and titles, the section
-//! kinds and their words, references, links and the preamble's words are
-//! the same before and after, and formatting a formatted file gives no
-//! edits. Typography fixes are not made here.
+//! kinds and their words (less the typography fixed), references, links and
+//! the preamble's words are the same before and after, and formatting a
+//! formatted file gives no edits.
 //!
 //! The edits are sorted, never overlap nor touch, start and end on char
 //! boundaries, and are as small as the layout allows: each replaced
@@ -50,6 +57,7 @@
 
 use std::borrow::Cow;
 
+use crate::rules::typography;
 use crate::syntax::{Paper, Section, SourceFile};
 use crate::{Analysis, Config, TextEdit, TextRange};
 
@@ -112,11 +120,13 @@ impl Default for FormatOptions {
 }
 
 /// The edits that put the analysed digest into its canonical layout (see
-/// the module documentation): sorted, apart, the smallest the layout
-/// allows; none when the digest is already canonical.
-pub fn format(analysis: &Analysis, options: &FormatOptions) -> Vec<TextEdit> {
+/// the module documentation), under `config` (the one it was parsed with:
+/// its typography rules decide whether their fixes are made): sorted,
+/// apart, the smallest the layout allows; none when the digest is already
+/// canonical.
+pub fn format(analysis: &Analysis, config: &Config, options: &FormatOptions) -> Vec<TextEdit> {
     let text = whole_text(analysis);
-    format_source(&text, &analysis.syntax, options)
+    format_source(&text, &analysis.syntax, config, options)
 }
 
 /// The edits of [`format`] that concern the lines `range` touches, for
@@ -136,18 +146,19 @@ pub fn format(analysis: &Analysis, options: &FormatOptions) -> Vec<TextEdit> {
 /// another).
 pub fn format_range(
     analysis: &Analysis,
+    config: &Config,
     range: TextRange,
     options: &FormatOptions,
 ) -> Vec<TextEdit> {
     let text = whole_text(analysis);
     let lines = touched_lines(&text, range);
-    edits(&text, &analysis.syntax, options, Some(lines))
+    edits(&text, &analysis.syntax, config, options, Some(lines))
 }
 
 /// `text` formatted under `config`: parses, formats and applies the edits.
 pub fn format_text(text: &str, config: &Config, options: &FormatOptions) -> String {
     let syntax = crate::syntax::parse(text, config);
-    apply(text, &format_source(text, &syntax, options))
+    apply(text, &format_source(text, &syntax, config, options))
 }
 
 /// Applies edits to `text`. The edits are taken sorted and apart, as
@@ -170,9 +181,15 @@ pub fn apply(text: &str, edits: &[TextEdit]) -> String {
 }
 
 /// The edits of [`format`] for `text` and its syntax (`syntax` must be
-/// `text` parsed; with another, the edits are wrong but nothing panics).
-pub fn format_source(text: &str, syntax: &SourceFile, options: &FormatOptions) -> Vec<TextEdit> {
-    edits(text, syntax, options, None)
+/// `text` parsed under `config`; with another, the edits are wrong but
+/// nothing panics).
+pub fn format_source(
+    text: &str,
+    syntax: &SourceFile,
+    config: &Config,
+    options: &FormatOptions,
+) -> Vec<TextEdit> {
+    edits(text, syntax, config, options, None)
 }
 
 /// The edits, or those that concern the lines `only` (from the start of the
@@ -180,6 +197,7 @@ pub fn format_source(text: &str, syntax: &SourceFile, options: &FormatOptions) -
 fn edits(
     text: &str,
     syntax: &SourceFile,
+    config: &Config,
     options: &FormatOptions,
     only: Option<TextRange>,
 ) -> Vec<TextEdit> {
@@ -244,7 +262,38 @@ fn edits(
         Some((_, end, _)) => out.replace(whole, end, text.len(), eol.as_str()),
         None => out.replace(whole, start, text.len(), ""),
     }
-    out.edits
+    let mut fixes = typography::fix_all_source(text, syntax, config);
+    if let Some(only) = only {
+        // A fix lies within a line: it concerns that line.
+        fixes.retain(|f| f.range.start <= only.end && only.start <= f.range.end);
+    }
+    merge(out.edits, fixes)
+}
+
+/// Two lists of sorted edits, each apart, as one: edits that touch become
+/// one (an insertion before a replacement at the same offset), and an edit
+/// that would overlap an earlier one is left out (the layout's and the
+/// typography's never do).
+fn merge(layout: Vec<TextEdit>, fixes: Vec<TextEdit>) -> Vec<TextEdit> {
+    if fixes.is_empty() {
+        return layout;
+    }
+    let mut all = layout;
+    all.extend(fixes);
+    // Stable: of two insertions at one offset, the layout's comes first.
+    all.sort_by_key(|e| (e.range.start, e.range.end));
+    let mut out: Vec<TextEdit> = Vec::with_capacity(all.len());
+    for edit in all {
+        match out.last_mut() {
+            Some(last) if edit.range.start < last.range.end => {}
+            Some(last) if edit.range.start == last.range.end => {
+                last.range.end = edit.range.end;
+                last.new_text.push_str(&edit.new_text);
+            }
+            _ => out.push(edit),
+        }
+    }
+    out
 }
 
 /// The analysis's text as one string (borrowed when the rope holds it in

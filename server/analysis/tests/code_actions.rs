@@ -3,7 +3,7 @@
 mod common;
 
 use common::{Workspace, diagnostics, render_diagnostic, workspace};
-use digest_analysis::features::{CodeAction, code_actions};
+use digest_analysis::features::{CodeAction, code_actions, fix_all_typography};
 use digest_analysis::{Config, NoFiles, check};
 use expect_test::{Expect, expect};
 
@@ -11,13 +11,16 @@ use expect_test::{Expect, expect};
 /// fixes (indented): the title and whether it is preferred, its edits, and
 /// every file they change as it reads after them; `no fix` for none.
 fn render(ws: &Workspace) -> String {
-    let config = Config::default();
+    render_with(ws, &Config::default())
+}
+
+fn render_with(ws: &Workspace, config: &Config) -> String {
     let files = ws.files();
     let mut out = String::new();
-    for d in check(&ws.analyses[0], &config, &NoFiles) {
+    for d in check(&ws.analyses[0], config, &NoFiles) {
         out.push_str(&render_diagnostic(&ws.texts[0], &d));
         out.push('\n');
-        let actions = code_actions(&files, 0, &d, &config);
+        let actions = code_actions(&files, 0, &d, config);
         if actions.is_empty() {
             out.push_str("    no fix\n");
         }
@@ -434,4 +437,100 @@ fn stale_or_other_diagnostics_get_nothing() {
                 no fix
         "#]],
     );
+}
+
+/// The typography rules on.
+fn typography_on() -> Config {
+    let (config, errors) = digest_analysis::parse_config(
+        "[rules]\ncjk-spacing = \"warning\"\ncjk-punctuation = \"warning\"\nfullwidth-alphanumeric = \"hint\"\n",
+    );
+    assert_eq!(errors, []);
+    config
+}
+
+#[test]
+fn typography_findings_get_their_fix() {
+    let config = typography_on();
+    let ws = common::workspace_with(
+        "Paper1 T\n摘要原文: a\n中文总结: 用ＣＯＣＯ训练 , 方法(A)好\n",
+        &config,
+    );
+    expect![[r#"
+        3:7..3:9 warning[cjk-spacing] Paper1: put a space between `用` and `ＣＯＣＯ`
+            Put a space between `用` and `ＣＯＣＯ` (preferred: true)
+                main.digest 3:8..3:8 -> " "
+                --- main.digest
+                Paper1 T
+                摘要原文: a
+                中文总结: 用 ＣＯＣＯ训练 , 方法(A)好
+        3:8..3:12 hint[fullwidth-alphanumeric] Paper1: write `COCO` for the full-width `ＣＯＣＯ`
+            Write `COCO` for `ＣＯＣＯ` (preferred: true)
+                main.digest 3:8..3:12 -> "COCO"
+                --- main.digest
+                Paper1 T
+                摘要原文: a
+                中文总结: 用COCO训练 , 方法(A)好
+        3:11..3:13 warning[cjk-spacing] Paper1: put a space between `ＣＯＣＯ` and `训`
+            Put a space between `ＣＯＣＯ` and `训` (preferred: true)
+                main.digest 3:12..3:12 -> " "
+                --- main.digest
+                Paper1 T
+                摘要原文: a
+                中文总结: 用ＣＯＣＯ 训练 , 方法(A)好
+        3:15..3:16 warning[cjk-punctuation] Paper1: write the full-width `，` for `,` in Chinese text
+            Write `，` for `,` (preferred: true)
+                main.digest 3:14..3:17 -> "，"
+                --- main.digest
+                Paper1 T
+                摘要原文: a
+                中文总结: 用ＣＯＣＯ训练，方法(A)好
+        3:19..3:20 warning[cjk-punctuation] Paper1: write the full-width `（` for `(` in Chinese text
+            Write `（…）` for `(…)` (preferred: true)
+                main.digest 3:19..3:20 -> "（"
+                main.digest 3:21..3:22 -> "）"
+                --- main.digest
+                Paper1 T
+                摘要原文: a
+                中文总结: 用ＣＯＣＯ训练 , 方法（A）好
+        3:21..3:22 warning[cjk-punctuation] Paper1: write the full-width `）` for `)` in Chinese text
+            Write `（…）` for `(…)` (preferred: true)
+                main.digest 3:19..3:20 -> "（"
+                main.digest 3:21..3:22 -> "）"
+                --- main.digest
+                Paper1 T
+                摘要原文: a
+                中文总结: 用ＣＯＣＯ训练 , 方法（A）好
+    "#]]
+    .assert_eq(&render_with(&ws, &config));
+}
+
+#[test]
+fn fix_all_typography_applies_every_fix() {
+    let config = typography_on();
+    let text = "Paper1 T\n摘要原文: a,b\n中文总结: 用ＣＯＣＯ训练 , 方法(A)好\n笔记: 第3轮.\n";
+    let analysis = digest_analysis::Analysis::new(text, &config);
+    let edits = fix_all_typography(&analysis, &config);
+    expect![[r#"
+        Paper1 T
+        摘要原文: a,b
+        中文总结: 用 COCO 训练，方法（A）好
+        笔记: 第 3 轮。
+    "#]]
+    .assert_eq(&common::show_text(&digest_analysis::format::apply(
+        text, &edits,
+    )));
+    // Off: nothing.
+    let analysis = digest_analysis::Analysis::new(text, &Config::default());
+    assert_eq!(fix_all_typography(&analysis, &Config::default()), []);
+}
+
+#[test]
+fn a_stale_typography_diagnostic_gets_no_fix() {
+    let config = typography_on();
+    let ws = common::workspace_with("Paper1 T\n摘要原文: a\n中文总结: 用A\n", &config);
+    let d = check(&ws.analyses[0], &config, &NoFiles).remove(0);
+    let mut moved = d.clone();
+    moved.shift(1);
+    assert_eq!(code_actions(&ws.files(), 0, &moved, &config), []);
+    assert_eq!(code_actions(&ws.files(), 0, &d, &config).len(), 1);
 }

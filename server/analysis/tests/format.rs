@@ -7,8 +7,8 @@ use digest_analysis::format::{apply, format, format_range, format_text};
 use digest_analysis::rules::Unresolved;
 use digest_analysis::syntax::{Inline, SourceFile};
 use digest_analysis::{
-    Analysis, Config, Diagnostic, FormatOptions, LineEnd, NoFiles, Problem, TextEdit, TextRange,
-    check,
+    Analysis, Config, Diagnostic, FormatOptions, LineEnd, NoFiles, Problem, Rule, TextEdit,
+    TextRange, check, parse_config,
 };
 use proptest::prelude::*;
 
@@ -16,7 +16,11 @@ use proptest::prelude::*;
 /// the result gives no edits.
 fn fmt_with(text: &str, config: &Config) -> String {
     let out = format_text(text, config, &FormatOptions::default());
-    let again = format(&Analysis::new(&out, config), &FormatOptions::default());
+    let again = format(
+        &Analysis::new(&out, config),
+        config,
+        &FormatOptions::default(),
+    );
     assert_eq!(again, [], "formatting {out:?} again changes it");
     out
 }
@@ -26,8 +30,10 @@ fn fmt(text: &str) -> String {
 }
 
 fn edits(text: &str) -> Vec<TextEdit> {
+    let config = Config::default();
     format(
-        &Analysis::new(text, &Config::default()),
+        &Analysis::new(text, &config),
+        &config,
         &FormatOptions::default(),
     )
 }
@@ -198,7 +204,7 @@ fn line_ends_follow_the_first() {
     };
     let analysis = Analysis::new(CANONICAL, &Config::default());
     assert_eq!(
-        apply(CANONICAL, &format(&analysis, &options)),
+        apply(CANONICAL, &format(&analysis, &Config::default(), &options)),
         CANONICAL.replace('\n', "\r\n")
     );
     assert_eq!(LineEnd::first_in("a\rb\nc"), Some(LineEnd::Cr));
@@ -212,7 +218,7 @@ fn disabled_formatting_gives_no_edits() {
         ..FormatOptions::default()
     };
     let analysis = Analysis::new("\n\nPaper 01 A  \n", &Config::default());
-    assert_eq!(format(&analysis, &options), []);
+    assert_eq!(format(&analysis, &Config::default(), &options), []);
 }
 
 #[test]
@@ -245,17 +251,18 @@ fn a_very_long_line() {
 #[test]
 fn range_formatting_keeps_the_edits_on_the_touched_lines() {
     let text = "Paper1 A \nAbstract:a\n\n\nPaper 02 B\nAbstract:  b \nPaper3 C\t\n";
-    let analysis = Analysis::new(text, &Config::default());
+    let config = Config::default();
+    let analysis = Analysis::new(text, &config);
     let options = FormatOptions::default();
-    let all = format(&analysis, &options);
+    let all = format(&analysis, &config, &options);
     let heading2 = text.find("Paper 02").unwrap();
     let abstract2 = text.find("Abstract:  b").unwrap();
     // The whole text: every edit.
     let whole = TextRange::new(0, text.len());
-    assert_eq!(format_range(&analysis, whole, &options), all);
+    assert_eq!(format_range(&analysis, &config, whole, &options), all);
     // A cursor in Paper2's heading: the blank lines before it become one,
     // the heading is rewritten; its line end is followed by a blank line.
-    let on_heading = format_range(&analysis, TextRange::empty(heading2 + 3), &options);
+    let on_heading = format_range(&analysis, &config, TextRange::empty(heading2 + 3), &options);
     assert_eq!(
         on_heading,
         [
@@ -266,13 +273,23 @@ fn range_formatting_keeps_the_edits_on_the_touched_lines() {
     );
     // The two lines of Paper2 selected whole (ending at the next line's start).
     let paper3 = text.find("Paper3").unwrap();
-    let lines = format_range(&analysis, TextRange::new(heading2, paper3), &options);
+    let lines = format_range(
+        &analysis,
+        &config,
+        TextRange::new(heading2, paper3),
+        &options,
+    );
     assert_eq!(
         apply(text, &lines),
         "Paper1 A \nAbstract:a\n\nPaper2 B\n\nAbstract: b\n\nPaper3 C\t\n"
     );
     // Inside the last line: the line end before it and its trailing tab.
-    let last = format_range(&analysis, TextRange::new(paper3 + 2, paper3 + 4), &options);
+    let last = format_range(
+        &analysis,
+        &config,
+        TextRange::new(paper3 + 2, paper3 + 4),
+        &options,
+    );
     let b = text.find("b \n").unwrap() + 1;
     assert_eq!(
         last,
@@ -283,7 +300,7 @@ fn range_formatting_keeps_the_edits_on_the_touched_lines() {
     );
     // A blank line touched: its run becomes one blank line.
     let blank = text.find("\n\n\n").unwrap() + 2;
-    let on_blank = format_range(&analysis, TextRange::empty(blank), &options);
+    let on_blank = format_range(&analysis, &config, TextRange::empty(blank), &options);
     assert_eq!(on_blank, [edit(heading2 - 1, heading2, "")]);
     assert!(all.len() > on_heading.len() + last.len());
 }
@@ -299,6 +316,39 @@ fn apply_leaves_out_edits_out_of_order_or_out_of_the_text() {
         edit(3, 7, "!"),
     ];
     assert_eq!(apply(text, &wrong), "aBc!");
+}
+
+#[test]
+fn with_the_typography_rules_on_their_fixes_are_made() {
+    let config = typography_on();
+    let text =
+        "Paper 01 T\nAbstract:用COCO训练,很好.\nSummary:,使用COCO数据集训练.  \n第二行ＡＢ\n";
+    // The abstract is not read; a fix touching a layout edit joins it.
+    assert_eq!(
+        fmt_with(text, &config),
+        "Paper1 T\n\nAbstract: 用COCO训练,很好.\n\nSummary: ，使用 COCO 数据集训练。\n第二行 AB\n"
+    );
+    let analysis = Analysis::new(text, &config);
+    let colon = text.find("Summary:").unwrap() + 8;
+    let edits = format(&analysis, &config, &FormatOptions::default());
+    assert!(edits.contains(&edit(colon, colon + 1, " ，")), "{edits:?}");
+    // Off (the default): the layout alone.
+    assert_eq!(
+        fmt(text),
+        "Paper1 T\n\nAbstract: 用COCO训练,很好.\n\nSummary: ,使用COCO数据集训练.\n第二行ＡＢ\n"
+    );
+    // A range takes the fixes of the lines it touches.
+    let second = text.find("第二行").unwrap();
+    let part = format_range(
+        &analysis,
+        &config,
+        TextRange::empty(second),
+        &FormatOptions::default(),
+    );
+    assert_eq!(
+        apply(text, &part),
+        "Paper 01 T\nAbstract:用COCO训练,很好.\nSummary:,使用COCO数据集训练.\n第二行 AB\n"
+    );
 }
 
 /// A digest of some 10 MB: formatted once in one pass, a fixed point after.
@@ -329,30 +379,53 @@ fn a_large_digest() {
 
 /// Trailing white space, blank-line runs, CJK, emoji, references and links.
 fn word() -> impl Strategy<Value = &'static str> {
-    prop::sample::select(vec![
-        "word",
-        "中文",
-        "😀",
-        "𝒳",
-        "Paper3",
-        "Paper 2",
-        "与Paper1类似",
-        "[[Paper1]]",
-        "[[other#Paper2]]",
-        "https://x.org/a",
-        "(code: https://x.org/a).",
-        "aka.ms/x",
-        "htp://bad",
-        "[t](http://a.org)",
-        "ＡＢＣ",
-        "x:",
-        "：",
-    ])
+    prop::sample::select(WORDS.to_vec())
 }
 
-fn words() -> impl Strategy<Value = String> {
+/// [`WORDS`] and Chinese text for the typography rules: Han next to Latin
+/// letters and digits, half-width punctuation, full-width letters, code.
+fn typo_word() -> impl Strategy<Value = &'static str> {
+    prop::sample::select([WORDS, TYPO_WORDS].concat())
+}
+
+const TYPO_WORDS: &[&str] = &[
+    "使用COCO数据集",
+    "第3轮",
+    "2023年",
+    "3.5与1,000",
+    "模型 (ResNet) 的",
+    "好,",
+    "结束.",
+    "中 , 文",
+    "ＣＯＣＯ",
+    "用ＡＢ",
+    "`a,b 中`",
+    "中:",
+];
+
+const WORDS: &[&str] = &[
+    "word",
+    "中文",
+    "😀",
+    "𝒳",
+    "Paper3",
+    "Paper 2",
+    "与Paper1类似",
+    "[[Paper1]]",
+    "[[other#Paper2]]",
+    "https://x.org/a",
+    "(code: https://x.org/a).",
+    "aka.ms/x",
+    "htp://bad",
+    "[t](http://a.org)",
+    "ＡＢＣ",
+    "x:",
+    "：",
+];
+
+fn words(word: BoxedStrategy<&'static str>) -> impl Strategy<Value = String> {
     prop::collection::vec(
-        (word(), prop::sample::select(vec![" ", "", "  ", "\t"])),
+        (word, prop::sample::select(vec![" ", "", "  ", "\t"])),
         1..5,
     )
     .prop_map(|ws| ws.into_iter().map(|(w, s)| format!("{w}{s}")).collect())
@@ -363,7 +436,7 @@ fn trailing() -> impl Strategy<Value = &'static str> {
 }
 
 /// One line, without its line end.
-fn line() -> impl Strategy<Value = String> {
+fn line(word: BoxedStrategy<&'static str>) -> impl Strategy<Value = String> {
     let label = prop::sample::select(vec![
         "摘要原文",
         "Abstract",
@@ -379,17 +452,17 @@ fn line() -> impl Strategy<Value = String> {
         prop::sample::select(vec!["", "0", "00"]),
         0u8..12,
         prop::sample::select(vec!["", " ", "  ", ":", "：", ".", ": ", "\t", "x"]),
-        prop::option::of(words()),
+        prop::option::of(words(word.clone())),
     )
         .prop_map(|(k, z, n, sep, title)| format!("{k}{z}{n}{sep}{}", title.unwrap_or_default()));
     let section = (
         label,
         prop::sample::select(vec![":", "："]),
         prop::sample::select(vec!["", " ", "  ", "\t", "\u{3000}"]),
-        prop::option::of(words()),
+        prop::option::of(words(word.clone())),
     )
         .prop_map(|(l, c, gap, text)| format!("{l}{c}{gap}{}", text.unwrap_or_default()));
-    let text = (prop::sample::select(vec!["", "", "  ", "\t"]), words())
+    let text = (prop::sample::select(vec!["", "", "  ", "\t"]), words(word))
         .prop_map(|(indent, w)| format!("{indent}{w}"));
     let near = prop::sample::select(vec!["Sumary: x", "Abstrct：y", "抵扣说明：z", "summary:"])
         .prop_map(str::to_string);
@@ -404,11 +477,20 @@ fn line() -> impl Strategy<Value = String> {
 /// A generated digest: a BOM or not, one kind of line end (sometimes
 /// mixed), lines of every kind, any number of final line ends.
 fn digest() -> impl Strategy<Value = String> {
+    digest_of(word().boxed())
+}
+
+/// A [`digest`] with Chinese text for the typography rules.
+fn typo_digest() -> impl Strategy<Value = String> {
+    digest_of(typo_word().boxed())
+}
+
+fn digest_of(word: BoxedStrategy<&'static str>) -> impl Strategy<Value = String> {
     let ends = prop::sample::select(vec!["\n", "\r\n", "\r"]);
     (
         any::<bool>(),
         ends.clone(),
-        prop::collection::vec((line(), prop::option::weighted(0.1, ends)), 0..30),
+        prop::collection::vec((line(word), prop::option::weighted(0.1, ends)), 0..30),
         0usize..3,
     )
         .prop_map(|(bom, eol, lines, finals)| {
@@ -558,12 +640,57 @@ fn finding(d: &Diagnostic) -> (String, String) {
 }
 
 fn findings(analysis: &Analysis) -> Vec<(String, String)> {
-    let mut out: Vec<_> = check(analysis, &Config::default(), &NoFiles)
+    findings_under(analysis, &Config::default())
+}
+
+/// The findings under `config`, less those of the typography rules (which
+/// formatting with them on fixes).
+fn findings_under(analysis: &Analysis, config: &Config) -> Vec<(String, String)> {
+    let typography = [
+        Rule::CjkSpacing,
+        Rule::CjkPunctuation,
+        Rule::FullwidthAlphanumeric,
+    ];
+    let mut out: Vec<_> = check(analysis, config, &NoFiles)
         .iter()
+        .filter(|d| !typography.contains(&d.rule()))
         .map(finding)
         .collect();
     out.sort();
     out
+}
+
+/// The typography rules on.
+fn typography_on() -> Config {
+    let (config, errors) = parse_config(
+        "[rules]\ncjk-spacing = \"warning\"\ncjk-punctuation = \"warning\"\nfullwidth-alphanumeric = \"warning\"\n",
+    );
+    assert_eq!(errors, []);
+    config
+}
+
+/// What formatting keeps, the sections' words read as the typography fixes
+/// leave them: without white space, letters, digits and punctuation
+/// half-width.
+fn kept_less_typography(mut kept: Kept) -> Kept {
+    let half = |c: char| match c {
+        '０'..='９' | 'Ａ'..='Ｚ' | 'ａ'..='ｚ' => char::from_u32(c as u32 - 0xFEE0).unwrap(),
+        '，' => ',',
+        '；' => ';',
+        '：' => ':',
+        '？' => '?',
+        '！' => '!',
+        '（' => '(',
+        '）' => ')',
+        '。' => '.',
+        c => c,
+    };
+    for paper in &mut kept.papers {
+        for (_, _, words) in &mut paper.sections {
+            *words = vec![words.concat().chars().map(half).collect()];
+        }
+    }
+    kept
 }
 
 /// The layout, checked on the text itself: one kind of line end, no
@@ -609,11 +736,11 @@ proptest! {
         let config = Config::default();
         let options = FormatOptions::default();
         let analysis = Analysis::new(&text, &config);
-        let edits = format(&analysis, &options);
+        let edits = format(&analysis, &config, &options);
         assert_edits(&text, &edits)?;
         let once = apply(&text, &edits);
         assert_layout(&once)?;
-        let again = format(&Analysis::new(&once, &config), &options);
+        let again = format(&Analysis::new(&once, &config), &config, &options);
         prop_assert_eq!(again, vec![], "formatted: {:?}", once);
         prop_assert_eq!(edits.is_empty(), once == text);
     }
@@ -622,7 +749,7 @@ proptest! {
     fn formatting_keeps_what_the_parser_sees(text in digest()) {
         let config = Config::default();
         let before = Analysis::new(&text, &config);
-        let once = apply(&text, &format(&before, &FormatOptions::default()));
+        let once = apply(&text, &format(&before, &config, &FormatOptions::default()));
         let after = Analysis::new(&once, &config);
         prop_assert_eq!(kept(&text, &before.syntax), kept(&once, &after.syntax), "formatted: {:?}", once);
     }
@@ -631,25 +758,68 @@ proptest! {
     fn formatting_keeps_the_findings(text in digest()) {
         let config = Config::default();
         let before = Analysis::new(&text, &config);
-        let once = apply(&text, &format(&before, &FormatOptions::default()));
+        let once = apply(&text, &format(&before, &config, &FormatOptions::default()));
         let after = Analysis::new(&once, &config);
         prop_assert_eq!(findings(&before), findings(&after), "formatted: {:?}", once);
     }
 
     #[test]
-    fn range_formatting_takes_a_part_of_the_edits(text in digest(), a in any::<usize>(), b in any::<usize>()) {
-        let analysis = Analysis::new(&text, &Config::default());
+    fn formatting_with_typography_is_idempotent(text in prop_oneof![3 => typo_digest(), 1 => digest()]) {
+        let config = typography_on();
         let options = FormatOptions::default();
-        let all = format(&analysis, &options);
+        let analysis = Analysis::new(&text, &config);
+        let edits = format(&analysis, &config, &options);
+        assert_edits(&text, &edits)?;
+        let once = apply(&text, &edits);
+        assert_layout(&once)?;
+        let after = Analysis::new(&once, &config);
+        prop_assert_eq!(format(&after, &config, &options), vec![], "formatted: {:?}", once);
+        prop_assert_eq!(digest_analysis::rules::typography::fix_all(&after, &config), vec![]);
+    }
+
+    #[test]
+    fn formatting_with_typography_keeps_the_rest(text in typo_digest()) {
+        let config = typography_on();
+        let before = Analysis::new(&text, &config);
+        let once = apply(&text, &format(&before, &config, &FormatOptions::default()));
+        let after = Analysis::new(&once, &config);
+        prop_assert_eq!(
+            kept_less_typography(kept(&text, &before.syntax)),
+            kept_less_typography(kept(&once, &after.syntax)),
+            "formatted: {:?}", once
+        );
+        prop_assert_eq!(findings_under(&before, &config), findings_under(&after, &config), "formatted: {:?}", once);
+    }
+
+    #[test]
+    fn range_formatting_with_typography_takes_a_part_of_the_edits(text in typo_digest(), a in any::<usize>(), b in any::<usize>()) {
+        let config = typography_on();
+        let analysis = Analysis::new(&text, &config);
+        let options = FormatOptions {
+            line_end: Some(LineEnd::first_in(&text).unwrap_or(LineEnd::Lf)),
+            ..FormatOptions::default()
+        };
+        let whole = apply(&text, &format(&analysis, &config, &options));
         let (a, b) = (a % (text.len() + 1), b % (text.len() + 1));
-        let part = format_range(&analysis, TextRange::new(a.min(b), a.max(b)), &options);
+        let part = format_range(&analysis, &config, TextRange::new(a.min(b), a.max(b)), &options);
+        assert_edits(&text, &part)?;
+        prop_assert_eq!(format_text(&apply(&text, &part), &config, &options), whole);
+    }
+
+    #[test]
+    fn range_formatting_takes_a_part_of_the_edits(text in digest(), a in any::<usize>(), b in any::<usize>()) {
+        let config = Config::default();
+        let analysis = Analysis::new(&text, &config);
+        let options = FormatOptions::default();
+        let all = format(&analysis, &config, &options);
+        let (a, b) = (a % (text.len() + 1), b % (text.len() + 1));
+        let part = format_range(&analysis, &config, TextRange::new(a.min(b), a.max(b)), &options);
         assert_edits(&text, &part)?;
         prop_assert!(part.len() <= all.len());
         // A part of the way to the same layout. With the same line end: the
         // part may delete the file's first line end (in a leading blank
         // line) without changing the others, and the next formatting then
         // takes the line end that comes first.
-        let config = Config::default();
         let whole = apply(&text, &all);
         let same_end = FormatOptions {
             line_end: Some(LineEnd::first_in(&text).unwrap_or(LineEnd::Lf)),

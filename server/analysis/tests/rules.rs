@@ -455,3 +455,25 @@ fn diagnostics_are_capped_with_a_note_of_how_many_were_left_out() {
         .collect();
     assert_eq!(diagnostics(&text).len(), 1000);
 }
+
+#[test]
+fn typography_rules_are_off_by_default_and_read_summaries_and_notes() {
+    let text = "Paper1 使用COCO训练\n摘要原文: 使用COCO训练,ＡＢ\n中文总结: 使用COCO训练,ＡＢ\n笔记: 见Paper1,https://x.org/a中\n";
+    // Near miss: off by default.
+    check(text, expect![[""]]);
+    let (config, errors) = parse_config(
+        "[rules]\ncjk-spacing = \"warning\"\ncjk-punctuation = \"info\"\nfullwidth-alphanumeric = \"hint\"\n",
+    );
+    assert_eq!(errors, []);
+    check_with(
+        text,
+        &config,
+        &Files::default(),
+        expect![[r#"
+            3:8..3:10 warning[cjk-spacing] Paper1: put a space between `用` and `COCO`
+            3:12..3:14 warning[cjk-spacing] Paper1: put a space between `COCO` and `训`
+            3:15..3:16 info[cjk-punctuation] Paper1: write the full-width `，` for `,` in Chinese text
+            3:16..3:18 hint[fullwidth-alphanumeric] Paper1: write `AB` for the full-width `ＡＢ`
+        "#]],
+    );
+}

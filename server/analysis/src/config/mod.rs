@@ -115,7 +115,7 @@ impl Config {
             .iter()
             .rev()
             .find(|(r, _)| *r == rule)
-            .map_or(Some(rule.default_severity()), |(_, s)| *s)
+            .map_or(rule.default_severity(), |(_, s)| *s)
     }
 
     /// The kind a label names, when the label is known.

@@ -43,7 +43,8 @@ fn kind(name: &str, labels: &[&str], required: bool) -> SectionKind {
 const RULES: &str = "missing-section, empty-section, duplicate-section, missing-title, \
                      duplicate-paper, numbering, unresolved-reference, malformed-link, \
                      link-without-scheme, unknown-label, stray-text, \
-                     duplicate-paper-across-files, too-many-diagnostics";
+                     duplicate-paper-across-files, cjk-spacing, cjk-punctuation, \
+                     fullwidth-alphanumeric, too-many-diagnostics";
 
 #[test]
 fn defaults() {

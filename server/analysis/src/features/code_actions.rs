@@ -1,7 +1,7 @@
 //! Quick fixes, each for one diagnostic of [`crate::rules::check`].
 
 use super::rename::renumber;
-use crate::rules::{Diagnostic, Problem};
+use crate::rules::{Diagnostic, Problem, typography};
 use crate::syntax::Paper;
 use crate::workspace::Paths;
 use crate::{Analysis, Config, FileEdits, TextEdit, TextRange, WorkspaceFile};
@@ -28,7 +28,11 @@ pub struct CodeAction {
 /// - `numbering`, `duplicate-paper`: renumber this paper and every one after
 ///   it consecutively from the previous heading's number, updating every
 ///   reference in the workspace as rename does. Not offered when a new
-///   number would repeat one of an earlier paper.
+///   number would repeat one of an earlier paper;
+/// - `cjk-spacing`, `cjk-punctuation`, `fullwidth-alphanumeric`: the
+///   finding's fix (see [`typography`]): insert or delete the space, write
+///   the full-width punctuation (without the spaces around it), write the
+///   letters and digits half-width.
 ///
 /// Nothing for other diagnostics, or when the diagnostic does not match the
 /// text (it is stale).
@@ -94,7 +98,70 @@ pub fn code_actions(
                 _ => Vec::new(),
             }
         }
+        Problem::CjkSpacing { .. }
+        | Problem::CjkPunctuation { .. }
+        | Problem::FullwidthAlphanumeric { .. } => {
+            let Some(finding) = typography_finding(analysis, diagnostic, config) else {
+                return Vec::new();
+            };
+            let edits = finding.edits();
+            let title = typography_title(&diagnostic.problem, edits.len() > 1);
+            vec![action(title, edits, true)]
+        }
         _ => Vec::new(),
+    }
+}
+
+/// Every typography fix of the file at once, for `source.fixAll.digest`:
+/// edits sorted, neither overlapping nor touching, after which the three
+/// rules find nothing. None when the rules are off.
+pub fn fix_all_typography(analysis: &Analysis, config: &Config) -> Vec<TextEdit> {
+    typography::fix_all(analysis, config)
+}
+
+/// The finding the typography rules make now where the diagnostic is
+/// (none when the diagnostic is stale).
+fn typography_finding(
+    analysis: &Analysis,
+    diagnostic: &Diagnostic,
+    config: &Config,
+) -> Option<typography::Finding> {
+    let index = analysis.syntax.paper_index_at(diagnostic.range.start)?;
+    let paper = &analysis.syntax.papers[index];
+    typography::findings(analysis, paper, config)
+        .into_iter()
+        .find(|f| f.range == diagnostic.range && f.problem == diagnostic.problem)
+}
+
+/// The title of a typography fix; `pair`: a parenthesis fixed with its
+/// partner.
+fn typography_title(problem: &Problem, pair: bool) -> String {
+    match problem {
+        Problem::CjkSpacing {
+            han,
+            word,
+            han_first,
+            insert,
+            ..
+        } => {
+            let (before, after) = match han_first {
+                true => (han.to_string(), word.to_string()),
+                false => (word.to_string(), han.to_string()),
+            };
+            match insert {
+                true => format!("Put a space between `{before}` and `{after}`"),
+                false => format!("Remove the space between `{before}` and `{after}`"),
+            }
+        }
+        Problem::CjkPunctuation { .. } if pair => "Write `（…）` for `(…)`".to_string(),
+        Problem::CjkPunctuation {
+            written, fullwidth, ..
+        } => format!("Write `{fullwidth}` for `{written}`"),
+        Problem::FullwidthAlphanumeric { written, .. } => format!(
+            "Write `{}` for `{written}`",
+            typography::half_width_of(written)
+        ),
+        _ => String::new(),
     }
 }
 

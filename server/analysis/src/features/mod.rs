@@ -15,7 +15,7 @@ mod rename;
 mod semantic_tokens;
 mod workspace_symbol;
 
-pub use code_actions::{CodeAction, code_actions};
+pub use code_actions::{CodeAction, code_actions, fix_all_typography};
 pub use completion::{CompletionItem, CompletionKind, completion};
 pub use definition::{Target, definition};
 pub use document_links::{DocumentLink, LinkTarget, document_links};

@@ -6,6 +6,7 @@
 
 mod labels;
 mod rule;
+pub mod typography;
 mod workspace;
 
 pub use labels::closest_label;
@@ -14,6 +15,7 @@ pub use workspace::{PaperKeys, check_workspace, check_workspace_file};
 
 use std::cell::OnceCell;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use crate::config::{ConfigError, SectionKind};
 use crate::syntax::{Inline, LinkKind, LinkProblem, Paper, RefTarget, Reference};
@@ -56,7 +58,7 @@ impl Diagnostic {
     pub fn config(error: &ConfigError) -> Diagnostic {
         Diagnostic {
             range: error.range,
-            severity: Rule::Config.default_severity(),
+            severity: Severity::Error,
             problem: Problem::Config {
                 message: error.message.clone(),
             },
@@ -141,6 +143,29 @@ pub enum Problem {
         same: SamePaper,
         more: usize,
     },
+    /// `cjk-spacing`: a space to put (`insert`) or to take out between the
+    /// Han character `han` and the Latin word `word` (`han_first`: in that
+    /// order). The typography variants name the paper with a shared string:
+    /// a file can have a finding every hundred bytes.
+    CjkSpacing {
+        paper: Arc<str>,
+        han: char,
+        word: Arc<str>,
+        han_first: bool,
+        insert: bool,
+    },
+    /// `cjk-punctuation`: `written` in Chinese text, for `fullwidth`.
+    CjkPunctuation {
+        paper: Arc<str>,
+        written: char,
+        fullwidth: char,
+    },
+    /// `fullwidth-alphanumeric`: full-width letters or digits, to be
+    /// written half-width ([`typography::half_width_of`]).
+    FullwidthAlphanumeric {
+        paper: Arc<str>,
+        written: Arc<str>,
+    },
     /// More diagnostics than [`MAX_DIAGNOSTICS`]: how many were left out.
     TooManyDiagnostics {
         left_out: usize,
@@ -194,6 +219,9 @@ impl Problem {
             Self::UnknownLabel { .. } => Rule::UnknownLabel,
             Self::StrayText { .. } => Rule::StrayText,
             Self::DuplicatePaperAcrossFiles { .. } => Rule::DuplicatePaperAcrossFiles,
+            Self::CjkSpacing { .. } => Rule::CjkSpacing,
+            Self::CjkPunctuation { .. } => Rule::CjkPunctuation,
+            Self::FullwidthAlphanumeric { .. } => Rule::FullwidthAlphanumeric,
             Self::TooManyDiagnostics { .. } => Rule::TooManyDiagnostics,
             Self::Config { .. } => Rule::Config,
         }
@@ -307,6 +335,33 @@ impl Problem {
                      keep one and refer to it with `[[{other_file}#{other_paper}]]`"
                 )
             }
+            Self::CjkSpacing {
+                paper,
+                han,
+                word,
+                han_first,
+                insert,
+            } => {
+                let (before, after) = match han_first {
+                    true => (han.to_string(), word.to_string()),
+                    false => (word.to_string(), han.to_string()),
+                };
+                match insert {
+                    true => format!("{paper}: put a space between `{before}` and `{after}`"),
+                    false => format!("{paper}: remove the space between `{before}` and `{after}`"),
+                }
+            }
+            Self::CjkPunctuation {
+                paper,
+                written,
+                fullwidth,
+            } => format!(
+                "{paper}: write the full-width `{fullwidth}` for `{written}` in Chinese text"
+            ),
+            Self::FullwidthAlphanumeric { paper, written } => format!(
+                "{paper}: write `{}` for the full-width `{written}`",
+                typography::half_width_of(written)
+            ),
             Self::TooManyDiagnostics { left_out } => format!(
                 "{left_out} more diagnostics were left out: only the first {MAX_DIAGNOSTICS} are shown; fix these first"
             ),
@@ -415,6 +470,7 @@ fn paper_rules(analysis: &Analysis, paper: &Paper, sink: &mut Sink<'_>) {
     }
     section_rules(analysis, paper, sink);
     link_rules(analysis, Some(paper), &paper.inline, sink);
+    typography::paper_rules(analysis, paper, sink);
 }
 
 /// The most diagnostics one file gets; past it, one more says how many

@@ -26,6 +26,17 @@ impl Severity {
     }
 }
 
+/// A rule's default severity as the table writes it: a severity, or `Off`
+/// for a rule that only runs when `[rules]` gives it one.
+macro_rules! default_severity {
+    (Off) => {
+        None
+    };
+    ($severity:ident) => {
+        Some(Severity::$severity)
+    };
+}
+
 macro_rules! rules {
     ($($variant:ident => $code:literal, $severity:ident;)*) => {
         /// Every rule the checker knows, by its stable code.
@@ -44,9 +55,11 @@ macro_rules! rules {
                 }
             }
 
-            pub fn default_severity(self) -> Severity {
+            /// The severity without configuration; `None`: off unless
+            /// `[rules]` turns it on.
+            pub fn default_severity(self) -> Option<Severity> {
                 match self {
-                    $(Rule::$variant => Severity::$severity,)*
+                    $(Rule::$variant => default_severity!($severity),)*
                 }
             }
         }
@@ -66,6 +79,9 @@ rules! {
     UnknownLabel => "unknown-label", Warning;
     StrayText => "stray-text", Warning;
     DuplicatePaperAcrossFiles => "duplicate-paper-across-files", Hint;
+    CjkSpacing => "cjk-spacing", Off;
+    CjkPunctuation => "cjk-punctuation", Off;
+    FullwidthAlphanumeric => "fullwidth-alphanumeric", Off;
     TooManyDiagnostics => "too-many-diagnostics", Info;
     Config => "config", Error;
 }

@@ -1,0 +1,1406 @@
+//! The typography rules of the spec's "Typography (opt-in)":
+//! `cjk-spacing`, `cjk-punctuation` and `fullwidth-alphanumeric`. They are
+//! off by default; when all three are off nothing here runs. Each finding
+//! carries its fix; [`fix_all`] gathers every fix of a file.
+//!
+//! The scan is linear: each stretch is read once into its characters (of a
+//! run of Han characters or of Latin letters, only the first and the last
+//! are kept, which is all the rules look at), then each rule walks them.
+//!
+//! **What is read.** Only the text of the sections whose kind
+//! [`TypographyOptions::sections`] lists, with these *cut out*: the
+//! paper's links and references as the parser found them (URLs, Markdown
+//! and angle links, links without a scheme, `Paper3`, `[[...]]`), and code
+//! spans (a run of backticks up to the next run of the same length on the
+//! same line). What is left is read in *stretches*: a piece of one line
+//! between cut-outs. No finding spans a cut-out or a line end: a Latin
+//! letter next to a link or to `Paper3` is never told to take a space.
+//!
+//! **Characters.** Han: the CJK Unified Ideographs with their extensions
+//! and the compatibility ideographs; not kana, hangul or CJK punctuation
+//! (the spec speaks of Han; Japanese spacing habits differ). Latin: ASCII
+//! letters and digits, and the letters of Latin-1 and Latin Extended-A/B
+//! (`Poincaré猜想` wants a space too). Full-width: `０-９ Ａ-Ｚ ａ-ｚ`.
+//! Space: any white space but a line end.
+//!
+//! **The rules.**
+//! - `cjk-spacing`, `spacing = "space"`: a Han character and a Latin letter
+//!   or digit side by side, either order, except a digit before one of
+//!   `年月日号时分秒个` (`%℃°` are not Han: nothing to do). The range is
+//!   the two characters around the gap: an empty range at the gap is all
+//!   but invisible in editors (VS Code draws it under the whole word
+//!   around it, here the whole run of Chinese text). The fix inserts one
+//!   space. With `spacing = "none"`: the spaces between them (the range),
+//!   which the fix deletes.
+//! - `cjk-punctuation`: a half-width `, ; : ? ! ( )` whose nearest
+//!   non-space character on either side (in its stretch) is Han, or a `.`
+//!   right after a Han character and followed by a space, a Han character
+//!   or the end of the line. Never the `,` or `.` between two digits
+//!   (`1,000`, `3.5`). The range is the character; the fix writes its
+//!   full-width form and deletes the spaces on either side of it that lie
+//!   between it and another character of the line (`模型 (ResNet) 的` ->
+//!   `模型（ResNet）的`: full-width punctuation carries its own space), not
+//!   the indentation nor trailing white space (the formatter's). A `(` or
+//!   `)` whose partner (matched within the section) is fixed is fixed too,
+//!   so that `方法(ResNet).` gives `方法（ResNet）.`, not a mixed pair.
+//! - `fullwidth-alphanumeric`: one finding per run of full-width letters and
+//!   digits (`ＣＯＣＯ` is one word to fix, not four findings); the fix
+//!   writes the half-width form. Where that rule is on, `cjk-spacing` reads
+//!   such a run as the Latin word it becomes, so that the fixes together
+//!   leave nothing to find (`用ＣＯＣＯ训练` -> `用 COCO 训练`).
+//!
+//! **Fixes that would change what the parser sees are not offered** (and
+//! their findings not reported), so that fixing, and formatting with the
+//! rules on, keep the papers, sections, links and references:
+//! - a full-width run next to a cut-out (`ＡＢPaper3` -> `ABPaper3` would
+//!   no longer be a reference);
+//! - a full-width run whose half-width form would make or unmake a link or
+//!   a reference in its word (`ｇｉｔｈｕｂ.com/a`, `Ｐａｐｅｒ３`): the
+//!   word is scanned before and after with the parser's inline scanner;
+//! - a `:` before a link without a scheme (`见:github.com/a` is not a link,
+//!   `见：github.com/a` is);
+//! - on a line that starts at column 0, when its fixes together would
+//!   change what the line is (a heading, a known label, a label-like line
+//!   with its text, or plain text: `中文总结 : 文字` would become the label
+//!   `中文总结：`), the fixes within its first characters, those the
+//!   parser reads to tell (up to the first colon, and the keyword and
+//!   number of a heading); a parenthesis left so leaves its partner too.
+//!
+//! **From autocorrect and zhlint.** Taken: the space between Han and
+//! Latin letters or digits, or none (autocorrect `space-word`; zhlint
+//! `spaceBetweenMixedwidthContent`, true or false, with its `skipZhUnits`
+//! for `2023年`); full-width punctuation in Chinese text without spaces
+//! around it (autocorrect `fullwidth` and `no-space-fullwidth`; zhlint
+//! `fullwidthPunctuation`, `noSpaceBeforePauseOrStop`,
+//! `noSpaceAfterFullwidthPauseOrStop`); half-width letters and digits
+//! (autocorrect `halfwidth-word`); links and code left alone. Left out:
+//! spaces around brackets, dashes, quotes and code spans (autocorrect
+//! `space-bracket`, `space-dash`, `space-backticks`; zhlint
+//! `spaceOutsideCode`), half-width punctuation in English text
+//! (`halfwidth-punctuation`), quote, ellipsis and traditional/simplified
+//! punctuation unification, spell checking, kana and hangul.
+
+use std::borrow::Cow;
+use std::sync::Arc;
+
+use crate::syntax::{Inline, LABEL_LIKE_MAX_CHARS, Paper, RefTarget, Section, SourceFile, inline};
+use crate::{Analysis, Config, TextEdit, TextRange};
+
+use super::{Problem, Rule, Sink};
+
+/// Spacing between Han characters and Latin letters or digits.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Spacing {
+    /// One space between them: `使用 COCO 数据集`.
+    #[default]
+    Space,
+    /// No space: `使用COCO数据集`.
+    None,
+}
+
+/// The `[typography]` options.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TypographyOptions {
+    pub spacing: Spacing,
+    /// The section kinds the rules read.
+    pub sections: Vec<String>,
+}
+
+impl Default for TypographyOptions {
+    fn default() -> Self {
+        Self {
+            spacing: Spacing::Space,
+            sections: vec!["summary".to_string(), "notes".to_string()],
+        }
+    }
+}
+
+/// The typography options `config` gives.
+pub fn typography_options(_config: &Config) -> TypographyOptions {
+    // Wired to [typography] in digest.toml by the config table.
+    TypographyOptions::default()
+}
+
+/// True when any of the three rules is on.
+pub fn any_on(config: &Config) -> bool {
+    [
+        Rule::CjkSpacing,
+        Rule::CjkPunctuation,
+        Rule::FullwidthAlphanumeric,
+    ]
+    .into_iter()
+    .any(|rule| config.severity(rule).is_some())
+}
+
+/// A finding of one of the three rules, with its fix.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Finding {
+    pub range: TextRange,
+    pub problem: Problem,
+    /// The fix in pieces, each starting where the previous one ends.
+    pieces: Vec<TextEdit>,
+    /// For a `(` or `)`: the fix of its partner when that is fixed too.
+    partner: Vec<TextEdit>,
+}
+
+impl Finding {
+    /// The fix of this finding alone, as one edit.
+    pub fn edit(&self) -> TextEdit {
+        let start = self
+            .pieces
+            .first()
+            .map_or(self.range.start, |p| p.range.start);
+        let end = self.pieces.last().map_or(start, |p| p.range.end);
+        TextEdit {
+            range: TextRange::new(start, end),
+            new_text: self.pieces.iter().map(|p| p.new_text.as_str()).collect(),
+        }
+    }
+
+    /// The quick fix: [`Finding::edit`], and for a `(` or `)` whose partner
+    /// is fixed too, the partner's fix (fixing one of a pair alone would
+    /// pair the other with another parenthesis). Sorted, apart.
+    pub fn edits(&self) -> Vec<TextEdit> {
+        if self.partner.is_empty() {
+            return vec![self.edit()];
+        }
+        let mut pieces: Vec<TextEdit> = self.pieces.iter().chain(&self.partner).cloned().collect();
+        join_pieces(&mut pieces)
+    }
+}
+
+/// Pieces of fixes as edits: sorted, a piece two fixes share taken once,
+/// pieces that touch joined into one edit; apart.
+fn join_pieces(pieces: &mut Vec<TextEdit>) -> Vec<TextEdit> {
+    pieces.sort_by_key(|p| (p.range.start, p.range.end));
+    pieces.dedup();
+    let mut out: Vec<TextEdit> = Vec::new();
+    for piece in pieces.drain(..) {
+        match out.last_mut() {
+            Some(last) if piece.range.start < last.range.end => {} // cannot happen
+            Some(last) if piece.range.start == last.range.end => {
+                last.range.end = piece.range.end;
+                last.new_text.push_str(&piece.new_text);
+            }
+            _ => out.push(piece),
+        }
+    }
+    out
+}
+
+/// The typography findings of `paper`, in text order; none when the three
+/// rules are off.
+pub fn findings(analysis: &Analysis, paper: &Paper, config: &Config) -> Vec<Finding> {
+    if !any_on(config) {
+        return Vec::new();
+    }
+    findings_with(analysis, paper, config, typography_options(config))
+}
+
+/// [`findings`] under the given options rather than the configuration's.
+pub fn findings_with(
+    analysis: &Analysis,
+    paper: &Paper,
+    config: &Config,
+    options: TypographyOptions,
+) -> Vec<Finding> {
+    let Some(typography) = Typography::new(config, options) else {
+        return Vec::new();
+    };
+    let name: Arc<str> = text_of(analysis, paper.name_range()).into();
+    let mut scan = Scan::new(&typography, &paper.inline);
+    let mut out = Vec::new();
+    for section in typography.sections(paper) {
+        let text = text_of(analysis, section.text);
+        let base = section.text.start;
+        scan.section(&text, base);
+        for found in &scan.found {
+            let mut pieces = Vec::new();
+            found.fix.pieces(&text, base, &mut pieces);
+            let mut partner = Vec::new();
+            if let Some(other) = scan.partner_of(found) {
+                other.fix.pieces(&text, base, &mut partner);
+            }
+            out.push(Finding {
+                range: found.range.shifted(base as isize),
+                problem: found.problem(&text, &name),
+                pieces,
+                partner,
+            });
+        }
+    }
+    out
+}
+
+/// Every typography fix of the file, as edits that are sorted and neither
+/// overlap nor touch; applied together they leave nothing for the three
+/// rules to find. None when the rules are off.
+pub fn fix_all(analysis: &Analysis, config: &Config) -> Vec<TextEdit> {
+    if !any_on(config) {
+        return Vec::new();
+    }
+    fix_all_with(analysis, config, typography_options(config))
+}
+
+/// [`fix_all`] under the given options rather than the configuration's.
+pub fn fix_all_with(
+    analysis: &Analysis,
+    config: &Config,
+    options: TypographyOptions,
+) -> Vec<TextEdit> {
+    let Some(typography) = Typography::new(config, options) else {
+        return Vec::new();
+    };
+    let text = analysis.slice(TextRange::new(0, analysis.text.len_bytes()));
+    fix_all_in(&text, &analysis.syntax, &typography)
+}
+
+/// [`fix_all`] for a text and its syntax (`syntax` must be `text` parsed
+/// under `config`; with another the edits are wrong, but nothing panics).
+pub fn fix_all_source(text: &str, syntax: &SourceFile, config: &Config) -> Vec<TextEdit> {
+    if !any_on(config) {
+        return Vec::new();
+    }
+    match Typography::new(config, typography_options(config)) {
+        Some(typography) => fix_all_in(text, syntax, &typography),
+        None => Vec::new(),
+    }
+}
+
+fn fix_all_in(text: &str, syntax: &SourceFile, typography: &Typography<'_>) -> Vec<TextEdit> {
+    let mut pieces = Vec::new();
+    for paper in &syntax.papers {
+        let mut scan = Scan::new(typography, &paper.inline);
+        for section in typography.sections(paper) {
+            let Some(body) = text.get(section.text.start..section.text.end) else {
+                continue;
+            };
+            scan.section(body, section.text.start);
+            for found in &scan.found {
+                found.fix.pieces(body, section.text.start, &mut pieces);
+            }
+        }
+    }
+    // Two findings can share a piece: the space between `,` and `,` that
+    // both delete.
+    join_pieces(&mut pieces)
+}
+
+/// The findings of a paper as diagnostics.
+pub(super) fn paper_rules(analysis: &Analysis, paper: &Paper, sink: &mut Sink<'_>) {
+    if !any_on(sink.config) {
+        return;
+    }
+    let Some(typography) = Typography::new(sink.config, typography_options(sink.config)) else {
+        return;
+    };
+    let mut name: Option<Arc<str>> = None;
+    let mut scan = Scan::new(&typography, &paper.inline);
+    for section in typography.sections(paper) {
+        let text = text_of(analysis, section.text);
+        let base = section.text.start;
+        scan.section(&text, base);
+        if scan.found.is_empty() {
+            continue;
+        }
+        let name = name.get_or_insert_with(|| text_of(analysis, paper.name_range()).into());
+        sink.out.reserve(scan.found.len());
+        for found in &scan.found {
+            let range = found.range.shifted(base as isize);
+            sink.push(range, found.problem(&text, name), Vec::new());
+        }
+    }
+}
+
+/// The text of `range`, as [`Analysis::slice`] gives it but without the
+/// character counting that a rope slice costs: borrowed when one chunk of
+/// the rope holds it.
+fn text_of(analysis: &Analysis, range: TextRange) -> Cow<'_, str> {
+    let Some((chunks, mut at, _, _)) = analysis.text.get_chunks_at_byte(range.start) else {
+        return Cow::Borrowed("");
+    };
+    let mut out = String::new();
+    for chunk in chunks {
+        if at >= range.end {
+            break;
+        }
+        let from = range.start.saturating_sub(at);
+        let to = (range.end - at).min(chunk.len());
+        let piece = chunk.get(from..to).unwrap_or("");
+        if at <= range.start && range.end <= at + chunk.len() {
+            return Cow::Borrowed(piece);
+        }
+        out.push_str(piece);
+        at += chunk.len();
+    }
+    Cow::Owned(out)
+}
+
+/// The half-width form of full-width letters and digits (other characters
+/// as they are).
+pub fn half_width_of(text: &str) -> String {
+    text.chars().map(half_width).collect()
+}
+
+/// What the rules need from a configuration, worked out once.
+struct Typography<'c> {
+    config: &'c Config,
+    options: TypographyOptions,
+    spacing: bool,
+    punctuation: bool,
+    fullwidth: bool,
+    /// How far the parser looks for a label's colon, in characters.
+    label_chars: usize,
+    /// The longest heading keyword, in characters.
+    keyword_chars: usize,
+}
+
+impl<'c> Typography<'c> {
+    /// `None` when the three rules are off.
+    fn new(config: &'c Config, options: TypographyOptions) -> Option<Self> {
+        let on = |rule| config.severity(rule).is_some();
+        let spacing = on(Rule::CjkSpacing);
+        let punctuation = on(Rule::CjkPunctuation);
+        let fullwidth = on(Rule::FullwidthAlphanumeric);
+        if !(spacing || punctuation || fullwidth) {
+            return None;
+        }
+        let chars = |s: &String| s.chars().count();
+        let longest_label = config.sections.iter().flat_map(|k| &k.labels).map(chars);
+        Some(Self {
+            config,
+            options,
+            spacing,
+            punctuation,
+            fullwidth,
+            label_chars: longest_label.max().unwrap_or(0).max(LABEL_LIKE_MAX_CHARS),
+            keyword_chars: config.keywords.iter().map(chars).max().unwrap_or(0),
+        })
+    }
+
+    /// The paper's sections that the rules read.
+    fn sections<'p>(
+        &self,
+        paper: &'p Paper,
+    ) -> impl Iterator<Item = &'p Section> + use<'p, '_, 'c> {
+        let kinds = &self.options.sections;
+        (paper.sections.iter()).filter(move |s| kinds.iter().any(|k| **k == *s.kind))
+    }
+}
+
+/// Where a stretch starts or ends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Edge {
+    /// The start or end of the section's text.
+    Text,
+    /// A line end.
+    Line,
+    /// A cut-out.
+    Cut,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Class {
+    Han,
+    Latin {
+        digit: bool,
+    },
+    /// A full-width letter or digit; `converts`: the rule fixes it.
+    Full {
+        digit: bool,
+        converts: bool,
+    },
+    Space,
+    /// One of `, ; : ? ! ( ) .`.
+    Punct,
+    Other,
+}
+
+impl Class {
+    fn of(c: char) -> Class {
+        match c {
+            'a'..='z' | 'A'..='Z' => Class::Latin { digit: false },
+            '0'..='9' => Class::Latin { digit: true },
+            ',' | ';' | ':' | '?' | '!' | '(' | ')' | '.' => Class::Punct,
+            '\n' | '\r' => Class::Other,
+            c if c.is_ascii() => match c.is_ascii_whitespace() || c == '\u{b}' {
+                true => Class::Space,
+                false => Class::Other,
+            },
+            c if is_han(c) => Class::Han,
+            '０'..='９' => Class::Full {
+                digit: true,
+                converts: false,
+            },
+            'Ａ'..='Ｚ' | 'ａ'..='ｚ' => Class::Full {
+                digit: false,
+                converts: false,
+            },
+            '\u{c0}'..='\u{24f}' if c != '×' && c != '÷' => Class::Latin { digit: false },
+            c if c.is_whitespace() => Class::Space,
+            _ => Class::Other,
+        }
+    }
+
+    /// A Latin letter or digit, or a full-width one that is fixed into one.
+    fn latin(self) -> bool {
+        matches!(
+            self,
+            Class::Latin { .. } | Class::Full { converts: true, .. }
+        )
+    }
+
+    fn digit(self) -> bool {
+        matches!(
+            self,
+            Class::Latin { digit: true } | Class::Full { digit: true, .. }
+        )
+    }
+}
+
+/// A Han character: CJK Unified Ideographs, extensions A to I, and the
+/// compatibility ideographs.
+fn is_han(c: char) -> bool {
+    matches!(c,
+        '\u{4e00}'..='\u{9fff}'
+        | '\u{3400}'..='\u{4dbf}'
+        | '\u{f900}'..='\u{faff}'
+        | '\u{20000}'..='\u{2ee5f}'
+        | '\u{2f800}'..='\u{2fa1f}'
+        | '\u{30000}'..='\u{323af}')
+}
+
+/// True when `bytes` start with a Han character of U+4000..U+9FFF (three
+/// bytes, lead byte `E4`..`E9`, less the Yijing hexagrams U+4DC0..U+4DFF).
+fn bmp_han(bytes: &[u8]) -> bool {
+    bytes.len() >= 3 && bmp_han_lead(bytes[0], bytes[1])
+}
+
+/// [`bmp_han`] from the first two bytes of a character.
+fn bmp_han_lead(first: u8, second: u8) -> bool {
+    first.wrapping_sub(0xE4) <= 5 && !(first == 0xE4 && second == 0xB7)
+}
+
+/// Characters after which a digit needs no space.
+const UNITS: &[char] = &['年', '月', '日', '号', '时', '分', '秒', '个'];
+
+/// The full-width form of a punctuation character the rule converts.
+pub fn full_width(c: char) -> char {
+    match c {
+        ',' => '，',
+        ';' => '；',
+        ':' => '：',
+        '?' => '？',
+        '!' => '！',
+        '(' => '（',
+        ')' => '）',
+        '.' => '。',
+        c => c,
+    }
+}
+
+/// The half-width form of a full-width letter or digit.
+fn half_width(c: char) -> char {
+    match c {
+        '０'..='９' | 'Ａ'..='Ｚ' | 'ａ'..='ｚ' => {
+            char::from_u32(u32::from(c) - 0xFEE0).unwrap_or(c)
+        }
+        c => c,
+    }
+}
+
+/// The longest word a message quotes, in characters.
+const WORD_CHARS: usize = 20;
+
+#[derive(Clone, Copy, Debug)]
+struct Ch {
+    /// Offset in the section's text.
+    at: usize,
+    c: char,
+    class: Class,
+}
+
+impl Ch {
+    fn end(self) -> usize {
+        self.at + self.c.len_utf8()
+    }
+}
+
+/// A fix, as the scan finds it (offsets in the section's text); its edits
+/// are made only when asked for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Fix {
+    /// A space inserted here.
+    Space(usize),
+    /// The range deleted.
+    Delete(TextRange),
+    /// The half-width punctuation `c` at `at` written full-width, the
+    /// spaces `from..at` and `at + 1..to` deleted.
+    Punct {
+        from: usize,
+        at: usize,
+        to: usize,
+        c: char,
+    },
+    /// The full-width letters and digits of the range written half-width.
+    Half(TextRange),
+}
+
+impl Fix {
+    /// Where its first piece starts.
+    fn start(self) -> usize {
+        match self {
+            Fix::Space(at) => at,
+            Fix::Delete(range) | Fix::Half(range) => range.start,
+            Fix::Punct { from, .. } => from,
+        }
+    }
+
+    /// Appends its pieces, at offsets of the digest (`base` added), to
+    /// `out`; `text`: the section's text.
+    fn pieces(self, text: &str, base: usize, out: &mut Vec<TextEdit>) {
+        let at = |start: usize, end: usize| TextRange::new(start + base, end + base);
+        match self {
+            Fix::Space(offset) => out.push(edit(at(offset, offset), " ".to_string())),
+            Fix::Delete(range) => out.push(edit(at(range.start, range.end), String::new())),
+            Fix::Half(range) => {
+                let half = half_width_of(range.slice(text));
+                out.push(edit(at(range.start, range.end), half));
+            }
+            Fix::Punct {
+                from,
+                at: c_at,
+                to,
+                c,
+            } => {
+                if from < c_at {
+                    out.push(edit(at(from, c_at), String::new()));
+                }
+                out.push(edit(at(c_at, c_at + 1), full_width(c).to_string()));
+                if c_at + 1 < to {
+                    out.push(edit(at(c_at + 1, to), String::new()));
+                }
+            }
+        }
+    }
+}
+
+/// What a finding is about, as the scan finds it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum What {
+    /// A space to insert or delete between the Han character and the Latin
+    /// word (its range), the Han character first or not.
+    Spacing {
+        insert: bool,
+        han: char,
+        han_first: bool,
+        word: TextRange,
+    },
+    Punct(char),
+    Fullwidth,
+}
+
+/// A finding as the scan finds it (offsets in the section's text).
+#[derive(Clone, Copy, Debug)]
+struct Found {
+    range: TextRange,
+    what: What,
+    fix: Fix,
+    /// The range of a parenthesis's partner, when that is fixed too.
+    partner: Option<TextRange>,
+}
+
+impl Found {
+    /// The problem, worded from `text` (the section's).
+    fn problem(&self, text: &str, paper: &Arc<str>) -> Problem {
+        let paper = paper.clone();
+        match self.what {
+            What::Spacing {
+                insert,
+                han,
+                han_first,
+                word,
+            } => {
+                let word = word.slice(text);
+                let word: Arc<str> = match word.char_indices().nth(WORD_CHARS) {
+                    None => word.into(),
+                    Some((cut, _)) if han_first => format!("{}…", &word[..cut]).into(),
+                    Some(_) => {
+                        let keep = word.char_indices().rev().nth(WORD_CHARS - 1);
+                        format!("…{}", &word[keep.map_or(0, |(i, _)| i)..]).into()
+                    }
+                };
+                Problem::CjkSpacing {
+                    paper,
+                    han,
+                    word,
+                    han_first,
+                    insert,
+                }
+            }
+            What::Punct(written) => Problem::CjkPunctuation {
+                paper,
+                written,
+                fullwidth: full_width(written),
+            },
+            What::Fullwidth => Problem::FullwidthAlphanumeric {
+                paper,
+                written: self.range.slice(text).into(),
+            },
+        }
+    }
+}
+
+/// A `(` or `)`, decided once its section's pairs are known.
+#[derive(Clone, Copy, Debug)]
+struct Paren {
+    /// Its own finding, without the partner.
+    hit: bool,
+    open: bool,
+    fix: Fix,
+    at: usize,
+}
+
+/// The scan of a paper's sections, one at a time; the buffers are kept
+/// from one to the next.
+struct Scan<'a> {
+    ty: &'a Typography<'a>,
+    inline: &'a Inline,
+    /// The current section's findings, sorted.
+    found: Vec<Found>,
+    /// The current stretch.
+    chars: Vec<Ch>,
+    /// The current section's cut-outs, sorted and apart.
+    cuts: Vec<TextRange>,
+    parens: Vec<Paren>,
+    /// The parentheses that the line guard left out.
+    dropped: Vec<TextRange>,
+}
+
+impl<'a> Scan<'a> {
+    fn new(ty: &'a Typography<'a>, inline: &'a Inline) -> Self {
+        Self {
+            ty,
+            inline,
+            found: Vec::new(),
+            chars: Vec::new(),
+            cuts: Vec::new(),
+            parens: Vec::new(),
+            dropped: Vec::new(),
+        }
+    }
+
+    /// The finding of the partner of `found`, a parenthesis, if it is one.
+    fn partner_of(&self, found: &Found) -> Option<&Found> {
+        let range = found.partner?;
+        let i = (self.found)
+            .binary_search_by_key(&(range.start, range.end), |f| (f.range.start, f.range.end));
+        i.ok().map(|i| &self.found[i])
+    }
+
+    /// Scans a section's text, which starts at offset `base` of the digest;
+    /// its findings are then in [`Scan::found`].
+    fn section(&mut self, text: &str, base: usize) {
+        self.found.clear();
+        if !text.bytes().any(|b| b >= 0xE3) {
+            // Nothing at or above U+3400: no Han, no full-width letter.
+            return;
+        }
+        self.parens.clear();
+        self.cut_outs(text, base);
+        let end = text.len();
+        let mut from = 0;
+        let mut edge = Edge::Text;
+        for i in 0..=self.cuts.len() {
+            let (to, next) = match self.cuts.get(i) {
+                Some(cut) => (cut.start, Some(cut.end)),
+                None => (end, None),
+            };
+            let to_edge = if next.is_some() {
+                Edge::Cut
+            } else {
+                Edge::Text
+            };
+            self.lines(text, from, to.max(from), edge, to_edge);
+            if let Some(next) = next {
+                from = next.max(from);
+                edge = Edge::Cut;
+            }
+        }
+        self.decide_parens();
+        // No two findings start at one offset.
+        (self.found).sort_unstable_by_key(|f| (f.range.start, f.range.end));
+        self.dropped.clear();
+        self.guard_line_starts(text);
+        // A parenthesis goes with its partner: fixed together or not at all.
+        if !self.dropped.is_empty() {
+            let dropped = &self.dropped;
+            (self.found).retain(|f| !f.partner.is_some_and(|p| dropped.contains(&p)));
+        }
+    }
+
+    /// The links, references and code spans of the section's text (which
+    /// starts at `base`), sorted and merged, at offsets of the text.
+    fn cut_outs(&mut self, text: &str, base: usize) {
+        self.cuts.clear();
+        let (lo, hi) = (base, base + text.len());
+        let add = |range: TextRange, cuts: &mut Vec<TextRange>| {
+            if range.end > lo && range.start < hi {
+                cuts.push(TextRange::new(
+                    range.start.max(lo) - base,
+                    range.end.min(hi) - base,
+                ));
+            }
+        };
+        let links = &self.inline.links;
+        let first = links.partition_point(|l| l.range.end <= lo);
+        for link in links[first..].iter().take_while(|l| l.range.start < hi) {
+            add(link.range, &mut self.cuts);
+        }
+        let references = &self.inline.references;
+        let first = references.partition_point(|r| r.range.end <= lo);
+        for reference in references[first..]
+            .iter()
+            .take_while(|r| r.range.start < hi)
+        {
+            add(reference.range, &mut self.cuts);
+        }
+        self.cuts.sort_unstable();
+        self.code_spans(text);
+        self.cuts.sort_unstable();
+        self.cuts.dedup_by(|cut, last| {
+            let overlap = cut.start <= last.end;
+            if overlap {
+                last.end = last.end.max(cut.end);
+            }
+            overlap
+        });
+    }
+
+    /// Adds the code spans of `text` to the cut-outs (sorted, of links and
+    /// references only): on each line, a run of backticks up to the next
+    /// run of the same length; backticks in links don't count.
+    fn code_spans(&mut self, text: &str) {
+        let bytes = text.as_bytes();
+        let end = bytes.len();
+        if memchr::memchr(b'`', bytes).is_none() {
+            return;
+        }
+        let mut runs: Vec<(usize, usize)> = Vec::new();
+        let mut spans = Vec::new();
+        let mut line = 0;
+        let mut cut = 0;
+        while line < end {
+            let line_end = memchr::memchr2(b'\n', b'\r', &bytes[line..]).map_or(end, |i| line + i);
+            runs.clear();
+            let mut at = line;
+            while let Some(i) = memchr::memchr(b'`', &bytes[at..line_end]) {
+                let run_start = at + i;
+                let len = (bytes[run_start..line_end].iter())
+                    .take_while(|&&b| b == b'`')
+                    .count();
+                at = run_start + len;
+                while self.cuts.get(cut).is_some_and(|c| c.end <= run_start) {
+                    cut += 1;
+                }
+                if self.cuts.get(cut).is_none_or(|c| c.start > run_start) {
+                    runs.push((run_start, len));
+                }
+            }
+            // A run with no partner of its length leaves the others of that
+            // length without one too: looked for once.
+            let mut unmatched: Vec<usize> = Vec::new();
+            let mut i = 0;
+            while i < runs.len() {
+                let (open, len) = runs[i];
+                let partner = match unmatched.contains(&len) {
+                    true => None,
+                    false => runs[i + 1..].iter().position(|r| r.1 == len),
+                };
+                match partner {
+                    Some(k) => {
+                        let close = runs[i + 1 + k].0 + len;
+                        spans.push(TextRange::new(open, close));
+                        i += k + 2;
+                    }
+                    None => {
+                        unmatched.push(len);
+                        i += 1;
+                    }
+                }
+            }
+            line = line_end + 1;
+        }
+        self.cuts.extend(spans);
+    }
+
+    /// The stretches of `start..end` (between two cut-outs), line by line.
+    fn lines(&mut self, text: &str, start: usize, end: usize, first: Edge, last: Edge) {
+        let mut from = start;
+        let mut edge = first;
+        loop {
+            let bytes = &text.as_bytes()[from..end];
+            match memchr::memchr2(b'\n', b'\r', bytes) {
+                Some(i) => {
+                    self.stretch(text, from, from + i, edge, Edge::Line);
+                    from += i + 1;
+                    edge = Edge::Line;
+                }
+                None => {
+                    self.stretch(text, from, end, edge, last);
+                    return;
+                }
+            }
+        }
+    }
+
+    fn stretch(&mut self, text: &str, start: usize, end: usize, first: Edge, last: Edge) {
+        let Some(stretch) = text.get(start..end) else {
+            return;
+        };
+        // Nothing at or above U+3400 (no Han, no full-width letter): nothing
+        // to find, but a parenthesis pairs with one that may be fixed.
+        if !(stretch.bytes()).any(|b| b >= 0xE3 || b == b'(' || b == b')') {
+            return;
+        }
+        // Every rule looks at a character's neighbours, or past spaces, and
+        // never past a Han character or into a Latin word: of a run of Han
+        // characters, or of Latin letters and digits, the first and the last
+        // are enough (a word is read from the text). Most of a Chinese text
+        // is such runs, Han ones skipped three bytes at a time, undecoded.
+        self.chars.clear();
+        let bytes = stretch.as_bytes();
+        let mut at = 0;
+        let len = bytes.len();
+        while at < len {
+            let byte = bytes[at];
+            if byte.is_ascii_alphanumeric() {
+                // A Latin word: its first and last characters.
+                let run = at;
+                at += 1;
+                while at < len && bytes[at].is_ascii_alphanumeric() {
+                    at += 1;
+                }
+                self.push_ascii(bytes, start, run);
+                if at - 1 > run {
+                    self.push_ascii(bytes, start, at - 1);
+                }
+                continue;
+            }
+            if byte < 0x80 {
+                self.push_ascii(bytes, start, at);
+                at += 1;
+                continue;
+            }
+            if bmp_han(&bytes[at..]) {
+                let run = at;
+                at += 3;
+                // Four at a time, then one at a time.
+                while let Some(w) = bytes.get(at..at + 12) {
+                    let four = bmp_han_lead(w[0], w[1])
+                        && bmp_han_lead(w[3], w[4])
+                        && bmp_han_lead(w[6], w[7])
+                        && bmp_han_lead(w[9], w[10]);
+                    if !four {
+                        break;
+                    }
+                    at += 12;
+                }
+                while at + 3 <= len && bmp_han_lead(bytes[at], bytes[at + 1]) {
+                    at += 3;
+                }
+                for at in [run, at - 3] {
+                    let c = stretch.get(at..).and_then(|r| r.chars().next());
+                    let ch = c.map(|c| Ch {
+                        at: start + at,
+                        c,
+                        class: Class::Han,
+                    });
+                    // A run of one is pushed once.
+                    if let Some(ch) =
+                        ch.filter(|ch| self.chars.last().is_none_or(|l| l.at != ch.at))
+                    {
+                        self.chars.push(ch);
+                    }
+                }
+                continue;
+            }
+            let Some(c) = stretch.get(at..).and_then(|r| r.chars().next()) else {
+                break;
+            };
+            self.push(Ch {
+                at: start + at,
+                c,
+                class: Class::of(c),
+            });
+            at += c.len_utf8();
+        }
+        if self.ty.fullwidth {
+            self.fullwidth(text, first, last);
+        }
+        if self.ty.spacing {
+            match self.ty.options.spacing {
+                Spacing::Space => self.missing_spaces(),
+                Spacing::None => self.extra_spaces(),
+            }
+        }
+        if self.ty.punctuation {
+            self.punctuation(text, end, first, last);
+        }
+    }
+
+    /// [`Scan::push`] for the ASCII character at `at` of the stretch's
+    /// `bytes`, which starts at `start` of the section's text.
+    fn push_ascii(&mut self, bytes: &[u8], start: usize, at: usize) {
+        let c = char::from(bytes[at]);
+        let class = Class::of(c);
+        self.push(Ch {
+            at: start + at,
+            c,
+            class,
+        });
+    }
+
+    /// Appends a character to the stretch's, or, when it continues a run of
+    /// Latin letters and digits of at least two, replaces the run's last.
+    fn push(&mut self, ch: Ch) {
+        let latin = |class| matches!(class, Class::Latin { .. });
+        match self
+            .chars
+            .len()
+            .checked_sub(2)
+            .map(|k| &mut self.chars[k..])
+        {
+            Some([a, b]) if latin(ch.class) && latin(a.class) && latin(b.class) => *b = ch,
+            _ => self.chars.push(ch),
+        }
+    }
+
+    /// The full-width runs, decided a word at a time: a *word* is a stretch
+    /// without spaces and Han characters (where links and references end),
+    /// together with the words after it that start with a digit after one
+    /// space (`Ｐａｐｅｒ ３` is one). A word's runs are all fixed, or,
+    /// when one touches a cut-out or writing them half-width would make or
+    /// unmake a link or a reference in the word, none.
+    fn fullwidth(&mut self, text: &str, first: Edge, last: Edge) {
+        let n = self.chars.len();
+        let is_full = |ch: &Ch| matches!(ch.class, Class::Full { .. });
+        let apart = |ch: &Ch| matches!(ch.class, Class::Space | Class::Han);
+        let mut i = 0;
+        while i < n {
+            if !is_full(&self.chars[i]) {
+                i += 1;
+                continue;
+            }
+            let word_end = |from: usize| {
+                from + self.chars[from..]
+                    .iter()
+                    .take_while(|ch| !apart(ch))
+                    .count()
+            };
+            let start = i - self.chars[..i]
+                .iter()
+                .rev()
+                .take_while(|ch| !apart(ch))
+                .count();
+            let mut end = word_end(i);
+            while end + 1 < n && self.chars[end].c == ' ' && self.chars[end + 1].class.digit() {
+                end = word_end(end + 1);
+            }
+            // The word before a word that starts with a digit (`Paper ３`).
+            let mut from = start;
+            if self.chars[start].class.digit() && start > 1 && self.chars[start - 1].c == ' ' {
+                from = start - 1;
+                from -= self.chars[..from]
+                    .iter()
+                    .rev()
+                    .take_while(|ch| !apart(ch))
+                    .count();
+            }
+            let by_cut = (start == 0 && first == Edge::Cut) || (end == n && last == Edge::Cut);
+            let word = TextRange::new(self.chars[from].at, self.chars[end - 1].end());
+            let word = word.slice(text);
+            if !by_cut && !self.inline_differs(word, &half_width_of(word)) {
+                self.fix_runs(start, end);
+            }
+            i = end.max(i + 1);
+        }
+    }
+
+    /// The full-width runs of characters `start..end`: fixed, each a finding.
+    fn fix_runs(&mut self, start: usize, end: usize) {
+        let mut i = start;
+        while i < end {
+            if !matches!(self.chars[i].class, Class::Full { .. }) {
+                i += 1;
+                continue;
+            }
+            let mut j = i;
+            while j < end {
+                let Class::Full { converts, .. } = &mut self.chars[j].class else {
+                    break;
+                };
+                *converts = true;
+                j += 1;
+            }
+            let range = TextRange::new(self.chars[i].at, self.chars[j - 1].end());
+            self.found(range, What::Fullwidth, Fix::Half(range));
+            i = j;
+        }
+    }
+
+    /// True when the parser's inline scanner finds other links or
+    /// references in `before` than in `after`.
+    fn inline_differs(&self, before: &str, after: &str) -> bool {
+        let found = |text: &str| {
+            let mut inline = Inline::default();
+            let range = TextRange::new(0, text.len());
+            inline::scan(text, range, &self.ty.config.keywords, &mut inline);
+            let links: Vec<_> = (inline.links.iter())
+                .map(|l| (l.kind, l.problem.is_some()))
+                .collect();
+            let references: Vec<RefTarget> =
+                inline.references.into_iter().map(|r| r.target).collect();
+            (links, references)
+        };
+        found(before) != found(after)
+    }
+
+    fn missing_spaces(&mut self) {
+        for k in 1..self.chars.len() {
+            let (a, b) = (self.chars[k - 1], self.chars[k]);
+            let gap = match (a.class, b.class) {
+                (Class::Han, l) => l.latin(),
+                (l, Class::Han) => l.latin() && !(l.digit() && UNITS.contains(&b.c)),
+                _ => false,
+            };
+            if gap {
+                let what = self.spacing(k - 1, k, true);
+                let range = TextRange::new(a.at, b.end());
+                self.found(range, what, Fix::Space(b.at));
+            }
+        }
+    }
+
+    fn extra_spaces(&mut self) {
+        let n = self.chars.len();
+        let mut k = 1;
+        while k < n {
+            if self.chars[k].class != Class::Space {
+                k += 1;
+                continue;
+            }
+            let j = k
+                + (self.chars[k..].iter())
+                    .take_while(|ch| ch.class == Class::Space)
+                    .count();
+            if j < n {
+                let (a, b) = (self.chars[k - 1].class, self.chars[j].class);
+                let between = matches!((a, b), (Class::Han, l) | (l, Class::Han) if l.latin());
+                if between {
+                    let what = self.spacing(k - 1, j, false);
+                    let range = TextRange::new(self.chars[k].at, self.chars[j].at);
+                    self.found(range, what, Fix::Delete(range));
+                }
+            }
+            k = j;
+        }
+    }
+
+    /// What a spacing finding between characters `a` and `b` (one of them
+    /// Han, the other the end of a Latin word) is about.
+    fn spacing(&self, a: usize, b: usize, insert: bool) -> What {
+        let han_first = self.chars[a].class == Class::Han;
+        let latin = |ch: &&Ch| ch.class.latin();
+        let (han, word) = if han_first {
+            let run = self.chars[b..].iter().take_while(latin).count();
+            let last = self.chars[b + run - 1];
+            (
+                self.chars[a].c,
+                TextRange::new(self.chars[b].at, last.end()),
+            )
+        } else {
+            let run = self.chars[..=a].iter().rev().take_while(latin).count();
+            let first = self.chars[a + 1 - run];
+            (
+                self.chars[b].c,
+                TextRange::new(first.at, self.chars[a].end()),
+            )
+        };
+        What::Spacing {
+            insert,
+            han,
+            han_first,
+            word,
+        }
+    }
+
+    /// `end`: where the stretch ends.
+    fn punctuation(&mut self, text: &str, end: usize, first: Edge, last: Edge) {
+        let n = self.chars.len();
+        for k in 0..n {
+            let ch = self.chars[k];
+            if ch.class != Class::Punct {
+                continue;
+            }
+            let before = k.checked_sub(1).map(|i| self.chars[i]);
+            let after = self.chars.get(k + 1).copied();
+            let hit = match ch.c {
+                '.' => {
+                    before.is_some_and(|b| b.class == Class::Han)
+                        && after.map_or(last != Edge::Cut, |a| {
+                            matches!(a.class, Class::Space | Class::Han)
+                        })
+                }
+                _ => {
+                    let digit = |c: Option<Ch>| c.is_some_and(|c| c.c.is_ascii_digit());
+                    let number = digit(before) && digit(after);
+                    let left = self.chars[..k]
+                        .iter()
+                        .rev()
+                        .find(|c| c.class != Class::Space);
+                    let right = self.chars[k + 1..].iter().find(|c| c.class != Class::Space);
+                    let han = |c: Option<&Ch>| c.is_some_and(|c| c.class == Class::Han);
+                    !number && (han(left) || han(right))
+                }
+            };
+            let paren = matches!(ch.c, '(' | ')');
+            if !hit && !paren {
+                continue;
+            }
+            if ch.c == ':' && hit && self.colon_makes_link(text, k) {
+                continue;
+            }
+            // The spaces between it and the characters around it.
+            let spaces_before = (self.chars[..k].iter().rev())
+                .take_while(|c| c.class == Class::Space)
+                .count();
+            let spaces_after = (self.chars[k + 1..].iter())
+                .take_while(|c| c.class == Class::Space)
+                .count();
+            let mut from = ch.at;
+            if spaces_before > 0 && (spaces_before < k || first == Edge::Cut) {
+                from = self.chars[k - spaces_before].at;
+            }
+            let mut to = ch.end();
+            if spaces_after > 0 && (k + 1 + spaces_after < n || last == Edge::Cut) {
+                to = self.chars.get(k + 1 + spaces_after).map_or(end, |c| c.at);
+            }
+            let fix = Fix::Punct {
+                from,
+                at: ch.at,
+                to,
+                c: ch.c,
+            };
+            if paren {
+                self.parens.push(Paren {
+                    hit,
+                    open: ch.c == '(',
+                    fix,
+                    at: ch.at,
+                });
+            } else {
+                let range = TextRange::new(ch.at, ch.end());
+                self.found(range, What::Punct(ch.c), fix);
+            }
+        }
+    }
+
+    /// True when `:` (character `k`) keeps what follows from being a link
+    /// without a scheme, which `：` would not (`见:github.com/a`).
+    fn colon_makes_link(&self, text: &str, k: usize) -> bool {
+        if !self
+            .chars
+            .get(k + 1)
+            .is_some_and(|c| c.c.is_ascii_alphanumeric())
+        {
+            return false;
+        }
+        let apart = |ch: &&Ch| matches!(ch.class, Class::Space | Class::Han);
+        let run = self.chars[k + 1..]
+            .iter()
+            .take_while(|ch| !apart(ch))
+            .count();
+        let word = TextRange::new(self.chars[k + 1].at, self.chars[k + run].end());
+        let word = word.slice(text);
+        self.inline_differs(&format!(":{word}"), &format!("：{word}"))
+    }
+
+    /// The section's `(` and `)`: fixed when next to Han text, or when the
+    /// partner they pair with is.
+    fn decide_parens(&mut self) {
+        let parens = std::mem::take(&mut self.parens);
+        let mut partner: Vec<Option<usize>> = vec![None; parens.len()];
+        let mut open = Vec::new();
+        for (i, paren) in parens.iter().enumerate() {
+            if paren.open {
+                open.push(i);
+            } else if let Some(o) = open.pop() {
+                partner[i] = Some(o);
+                partner[o] = Some(i);
+            }
+        }
+        let fixed: Vec<bool> = (0..parens.len())
+            .map(|i| parens[i].hit || partner[i].is_some_and(|o| parens[o].hit))
+            .collect();
+        for (i, paren) in parens.iter().enumerate() {
+            if fixed[i] {
+                let written = if paren.open { '(' } else { ')' };
+                let range = TextRange::new(paren.at, paren.at + 1);
+                self.found(range, What::Punct(written), paren.fix);
+                if let Some(last) = self.found.last_mut() {
+                    last.partner =
+                        partner[i].map(|o| TextRange::new(parens[o].at, parens[o].at + 1));
+                }
+            }
+        }
+    }
+
+    /// Drops the fixes at the start of a line (column 0) that would change
+    /// what the parser sees in the line (see the module documentation).
+    fn guard_line_starts(&mut self, text: &str) {
+        let bytes = text.as_bytes();
+        let end = bytes.len();
+        let mut line = 0;
+        let mut first = 0;
+        loop {
+            let Some(i) = memchr::memchr2(b'\n', b'\r', &bytes[line..end]) else {
+                return;
+            };
+            let mut next = line + i + 1;
+            if bytes[line + i] == b'\r' && bytes.get(next) == Some(&b'\n') {
+                next += 1;
+            }
+            line = next.min(end);
+            let line_end =
+                memchr::memchr2(b'\n', b'\r', &bytes[line..end]).map_or(end, |i| line + i);
+            first += self.found[first..].partition_point(|f| f.range.start < line);
+            let count = self.found[first..].partition_point(|f| f.range.start <= line_end);
+            if count > 0 {
+                self.guard_line(text, line, line_end, first..first + count);
+            }
+        }
+    }
+
+    /// See [`Scan::guard_line_starts`]: the line `start..end`, whose
+    /// findings are `found`. When its fixes together would change what the
+    /// line is, none of the findings in its zone (see [`Scan::zone`]) is
+    /// kept: they stay as written, then and after every other fix (fixes
+    /// past the zone cannot change what the line is, nor which findings
+    /// the zone has), so that fixing twice fixes nothing more.
+    fn guard_line(&mut self, text: &str, start: usize, end: usize, found: std::ops::Range<usize>) {
+        let Some(line) = text.get(start..end) else {
+            return;
+        };
+        let zone = start + self.zone(line);
+        if !self.found[found.clone()]
+            .iter()
+            .any(|f| f.fix.start() < zone)
+        {
+            return;
+        }
+        let mut pieces = Vec::new();
+        for f in &self.found[found.clone()] {
+            f.fix.pieces(text, 0, &mut pieces);
+        }
+        let mut fixed = String::with_capacity(line.len() + 8);
+        let mut at = start;
+        for piece in join_pieces(&mut pieces) {
+            fixed.push_str(text.get(at..piece.range.start).unwrap_or(""));
+            fixed.push_str(&piece.new_text);
+            at = piece.range.end;
+        }
+        fixed.push_str(text.get(at..end).unwrap_or(""));
+        if self.line_kind(line) == self.line_kind(&fixed) {
+            return;
+        }
+        let mut index = 0;
+        let dropped = &mut self.dropped;
+        self.found.retain(|f| {
+            let drop = found.contains(&index) && f.fix.start() < zone;
+            if drop && f.partner.is_some() {
+                dropped.push(f.range);
+            }
+            index += 1;
+            !drop
+        });
+    }
+
+    /// The bytes at the start of `line` that the parser reads to tell a
+    /// heading or a label, and some to spare: up to the first `:` or `：`
+    /// among the characters where a label's colon can be, else all of
+    /// those characters and two more; at least the longest keyword and
+    /// three characters; then any digits after that, and one more
+    /// character.
+    fn zone(&self, line: &str) -> usize {
+        let colon =
+            (line.chars().take(self.ty.label_chars + 1)).position(|c| c == ':' || c == '：');
+        let chars = match colon {
+            Some(at) => at + 1,
+            None => self.ty.label_chars + 3,
+        };
+        let chars = chars.max(self.ty.keyword_chars + 3);
+        let mut iter = line.char_indices().skip(chars).peekable();
+        while iter
+            .next_if(|(_, c)| c.is_ascii_digit() || ('０'..='９').contains(c))
+            .is_some()
+        {}
+        iter.nth(1).map_or(line.len(), |(i, _)| i)
+    }
+
+    /// What the parser sees in a line at column 0 of a paper's body.
+    fn line_kind(&self, line: &str) -> LineKind {
+        let config = self.ty.config;
+        for keyword in &config.keywords {
+            let Some(rest) = line.strip_prefix(keyword.as_str()) else {
+                continue;
+            };
+            let rest = rest.strip_prefix(' ').unwrap_or(rest);
+            let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+            let after = rest[digits..].chars().next();
+            let ends = after.is_none_or(|c| c.is_whitespace() || matches!(c, ':' | '：' | '.'));
+            if digits > 0 && ends {
+                return LineKind::Heading;
+            }
+        }
+        for (count, (i, c)) in line.char_indices().enumerate() {
+            if count > self.ty.label_chars {
+                break;
+            }
+            if c == ':' || c == '：' {
+                let prefix = &line[..i];
+                return if i == 0 {
+                    LineKind::Plain
+                } else if config.kind_of_label(prefix).is_some() {
+                    LineKind::Label
+                } else if count <= LABEL_LIKE_MAX_CHARS && !prefix.contains(char::is_whitespace) {
+                    LineKind::LabelLike(prefix.to_string())
+                } else {
+                    LineKind::Plain
+                };
+            }
+        }
+        LineKind::Plain
+    }
+
+    fn found(&mut self, range: TextRange, what: What, fix: Fix) {
+        self.found.push(Found {
+            range,
+            what,
+            fix,
+            partner: None,
+        });
+    }
+}
+
+#[derive(Debug, PartialEq, Eq)]
+enum LineKind {
+    Heading,
+    Label,
+    LabelLike(String),
+    Plain,
+}
+
+fn edit(range: TextRange, new_text: String) -> TextEdit {
+    TextEdit { range, new_text }
+}

@@ -639,3 +639,26 @@ fn is_typography(rule: Rule) -> bool {
         Rule::CjkSpacing | Rule::CjkPunctuation | Rule::FullwidthAlphanumeric
     )
 }
+
+#[test]
+fn digest_toml_sets_the_options() {
+    let (config, errors) = parse_config(&format!(
+        "{ALL_ON}[typography]\nspacing = \"none\"\nsections = [\"abstract\"]\n"
+    ));
+    assert_eq!(errors, []);
+    assert_eq!(
+        typography::typography_options(&config),
+        TypographyOptions {
+            spacing: Spacing::None,
+            sections: vec!["abstract".to_string()],
+        }
+    );
+    // The abstract is read and the summary is not; "none" wants no space.
+    let text = "Paper1 T\n摘要原文: 使用 COCO 数据集\n中文总结: 使用COCO数据集\n";
+    let analysis = Analysis::new(text, &config);
+    let codes: Vec<String> = digest_analysis::check(&analysis, &config, &NoFiles)
+        .iter()
+        .map(|d| format!("{} {}", span(text, d.range), d.rule().code()))
+        .collect();
+    assert_eq!(codes, ["2:9..2:10 cjk-spacing", "2:14..2:15 cjk-spacing"]);
+}

@@ -46,6 +46,7 @@ use std::sync::Arc;
 
 use toml::de::DeTable;
 
+use crate::rules::typography::TypographyOptions;
 use crate::rules::{Rule, Severity};
 
 pub use schema::reference;
@@ -69,6 +70,11 @@ pub struct Config {
     pub inlay_max_chars: usize,
     /// More digests besides every `*.digest` (`[files] include`).
     pub include: Include,
+    /// What the typography rules read and want (`[typography]`).
+    pub typography: TypographyOptions,
+    /// Whether `fmt` and the formatting requests touch the files under this
+    /// configuration (`[format] enabled`).
+    pub format_enabled: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -104,6 +110,8 @@ impl Default for Config {
             inlay_hints_enabled: true,
             inlay_max_chars: 30,
             include: Include::default(),
+            typography: TypographyOptions::default(),
+            format_enabled: true,
         }
     }
 }

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use super::read::{key_name, quoted};
 use super::{Config, DEFAULT_KINDS, Include, SectionKind};
+use crate::rules::typography::Spacing;
 use crate::rules::{Rule, Severity};
 
 /// Every key of `digest.toml`, table by table, in the order of the docs.
@@ -84,6 +85,41 @@ pub(super) const SCHEMA: &[Entry] = &[
         }),
         "[]",
         "More digests, as globs relative to this file's folder, besides every `*.digest`.",
+    ),
+    Entry::new(
+        "typography",
+        "spacing",
+        Value::Choice {
+            what: "spacing",
+            of: &["space", "none"],
+            set: |b, spacing| {
+                b.config.typography.spacing = match spacing {
+                    "none" => Spacing::None,
+                    _ => Spacing::Space,
+                }
+            },
+        },
+        r#""space""#,
+        "Between a Han character and a Latin letter or digit: one space (`\"space\"`) or none (`\"none\"`), for `cjk-spacing`.",
+    ),
+    Entry::new(
+        "typography",
+        "sections",
+        Value::Strings(Strings {
+            item: "section kind",
+            non_empty: false,
+            check: section_kind,
+            set: set_typography_sections,
+        }),
+        r#"["summary", "notes"]"#,
+        "The section kinds whose text the typography rules read.",
+    ),
+    Entry::new(
+        "format",
+        "enabled",
+        Value::Bool(|b, enabled| b.config.format_enabled = enabled),
+        "true",
+        "`false`: `fmt` and the editor's formatting leave the files under this file alone.",
     ),
 ];
 
@@ -461,6 +497,25 @@ fn include_glob(pattern: &str) -> Result<globset::Glob, String> {
 
 fn include_pattern(pattern: &str) -> Result<(), String> {
     include_glob(pattern).map(drop)
+}
+
+fn section_kind(kind: &str) -> Result<(), String> {
+    if kind.trim().is_empty() {
+        Err("a section kind's name must not be empty".to_string())
+    } else {
+        Ok(())
+    }
+}
+
+fn set_typography_sections(b: &mut Build, items: Vec<Item>) -> Result<(), String> {
+    let mut sections: Vec<String> = Vec::new();
+    for (kind, _) in items {
+        if !sections.contains(&kind) {
+            sections.push(kind);
+        }
+    }
+    b.config.typography.sections = sections;
+    Ok(())
 }
 
 fn set_include(b: &mut Build, items: Vec<Item>) -> Result<(), String> {

@@ -3,8 +3,8 @@ use crate::TextRange;
 use toml::de::DeTable;
 
 /// The top-level tables, as the unknown-table message lists them.
-const KNOWN_TABLES: &str =
-    "[headings], [sections.<kind>], [rules], [hover], [inlay-hints], [files]";
+const KNOWN_TABLES: &str = "[headings], [sections.<kind>], [rules], [hover], [inlay-hints], [files], [typography], \
+     [format]";
 
 fn ok(text: &str) -> Config {
     let (config, errors) = parse_config(text);
@@ -910,6 +910,9 @@ fn every_key_reports_a_wrong_type() {
         ("inlay-hints", "enabled", "a boolean (true or false)"),
         ("inlay-hints", "max-chars", "a positive integer"),
         ("files", "include", "an array of strings"),
+        ("typography", "spacing", "a spacing, \"space\" or \"none\""),
+        ("typography", "sections", "an array of strings"),
+        ("format", "enabled", "a boolean (true or false)"),
     ];
     let keys: Vec<_> = schema::SCHEMA.iter().map(instance).collect();
     let listed: Vec<_> = expected
@@ -946,6 +949,8 @@ fn unknown_key_in_every_table() {
         ("hover", "preview-chars"),
         ("inlay-hints", "enabled, max-chars"),
         ("files", "include"),
+        ("typography", "spacing, sections"),
+        ("format", "enabled"),
     ];
     for (table, known) in cases {
         let text = format!("[{table}]\ncolour = \"red\"\n");

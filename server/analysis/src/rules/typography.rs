@@ -116,9 +116,8 @@ impl Default for TypographyOptions {
 }
 
 /// The typography options `config` gives.
-pub fn typography_options(_config: &Config) -> TypographyOptions {
-    // Wired to [typography] in digest.toml by the config table.
-    TypographyOptions::default()
+pub fn typography_options(config: &Config) -> TypographyOptions {
+    config.typography.clone()
 }
 
 /// True when any of the three rules is on.

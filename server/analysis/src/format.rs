@@ -58,6 +58,7 @@
 use std::borrow::Cow;
 
 use crate::rules::typography;
+use crate::syntax::lines::Lines;
 use crate::syntax::{Paper, Section, SourceFile};
 use crate::{Analysis, Config, TextEdit, TextRange};
 
@@ -444,54 +445,4 @@ fn touched_lines(text: &str, range: TextRange) -> TextRange {
         end -= 1;
     }
     TextRange::new(start, content_end(end).max(start))
-}
-
-/// A line's content (without its line end).
-#[derive(Clone, Copy, Debug)]
-struct Line {
-    start: usize,
-    end: usize,
-}
-
-/// Lines split at LF, CRLF and a lone CR, as the parser splits them.
-struct Lines<'a> {
-    bytes: &'a [u8],
-    pos: usize,
-    done: bool,
-}
-
-impl<'a> Lines<'a> {
-    fn new(text: &'a str, start: usize) -> Self {
-        Self {
-            bytes: text.as_bytes(),
-            pos: start,
-            done: false,
-        }
-    }
-}
-
-impl Iterator for Lines<'_> {
-    type Item = Line;
-
-    fn next(&mut self) -> Option<Line> {
-        if self.done {
-            return None;
-        }
-        let start = self.pos;
-        match memchr::memchr2(b'\n', b'\r', &self.bytes[start..]) {
-            Some(i) => {
-                let end = start + i;
-                let crlf = self.bytes[end] == b'\r' && self.bytes.get(end + 1) == Some(&b'\n');
-                self.pos = end + if crlf { 2 } else { 1 };
-                Some(Line { start, end })
-            }
-            None => {
-                self.done = true;
-                Some(Line {
-                    start,
-                    end: self.bytes.len(),
-                })
-            }
-        }
-    }
 }

@@ -137,21 +137,13 @@ fn typography_finding(
 /// partner.
 fn typography_title(problem: &Problem, pair: bool) -> String {
     match problem {
-        Problem::CjkSpacing {
-            han,
-            word,
-            han_first,
-            insert,
-            ..
-        } => {
-            let (before, after) = match han_first {
-                true => (han.to_string(), word.to_string()),
-                false => (word.to_string(), han.to_string()),
-            };
-            match insert {
-                true => format!("Put a space between `{before}` and `{after}`"),
-                false => format!("Remove the space between `{before}` and `{after}`"),
-            }
+        Problem::CjkSpacing { .. } => {
+            let fix = problem.spacing_fix().unwrap_or_default();
+            let mut chars = fix.chars();
+            chars
+                .next()
+                .map(|first| first.to_uppercase().chain(chars).collect())
+                .unwrap_or_default()
         }
         Problem::CjkPunctuation { .. } if pair => "Write `（…）` for `(…)`".to_string(),
         Problem::CjkPunctuation {

@@ -335,21 +335,8 @@ impl Problem {
                      keep one and refer to it with `[[{other_file}#{other_paper}]]`"
                 )
             }
-            Self::CjkSpacing {
-                paper,
-                han,
-                word,
-                han_first,
-                insert,
-            } => {
-                let (before, after) = match han_first {
-                    true => (han.to_string(), word.to_string()),
-                    false => (word.to_string(), han.to_string()),
-                };
-                match insert {
-                    true => format!("{paper}: put a space between `{before}` and `{after}`"),
-                    false => format!("{paper}: remove the space between `{before}` and `{after}`"),
-                }
+            Self::CjkSpacing { paper, .. } => {
+                format!("{paper}: {}", self.spacing_fix().unwrap_or_default())
             }
             Self::CjkPunctuation {
                 paper,
@@ -367,6 +354,31 @@ impl Problem {
             ),
             Self::Config { message } => message.clone(),
         }
+    }
+}
+
+impl Problem {
+    /// What fixes a `cjk-spacing` finding, in words: "put a space between
+    /// `用` and `COCO`" (`None` for other problems).
+    pub fn spacing_fix(&self) -> Option<String> {
+        let Self::CjkSpacing {
+            han,
+            word,
+            han_first,
+            insert,
+            ..
+        } = self
+        else {
+            return None;
+        };
+        let (before, after) = match han_first {
+            true => (han.to_string(), word.to_string()),
+            false => (word.to_string(), han.to_string()),
+        };
+        Some(match insert {
+            true => format!("put a space between `{before}` and `{after}`"),
+            false => format!("remove the space between `{before}` and `{after}`"),
+        })
     }
 }
 

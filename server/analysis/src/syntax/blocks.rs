@@ -8,6 +8,7 @@
 
 use std::sync::Arc;
 
+use super::lines::{Line, Lines};
 use super::{Inline, Paper, Section, SourceFile, inline};
 use crate::{Config, TextRange};
 
@@ -56,57 +57,6 @@ pub fn parse(text: &str, config: &Config) -> SourceFile {
         &mut file.preamble_inline,
     );
     file
-}
-
-/// A line's content range (without its line break) and where the next starts.
-#[derive(Clone, Copy, Debug)]
-struct Line {
-    start: usize,
-    end: usize,
-}
-
-/// Lines split at LF, CRLF and a lone CR, as in LSP.
-struct Lines<'a> {
-    bytes: &'a [u8],
-    pos: usize,
-    done: bool,
-}
-
-impl<'a> Lines<'a> {
-    fn new(text: &'a str, start: usize) -> Self {
-        Self {
-            bytes: text.as_bytes(),
-            pos: start,
-            done: false,
-        }
-    }
-}
-
-impl Iterator for Lines<'_> {
-    type Item = Line;
-
-    fn next(&mut self) -> Option<Line> {
-        if self.done {
-            return None;
-        }
-        let start = self.pos;
-        let rest = &self.bytes[start..];
-        match rest.iter().position(|&b| b == b'\n' || b == b'\r') {
-            Some(i) => {
-                let end = start + i;
-                let crlf = rest[i] == b'\r' && rest.get(i + 1) == Some(&b'\n');
-                self.pos = end + if crlf { 2 } else { 1 };
-                Some(Line { start, end })
-            }
-            None => {
-                self.done = true;
-                Some(Line {
-                    start,
-                    end: self.bytes.len(),
-                })
-            }
-        }
-    }
 }
 
 /// A matched heading line.

@@ -5,6 +5,7 @@
 
 mod blocks;
 pub mod inline;
+pub(crate) mod lines;
 
 use std::sync::Arc;
 

@@ -233,6 +233,16 @@ fn standard_input_is_formatted_to_standard_output() {
             "--- a/-\n+++ b/-\n@@ -1,4 +1,5 @@\n-Paper1 Small \n+Paper1 Small\n+\n 摘要原文: a\n \n 中文总结: b\n"
         )
     );
+    // A byte-order mark is kept; a lone CR is the line end.
+    let (code, out, _) = run(
+        &["fmt", "-"],
+        &dir,
+        Some("\u{feff}Paper1 A \r摘要原文:a".as_bytes()),
+    );
+    assert_eq!(
+        (code, out.as_str()),
+        (0, "\u{feff}Paper1 A\r\r摘要原文: a\r")
+    );
     let (code, out, err) = run(&["fmt", "-"], &dir, Some(b"Paper1 A\n\xe4\xb8\n"));
     assert_eq!(
         (code, out.as_str(), err.as_str()),

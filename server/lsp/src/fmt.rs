@@ -25,7 +25,7 @@ use std::time::Duration;
 use digest_analysis::format::{apply, format_source};
 use digest_analysis::{Config, FormatOptions};
 
-use crate::cli::{self, EXIT_CLEAN, EXIT_ERRORS, EXIT_TROUBLE, Input};
+use crate::cli::{self, EXIT_CLEAN, EXIT_TROUBLE, Input};
 use crate::files::{Configs, DiskOnly};
 
 /// `digest-lsp fmt`'s arguments.
@@ -55,9 +55,9 @@ and the defaults stay in force for the files under it (--check, --diff and
 
 Exit status: 0 when done (with --check or --diff: when no file would change),
 1 with --check or --diff when a file would change, 2 for usage trouble, a
-file that cannot be read, is not UTF-8 or cannot be written, a digest.toml
-with errors, or a folder in which no digest is found (the other inputs are
-still formatted).")]
+file that cannot be read, is not UTF-8 (named on stderr with the offset of
+its first bad byte) or cannot be written, a digest.toml with errors, or a
+folder in which no digest is found (the other inputs are still formatted).")]
 pub struct FmtArgs {
     /// Write nothing: print the path of each file that would change, one per
     /// line, and exit with 1 when one would
@@ -83,6 +83,10 @@ enum Mode {
     /// Its diff printed.
     Diff,
 }
+
+/// The exit status of `--check` and `--diff` when a file would change (0
+/// and 2 are `check`'s: [`EXIT_CLEAN`], [`EXIT_TROUBLE`]).
+pub const EXIT_WOULD_CHANGE: i32 = 1;
 
 /// A diff of a huge file that takes longer than this is made coarser (still
 /// right, less minimal) rather than slower.
@@ -171,7 +175,7 @@ pub fn run(args: &FmtArgs, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
     if trouble {
         EXIT_TROUBLE
     } else if would_change {
-        EXIT_ERRORS
+        EXIT_WOULD_CHANGE
     } else {
         EXIT_CLEAN
     }

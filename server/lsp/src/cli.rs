@@ -1,4 +1,6 @@
-//! `digest-lsp check [--format text|json] [PATH...]`.
+//! `digest-lsp check [--format text|json] [PATH...]`, and what `fmt`
+//! shares with it: the inputs found ([`gather`]), read ([`read`]), and a
+//! broken `digest.toml` reported ([`config_error_lines`]).
 
 use std::collections::BTreeSet;
 use std::io::{Read, Write};
@@ -11,7 +13,7 @@ use serde_json::json;
 
 use crate::check::{Together, check_file, problems};
 use crate::discover;
-use crate::files::{Configs, DiskOnly, read_text};
+use crate::files::{Configs, DiskOnly, LoadedConfig, read_text};
 use crate::render::Excerpts;
 
 /// Exit statuses of `check`.
@@ -68,70 +70,18 @@ pub fn run(
 ) -> i32 {
     let format = args.format.unwrap_or(Format::Text);
     let excerpts = excerpts.filter(|_| args.format.is_none());
-    let mut inputs = args.paths.clone();
-    if inputs.is_empty() {
-        inputs.push(PathBuf::from("."));
-    }
-
     let configs = Configs::default();
-    let mut trouble = false;
-    let mut files = Vec::new();
-    for input in inputs {
-        if input.as_os_str() == "-" {
-            files.push(None);
-        } else if input.is_dir() {
-            let found = discover::walk(std::slice::from_ref(&input), &configs, &DiskOnly);
-            if found.files.is_empty() {
-                let _ = writeln!(err, "{}", nothing_found(&input, &found));
-                trouble = true;
-            }
-            files.extend(found.files.into_iter().map(Some));
-        } else if input.exists() {
-            files.push(Some(input));
-        } else {
-            let _ = writeln!(err, "{}: no such file or folder", input.display());
-            trouble = true;
-        }
-    }
-
-    // A file named twice (or inside two folders named) is checked once.
-    let mut seen = BTreeSet::new();
-    files.retain(|file| match file {
-        Some(path) => seen.insert(absolute(path)),
-        None => true,
-    });
+    let (inputs, mut trouble) = gather(&args.paths, &configs, err);
 
     let mut checked_files = Vec::new();
-    for file in files {
-        let (shown, path, text) = match file {
-            None => {
-                let mut bytes = Vec::new();
-                if let Err(e) = std::io::stdin().read_to_end(&mut bytes) {
-                    let _ = writeln!(err, "-: cannot read standard input: {e}");
-                    trouble = true;
-                    continue;
-                }
-                match String::from_utf8(bytes) {
-                    Ok(text) => ("-".to_string(), PathBuf::from("./-"), text),
-                    Err(e) => {
-                        let _ = writeln!(
-                            err,
-                            "-: is not valid UTF-8 (first bad byte at offset {})",
-                            e.utf8_error().valid_up_to()
-                        );
-                        trouble = true;
-                        continue;
-                    }
-                }
+    for input in inputs {
+        let (shown, path, text) = match read(&input) {
+            Ok(read) => read,
+            Err(why) => {
+                let _ = writeln!(err, "{why}");
+                trouble = true;
+                continue;
             }
-            Some(path) => match read_text(&path) {
-                Ok(text) => (path.display().to_string(), path, text),
-                Err(why) => {
-                    let _ = writeln!(err, "{}: {why}", path.display());
-                    trouble = true;
-                    continue;
-                }
-            },
         };
         let checked = check_file(&path, &text, &configs, &DiskOnly);
         let path = absolute(&path);
@@ -194,6 +144,94 @@ pub fn run(
     }
 }
 
+/// An input named on the command line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Input {
+    /// `-`: standard input.
+    Stdin,
+    File(PathBuf),
+}
+
+/// The inputs that `paths` name (the current folder when none), as `check`
+/// finds them: `-` is standard input, a folder is searched with
+/// [`discover::walk`], a file is taken whatever its name; a file named
+/// twice (or inside two folders named) is taken once. What is missing, and
+/// a folder in which nothing is found, is said on `err`; the flag is true
+/// when something was.
+pub fn gather(paths: &[PathBuf], configs: &Configs, err: &mut dyn Write) -> (Vec<Input>, bool) {
+    let dot = [PathBuf::from(".")];
+    let paths = if paths.is_empty() { &dot[..] } else { paths };
+    let mut trouble = false;
+    let mut inputs = Vec::new();
+    for input in paths {
+        if input.as_os_str() == "-" {
+            inputs.push(Input::Stdin);
+        } else if input.is_dir() {
+            let found = discover::walk(std::slice::from_ref(input), configs, &DiskOnly);
+            if found.files.is_empty() {
+                let _ = writeln!(err, "{}", nothing_found(input, &found));
+                trouble = true;
+            }
+            inputs.extend(found.files.into_iter().map(Input::File));
+        } else if input.exists() {
+            inputs.push(Input::File(input.clone()));
+        } else {
+            let _ = writeln!(err, "{}: no such file or folder", input.display());
+            trouble = true;
+        }
+    }
+    let mut seen = BTreeSet::new();
+    inputs.retain(|input| match input {
+        Input::File(path) => seen.insert(absolute(path)),
+        Input::Stdin => true,
+    });
+    (inputs, trouble)
+}
+
+/// Reads an input as UTF-8: the name it is shown by, the path its
+/// configuration is looked up from (`./-` for standard input) and its text;
+/// or the line that says why it cannot be read (naming it, and the offset
+/// of the first bad byte when it is not UTF-8).
+pub fn read(input: &Input) -> Result<(String, PathBuf, String), String> {
+    match input {
+        Input::Stdin => {
+            let mut bytes = Vec::new();
+            if let Err(e) = std::io::stdin().read_to_end(&mut bytes) {
+                return Err(format!("-: cannot read standard input: {e}"));
+            }
+            match String::from_utf8(bytes) {
+                Ok(text) => Ok(("-".to_string(), PathBuf::from("./-"), text)),
+                Err(e) => Err(format!(
+                    "-: is not valid UTF-8 (first bad byte at offset {})",
+                    e.utf8_error().valid_up_to()
+                )),
+            }
+        }
+        Input::File(path) => match read_text(path) {
+            Ok(text) => Ok((path.display().to_string(), path.clone(), text)),
+            Err(why) => Err(format!("{}: {why}", path.display())),
+        },
+    }
+}
+
+/// The errors of a `digest.toml` as `check --format text` prints them, one
+/// line each (no line end): `path:line:col: error[config]: message`.
+pub fn config_error_lines(loaded: &LoadedConfig) -> Vec<String> {
+    let Some(path) = &loaded.path else {
+        return Vec::new();
+    };
+    let diagnostics: Vec<Diagnostic> = loaded.errors.iter().map(Diagnostic::config).collect();
+    rows_of(
+        &path.display().to_string(),
+        &loaded.text,
+        &diagnostics,
+        None,
+    )
+    .iter()
+    .map(|row| plain_line(row, None))
+    .collect()
+}
+
 /// `path` made absolute, `.` and `..` applied (one spelling per file).
 fn absolute(path: &Path) -> PathBuf {
     normalize(&std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()))
@@ -222,15 +260,7 @@ fn write_text(
     excerpts: Option<Excerpts>,
 ) -> std::io::Result<()> {
     for row in rows {
-        let severity = match excerpts {
-            Some(excerpts) => excerpts.severity(row.severity, row.code),
-            None => format!("{}[{}]", row.severity.as_str(), row.code),
-        };
-        writeln!(
-            out,
-            "{}:{}:{}: {severity}: {}",
-            row.path, row.start.0, row.start.1, row.message
-        )?;
+        writeln!(out, "{}", plain_line(row, excerpts))?;
         if let Some(excerpt) = &row.excerpt {
             writeln!(out, "{excerpt}\n")?;
         }
@@ -240,6 +270,19 @@ fn write_text(
         .map(|(s, n)| format!("{n} {}{}", s.as_str(), if *n == 1 { "" } else { "s" }))
         .collect();
     writeln!(out, "{}", summary.join(", "))
+}
+
+/// A finding's line, `path:line:col: severity[code]: message` (the
+/// severity drawn as `excerpts` draws it, when there are excerpts).
+fn plain_line(row: &Row, excerpts: Option<Excerpts>) -> String {
+    let severity = match excerpts {
+        Some(excerpts) => excerpts.severity(row.severity, row.code),
+        None => format!("{}[{}]", row.severity.as_str(), row.code),
+    };
+    format!(
+        "{}:{}:{}: {severity}: {}",
+        row.path, row.start.0, row.start.1, row.message
+    )
 }
 
 fn write_json(

@@ -1,5 +1,5 @@
 //! `digest-lsp`: the language server (no arguments, or `--stdio`) and the
-//! `check` command. The only crate that knows the protocol and the disk;
+//! `check` and `fmt` commands. The only crate that knows the protocol and the disk;
 //! everything it knows of digests comes from `digest_analysis`.
 //!
 //! # The modules
@@ -17,7 +17,8 @@
 //! - LSP terms: [`convert`] (every shape sent; the outline in
 //!   `convert::outline`), [`positions`] (offsets <-> positions in the
 //!   negotiated encoding);
-//! - the CLI: [`cli`], [`render`] (terminal excerpts); [`malloc`].
+//! - the CLI: [`cli`] (`check`), [`fmt`], [`render`] (terminal excerpts);
+//!   [`malloc`].
 //!
 //! # A keystroke, from the reader to the published diagnostics
 //!
@@ -55,6 +56,7 @@ mod digests;
 mod discover;
 mod documents;
 mod files;
+mod fmt;
 mod framing;
 mod handlers;
 mod malloc;
@@ -90,6 +92,9 @@ struct Cli {
 enum Command {
     /// Check files and folders of digests, and the digests against each other
     Check(cli::CheckArgs),
+    /// Format digests into their canonical layout, in place, or say which
+    /// would change (--check, --diff)
+    Fmt(fmt::FmtArgs),
 }
 
 fn main() {
@@ -103,6 +108,9 @@ fn main() {
             let stdout = std::io::stdout();
             let excerpts = stdout.is_terminal().then(render::Excerpts::for_terminal);
             cli::run(&args, excerpts, &mut stdout.lock(), &mut std::io::stderr())
+        }
+        Some(Command::Fmt(args)) => {
+            fmt::run(&args, &mut std::io::stdout().lock(), &mut std::io::stderr())
         }
         None => {
             malloc::tune();

@@ -263,6 +263,19 @@ fn formatting_off_in_digest_toml_gives_no_edits_and_says_why_once() {
 }
 
 #[test]
+fn an_open_digest_toml_is_not_formatted() {
+    // Blank lines and trailing spaces a digest's formatting would remove.
+    let config = "[format]  \nenabled = true\n\n\n\n[rules]\nnumbering = \"error\"\n";
+    let (dir, _) = workspace("toml", config, FORMATTED);
+    let uri = file_uri(dir.join("digest.toml"));
+    let mut client = Client::start(json!({}), None);
+    client.open(&uri, config, 1);
+    let edits = client.request_ok("textDocument/formatting", formatting(&uri));
+    assert_eq!(edits, json!([]));
+    assert_eq!(client.shutdown_and_exit().code(), Some(0));
+}
+
+#[test]
 fn range_formatting_edits_only_the_paper_touched() {
     let uri = uri_in_tmp("two-papers.digest");
     let mut client = Client::start(json!({}), None);

@@ -259,6 +259,18 @@ fn formatting_off_in_digest_toml_gives_no_edits_and_says_why_once() {
             ),
         })]
     );
+    // Turned on again (and a section required, which the diagnostics
+    // show once the new configuration is read), the configuration applies.
+    let on =
+        "[format]\nenabled = true\n\n[sections.method]\nlabels = [\"方法\"]\nrequired = true\n";
+    let toml = dir.join("digest.toml");
+    digest_e2e::write_file(&toml, on);
+    let changes = json!({"changes": [{"uri": file_uri(&toml), "type": 2}]});
+    client.notify("workspace/didChangeWatchedFiles", changes);
+    client.wait_codes(&uri, |codes| !codes.is_empty());
+    let edits = client.request_ok("textDocument/formatting", formatting(&uri));
+    assert_eq!(formatted_under(MESSY, on), FORMATTED);
+    assert_eq!(apply_edits(MESSY, &edits), FORMATTED);
     assert_eq!(client.shutdown_and_exit().code(), Some(0));
 }
 

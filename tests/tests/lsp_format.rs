@@ -462,3 +462,42 @@ fn formatting_applies_the_typography_fixes_that_are_on() {
         assert_eq!(client.shutdown_and_exit().code(), Some(0));
     }
 }
+
+#[test]
+fn on_the_sample_with_every_typography_rule_on() {
+    let Some(sample) = digest_e2e::shared_sample() else {
+        return;
+    };
+    let text = std::fs::read_to_string(sample).expect("the sample reads");
+    const CONFIG: &str = "[rules]\ncjk-spacing = \"warning\"\ncjk-punctuation = \"warning\"\nfullwidth-alphanumeric = \"warning\"\n";
+    let (_dir, uri) = workspace("sample", CONFIG, &text);
+    let expected = formatted_under(&text, CONFIG);
+    assert_ne!(expected, text, "the sample has typography to fix");
+    for encoding in ["utf-8", "utf-16", "utf-32"] {
+        let mut client = Client::start(json!({"general": {"positionEncodings": [encoding]}}), None);
+        let found = client.open_and_wait(&uri, &text, 1);
+        assert!(
+            digest_e2e::codes(&found)
+                .iter()
+                .any(|c| c.starts_with("cjk-punctuation@")),
+            "{found}"
+        );
+        let edits = client.request_ok("textDocument/formatting", formatting(&uri));
+        assert_eq!(apply_in(&text, &edits, encoding), expected, "in {encoding}");
+        // Fix-all alone leaves no typography finding.
+        let actions = code_actions(&mut client, &uri, json!([]), Some(json!(["source.fixAll"])));
+        let fixed = apply_in(
+            &text,
+            &actions[0]["edit"]["changes"][uri.as_str()],
+            encoding,
+        );
+        client.change_full(&uri, 2, &fixed);
+        let left = digest_e2e::codes(&client.wait_diagnostics(&uri, Some(2)));
+        assert!(
+            left.iter()
+                .all(|c| !c.starts_with("cjk-") && !c.starts_with("fullwidth-")),
+            "{left:?}"
+        );
+        assert_eq!(client.shutdown_and_exit().code(), Some(0));
+    }
+}

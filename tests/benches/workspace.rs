@@ -9,6 +9,10 @@
 //! - a one-character `didChange` to the published diagnostics of an open
 //!   digest of the workspace (its own check plus the cross-file rule over
 //!   every indexed digest).
+//! - pull diagnostics (a second server, for a client that pulls):
+//!   `workspace/diagnostic` over every digest, the first (each checked),
+//!   after a keystroke in an open digest (each checked again, most
+//!   `unchanged`), and with every report `unchanged`.
 //!
 //! The files are freshly written, so they are read from the page cache.
 //!
@@ -148,7 +152,87 @@ fn main() {
         percentile(&mut keystroke, 0.99),
         peak_after as f64 / 1024.0,
     );
+    pull_diagnostics(&dir);
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// `workspace/diagnostic` over the whole workspace, for a client that pulls.
+fn pull_diagnostics(dir: &std::path::Path) {
+    let mut client = Client::spawn(&[], None);
+    client.set_timeout(Duration::from_secs(120));
+    let root = file_uri(dir);
+    client
+        .request(
+            "initialize",
+            json!({
+                "processId": null,
+                "rootUri": root,
+                "workspaceFolders": [{"uri": root, "name": "bench"}],
+                "capabilities": {
+                    "window": {"workDoneProgress": true},
+                    "textDocument": {"diagnostic": {"dynamicRegistration": false}},
+                },
+                "initializationOptions": {"debounceMs": 0},
+            }),
+        )
+        .expect("initialize");
+    client.notify("initialized", json!({}));
+    client.wait_notification(
+        "$/progress",
+        |p| p["value"]["kind"] == "end",
+        Duration::from_secs(120),
+    );
+    let pull = |client: &mut Client, previous: &serde_json::Value| {
+        let start = Instant::now();
+        let report = client
+            .request(
+                "workspace/diagnostic",
+                json!({"previousResultIds": previous}),
+            )
+            .expect("workspace/diagnostic");
+        let took = ms(start);
+        let items = report["items"].as_array().cloned().unwrap_or_default();
+        let ids: Vec<serde_json::Value> = (items.iter())
+            .map(|i| json!({"uri": i["uri"], "value": i["resultId"]}))
+            .collect();
+        let unchanged = items.iter().filter(|i| i["kind"] == "unchanged").count();
+        (took, json!(ids), items.len(), unchanged)
+    };
+    let (first, previous, reports, _) = pull(&mut client, &json!([]));
+    assert_eq!(reports, dir.read_dir().map_or(0, Iterator::count));
+
+    let open = dir.join("d0000.digest");
+    let uri = file_uri(&open);
+    let text = std::fs::read_to_string(&open).expect("read back");
+    client.open(&uri, &text, 1);
+    let summary = text
+        .lines()
+        .position(|l| l.starts_with("中文总结"))
+        .expect("a summary");
+    let mut after_edit = Vec::new();
+    let mut previous = previous;
+    for version in 2..7 {
+        client.change(uri.as_str(), version, insert(summary, 7, "新"));
+        let (took, ids, _, unchanged) = pull(&mut client, &previous);
+        assert!(
+            unchanged + 1 >= reports,
+            "{unchanged} of {reports} unchanged"
+        );
+        previous = ids;
+        after_edit.push(took);
+    }
+    let mut unchanged = Vec::new();
+    for _ in 0..20 {
+        let (took, _, _, same) = pull(&mut client, &previous);
+        assert_eq!(same, reports);
+        unchanged.push(took);
+    }
+    client.shutdown_and_exit();
+    println!(
+        "pull: workspace/diagnostic over {reports} digests: first (all checked) {first:.0} ms | after a keystroke (all checked again) p50 {:.0} ms | all unchanged p50 {:.1} ms",
+        percentile(&mut after_edit, 0.5),
+        percentile(&mut unchanged, 0.5),
+    );
 }
 
 /// Writes `files` digests of about `bytes` bytes each; returns the total

@@ -49,6 +49,25 @@ pub fn check_file(path: &Path, text: &str, configs: &Configs, source: &dyn Sourc
     )
 }
 
+/// Checks the digest at `path` already analysed (a closed digest of the
+/// index, for pull diagnostics).
+pub fn check_analysed(
+    path: &Path,
+    analysis: Arc<Analysis>,
+    configs: &Configs,
+    source: &dyn Source,
+) -> Checked {
+    let config = configs.for_file(path, source);
+    finish(
+        path,
+        analysis,
+        config,
+        configs,
+        source,
+        &mut RuleCache::default(),
+    )
+}
+
 /// What is known of a document's text before it is checked: an earlier
 /// analysis and what changed since, if any.
 pub struct Previous {

@@ -500,6 +500,17 @@ pub fn semantic_tokens(tokens: &[SemanticToken], at: &mut Locator<'_>) -> lsp::S
 }
 
 /// What the server offers, in the encoding it chose.
+/// Pull diagnostics, offered to clients that declare
+/// `textDocument.diagnostic`.
+pub fn diagnostic_provider() -> lsp::DiagnosticServerCapabilities {
+    lsp::DiagnosticServerCapabilities::Options(lsp::DiagnosticOptions {
+        identifier: Some("digest".to_string()),
+        inter_file_dependencies: true,
+        workspace_diagnostics: true,
+        work_done_progress_options: WorkDoneProgressOptions::default(),
+    })
+}
+
 pub fn capabilities(encoding: Encoding) -> lsp::InitializeResult {
     lsp::InitializeResult {
         capabilities: ServerCapabilities {

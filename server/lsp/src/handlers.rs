@@ -95,9 +95,15 @@ impl Backend {
             let path = removed.and_then(|d| d.path);
             self.config_changed(path.into_iter().collect());
         } else {
-            self.session.publish(uri.clone(), Vec::new(), None);
+            let pull = self.session.caps().pull_diagnostics;
+            if !pull {
+                self.session.publish(uri.clone(), Vec::new(), None);
+            }
             // The others see the disk's text of this file again.
             self.session.recheck_others(&uri);
+            if pull {
+                self.session.request_refresh();
+            }
         }
     }
 
@@ -226,6 +232,7 @@ impl Backend {
     /// (open documents now, the index in the background).
     fn config_changed(&self, paths: Vec<std::path::PathBuf>) {
         self.session.reconfigure();
+        self.session.request_refresh();
         // Keywords, labels and the inlay-hint settings change what the
         // editor shows between edits: ask it to ask again.
         let caps = self.session.caps();
@@ -266,7 +273,11 @@ impl LanguageServer for Backend {
         let negotiated = Negotiated::from_initialize(&params);
         self.session.index.add_roots(workspace_roots(&params));
         self.session.start(negotiated);
-        Ok(convert::capabilities(negotiated.encoding))
+        let mut result = convert::capabilities(negotiated.encoding);
+        if negotiated.caps.pull_diagnostics {
+            result.capabilities.diagnostic_provider = Some(convert::diagnostic_provider());
+        }
+        Ok(result)
     }
 
     async fn initialized(&self, _: InitializedParams) {
@@ -302,7 +313,10 @@ impl LanguageServer for Backend {
         } else if let Some(path) = path.filter(|p| self.session.covers(p)) {
             // For clients that watch no files: the index follows the disk.
             let session = self.session.clone();
-            let _ = tokio::task::spawn_blocking(move || session.refresh(&[path])).await;
+            let changed = tokio::task::spawn_blocking(move || session.refresh(&[path])).await;
+            if changed.unwrap_or(0) > 0 {
+                self.session.request_refresh();
+            }
         }
     }
 
@@ -322,6 +336,7 @@ impl LanguageServer for Backend {
             false => self.config_changed(configs),
         }
         if changed > 0 {
+            self.session.request_refresh();
             let message = format!("digest-lsp: the index follows {changed} change(s) on disk");
             self.session.log(MessageType::LOG, message);
         }
@@ -343,6 +358,20 @@ impl LanguageServer for Backend {
             return;
         }
         tokio::spawn(self.session.clone().index_in_background(added));
+    }
+
+    async fn diagnostic(
+        &self,
+        params: DocumentDiagnosticParams,
+    ) -> Result<DocumentDiagnosticReportResult> {
+        pull_document(&self.session, params).await
+    }
+
+    async fn workspace_diagnostic(
+        &self,
+        params: WorkspaceDiagnosticParams,
+    ) -> Result<WorkspaceDiagnosticReportResult> {
+        pull_workspace(&self.session, params).await
     }
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
@@ -717,4 +746,38 @@ pub async fn run_blocking<T: Send + 'static>(
             })
         }
     }
+}
+
+/// `textDocument/diagnostic`, off the protocol task (see
+/// [`Session::pull_document`]).
+async fn pull_document(
+    session: &Arc<Session>,
+    params: DocumentDiagnosticParams,
+) -> Result<DocumentDiagnosticReportResult> {
+    let uri = params.text_document.uri;
+    let previous = params.previous_result_id;
+    let report = run_blocking(session, move |worker| {
+        worker.pull_document(&uri, previous.as_deref())
+    })
+    .await??;
+    Ok(DocumentDiagnosticReportResult::Report(report))
+}
+
+/// `workspace/diagnostic`, off the protocol task (see
+/// [`Session::pull_workspace`]); the whole report in the answer.
+async fn pull_workspace(
+    session: &Arc<Session>,
+    params: WorkspaceDiagnosticParams,
+) -> Result<WorkspaceDiagnosticReportResult> {
+    let received = std::time::Instant::now();
+    let previous = params.previous_result_ids;
+    let report = run_blocking(session, move |worker| worker.pull_workspace(&previous)).await?;
+    if timings() {
+        eprintln!(
+            "digest-lsp: timing workspace/diagnostic {:.3} ms ({} reports)",
+            received.elapsed().as_secs_f64() * 1e3,
+            report.items.len(),
+        );
+    }
+    Ok(WorkspaceDiagnosticReportResult::Report(report))
 }

@@ -4,6 +4,8 @@
 //! task, diagnostics debounced and published in version order, the index
 //! built in the background.
 
+pub mod pull;
+
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -56,6 +58,12 @@ pub struct ClientCaps {
     /// configuration changes what they show.
     pub inlay_hint_refresh: bool,
     pub semantic_tokens_refresh: bool,
+    /// `textDocument.diagnostic`: the client pulls diagnostics; none are
+    /// pushed for its open documents.
+    pub pull_diagnostics: bool,
+    /// `workspace.diagnostics.refreshSupport`: asked to pull again after a
+    /// change in one file that can alter another's findings.
+    pub diagnostic_refresh: bool,
 }
 
 impl ClientCaps {
@@ -71,6 +79,8 @@ impl ClientCaps {
             ),
             related_information: on(
                 text.and_then(|t| t.publish_diagnostics.as_ref()?.related_information)
+            ) || on(
+                text.and_then(|t| t.diagnostic.as_ref()?.related_information)
             ),
             work_done_progress: on(caps.window.as_ref().and_then(|w| w.work_done_progress)),
             document_changes: on(
@@ -80,6 +90,8 @@ impl ClientCaps {
             semantic_tokens_refresh: on(
                 workspace.and_then(|w| w.semantic_tokens.as_ref()?.refresh_support)
             ),
+            pull_diagnostics: text.is_some_and(|t| t.diagnostic.is_some()),
+            diagnostic_refresh: on(workspace.and_then(|w| w.diagnostics.as_ref()?.refresh_support)),
             hierarchical_symbols: on(text.and_then(|t| {
                 t.document_symbol
                     .as_ref()?
@@ -169,6 +181,8 @@ pub struct Session {
     /// The documents whose formatting was refused, as said in the log
     /// (once per document until a configuration changes).
     format_off: Mutex<HashSet<Uri>>,
+    /// What pull diagnostics answered (see [`pull`]).
+    pub pull: pull::Pulls,
 }
 
 #[derive(Default)]
@@ -210,6 +224,7 @@ impl Session {
             outlines: Mutex::new(HashMap::new()),
             config_notices: Mutex::new(ConfigNotices::default()),
             format_off: Mutex::new(HashSet::new()),
+            pull: pull::Pulls::default(),
         }
     }
 
@@ -392,6 +407,7 @@ impl Session {
         let Some(generation) = generation else {
             return;
         };
+        let pull = self.caps().pull_diagnostics;
         let session = self.clone();
         let debounce = self.negotiated().debounce;
         tokio::spawn(async move {
@@ -419,16 +435,31 @@ impl Session {
             session.publish_config(config);
             // Under the lock: published for the current version only, in
             // version order.
+            // A client that pulls gets none pushed: it is asked to pull
+            // again when another file's change altered these findings, or
+            // when this edit changed what other digests see of this one.
+            let mut refresh = false;
             let cascade = session.with_documents(|docs| {
                 let doc = docs.get_mut(&uri).filter(|d| d.version == version)?;
                 let unchanged = (doc.published.as_ref())
                     .is_some_and(|(v, d)| *v == version && *d == diagnostics);
-                if !(unchanged && trigger == Trigger::Recheck) {
+                let quiet = unchanged && trigger == Trigger::Recheck;
+                if !pull && !quiet {
                     session.publish(uri.clone(), diagnostics.clone(), Some(version));
                 }
+                refresh =
+                    pull && trigger == Trigger::Recheck && doc.published.is_some() && !unchanged;
                 doc.published = Some((version, diagnostics));
                 Some(std::mem::take(&mut doc.cascade))
             });
+            if pull && trigger == Trigger::Edit && session.pull_face_changed(&uri) {
+                // Other digests' findings may change: a new generation.
+                session.pull.changed();
+                refresh = true;
+            }
+            if refresh {
+                session.request_refresh();
+            }
             if cascade == Some(true) {
                 session.recheck_others(&uri);
             }
@@ -546,6 +577,7 @@ impl Session {
     /// A configuration changed: forget every analysis and check the open
     /// digests again.
     pub fn reconfigure(self: &Arc<Self>) {
+        self.pull.changed();
         self.configs.clear();
         lock(&self.config_notices).shown.clear();
         lock(&self.format_off).clear();
@@ -556,6 +588,7 @@ impl Session {
     /// Another file changed: check the open digests again (their own
     /// analyses stay).
     pub fn recheck_all(self: &Arc<Self>) {
+        self.pull.changed();
         self.with_documents(|docs| docs.values_mut().for_each(Document::recheck));
         self.schedule_all(Trigger::Recheck);
     }
@@ -594,6 +627,8 @@ impl Session {
     /// Closes a document; returns it.
     pub fn close(&self, uri: &Uri) -> Option<Document> {
         let closed = self.with_documents(|docs| docs.remove(uri));
+        self.pull.changed();
+        self.pull_closed(uri);
         lock(&self.outlines).remove(uri);
         lock(&self.format_off).remove(uri);
         closed
@@ -624,6 +659,9 @@ impl Session {
             .iter()
             .filter(|p| self.index.refresh(p, &self.configs, self));
         let changed = changed.count();
+        if changed > 0 {
+            self.pull.changed();
+        }
         self.say_unreadable();
         changed
     }
@@ -632,6 +670,7 @@ impl Session {
     /// are found and analysed again.
     pub fn reparse_under(&self, folder: &Path) {
         self.index.reparse_under(folder, &self.configs, self);
+        self.pull.changed();
         self.say_unreadable();
     }
 
@@ -738,6 +777,7 @@ impl Session {
         }
         session.log(MessageType::INFO, format!("digest-lsp: {message}"));
         session.recheck_all();
+        session.request_refresh();
     }
 }
 

@@ -184,7 +184,8 @@ fn the_workspace_pull_lists_closed_digests_then_unchanged_and_follows_a_deletion
     );
 
     // The paper `a` refers to is deleted: the client is asked to pull
-    // again, and `a`'s report is new; `b`'s is unchanged, `c` is gone.
+    // again, and `a`'s report is new; `b`'s is unchanged; `c`'s is empty,
+    // once: with its id, it is left out.
     std::fs::remove_file(&c_path).expect("delete c");
     client.notify(
         "workspace/didChangeWatchedFiles",
@@ -200,9 +201,15 @@ fn the_workspace_pull_lists_closed_digests_then_unchanged_and_follows_a_deletion
     assert_eq!(
         after,
         json!({"items": [
-            full(&a, new_a, json!([no_c()])),
+            full(&a, new_a.clone(), json!([no_c()])),
             unchanged(&b, id(&b)),
+            full(&c, "digest-gone".to_string(), json!([])),
         ]})
+    );
+    let known = ids(&after);
+    assert_eq!(
+        pull_workspace(&mut client, &known),
+        json!({"items": [unchanged(&a, new_a), unchanged(&b, id(&b))]})
     );
     // Pulled for a closed digest, a document pull says the same.
     let closed = pull(&mut client, &b, None);
@@ -278,5 +285,47 @@ fn a_client_without_pull_support_keeps_pushed_diagnostics() {
         .cloned()
         .collect();
     assert_eq!(asked, Vec::<Value>::new());
+    client.shutdown_and_exit();
+}
+
+#[test]
+fn a_cross_file_duplicate_in_closed_digests_is_the_same_in_both_pulls() {
+    let dir = scratch("pull-duplicate");
+    let text = |body: &str| format!("Paper1 Same Study of Things\n摘要原文: {body}\n中文总结: b\n");
+    write(&dir.join("x.digest"), &text("one"));
+    write(&dir.join("y.digest"), &text("two"));
+    let (x, y) = (
+        file_uri(dir.join("x.digest")),
+        file_uri(dir.join("y.digest")),
+    );
+    let mut client = Client::start(pulling(), Some(&dir));
+    client.expect_server_request("client/registerCapability");
+    client.wait_indexed();
+    client.expect_server_request("workspace/diagnostic/refresh");
+    let report = pull_workspace(&mut client, &[]);
+    let got = ids(&report);
+    let hint = |other: &str| {
+        diagnostic(
+            "duplicate-paper-across-files",
+            4,
+            range(0, 0, 0, 27),
+            &format!(
+                "Paper1 is also in `{other}` as Paper1, with the same title: keep one and refer to it with `[[{other}#Paper1]]`"
+            ),
+        )
+    };
+    assert_eq!(
+        report,
+        json!({"items": [
+            {"kind": "full", "uri": x, "version": null, "resultId": got[0].1, "items": [hint("y")]},
+            {"kind": "full", "uri": y, "version": null, "resultId": got[1].1, "items": [hint("x")]},
+        ]})
+    );
+    // A document pull of the closed `x` (the cross-file rule run for it
+    // alone) finds the same, under the same id.
+    assert_eq!(
+        pull(&mut client, &x, None),
+        json!({"kind": "full", "resultId": got[0].1, "items": [hint("y")]})
+    );
     client.shutdown_and_exit();
 }

@@ -7,8 +7,10 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
-use digest_analysis::rules::{MAX_DIAGNOSTICS, PaperKeys, check_workspace_file};
-use digest_analysis::{Analysis, Config, Diagnostic, Dirty, RuleCache, WorkspaceFile, check_with};
+use digest_analysis::rules::{MAX_DIAGNOSTICS, PaperKeys, check_workspace, check_workspace_file};
+use digest_analysis::{
+    Analysis, Config, Diagnostic, Dirty, Rule, RuleCache, WorkspaceFile, check_with,
+};
 use ropey::Rope;
 
 use crate::digests::{Current, Digests};
@@ -169,13 +171,52 @@ pub struct Together<'a> {
 /// The final word on a checked digest (see [`Problems`]); `together`: the
 /// digests it is checked with, if any.
 pub fn problems(checked: &Checked, together: Option<Together<'_>>) -> Problems {
-    let mut digest = checked.diagnostics.clone();
-    if let Some(t) = together.filter(|t| t.files.len() > 1) {
+    let hints = together.filter(|t| t.files.len() > 1).map(|t| {
         let config = &checked.config.config;
-        let hints = check_workspace_file(t.files, t.keys, t.current, config);
-        let room = MAX_DIAGNOSTICS.saturating_sub(digest.len());
-        digest.extend(hints.into_iter().take(room));
+        check_workspace_file(t.files, t.keys, t.current, config)
+    });
+    with_hints(checked, hints.unwrap_or_default())
+}
+
+/// The cross-file rule's findings on every file of `files` at once (one
+/// pass over the workspace, where a pass per file would be quadratic), by
+/// file index, under the default configuration; `None` when that turns
+/// the rule off. [`problems_with`] gives each file its own severity.
+pub fn all_hints(files: &[WorkspaceFile<'_>]) -> Option<Vec<Vec<Diagnostic>>> {
+    let config = Config::default();
+    config.severity(Rule::DuplicatePaperAcrossFiles)?;
+    let mut hints = vec![Vec::new(); files.len()];
+    if files.len() > 1 {
+        for (f, d) in check_workspace(files, &config) {
+            if let Some(file) = hints.get_mut(f) {
+                file.push(d);
+            }
+        }
     }
+    Some(hints)
+}
+
+/// [`problems`], with the cross-file rule's findings on this digest found
+/// beforehand ([`all_hints`]): kept, with the severity its configuration
+/// gives the rule, unless that turns it off.
+pub fn problems_with(checked: &Checked, hints: Vec<Diagnostic>) -> Problems {
+    let severity = checked
+        .config
+        .config
+        .severity(Rule::DuplicatePaperAcrossFiles);
+    let hints = match severity {
+        Some(severity) => (hints.into_iter())
+            .map(|d| Diagnostic { severity, ..d })
+            .collect(),
+        None => Vec::new(),
+    };
+    with_hints(checked, hints)
+}
+
+fn with_hints(checked: &Checked, hints: Vec<Diagnostic>) -> Problems {
+    let mut digest = checked.diagnostics.clone();
+    let room = MAX_DIAGNOSTICS.saturating_sub(digest.len());
+    digest.extend(hints.into_iter().take(room));
     let loaded = &checked.config;
     let config = loaded.path.clone().map(|path| ConfigProblems {
         path,

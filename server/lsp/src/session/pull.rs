@@ -49,6 +49,9 @@ use crate::digests::{Current, Digests};
 use crate::files::lock;
 use crate::workspace::{Indexed, parallel};
 
+/// The result id of the empty report of a digest that is gone.
+const GONE: &str = "digest-gone";
+
 /// What pull diagnostics answered, and the generation count.
 #[derive(Default)]
 pub struct Pulls {
@@ -209,20 +212,21 @@ impl Session {
             keys: &keys,
             current,
         });
-        Ok((None, self.closed_findings(uri, &path, analysis, together)))
+        let checked = check::check_analysed(&path, analysis, &self.configs, self);
+        let problems = check::problems(&checked, together);
+        Ok((None, self.closed_findings(uri, &path, checked, &problems)))
     }
 
-    /// The findings of a digest that is not open, from its analysis in
-    /// the index, checked with `together` (the cross-file rule).
+    /// The findings of a digest that is not open (`checked` from its
+    /// analysis in the index), in LSP terms.
     fn closed_findings(
         &self,
         uri: &Uri,
         path: &Path,
-        analysis: Arc<Analysis>,
-        together: Option<Together<'_>>,
+        checked: check::Checked,
+        problems: &check::Problems,
     ) -> Vec<Diagnostic> {
-        let checked = Arc::new(check::check_analysed(path, analysis, &self.configs, self));
-        let problems = check::problems(&checked, together);
+        let checked = Arc::new(checked);
         let snapshot = Snapshot {
             uri: uri.clone(),
             path: path.to_path_buf(),
@@ -264,6 +268,8 @@ impl Session {
             .collect();
         if !todo.is_empty() {
             let (files, keys) = (view.files(), view.keys());
+            // The cross-file rule over every digest in one pass.
+            let hints = check::all_hints(&files);
             let computed = parallel(&todo, &AtomicUsize::new(0), |&i| {
                 let uri = uris[i].as_ref()?;
                 let (version, items) = match view.uris[i].is_some() {
@@ -273,17 +279,24 @@ impl Session {
                         (Some(version), items)
                     }
                     false => {
-                        let together = Together {
-                            files: &files,
-                            keys: &keys,
-                            current: i,
-                        };
-                        let analysis = view.analyses[i].clone();
                         let path = &view.paths[i];
-                        (
-                            None,
-                            self.closed_findings(uri, path, analysis, Some(together)),
-                        )
+                        let analysis = view.analyses[i].clone();
+                        let checked = check::check_analysed(path, analysis, &self.configs, self);
+                        let problems = match &hints {
+                            Some(hints) => {
+                                let hints = hints.get(i).cloned().unwrap_or_default();
+                                check::problems_with(&checked, hints)
+                            }
+                            None => {
+                                let together = Together {
+                                    files: &files,
+                                    keys: &keys,
+                                    current: i,
+                                };
+                                check::problems(&checked, Some(together))
+                            }
+                        };
+                        (None, self.closed_findings(uri, path, checked, &problems))
                     }
                 };
                 Some(self.pull.remember(uri, (generation, version), items))
@@ -292,31 +305,50 @@ impl Session {
                 answers[i] = answer.flatten();
             }
         }
-        let items = (uris.into_iter().zip(answers).enumerate())
-            .filter_map(|(i, (uri, answer))| {
-                let (uri, answer) = (uri?, answer?);
-                let version = view.versions[i].map(i64::from);
-                Some(match previous.get(&uri) == Some(&answer.id.as_str()) {
-                    true => WorkspaceDocumentDiagnosticReport::Unchanged(
-                        WorkspaceUnchangedDocumentDiagnosticReport {
-                            uri,
-                            version,
-                            unchanged_document_diagnostic_report:
-                                UnchangedDocumentDiagnosticReport {
-                                    result_id: answer.id,
-                                },
-                        },
-                    ),
-                    false => WorkspaceDocumentDiagnosticReport::Full(
-                        WorkspaceFullDocumentDiagnosticReport {
-                            uri,
-                            version,
-                            full_document_diagnostic_report: full(&answer),
-                        },
-                    ),
+        let listed: std::collections::HashSet<&Uri> = uris.iter().flatten().collect();
+        // A digest the client knows that is gone (deleted, or no longer
+        // in the folders): an empty report, once (its id says so).
+        let gone: Vec<WorkspaceDocumentDiagnosticReport> = (previous.iter())
+            .filter(|(uri, id)| **id != GONE && !listed.contains(**uri))
+            .filter(|(uri, _)| self.version(uri).is_none())
+            .map(|(uri, _)| {
+                WorkspaceDocumentDiagnosticReport::Full(WorkspaceFullDocumentDiagnosticReport {
+                    uri: (*uri).clone(),
+                    version: None,
+                    full_document_diagnostic_report: FullDocumentDiagnosticReport {
+                        result_id: Some(GONE.to_string()),
+                        items: Vec::new(),
+                    },
                 })
             })
             .collect();
+        let mut items: Vec<WorkspaceDocumentDiagnosticReport> =
+            (uris.iter().cloned().zip(answers).enumerate())
+                .filter_map(|(i, (uri, answer))| {
+                    let (uri, answer) = (uri?, answer?);
+                    let version = view.versions[i].map(i64::from);
+                    Some(match previous.get(&uri) == Some(&answer.id.as_str()) {
+                        true => WorkspaceDocumentDiagnosticReport::Unchanged(
+                            WorkspaceUnchangedDocumentDiagnosticReport {
+                                uri,
+                                version,
+                                unchanged_document_diagnostic_report:
+                                    UnchangedDocumentDiagnosticReport {
+                                        result_id: answer.id,
+                                    },
+                            },
+                        ),
+                        false => WorkspaceDocumentDiagnosticReport::Full(
+                            WorkspaceFullDocumentDiagnosticReport {
+                                uri,
+                                version,
+                                full_document_diagnostic_report: full(&answer),
+                            },
+                        ),
+                    })
+                })
+                .collect();
+        items.extend(gone);
         WorkspaceDiagnosticReport { items }
     }
 

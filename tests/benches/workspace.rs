@@ -11,8 +11,8 @@
 //!   every indexed digest).
 //! - pull diagnostics (a second server, for a client that pulls):
 //!   `workspace/diagnostic` over every digest, the first (each checked),
-//!   after a keystroke in an open digest (each checked again, most
-//!   `unchanged`), and with every report `unchanged`.
+//!   after a keystroke in an open digest (that one checked again, the
+//!   others' answers kept), and with every report `unchanged`.
 //!
 //! The files are freshly written, so they are read from the page cache.
 //!
@@ -232,7 +232,7 @@ fn pull_diagnostics(dir: &std::path::Path) {
     }
     client.shutdown_and_exit();
     println!(
-        "pull: workspace/diagnostic over {reports} digests: first (all checked, {findings} findings) {first:.0} ms | after a keystroke (all checked again) p50 {:.0} ms | all unchanged p50 {:.1} ms",
+        "pull: workspace/diagnostic over {reports} digests: first (all checked, {findings} findings) {first:.0} ms | after a keystroke in an open digest p50 {:.0} ms | all unchanged p50 {:.1} ms",
         percentile(&mut after_edit, 0.5),
         percentile(&mut unchanged, 0.5),
     );

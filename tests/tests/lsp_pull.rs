@@ -294,6 +294,19 @@ fn a_cross_file_duplicate_in_closed_digests_is_the_same_in_both_pulls() {
     let text = |body: &str| format!("Paper1 Same Study of Things\n摘要原文: {body}\n中文总结: b\n");
     write(&dir.join("x.digest"), &text("one"));
     write(&dir.join("y.digest"), &text("two"));
+    // Enough other digests (with no findings) for the workspace pull to
+    // run the cross-file rule once for all, where the document pull runs
+    // it for the one file.
+    let others: Vec<String> = (0..40)
+        .map(|n| {
+            let path = dir.join(format!("f{n:02}.digest"));
+            write(
+                &path,
+                &format!("Paper1 Filler Number {n}\n摘要原文: a\n中文总结: b\n"),
+            );
+            file_uri(path)
+        })
+        .collect();
     let (x, y) = (
         file_uri(dir.join("x.digest")),
         file_uri(dir.join("y.digest")),
@@ -314,18 +327,22 @@ fn a_cross_file_duplicate_in_closed_digests_is_the_same_in_both_pulls() {
             ),
         )
     };
-    assert_eq!(
-        report,
-        json!({"items": [
-            {"kind": "full", "uri": x, "version": null, "resultId": got[0].1, "items": [hint("y")]},
-            {"kind": "full", "uri": y, "version": null, "resultId": got[1].1, "items": [hint("x")]},
-        ]})
-    );
+    let id = |uri: &str| {
+        (got.iter())
+            .find(|(u, _)| u == uri)
+            .map(|(_, id)| id.clone())
+            .unwrap_or_else(|| panic!("no report for {uri}"))
+    };
+    let full = |uri: &str, items: Value| json!({"kind": "full", "uri": uri, "version": null, "resultId": id(uri), "items": items});
+    let mut expected: Vec<Value> = others.iter().map(|uri| full(uri, json!([]))).collect();
+    expected.push(full(&x, json!([hint("y")])));
+    expected.push(full(&y, json!([hint("x")])));
+    assert_eq!(report, json!({"items": expected}));
     // A document pull of the closed `x` (the cross-file rule run for it
     // alone) finds the same, under the same id.
     assert_eq!(
         pull(&mut client, &x, None),
-        json!({"kind": "full", "resultId": got[0].1, "items": [hint("y")]})
+        json!({"kind": "full", "resultId": id(&x), "items": [hint("y")]})
     );
     client.shutdown_and_exit();
 }

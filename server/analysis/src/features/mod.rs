@@ -2,6 +2,7 @@
 //! offset, config). Offsets are bytes; results are plain data.
 
 mod code_actions;
+mod code_lens;
 mod completion;
 mod definition;
 mod document_links;
@@ -16,6 +17,7 @@ mod semantic_tokens;
 mod workspace_symbol;
 
 pub use code_actions::{CodeAction, code_actions, fix_all_typography};
+pub use code_lens::{CodeLens, code_lenses};
 pub use completion::{CompletionItem, CompletionKind, completion};
 pub use definition::{Target, definition};
 pub use document_links::{DocumentLink, LinkTarget, document_links};

@@ -17,7 +17,7 @@ mod rename;
 mod semantic_tokens;
 mod workspace_symbol;
 
-pub use code_actions::{CodeAction, code_actions, fix_all_typography};
+pub use code_actions::{CodeAction, CreateFile, code_actions, fix_all_typography};
 pub use code_lens::{CodeLens, code_lenses};
 pub use completion::{CompletionItem, CompletionKind, completion};
 pub use definition::{Target, definition};

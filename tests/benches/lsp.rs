@@ -10,6 +10,9 @@
 //!   it), and the server's own share (which the server logs with
 //!   `DIGEST_LSP_TIMINGS=1`);
 //! - `hover` and `definition` latency;
+//! - `formatting` of the digest (one edit) and of a copy with a trailing
+//!   space in every summary (one edit per paper), round trip and server
+//!   side;
 //! - the server's peak resident memory (VmHWM).
 //!
 //! Run: `cargo bench -p digest-e2e --bench lsp` (it builds the release
@@ -162,6 +165,7 @@ fn bench_size(size: usize) -> f64 {
         definition.push(ms(start));
         assert!(target["uri"].is_string());
     }
+    let formatting = bench_formatting(&mut client, &text, &summaries);
     client.shutdown_and_exit();
     let peak = peak_with_one_document(&text);
 
@@ -183,15 +187,77 @@ fn bench_size(size: usize) -> f64 {
         peak as f64 / 1024.0,
         (peak as f64 * 1024.0) / text.len() as f64,
     );
+    println!("{label}: {formatting}");
     p50
+}
+
+/// `textDocument/formatting` of an open copy of `text`, 20 times each: on
+/// the generated digest (one edit: the blank line at its end), and on a
+/// copy with a trailing space after every summary (one edit per paper);
+/// each request
+/// once the diagnostics of an edit just before it are out (the analysis is
+/// then at hand, as when a file is saved after a pause), and for the
+/// trailing spaces also right after the edit (the request then waits for
+/// the edit's analysis). Reported: the round trip's median, when the reply
+/// arrived whole, and the server's own time (`DIGEST_LSP_TIMINGS`).
+fn bench_formatting(client: &mut Client, text: &str, summaries: &[usize]) -> String {
+    let spaced: String = text
+        .split_inclusive('\n')
+        .map(|line| match line.strip_suffix('\n') {
+            Some(content) if content.starts_with("中文总结") => format!("{content} \n"),
+            _ => line.to_string(),
+        })
+        .collect();
+    let mut out = Vec::new();
+    for (name, text, settle) in [
+        ("as generated", text, true),
+        ("a trailing space in each summary", spaced.as_str(), true),
+        ("the same right after an edit", spaced.as_str(), false),
+    ] {
+        let uri = format!("file:///tmp/bench-format-{}.digest", out.len());
+        client.open(&uri, text, 1);
+        client.wait_diagnostics(&uri, Some(1));
+        let (mut round_trip, mut arrived, mut count) = (Vec::new(), Vec::new(), 0);
+        let logged_before = server_timings_of(client, "formatting").len();
+        for version in 2..22 {
+            let line = summaries[(version as usize * 41) % summaries.len()];
+            client.change(&uri, version, insert(line, 7, "字"));
+            if settle {
+                client.wait_diagnostics(&uri, Some(version));
+            }
+            let start = Instant::now();
+            let (edits, took) = client.timed_request(
+                "textDocument/formatting",
+                json!({"textDocument": {"uri": uri}, "options": {"tabSize": 4, "insertSpaces": true}}),
+            );
+            round_trip.push(ms(start));
+            arrived.push(took.as_secs_f64() * 1e3);
+            count = edits.expect("formatting").as_array().map_or(0, Vec::len);
+        }
+        let mut server_side = server_timings_of(client, "formatting").split_off(logged_before);
+        out.push(format!(
+            "formatting {name} ({count} edits) median {:.1} ms (arrived whole at {:.1} ms, server side {:.1} ms)",
+            percentile(&mut round_trip, 0.5),
+            percentile(&mut arrived, 0.5),
+            percentile(&mut server_side, 0.5),
+        ));
+        client.close(&uri);
+    }
+    out.join(" | ")
 }
 
 /// The server's own timings of `documentSymbol` so far (`DIGEST_LSP_TIMINGS`).
 fn server_timings(client: &Client) -> Vec<f64> {
+    server_timings_of(client, "documentSymbol")
+}
+
+/// The server's own timings of `method` so far (`DIGEST_LSP_TIMINGS`).
+fn server_timings_of(client: &Client, method: &str) -> Vec<f64> {
+    let prefix = format!("digest-lsp: timing {method} ");
     client
         .stderr()
         .lines()
-        .filter_map(|l| l.strip_prefix("digest-lsp: timing documentSymbol "))
+        .filter_map(|l| l.strip_prefix(prefix.as_str()))
         .filter_map(|l| l.split(" ms").next()?.parse().ok())
         .collect()
 }

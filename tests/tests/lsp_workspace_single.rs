@@ -39,7 +39,9 @@ fn every_feature_is_advertised() {
             "foldingRangeProvider": true,
             "renameProvider": {"prepareProvider": true},
             "completionProvider": {"triggerCharacters": ["[", "#"]},
-            "codeActionProvider": {"codeActionKinds": ["quickfix"]},
+            "codeActionProvider": {"codeActionKinds": ["quickfix", "source.fixAll.digest"]},
+            "documentFormattingProvider": true,
+            "documentRangeFormattingProvider": true,
             "documentLinkProvider": {"resolveProvider": false},
             "semanticTokensProvider": {
                 "legend": {

@@ -2,7 +2,8 @@
 //! data: ranges and locations in the negotiated encoding ([`Locator`]),
 //! diagnostics and severities, hovers, symbols (the outline in
 //! [`outline`]), workspace edits, completion items, semantic tokens, folds,
-//! highlights, inlay hints, links, code actions, the server's capabilities.
+//! highlights, inlay hints, links, code actions (quick fixes and
+//! `source.fixAll.digest`), formatting edits, the server's capabilities.
 //! What comes in (positions and ranges) is read by the same [`Locator`].
 
 pub mod outline;
@@ -30,7 +31,7 @@ use digest_analysis::features::{
     CodeAction, CompletionItem, CompletionKind, DocumentLink, Fold, Highlight, HighlightKind,
     Hover, InlayHint, LinkTarget, RenameTarget, SemanticToken, TokenKind, WorkspaceSymbol,
 };
-use digest_analysis::{Diagnostic, FileEdits, FileRange, Lookup, Severity, TextRange};
+use digest_analysis::{Diagnostic, FileEdits, FileRange, Lookup, Severity, TextEdit, TextRange};
 
 use crate::digests::Digests;
 use crate::positions::{Encoding, Positions};
@@ -188,29 +189,58 @@ impl<'a> Locator<'a> {
                 .collect();
             per_file.push((uri, version, converted));
         }
-        if document_changes {
-            let edits = per_file
-                .into_iter()
-                .map(|(uri, version, edits)| TextDocumentEdit {
-                    text_document: OptionalVersionedTextDocumentIdentifier { uri, version },
-                    edits: edits.into_iter().map(OneOf::Left).collect(),
-                })
-                .collect();
-            WorkspaceEdit {
-                document_changes: Some(DocumentChanges::Edits(edits)),
-                ..WorkspaceEdit::default()
-            }
-        } else {
-            let changes: HashMap<Uri, Vec<lsp::TextEdit>> = per_file
-                .into_iter()
-                .map(|(uri, _, edits)| (uri, edits))
-                .collect();
-            WorkspaceEdit {
-                changes: Some(changes),
-                ..WorkspaceEdit::default()
-            }
+        workspace_edit_of(per_file, document_changes)
+    }
+
+    /// Edits of the request's document as a `WorkspaceEdit` (as
+    /// [`Locator::workspace_edit`] makes them, versioned with the
+    /// snapshot's version), without the view of the other digests.
+    pub fn document_edit(&mut self, edits: Vec<TextEdit>, document_changes: bool) -> WorkspaceEdit {
+        let Some((snapshot, _)) = &self.here else {
+            return WorkspaceEdit::default();
+        };
+        let (uri, version) = (snapshot.uri.clone(), snapshot.version);
+        let converted = text_edits(edits, self);
+        workspace_edit_of(vec![(uri, Some(version), converted)], document_changes)
+    }
+}
+
+/// Converted edits per file as a `WorkspaceEdit` (see
+/// [`Locator::workspace_edit`]).
+fn workspace_edit_of(
+    per_file: Vec<(Uri, Option<i32>, Vec<lsp::TextEdit>)>,
+    document_changes: bool,
+) -> WorkspaceEdit {
+    if document_changes {
+        let edits = per_file
+            .into_iter()
+            .map(|(uri, version, edits)| TextDocumentEdit {
+                text_document: OptionalVersionedTextDocumentIdentifier { uri, version },
+                edits: edits.into_iter().map(OneOf::Left).collect(),
+            })
+            .collect();
+        WorkspaceEdit {
+            document_changes: Some(DocumentChanges::Edits(edits)),
+            ..WorkspaceEdit::default()
+        }
+    } else {
+        let changes: HashMap<Uri, Vec<lsp::TextEdit>> = per_file
+            .into_iter()
+            .map(|(uri, _, edits)| (uri, edits))
+            .collect();
+        WorkspaceEdit {
+            changes: Some(changes),
+            ..WorkspaceEdit::default()
         }
     }
+}
+
+/// Edits of the request's document (sorted, as the analysis gives them:
+/// their positions are then read in one pass) as LSP text edits.
+pub fn text_edits(edits: Vec<TextEdit>, at: &mut Locator<'_>) -> Vec<lsp::TextEdit> {
+    (edits.into_iter())
+        .map(|e| lsp::TextEdit::new(at.range(e.range), e.new_text))
+        .collect()
 }
 
 pub fn severity(severity: Severity) -> DiagnosticSeverity {
@@ -337,6 +367,24 @@ pub fn code_action(
         diagnostics: Some(vec![shown.clone()]),
         edit: Some(at.workspace_edit(fix.edits, document_changes)),
         is_preferred: Some(fix.preferred),
+        ..lsp::CodeAction::default()
+    })
+}
+
+/// The kind of the action that applies every typography fix of a file.
+pub const FIX_ALL: CodeActionKind = CodeActionKind::new("source.fixAll.digest");
+
+/// `source.fixAll.digest`: every typography fix of the request's document
+/// (`edits`, from `features::fix_all_typography`) in one edit.
+pub fn fix_all(
+    edits: Vec<TextEdit>,
+    at: &mut Locator<'_>,
+    document_changes: bool,
+) -> CodeActionOrCommand {
+    CodeActionOrCommand::CodeAction(lsp::CodeAction {
+        title: "Fix all typography findings".to_string(),
+        kind: Some(FIX_ALL),
+        edit: Some(at.document_edit(edits, document_changes)),
         ..lsp::CodeAction::default()
     })
 }
@@ -478,9 +526,11 @@ pub fn capabilities(encoding: Encoding) -> lsp::InitializeResult {
             }),
             workspace_symbol_provider: Some(OneOf::Left(true)),
             code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
-                code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
+                code_action_kinds: Some(vec![CodeActionKind::QUICKFIX, FIX_ALL]),
                 ..CodeActionOptions::default()
             })),
+            document_formatting_provider: Some(OneOf::Left(true)),
+            document_range_formatting_provider: Some(OneOf::Left(true)),
             document_link_provider: Some(DocumentLinkOptions {
                 resolve_provider: Some(false),
                 work_done_progress_options: WorkDoneProgressOptions::default(),

@@ -14,7 +14,7 @@ use tower_lsp_server::jsonrpc::{self, Result};
 use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer};
 
-use digest_analysis::features;
+use digest_analysis::{FormatOptions, features, format};
 
 use crate::convert::{self, Locator, outline};
 use crate::digests::Digests;
@@ -135,6 +135,43 @@ impl Backend {
             );
         }
         Ok(json)
+    }
+
+    /// `textDocument/formatting`, and `rangeFormatting` for the lines
+    /// `range` touches: the smallest edits to the canonical layout of the
+    /// document's current version (`digest_analysis::format`, as `fmt`
+    /// makes them); none when its `digest.toml` turns formatting off (said
+    /// once in the log). Answered for the version it was computed on only
+    /// ([`on_snapshot`]).
+    async fn format(&self, uri: Uri, range: Option<Range>) -> Result<Option<Vec<TextEdit>>> {
+        let received = std::time::Instant::now();
+        let edits = self
+            .request(uri, true, move |cx, to| {
+                let loaded = &cx.snapshot.checked.config;
+                if !loaded.config.format_enabled {
+                    cx.session
+                        .say_format_off(&cx.snapshot.uri, loaded.path.as_deref());
+                    return Vec::new();
+                }
+                let options = FormatOptions::default();
+                let edits = match range {
+                    None => format::format(cx.analysis(), cx.config(), &options),
+                    Some(range) => {
+                        let bytes = to.text_range(range);
+                        format::format_range(cx.analysis(), cx.config(), bytes, &options)
+                    }
+                };
+                convert::text_edits(edits, to)
+            })
+            .await?;
+        if timings() {
+            eprintln!(
+                "digest-lsp: timing formatting {:.3} ms ({} edits)",
+                received.elapsed().as_secs_f64() * 1e3,
+                edits.len(),
+            );
+        }
+        Ok(Some(edits))
     }
 
     pub(crate) async fn on_snapshot<T: Send + 'static>(
@@ -403,39 +440,51 @@ impl LanguageServer for Backend {
     }
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
-        let wanted = params.context.only.as_ref().is_none_or(|only| {
-            let quickfix = CodeActionKind::QUICKFIX;
-            only.iter().any(|k| {
-                k.as_str().is_empty()
-                    || quickfix.as_str() == k.as_str()
-                    || quickfix.as_str().starts_with(&format!("{}.", k.as_str()))
-            })
-        });
-        if !wanted {
+        let only = params.context.only.as_deref();
+        let quickfix = asked(only, &CodeActionKind::QUICKFIX);
+        let fix_all = asked(only, &convert::FIX_ALL);
+        if quickfix == Asked::No && fix_all == Asked::No {
             return Ok(None);
         }
         let shown = params.context.diagnostics;
         self.request(params.text_document.uri, true, move |cx, to| {
-            let (files, current) = cx.files();
             let versioned = cx.session.caps().document_changes;
             let mut actions = Vec::new();
-            for shown in &shown {
-                let Some(NumberOrString::String(code)) = &shown.code else {
-                    continue;
-                };
-                // Ours, and of this version: the same code at the same range.
-                let ours = (cx.snapshot.checked.diagnostics.iter())
-                    .find(|d| d.rule().code() == code.as_str() && to.range(d.range) == shown.range);
-                let Some(ours) = ours else {
-                    continue;
-                };
-                for fix in features::code_actions(&files, current, ours, cx.config()) {
-                    actions.push(convert::code_action(fix, shown, to, versioned));
+            if quickfix != Asked::No && !shown.is_empty() {
+                let (files, current) = cx.files();
+                for shown in &shown {
+                    let Some(ours) = cx.ours(shown, to) else {
+                        continue;
+                    };
+                    for fix in features::code_actions(&files, current, ours, cx.config()) {
+                        actions.push(convert::code_action(fix, shown, to, versioned));
+                    }
+                }
+            }
+            if fix_all != Asked::No {
+                let edits = features::fix_all_typography(cx.analysis(), cx.config());
+                // Named, it is always offered (applied on save, it changes
+                // nothing when nothing is to fix); in the whole list only
+                // when there is something to fix.
+                if fix_all == Asked::Named || !edits.is_empty() {
+                    actions.push(convert::fix_all(edits, to, versioned));
                 }
             }
             Some(actions)
         })
         .await
+    }
+
+    async fn formatting(&self, params: DocumentFormattingParams) -> Result<Option<Vec<TextEdit>>> {
+        self.format(params.text_document.uri, None).await
+    }
+
+    async fn range_formatting(
+        &self,
+        params: DocumentRangeFormattingParams,
+    ) -> Result<Option<Vec<TextEdit>>> {
+        self.format(params.text_document.uri, Some(params.range))
+            .await
     }
 
     async fn document_link(&self, params: DocumentLinkParams) -> Result<Option<Vec<DocumentLink>>> {
@@ -531,6 +580,20 @@ struct Cx<'a> {
 }
 
 impl Cx<'_> {
+    /// The diagnostic of this version that the editor shows as `shown`:
+    /// the same code at the same range.
+    fn ours(
+        &self,
+        shown: &Diagnostic,
+        to: &mut Locator<'_>,
+    ) -> Option<&digest_analysis::Diagnostic> {
+        let Some(NumberOrString::String(code)) = &shown.code else {
+            return None;
+        };
+        (self.snapshot.checked.diagnostics.iter())
+            .find(|d| d.rule().code() == code.as_str() && to.range(d.range) == shown.range)
+    }
+
     fn analysis(&self) -> &digest_analysis::Analysis {
         &self.snapshot.checked.analysis
     }
@@ -546,8 +609,38 @@ impl Cx<'_> {
     }
 }
 
-/// True when `DIGEST_LSP_TIMINGS=1`: the outline's handler logs its time
-/// on stderr.
+/// How `context.only` asks for a kind of code action.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Asked {
+    No,
+    /// No filter (or the empty kind, which every kind is under).
+    Unfiltered,
+    /// By its kind or a kind above it (`source` for `source.fixAll.digest`).
+    Named,
+}
+
+fn asked(only: Option<&[CodeActionKind]>, kind: &CodeActionKind) -> Asked {
+    let Some(only) = only else {
+        return Asked::Unfiltered;
+    };
+    let kind = kind.as_str();
+    let under = |k: &str| {
+        !k.is_empty()
+            && kind
+                .strip_prefix(k)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+    };
+    if only.iter().any(|k| under(k.as_str())) {
+        Asked::Named
+    } else if only.iter().any(|k| k.as_str().is_empty()) {
+        Asked::Unfiltered
+    } else {
+        Asked::No
+    }
+}
+
+/// True when `DIGEST_LSP_TIMINGS=1`: the outline's and the formatting's
+/// handlers log their time on stderr.
 fn timings() -> bool {
     static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
     *ON.get_or_init(|| std::env::var_os("DIGEST_LSP_TIMINGS").is_some_and(|v| v == "1"))

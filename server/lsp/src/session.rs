@@ -166,6 +166,9 @@ pub struct Session {
     outlines: Mutex<HashMap<Uri, OutlineJson>>,
     /// What has been said about broken `digest.toml` files.
     config_notices: Mutex<ConfigNotices>,
+    /// The documents whose formatting was refused, as said in the log
+    /// (once per document until a configuration changes).
+    format_off: Mutex<HashSet<Uri>>,
 }
 
 #[derive(Default)]
@@ -206,6 +209,7 @@ impl Session {
             computing: Mutex::new(()),
             outlines: Mutex::new(HashMap::new()),
             config_notices: Mutex::new(ConfigNotices::default()),
+            format_off: Mutex::new(HashSet::new()),
         }
     }
 
@@ -241,6 +245,23 @@ impl Session {
 
     pub fn log_warning(&self, message: String) {
         self.log(MessageType::WARNING, message);
+    }
+
+    /// Says in the log, once per document until a configuration changes,
+    /// that `uri` gets no formatting edits because `config` turns them off.
+    pub fn say_format_off(&self, uri: &Uri, config: Option<&Path>) {
+        if !lock(&self.format_off).insert(uri.clone()) {
+            return;
+        }
+        let place = config.map_or_else(
+            || "its digest.toml".to_string(),
+            |p| p.display().to_string(),
+        );
+        let message = format!(
+            "digest-lsp: {} is left as it is: `[format] enabled = false` in {place}",
+            uri.as_str()
+        );
+        self.log(MessageType::INFO, message);
     }
 
     /// A `$/progress` of work done.
@@ -527,6 +548,7 @@ impl Session {
     pub fn reconfigure(self: &Arc<Self>) {
         self.configs.clear();
         lock(&self.config_notices).shown.clear();
+        lock(&self.format_off).clear();
         self.with_documents(|docs| docs.values_mut().for_each(Document::invalidate));
         self.schedule_all(Trigger::Reconfigure);
     }
@@ -573,6 +595,7 @@ impl Session {
     pub fn close(&self, uri: &Uri) -> Option<Document> {
         let closed = self.with_documents(|docs| docs.remove(uri));
         lock(&self.outlines).remove(uri);
+        lock(&self.format_off).remove(uri);
         closed
     }
 

@@ -132,7 +132,7 @@ local ok, err = xpcall(function()
     vim.lsp.buf.formatting_sync(nil, TIMEOUT)
   end
   check(how .. ' formats messy.digest into its canonical layout', buffer_text(bufnr) == messy, diff(buffer_text(bufnr), messy))
-  vim.cmd('write')
+  vim.cmd('silent write')
   local written = read(fixtures .. '/messy.digest')
   check('written, messy.digest holds exactly the formatted text', written == messy, diff(written, messy))
 
@@ -204,7 +204,7 @@ local ok, err = xpcall(function()
     end,
   })
   bufnr = open('on-save.digest')
-  vim.cmd('write')
+  vim.cmd('silent write')
   written = read(fixtures .. '/on-save.digest')
   check('a BufWritePre autocommand with format() formats on write', written == messy, diff(written, messy))
   -- [format] enabled = false and cjk-spacing on: only the spacing is fixed.
@@ -212,7 +212,7 @@ local ok, err = xpcall(function()
   vim.wait(TIMEOUT, function()
     return has_code(bufnr, 'cjk-spacing')
   end, 20)
-  vim.cmd('write')
+  vim.cmd('silent write')
   written = read(fixtures .. '/no-format/on-save.digest')
   check(
     'with fix_all() too, a write fixes the spacing; [format] enabled = false keeps the layout',

@@ -514,9 +514,22 @@ async function configuredUser() {
 
   await step(page, "highlighting", async () => {
     // TextMate scopes become token classes: the heading line carries more than one colour.
+    // The line is drawn before the grammar has tokenized it (one class): wait for the colours.
     const line = page.locator(".monaco-editor .view-line", { hasText: "Paper1 Sparse Teacher" }).first();
     await line.locator("span span").first().waitFor();
-    const classes = await line.locator("span span").evaluateAll((spans) => [...new Set(spans.map((s) => s.className))]);
+    const distinct = () => line.locator("span span").evaluateAll((spans) => [...new Set(spans.map((s) => s.className))]);
+    await page
+      .waitForFunction(
+        () => {
+          const l = [...document.querySelectorAll(".monaco-editor .view-line")]
+            .find((e) => e.textContent.replace(/\u00a0/g, " ").includes("Paper1 Sparse Teacher"));
+          return l !== undefined && new Set([...l.querySelectorAll("span span")].map((s) => s.className)).size >= 2;
+        },
+        undefined,
+        { timeout: 10_000 },
+      )
+      .catch(() => {}); // the check below says what it found
+    const classes = await distinct();
     check("the grammar colours a heading", classes.length >= 2, classes.join(" "));
   });
 
@@ -699,8 +712,10 @@ async function formattingUser() {
   const settings = {
     "digest.server.path": DIGEST_LSP,
     "workbench.editor.enablePreview": false,
-    // Word wrap off: each line of the text is one rendered line (editorText).
+    // Each line of the text is one rendered line, holding only the text
+    // (editorText): no word wrap, no inlay hint (the title after `Paper1`).
     "[digest]": { "editor.formatOnSave": true, "editor.wordWrap": "off" },
+    "editor.inlayHints.enabled": "off",
     "editor.codeActionsOnSave": { "source.fixAll.digest": "explicit" },
   };
   const { page, input, runCommand, gotoLine, quickOpen, paperCount, waitForEditorText } =
@@ -721,6 +736,7 @@ async function formattingUser() {
     await paperCount(2); // the server is up and has the file
     await page.keyboard.press("Escape");
     await input.waitFor({ state: "hidden" });
+    await screenshot(page, "messy before Format Document");
     await runCommand("Format Document", { exact: true });
     await waitForEditorText(expected("messy.digest"));
     check("Format Document (command palette) gives the canonical layout of messy.digest", true);
@@ -744,6 +760,7 @@ async function formattingUser() {
     await quickOpen("typography/notes.digest");
     // The cjk-spacing warnings: the server read typography/digest.toml.
     await page.locator(`${activeEditor} .squiggly-warning`).first().waitFor();
+    await screenshot(page, "notes before Fix All");
     await runCommand("Fix All", { exact: true });
     await waitForEditorText(expected("typography/notes.digest"));
     check("Fix All applies the cjk-spacing fixes of notes.digest, and nothing else", true);
@@ -787,6 +804,7 @@ async function formattingUser() {
         if (attempt === 5) throw err;
       }
     }
+    await page.waitForTimeout(300); // the hover's fade-in, for the screenshot
     const text = await hover.first().innerText();
     check(
       "settings.json knows source.fixAll.digest in editor.codeActionsOnSave (its hover)",

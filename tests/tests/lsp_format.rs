@@ -259,6 +259,31 @@ fn formatting_off_in_digest_toml_gives_no_edits_and_says_why_once() {
             ),
         })]
     );
+    // Turned on again (and a section required, which the diagnostics
+    // show once the new configuration is read), the configuration applies.
+    let on =
+        "[format]\nenabled = true\n\n[sections.method]\nlabels = [\"方法\"]\nrequired = true\n";
+    let toml = dir.join("digest.toml");
+    digest_e2e::write_file(&toml, on);
+    let changes = json!({"changes": [{"uri": file_uri(&toml), "type": 2}]});
+    client.notify("workspace/didChangeWatchedFiles", changes);
+    client.wait_codes(&uri, |codes| !codes.is_empty());
+    let edits = client.request_ok("textDocument/formatting", formatting(&uri));
+    assert_eq!(formatted_under(MESSY, on), FORMATTED);
+    assert_eq!(apply_edits(MESSY, &edits), FORMATTED);
+    assert_eq!(client.shutdown_and_exit().code(), Some(0));
+}
+
+#[test]
+fn an_open_digest_toml_is_not_formatted() {
+    // Blank lines and trailing spaces a digest's formatting would remove.
+    let config = "[format]  \nenabled = true\n\n\n\n[rules]\nnumbering = \"error\"\n";
+    let (dir, _) = workspace("toml", config, FORMATTED);
+    let uri = file_uri(dir.join("digest.toml"));
+    let mut client = Client::start(json!({}), None);
+    client.open(&uri, config, 1);
+    let edits = client.request_ok("textDocument/formatting", formatting(&uri));
+    assert_eq!(edits, json!([]));
     assert_eq!(client.shutdown_and_exit().code(), Some(0));
 }
 
@@ -434,6 +459,45 @@ fn formatting_applies_the_typography_fixes_that_are_on() {
         let changes = &actions[0]["edit"]["changes"][uri.as_str()];
         let fixed = apply_in(text, changes, encoding);
         assert_eq!(formatted_under(&fixed, CONFIG), expected);
+        assert_eq!(client.shutdown_and_exit().code(), Some(0));
+    }
+}
+
+#[test]
+fn on_the_sample_with_every_typography_rule_on() {
+    let Some(sample) = digest_e2e::shared_sample() else {
+        return;
+    };
+    let text = std::fs::read_to_string(sample).expect("the sample reads");
+    const CONFIG: &str = "[rules]\ncjk-spacing = \"warning\"\ncjk-punctuation = \"warning\"\nfullwidth-alphanumeric = \"warning\"\n";
+    let (_dir, uri) = workspace("sample", CONFIG, &text);
+    let expected = formatted_under(&text, CONFIG);
+    assert_ne!(expected, text, "the sample has typography to fix");
+    for encoding in ["utf-8", "utf-16", "utf-32"] {
+        let mut client = Client::start(json!({"general": {"positionEncodings": [encoding]}}), None);
+        let found = client.open_and_wait(&uri, &text, 1);
+        assert!(
+            digest_e2e::codes(&found)
+                .iter()
+                .any(|c| c.starts_with("cjk-punctuation@")),
+            "{found}"
+        );
+        let edits = client.request_ok("textDocument/formatting", formatting(&uri));
+        assert_eq!(apply_in(&text, &edits, encoding), expected, "in {encoding}");
+        // Fix-all alone leaves no typography finding.
+        let actions = code_actions(&mut client, &uri, json!([]), Some(json!(["source.fixAll"])));
+        let fixed = apply_in(
+            &text,
+            &actions[0]["edit"]["changes"][uri.as_str()],
+            encoding,
+        );
+        client.change_full(&uri, 2, &fixed);
+        let left = digest_e2e::codes(&client.wait_diagnostics(&uri, Some(2)));
+        assert!(
+            left.iter()
+                .all(|c| !c.starts_with("cjk-") && !c.starts_with("fullwidth-")),
+            "{left:?}"
+        );
         assert_eq!(client.shutdown_and_exit().code(), Some(0));
     }
 }

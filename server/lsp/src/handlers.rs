@@ -141,12 +141,15 @@ impl Backend {
     /// `range` touches: the smallest edits to the canonical layout of the
     /// document's current version (`digest_analysis::format`, as `fmt`
     /// makes them); none when its `digest.toml` turns formatting off (said
-    /// once in the log). Answered for the version it was computed on only
+    /// once in the log), nor for a `digest.toml` itself. Answered for the version it was computed on only
     /// ([`on_snapshot`]).
     async fn format(&self, uri: Uri, range: Option<Range>) -> Result<Option<Vec<TextEdit>>> {
         let received = std::time::Instant::now();
         let edits = self
             .request(uri, true, move |cx, to| {
+                if is_config(Some(&cx.snapshot.path)) {
+                    return Vec::new(); // TOML, not a digest
+                }
                 let loaded = &cx.snapshot.checked.config;
                 if !loaded.config.format_enabled {
                     cx.session

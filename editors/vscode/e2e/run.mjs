@@ -778,6 +778,8 @@ async function formattingUser() {
         "[format] enabled = false keeps the layout",
       true,
     );
+    await page.locator(`${activeEditor} .squiggly-warning`).first().waitFor({ state: "detached" });
+    check("after the save, on-save.digest has no cjk-spacing warning left", true);
   });
 
   await step(page, "fix all in the settings schema", async () => {

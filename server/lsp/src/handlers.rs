@@ -211,6 +211,16 @@ impl Backend {
         });
     }
 
+    /// Runs an indexing in the background; once done, the lenses'
+    /// counts take in the digests it found ([`Backend::refresh_lenses`]).
+    fn index_then_refresh(&self, indexing: impl Future<Output = ()> + Send + 'static) {
+        let backend = self.clone();
+        tokio::spawn(async move {
+            indexing.await;
+            backend.refresh_lenses();
+        });
+    }
+
     pub(crate) async fn on_snapshot<T: Send + 'static>(
         &self,
         uri: Uri,
@@ -310,7 +320,7 @@ impl LanguageServer for Backend {
 
     async fn initialized(&self, _: InitializedParams) {
         let session = self.session.clone();
-        tokio::spawn(session.index_in_background(self.session.index.roots()));
+        self.index_then_refresh(session.index_in_background(self.session.index.roots()));
         if !self.session.caps().watched_files_dynamic {
             return;
         }
@@ -384,7 +394,7 @@ impl LanguageServer for Backend {
             self.session.recheck_all();
             return;
         }
-        tokio::spawn(self.session.clone().index_in_background(added));
+        self.index_then_refresh(self.session.clone().index_in_background(added));
     }
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {

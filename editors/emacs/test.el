@@ -1,6 +1,9 @@
 ;;; test.el --- end-to-end test of digest-eglot.el against the real digest-lsp  -*- lexical-binding: t -*-
 ;;
-;;   DIGEST_FIXTURES=<copy of editors/fixtures/workspace> emacs --batch -Q -l editors/emacs/test.el
+;;   DIGEST_FIXTURES=<copy of editors/fixtures/workspace> \
+;;   DIGEST_FORMAT=<copy of editors/fixtures/format> \
+;;   DIGEST_FORMAT_EXPECTED=editors/fixtures/format-expected \
+;;     emacs --batch -Q -l editors/emacs/test.el
 ;;
 ;; digest-lsp must be on PATH. Prints `PASS emacs: ...` / `FAIL emacs: ...`
 ;; lines and exits non-zero when a check failed.
@@ -81,7 +84,20 @@
                           (lambda () (and (string-suffix-p "related.digest" (or buffer-file-name ""))
                                           (= (line-number-at-pos) 3))))
                          (format "%s line %d" buffer-file-name (line-number-at-pos)))
-      (eglot-shutdown (eglot-current-server)))
+      (eglot-shutdown (eglot-current-server))
+      ;; Formatting: the server's edits, applied by eglot.
+      (let ((want (with-temp-buffer
+                    (insert-file-contents
+                     (expand-file-name "messy.digest" (getenv "DIGEST_FORMAT_EXPECTED")))
+                    (buffer-string))))
+        (find-file (expand-file-name "messy.digest" (getenv "DIGEST_FORMAT")))
+        (unless (eglot-current-server) (apply #'eglot (eglot--guess-contact)))
+        (digest-test-wait (lambda () (eglot-current-server)))
+        (eglot-format-buffer)
+        (digest-test-check "eglot-format-buffer formats messy.digest into its canonical layout"
+                           (equal (buffer-string) want)
+                           (format "%S" (buffer-string)))
+        (eglot-shutdown (eglot-current-server))))
   (error (digest-test-check "the test ran to the end" nil err)))
 
 (kill-emacs (if (> digest-test-failed 0) 1 0))

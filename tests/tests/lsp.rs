@@ -310,7 +310,7 @@ fn bad_requests_are_answered_and_the_server_goes_on() {
             "textDocument/hover",
             json!({"textDocument": {"uri": "file:///tmp/never-opened.digest"}, "position": position(0, 0)}),
         ),
-        Err(json!({"code": -32602, "message": "file:///tmp/never-opened.digest is not open"}))
+        Err(json!({"code": -32801, "message": "file:///tmp/never-opened.digest is not open"}))
     );
 
     // A frame whose body is cut off JSON: a parse error with id null.

@@ -51,7 +51,14 @@ fn every_feature_is_advertised() {
                 "full": true,
                 "range": true,
             },
-            "workspace": {"workspaceFolders": {"supported": true, "changeNotifications": true}},
+            "codeLensProvider": {"resolveProvider": false},
+            "workspace": {
+                "workspaceFolders": {"supported": true, "changeNotifications": true},
+                "fileOperations": {"willRename": {"filters": [
+                    {"scheme": "file", "pattern": {"glob": "**/*.digest", "matches": "file"}},
+                    {"scheme": "file", "pattern": {"glob": "**", "matches": "folder"}},
+                ]}},
+            },
         })
     );
     client.open_and_wait(URI, TEXT, 1);

@@ -13,16 +13,21 @@
 //                 TXT_PLAIN: file names in it
 //   TXT_DIGEST    a digest saved as .txt (a copy of the shared sample) with
 //   TXT_PAPERS    papers; TXT_OTHER another digest .txt, TXT_PLAIN an ordinary .txt
+//   FORMAT_WORKSPACE  a scratch copy of editors/fixtures/format (the test writes into it)
+//   FORMAT_EXPECTED   editors/fixtures/format-expected: what its digests become
 //   SCRATCH       an empty scratch folder (user data, extensions, HOME)
 //   SHOTS         where the screenshots go (target/editor-e2e)
 //   CHROMIUM      the browser (default /usr/bin/chromium)
 //   PATH          must hold no digest-lsp: the first session uses the bundled one
 //
-// Two code-server sessions, one user each:
+// Three code-server sessions, one user each:
 //   1. nothing configured, no digest-lsp on PATH: the bundled server, the
 //      plain-text detection, a restart without errors (TXT_WORKSPACE);
 //   2. `digest.server.path` set and `digest.detectPlainText` off: the features,
-//      the missing binary, restarts, a live digest.toml edit (WORKSPACE).
+//      the missing binary, restarts, a live digest.toml edit (WORKSPACE);
+//   3. format on save and the fix-all action on save, as the extension's
+//      README shows them: Format Document, Fix All, both on save, and the
+//      fix-all kind in the settings' schema (FORMAT_WORKSPACE).
 //
 // Prints one `PASS vscode: <step>` or `FAIL vscode: <step>: <why>` line per
 // check; exits non-zero when one failed. Waits on elements, never on fixed
@@ -48,6 +53,8 @@ const TXT_DIGEST = env("TXT_DIGEST");
 const TXT_PAPERS = Number(env("TXT_PAPERS"));
 const TXT_OTHER = env("TXT_OTHER");
 const TXT_PLAIN = env("TXT_PLAIN");
+const FORMAT_WORKSPACE = env("FORMAT_WORKSPACE");
+const FORMAT_EXPECTED = env("FORMAT_EXPECTED");
 const SCRATCH = env("SCRATCH");
 const SHOTS = env("SHOTS");
 const CHROMIUM = env("CHROMIUM", "/usr/bin/chromium");
@@ -97,6 +104,10 @@ async function screenshot(page, name) {
   } catch {
     // a crashed page has nothing to show
   }
+}
+
+function escapeRegExp(text) {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
 function freePort() {
@@ -243,14 +254,60 @@ function helpers(page) {
   const statusMode = page.locator("#status\\.editor\\.mode");
   const input = page.locator(".quick-input-widget input");
 
-  const runCommand = async (label) => {
+  /** The rows of the quick input whose label is exactly `label` (not `label With...`). */
+  const exactRow = (label) =>
+    page.locator(".quick-input-list .monaco-list-row", {
+      has: page.locator(".label-name", { hasText: new RegExp(`^${escapeRegExp(label)}$`) }),
+    });
+
+  const runCommand = async (label, { exact = false } = {}) => {
     await page.keyboard.press("F1");
     await input.waitFor({ state: "visible" });
     await input.fill(`>${label}`);
     if (process.env.DEBUG_E2E) await screenshot(page, `palette-${label}`);
     // Click the command's own row: Enter could still hit a row of the previous filter.
-    await page.locator(".quick-input-list .monaco-list-row", { hasText: label }).first().click();
+    const row = exact ? exactRow(label) : page.locator(".quick-input-list .monaco-list-row", { hasText: label });
+    await row.first().click();
     await input.waitFor({ state: "hidden" });
+  };
+
+  /** Opens a file of the workspace by its relative path with Quick Open (`Ctrl+P`). */
+  const quickOpen = async (relative) => {
+    const name = path.basename(relative);
+    await page.keyboard.press(`${MOD}+p`);
+    await input.waitFor({ state: "visible" });
+    await input.fill(relative);
+    await exactRow(name).first().click();
+    await input.waitFor({ state: "hidden" });
+    await page.locator(".tabs-container .tab.active", { hasText: name }).waitFor();
+  };
+
+  // The text of the active editor, from its rendered lines (all of them on
+  // screen: the format fixtures are short, and that session turns word wrap off).
+  const activeLines = ".editor-group-container.active .monaco-editor .view-lines .view-line";
+  const editorText = () =>
+    page.evaluate(
+      (selector) =>
+        [...document.querySelectorAll(selector)]
+          .sort((a, b) => parseFloat(a.style.top) - parseFloat(b.style.top))
+          .map((l) => l.textContent.replace(/\u00a0/g, " "))
+          .join("\n"),
+      activeLines,
+    );
+  /** Waits until the active editor shows `want` (LF line ends); the error says what it shows. */
+  const waitForEditorText = async (want) => {
+    try {
+      await page.waitForFunction(
+        ([selector, want]) =>
+          [...document.querySelectorAll(selector)]
+            .sort((a, b) => parseFloat(a.style.top) - parseFloat(b.style.top))
+            .map((l) => l.textContent.replace(/\u00a0/g, " "))
+            .join("\n") === want,
+        [activeLines, want],
+      );
+    } catch (err) {
+      throw new Error(`the editor shows ${JSON.stringify(await editorText())}, want ${JSON.stringify(want)} (${err.message.split("\n")[0]})`);
+    }
   };
 
   const gotoLine = async (line, col) => {
@@ -329,6 +386,7 @@ function helpers(page) {
   return {
     editor, statusSelection, statusMode, input, runCommand, gotoLine, open, paperCount,
     outputText, waitForOutput, usingLines, moreUsingLines, errorNotifications, restartServer,
+    quickOpen, editorText, waitForEditorText,
   };
 }
 
@@ -456,9 +514,22 @@ async function configuredUser() {
 
   await step(page, "highlighting", async () => {
     // TextMate scopes become token classes: the heading line carries more than one colour.
+    // The line is drawn before the grammar has tokenized it (one class): wait for the colours.
     const line = page.locator(".monaco-editor .view-line", { hasText: "Paper1 Sparse Teacher" }).first();
     await line.locator("span span").first().waitFor();
-    const classes = await line.locator("span span").evaluateAll((spans) => [...new Set(spans.map((s) => s.className))]);
+    const distinct = () => line.locator("span span").evaluateAll((spans) => [...new Set(spans.map((s) => s.className))]);
+    await page
+      .waitForFunction(
+        () => {
+          const l = [...document.querySelectorAll(".monaco-editor .view-line")]
+            .find((e) => e.textContent.replace(/\u00a0/g, " ").includes("Paper1 Sparse Teacher"));
+          return l !== undefined && new Set([...l.querySelectorAll("span span")].map((s) => s.className)).size >= 2;
+        },
+        undefined,
+        { timeout: 10_000 },
+      )
+      .catch(() => {}); // the check below says what it found
+    const classes = await distinct();
     check("the grammar colours a heading", classes.length >= 2, classes.join(" "));
   });
 
@@ -616,6 +687,137 @@ async function configuredUser() {
   await stopAll();
 }
 
+/** Waits (at most TIMEOUT) until `file` holds `want`; the error says what it holds. */
+async function waitForFile(file, want) {
+  const until = Date.now() + TIMEOUT;
+  for (;;) {
+    const text = fs.readFileSync(file, "utf8");
+    if (text === want) return;
+    if (Date.now() > until) {
+      throw new Error(`${path.basename(file)} holds ${JSON.stringify(text)}, want ${JSON.stringify(want)}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/**
+ * Session 3: a user who formats on save and applies the fix-all action on
+ * save, configured as the extension's README says, on FORMAT_WORKSPACE.
+ */
+async function formattingUser() {
+  const expected = (relative) => fs.readFileSync(path.join(FORMAT_EXPECTED, relative), "utf8");
+  const inWorkspace = (relative) => path.join(FORMAT_WORKSPACE, relative);
+  // A second messy digest, for the format on save.
+  fs.copyFileSync(inWorkspace("messy.digest"), inWorkspace("format-on-save.digest"));
+  const settings = {
+    "digest.server.path": DIGEST_LSP,
+    "workbench.editor.enablePreview": false,
+    // Each line of the text is one rendered line, holding only the text
+    // (editorText): no word wrap, no inlay hint (the title after `Paper1`).
+    "[digest]": { "editor.formatOnSave": true, "editor.wordWrap": "off" },
+    "editor.inlayHints.enabled": "off",
+    "editor.codeActionsOnSave": { "source.fixAll.digest": "explicit" },
+  };
+  const { page, input, runCommand, gotoLine, quickOpen, paperCount, waitForEditorText } =
+    await launch("format", FORMAT_WORKSPACE, settings);
+  const activeEditor = ".editor-group-container.active .monaco-editor";
+  const save = async (name) => {
+    await page.keyboard.press(`${MOD}+s`);
+    await page.locator(".tabs-container .tab.active:not(.dirty)", { hasText: name }).waitFor();
+  };
+
+  await step(page, "format workbench loads", async () => {
+    await page.locator(".monaco-workbench").waitFor({ timeout: 4 * TIMEOUT });
+    await page.locator(".explorer-folders-view .monaco-list-row", { hasText: "messy.digest" }).waitFor();
+  });
+
+  await step(page, "format document", async () => {
+    await quickOpen("messy.digest");
+    await paperCount(2); // the server is up and has the file
+    await page.keyboard.press("Escape");
+    await input.waitFor({ state: "hidden" });
+    await screenshot(page, "messy before Format Document");
+    await runCommand("Format Document", { exact: true });
+    await waitForEditorText(expected("messy.digest"));
+    check("Format Document (command palette) gives the canonical layout of messy.digest", true);
+    await save("messy.digest");
+    await waitForFile(inWorkspace("messy.digest"), expected("messy.digest"));
+    check("saved, messy.digest holds exactly the formatted text (LF, one final newline)", true);
+  });
+
+  await step(page, "format on save", async () => {
+    await quickOpen("format-on-save.digest");
+    await paperCount(2);
+    await page.keyboard.press("Escape");
+    await input.waitFor({ state: "hidden" });
+    await page.keyboard.press(`${MOD}+s`); // saves even an unmodified file, with its save participants
+    await waitForFile(inWorkspace("format-on-save.digest"), expected("messy.digest"));
+    await waitForEditorText(expected("messy.digest"));
+    check('with "[digest]": { "editor.formatOnSave": true }, Ctrl+S formats the digest', true);
+  });
+
+  await step(page, "fix all", async () => {
+    await quickOpen("typography/notes.digest");
+    // The cjk-spacing warnings: the server read typography/digest.toml.
+    await page.locator(`${activeEditor} .squiggly-warning`).first().waitFor();
+    await screenshot(page, "notes before Fix All");
+    await runCommand("Fix All", { exact: true });
+    await waitForEditorText(expected("typography/notes.digest"));
+    check("Fix All applies the cjk-spacing fixes of notes.digest, and nothing else", true);
+    await page.locator(`${activeEditor} .squiggly-warning`).first().waitFor({ state: "detached" });
+    check("after Fix All, notes.digest has no cjk-spacing warning left", true);
+  });
+
+  await step(page, "fix all on save", async () => {
+    await quickOpen("no-format/on-save.digest");
+    await page.locator(`${activeEditor} .squiggly-warning`).first().waitFor();
+    await page.keyboard.press(`${MOD}+s`);
+    await waitForFile(inWorkspace("no-format/on-save.digest"), expected("no-format/on-save.digest"));
+    check(
+      'with "editor.codeActionsOnSave": { "source.fixAll.digest": "explicit" }, Ctrl+S fixes the spacing; ' +
+        "[format] enabled = false keeps the layout",
+      true,
+    );
+    await page.locator(`${activeEditor} .squiggly-warning`).first().waitFor({ state: "detached" });
+    check("after the save, on-save.digest has no cjk-spacing warning left", true);
+  });
+
+  await step(page, "fix all in the settings schema", async () => {
+    // VS Code documents the kinds its code action providers announce: hovering the
+    // key in settings.json shows the description it gave source.fixAll.digest.
+    await runCommand("Preferences: Open User Settings (JSON)", { exact: true });
+    await page.locator(".tabs-container .tab.active", { hasText: "settings.json" }).waitFor();
+    const file = path.join(SCRATCH, "user-data-format", "User", "settings.json");
+    const lines = fs.readFileSync(file, "utf8").split("\n");
+    const line = lines.findIndex((l) => l.includes('"source.fixAll.digest"')) + 1;
+    const col = lines[line - 1].indexOf("source.fixAll.digest") + 1;
+    const hover = page.locator(".monaco-hover:not(.hidden)", { hasText: "'source.fixAll.digest' actions" });
+    // The schema follows the providers with a delay: hover again until it shows.
+    for (let attempt = 1; ; attempt++) {
+      await page.mouse.move(5, 500);
+      await gotoLine(line, col + 5);
+      const box = await page.locator(`${activeEditor}.focused .cursor`).first().boundingBox();
+      if (!box) throw new Error("no cursor on screen");
+      await page.mouse.move(box.x + 2, box.y + box.height / 2);
+      try {
+        await hover.first().waitFor({ state: "visible", timeout: 5000 });
+        break;
+      } catch (err) {
+        if (attempt === 5) throw err;
+      }
+    }
+    await page.waitForTimeout(300); // the hover's fade-in, for the screenshot
+    const text = await hover.first().innerText();
+    check(
+      "settings.json knows source.fixAll.digest in editor.codeActionsOnSave (its hover)",
+      text.includes("Controls whether 'source.fixAll.digest' actions should be run on file save."),
+      text,
+    );
+  });
+
+  await stopAll();
+}
+
 async function main() {
   // Install the extension into the scratch extensions folder.
   const installed = execFileSync(CODE_SERVER, [...commonArgs(path.join(SCRATCH, "user-data-install")), "--install-extension", VSIX], {
@@ -634,8 +836,15 @@ async function main() {
     `${installedServer} mode ${mode.toString(8)}`,
   );
 
+  // The formatter default names the extension by its id.
+  const manifest = installedServer && JSON.parse(fs.readFileSync(path.join(path.dirname(installedServer), "..", "package.json"), "utf8"));
+  const id = manifest && `${manifest.publisher}.${manifest.name}`;
+  const formatter = manifest?.contributes?.configurationDefaults?.["[digest]"]?.["editor.defaultFormatter"];
+  check(`the extension is the default formatter of digests (${formatter}, its id ${id})`, id !== undefined && formatter === id, formatter);
+
   await freshUser();
   await configuredUser();
+  await formattingUser();
 }
 
 try {

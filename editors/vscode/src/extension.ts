@@ -48,6 +48,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       return serialise(restart);
     }),
     vscode.commands.registerCommand("digest.showOutput", () => output.show(true)),
+    vscode.commands.registerCommand("digest.showReferences", showReferences),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration("digest.server") && wanted) {
         void serialise(restart);
@@ -116,6 +117,37 @@ function detectDigest(doc: vscode.TextDocument): void {
   vscode.languages.setTextDocumentLanguage(doc, "digest").then(
     () => undefined,
     (err) => output.appendLine(`Could not set the language of ${name}: ${String(err)}`),
+  );
+}
+
+/** A position, a range and a location as LSP writes them. */
+interface LspPosition {
+  line: number;
+  character: number;
+}
+interface LspRange {
+  start: LspPosition;
+  end: LspPosition;
+}
+interface LspLocation {
+  uri: string;
+  range: LspRange;
+}
+
+/**
+ * The reference lens's command: the server sends client-neutral arguments
+ * (the heading's document URI, its position, the references' LSP locations);
+ * VS Code's own `editor.action.showReferences` takes them as VS Code types.
+ */
+function showReferences(uri: string, position: LspPosition, locations: LspLocation[]): Thenable<unknown> {
+  const asPosition = (p: LspPosition) => new vscode.Position(p.line, p.character);
+  const asLocation = (l: LspLocation) =>
+    new vscode.Location(vscode.Uri.parse(l.uri), new vscode.Range(asPosition(l.range.start), asPosition(l.range.end)));
+  return vscode.commands.executeCommand(
+    "editor.action.showReferences",
+    vscode.Uri.parse(uri),
+    asPosition(position),
+    (locations ?? []).map(asLocation),
   );
 }
 

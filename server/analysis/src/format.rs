@@ -316,7 +316,7 @@ fn next_at<'a, T>(
 
 /// The colon the file's section labels use most: `：` when more of them
 /// use it than `:`, else `:`.
-fn majority_colon(text: &str, syntax: &SourceFile) -> &'static str {
+pub(crate) fn majority_colon(text: &str, syntax: &SourceFile) -> &'static str {
     let (mut ascii, mut full) = (0usize, 0usize);
     for section in syntax.papers.iter().flat_map(|p| &p.sections) {
         match text.get(section.label.end..).and_then(|s| s.chars().next()) {

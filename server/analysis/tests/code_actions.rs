@@ -3,8 +3,8 @@
 mod common;
 
 use common::{Workspace, diagnostics, render_diagnostic, workspace};
-use digest_analysis::features::{CodeAction, code_actions, fix_all_typography};
-use digest_analysis::{Config, NoFiles, check};
+use digest_analysis::features::{CodeAction, CreateFile, code_actions, fix_all_typography};
+use digest_analysis::{Config, Lookup, NoFiles, Resolver, check};
 use expect_test::{Expect, expect};
 
 /// Every diagnostic of the fixture's first file, each followed by its
@@ -15,9 +15,15 @@ fn render(ws: &Workspace) -> String {
 }
 
 fn render_with(ws: &Workspace, config: &Config) -> String {
+    render_checked(ws, config, &NoFiles)
+}
+
+/// Like [`render_with`], the diagnostics found with `resolver` (for the
+/// first file).
+fn render_checked(ws: &Workspace, config: &Config, resolver: &dyn Resolver) -> String {
     let files = ws.files();
     let mut out = String::new();
-    for d in check(&ws.analyses[0], config, &NoFiles) {
+    for d in check(&ws.analyses[0], config, resolver) {
         out.push_str(&render_diagnostic(&ws.texts[0], &d));
         out.push('\n');
         let actions = code_actions(&files, 0, &d, config);
@@ -28,11 +34,32 @@ fn render_with(ws: &Workspace, config: &Config) -> String {
             let CodeAction {
                 title,
                 diagnostic,
+                create,
                 edits,
                 preferred,
             } = action;
             assert_eq!(diagnostic, d, "an action names the diagnostic it fixes");
             out.push_str(&format!("    {title} (preferred: {preferred})\n"));
+            if let Some(CreateFile {
+                path,
+                ignore_if_exists,
+                overwrite,
+                text,
+            }) = create
+            {
+                out.push_str(&format!(
+                    "        create {} (ignore if exists: {ignore_if_exists}, overwrite: {overwrite})\n",
+                    path.display()
+                ));
+                if text.is_empty() {
+                    out.push_str("        (no text)\n");
+                }
+                for line in text.split_inclusive('\n') {
+                    let line = line.trim_end_matches('\n').replace('\r', "\\r");
+                    out.push_str(format!("        | {line}").trim_end());
+                    out.push('\n');
+                }
+            }
             for line in ws.render_applied(&edits).lines() {
                 out.push_str(&format!("        {line}\n").replace("        \n", "\n"));
             }
@@ -533,4 +560,363 @@ fn a_stale_typography_diagnostic_gets_no_fix() {
     moved.shift(1);
     assert_eq!(code_actions(&ws.files(), 0, &moved, &config), []);
     assert_eq!(code_actions(&ws.files(), 0, &d, &config).len(), 1);
+}
+
+/// The digests of a workspace as one of them finds them: by a path
+/// relative to its folder.
+struct InWorkspace<'a> {
+    ws: &'a Workspace,
+    folder: std::path::PathBuf,
+}
+
+impl Resolver for InWorkspace<'_> {
+    fn lookup(&self, relative: &str) -> Lookup {
+        let normalize = digest_analysis::workspace::normalize;
+        let wanted = normalize(&self.folder.join(relative));
+        match self.ws.paths.iter().position(|p| normalize(p) == wanted) {
+            Some(i) => Lookup::Found(std::sync::Arc::new(self.ws.analyses[i].clone())),
+            None => Lookup::Missing,
+        }
+    }
+}
+
+fn in_workspace(ws: &Workspace) -> InWorkspace<'_> {
+    let folder = ws.paths[0].parent().expect("a folder").to_path_buf();
+    InWorkspace { ws, folder }
+}
+
+/// [`check_fixes`] with the first file's references resolved in the
+/// workspace.
+fn check_workspace_fixes(fixture: &str, expect: Expect) {
+    let ws = workspace(fixture);
+    expect.assert_eq(&render_checked(&ws, &Config::default(), &in_workspace(&ws)));
+}
+
+#[test]
+fn missing_digests_and_papers_are_created() {
+    check_workspace_fixes(
+        "\
+//- /ws/main.digest
+Notes
+
+Paper1 One
+摘要原文: a
+中文总结: 见Paper9、[[Paper 8]]、[[notes#Paper3]]、[[gone]]、[[sub/new.digest#Paper 04]]。
+笔记: [[b#Paper5]] [[b#Paper1]] [[b#intro]] [[main#Paper7]]
+//- /ws/b.digest
+Paper1 Other
+摘要原文: a
+中文总结: b
+",
+        expect![[r#"
+            5:8..5:14 error[unresolved-reference] Paper1: unresolved reference `Paper9`: this digest has no such paper (its papers go up to Paper1); fix the number
+                Add Paper9 to this digest (preferred: false)
+                    main.digest 7:1..7:1 -> "\nPaper9\n\n摘要原文:\n\n中文总结:\n"
+                    --- main.digest
+                    Notes
+
+                    Paper1 One
+                    摘要原文: a
+                    中文总结: 见Paper9、[[Paper 8]]、[[notes#Paper3]]、[[gone]]、[[sub/new.digest#Paper 04]]。
+                    笔记: [[b#Paper5]] [[b#Paper1]] [[b#intro]] [[main#Paper7]]
+
+                    Paper9
+
+                    摘要原文:
+
+                    中文总结:
+            5:15..5:26 error[unresolved-reference] Paper1: unresolved reference `Paper 8`: this digest has no such paper (its papers go up to Paper1); fix the number
+                Add Paper8 to this digest (preferred: false)
+                    main.digest 7:1..7:1 -> "\nPaper8\n\n摘要原文:\n\n中文总结:\n"
+                    --- main.digest
+                    Notes
+
+                    Paper1 One
+                    摘要原文: a
+                    中文总结: 见Paper9、[[Paper 8]]、[[notes#Paper3]]、[[gone]]、[[sub/new.digest#Paper 04]]。
+                    笔记: [[b#Paper5]] [[b#Paper1]] [[b#intro]] [[main#Paper7]]
+
+                    Paper8
+
+                    摘要原文:
+
+                    中文总结:
+            5:27..5:43 error[unresolved-reference] Paper1: unresolved reference `notes#Paper3`: no digest found at `notes.digest`; fix the number or the file name
+                Create `notes.digest` with Paper3 (preferred: false)
+                    create /ws/notes.digest (ignore if exists: true, overwrite: false)
+                    | Paper3
+                    |
+                    | 摘要原文:
+                    |
+                    | 中文总结:
+            5:44..5:52 error[unresolved-reference] Paper1: unresolved reference `gone`: no digest found at `gone.digest`; fix the number or the file name
+                Create `gone.digest` (preferred: false)
+                    create /ws/gone.digest (ignore if exists: true, overwrite: false)
+                    (no text)
+            5:53..5:80 error[unresolved-reference] Paper1: unresolved reference `sub/new.digest#Paper 04`: no digest found at `sub/new.digest`; fix the number or the file name
+                Create `sub/new.digest` with Paper4 (preferred: false)
+                    create /ws/sub/new.digest (ignore if exists: true, overwrite: false)
+                    | Paper4
+                    |
+                    | 摘要原文:
+                    |
+                    | 中文总结:
+            6:5..6:17 error[unresolved-reference] Paper1: unresolved reference `b#Paper5`: `b.digest` has no such paper; fix the number or the file name
+                Add Paper5 to `b.digest` (preferred: false)
+                    b.digest 4:1..4:1 -> "\nPaper5\n\n摘要原文:\n\n中文总结:\n"
+                    --- b.digest
+                    Paper1 Other
+                    摘要原文: a
+                    中文总结: b
+
+                    Paper5
+
+                    摘要原文:
+
+                    中文总结:
+            6:31..6:42 error[unresolved-reference] Paper1: unresolved reference `b#intro`: the part after `#` must be a paper, like `#Paper3`; fix the number or the file name
+                no fix
+            6:43..6:58 error[unresolved-reference] Paper1: unresolved reference `main#Paper7`: `main.digest` has no such paper; fix the number or the file name
+                Add Paper7 to this digest (preferred: false)
+                    main.digest 7:1..7:1 -> "\nPaper7\n\n摘要原文:\n\n中文总结:\n"
+                    --- main.digest
+                    Notes
+
+                    Paper1 One
+                    摘要原文: a
+                    中文总结: 见Paper9、[[Paper 8]]、[[notes#Paper3]]、[[gone]]、[[sub/new.digest#Paper 04]]。
+                    笔记: [[b#Paper5]] [[b#Paper1]] [[b#intro]] [[main#Paper7]]
+
+                    Paper7
+
+                    摘要原文:
+
+                    中文总结:
+        "#]],
+    );
+}
+
+/// The fixes of the first file's `unresolved-reference` diagnostics (found
+/// in the workspace) under `config`: (diagnostic's target, action).
+fn create_fixes(ws: &Workspace, config: &Config) -> Vec<(String, CodeAction)> {
+    let resolver = in_workspace(ws);
+    check(&ws.analyses[0], config, &resolver)
+        .into_iter()
+        .filter(|d| d.rule().code() == "unresolved-reference")
+        .flat_map(|d| {
+            let target = ws.texts[0][d.range.start..d.range.end].to_string();
+            code_actions(&ws.files(), 0, &d, config)
+                .into_iter()
+                .map(move |a| (target.clone(), a))
+        })
+        .collect()
+}
+
+#[test]
+fn an_added_paper_is_laid_out_as_the_formatter_lays_it_out() {
+    // Each digest below is formatted; after the fix it still is, whatever
+    // its line end, colon, trailing blank lines or BOM, and the reference
+    // resolves.
+    let format = |text: &str| {
+        digest_analysis::format::format_text(
+            text,
+            &Config::default(),
+            &digest_analysis::FormatOptions::default(),
+        )
+    };
+    let other = |text: &str| {
+        format!(
+            "//- /ws/main.digest\nPaper1 A\n摘要原文: [[o#Paper2]]\n中文总结: b\n//- /ws/o.digest\n{text}"
+        )
+    };
+    let cases = [
+        "Paper1 X\n\n摘要原文: a\n\n中文总结: b\n",
+        "Paper1 X\n\n摘要原文： a\n\n中文总结： b\n",
+        "Title\n",
+        "",
+        "\u{feff}",
+    ];
+    for text in cases {
+        assert_eq!(format(text), text, "the case is formatted");
+        let ws = workspace(&other(text));
+        let fixes = create_fixes(&ws, &Config::default());
+        assert_eq!(fixes.len(), 1, "{text:?}");
+        let after = ws.apply(&fixes[0].1.edits);
+        assert_eq!(
+            format(&after[1]),
+            after[1],
+            "{text:?} became {:?}",
+            after[1]
+        );
+        assert_eq!(ws.unresolved(&after), Vec::<String>::new(), "{text:?}");
+    }
+    let applied = |text: &str| {
+        let ws = workspace(&other(text));
+        let fixes = create_fixes(&ws, &Config::default());
+        common::show_text(&ws.apply(&fixes[0].1.edits)[1])
+    };
+    // The file's line end and colon; the blank lines at the end go.
+    expect![[r#"
+        Paper1 X\r
+        摘要原文：a\r
+        中文总结：b\r
+        \r
+        Paper2\r
+        \r
+        摘要原文：\r
+        \r
+        中文总结：\r
+    "#]]
+    .assert_eq(&applied(
+        "Paper1 X\r\n摘要原文：a\r\n中文总结：b  \r\n\r\n\r\n",
+    ));
+    // No line end at the end.
+    expect![[r#"
+        Paper1 X
+        摘要原文: a
+        中文总结: b
+
+        Paper2
+
+        摘要原文:
+
+        中文总结:
+    "#]]
+    .assert_eq(&applied("Paper1 X\n摘要原文: a\n中文总结: b"));
+    // A blank digest: the paper alone, after the BOM.
+    expect![[r#"
+        ﻿Paper2
+
+        摘要原文:
+
+        中文总结:
+    "#]]
+    .assert_eq(&applied("\u{feff}\n\n"));
+}
+
+#[test]
+fn the_labels_are_in_the_referring_papers_language() {
+    // An English paper, whose misspelt label counts (as `missing-section`
+    // counts it: without it, `Abstract` and `笔记` would tie, and the tie
+    // goes to the first labels), and a reference in the preamble (the
+    // first labels).
+    check_workspace_fixes(
+        "\
+See [[x#Paper1]].
+
+Paper1 English
+Abstract: a
+笔记: n
+Sumary: [[x#Paper2]]
+",
+        expect![[r#"
+            1:5..1:17 error[unresolved-reference] unresolved reference `x#Paper1`: no digest found at `x.digest`; fix the number or the file name
+                Create `x.digest` with Paper1 (preferred: false)
+                    create /ws/x.digest (ignore if exists: true, overwrite: false)
+                    | Paper1
+                    |
+                    | 摘要原文:
+                    |
+                    | 中文总结:
+            6:1..6:7 warning[unknown-label] Paper1: `Sumary` is not a known section label: did you mean `Summary`?
+                Replace `Sumary` with `Summary` (preferred: true)
+                    main.digest 6:1..6:7 -> "Summary"
+                    --- main.digest
+                    See [[x#Paper1]].
+
+                    Paper1 English
+                    Abstract: a
+                    笔记: n
+                    Summary: [[x#Paper2]]
+            6:9..6:21 error[unresolved-reference] Paper1: unresolved reference `x#Paper2`: no digest found at `x.digest`; fix the number or the file name
+                Create `x.digest` with Paper2 (preferred: false)
+                    create /ws/x.digest (ignore if exists: true, overwrite: false)
+                    | Paper2
+                    |
+                    | Abstract:
+                    |
+                    | Summary:
+        "#]],
+    );
+}
+
+#[test]
+fn the_heading_takes_the_references_keyword() {
+    let (config, errors) =
+        digest_analysis::parse_config("[headings]\nkeywords = [\"Paper\", \"论文\"]\n");
+    assert_eq!(errors, []);
+    let ws = common::workspace_with(
+        "论文1 A\n摘要原文: 论文 3 [[new#论文 002]]\n中文总结: b\n",
+        &config,
+    );
+    expect![[r#"
+        2:7..2:11 error[unresolved-reference] 论文1: unresolved reference `论文 3`: this digest has no such paper (its papers go up to 论文1); fix the number
+            Add 论文3 to this digest (preferred: false)
+                main.digest 4:1..4:1 -> "\n论文3\n\n摘要原文:\n\n中文总结:\n"
+                --- main.digest
+                论文1 A
+                摘要原文: 论文 3 [[new#论文 002]]
+                中文总结: b
+
+                论文3
+
+                摘要原文:
+
+                中文总结:
+        2:12..2:26 error[unresolved-reference] 论文1: unresolved reference `new#论文 002`: no digest found at `new.digest`; fix the number or the file name
+            Create `new.digest` with 论文2 (preferred: false)
+                create /ws/new.digest (ignore if exists: true, overwrite: false)
+                | 论文2
+                |
+                | 摘要原文:
+                |
+                | 中文总结:
+    "#]]
+    .assert_eq(&render_checked(&ws, &config, &in_workspace(&ws)));
+}
+
+#[test]
+fn no_digest_is_created_over_one_that_exists() {
+    // The diagnostic says `b` is missing (found without the workspace), but
+    // the workspace has it: no creation. A stale diagnostic gets nothing.
+    let fixture = "//- /ws/main.digest\nPaper1 A\n摘要原文: [[b#Paper1]] [[b]]\n中文总结: b\n//- /ws/b.digest\nPaper1 B\n";
+    let ws = workspace(fixture);
+    expect![[r#"
+        2:7..2:19 error[unresolved-reference] Paper1: unresolved reference `b#Paper1`: no digest found at `b.digest`; fix the number or the file name
+            no fix
+        2:20..2:25 error[unresolved-reference] Paper1: unresolved reference `b`: no digest found at `b.digest`; fix the number or the file name
+            no fix
+    "#]]
+    .assert_eq(&render(&ws));
+    let config = Config::default();
+    let ws = workspace("Paper1 A\n摘要原文: [[gone]] Paper7\n中文总结: b\n");
+    for d in check(&ws.analyses[0], &config, &NoFiles) {
+        assert_eq!(code_actions(&ws.files(), 0, &d, &config).len(), 1);
+        let mut moved = d.clone();
+        moved.shift(1);
+        assert_eq!(code_actions(&ws.files(), 0, &moved, &config), []);
+    }
+}
+
+#[test]
+fn a_created_digest_resolves_the_reference() {
+    let ws = workspace("Paper1 A\r\n摘要原文：[[sub/notes#Paper3]]\r\n中文总结：b\r\n");
+    let fixes = create_fixes(&ws, &Config::default());
+    let [(_, action)] = fixes.as_slice() else {
+        panic!("{fixes:?}");
+    };
+    let create = action.create.as_ref().expect("a digest to create");
+    assert_eq!(create.path, std::path::Path::new("/ws/sub/notes.digest"));
+    assert!(create.ignore_if_exists && !create.overwrite);
+    assert_eq!(action.edits, []);
+    // The referring digest's line end and colon.
+    assert_eq!(
+        create.text,
+        "Paper3\r\n\r\n摘要原文：\r\n\r\n中文总结：\r\n"
+    );
+    let with_it = workspace(&format!(
+        "//- /ws/main.digest\n{}//- /ws/sub/notes.digest\n{}",
+        ws.texts[0], create.text
+    ));
+    assert_eq!(with_it.unresolved(&with_it.texts), Vec::<String>::new());
 }

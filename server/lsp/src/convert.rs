@@ -3,9 +3,12 @@
 //! diagnostics and severities, hovers, symbols (the outline in
 //! [`outline`]), workspace edits, completion items, semantic tokens, folds,
 //! highlights, inlay hints, links, code actions (quick fixes and
-//! `source.fixAll.digest`), formatting edits, the server's capabilities.
+//! `source.fixAll.digest`), formatting edits, the server's capabilities;
+//! the features about files (moving digests, creating a missing one,
+//! reference lenses) in [`files`].
 //! What comes in (positions and ranges) is read by the same [`Locator`].
 
+pub mod files;
 pub mod outline;
 
 use std::collections::HashMap;
@@ -549,6 +552,9 @@ pub fn capabilities(encoding: Encoding) -> lsp::InitializeResult {
             folding_range_provider: Some(FoldingRangeProviderCapability::Simple(true)),
             document_highlight_provider: Some(OneOf::Left(true)),
             inlay_hint_provider: Some(OneOf::Left(true)),
+            code_lens_provider: Some(lsp::CodeLensOptions {
+                resolve_provider: Some(false),
+            }),
             semantic_tokens_provider: Some(
                 SemanticTokensServerCapabilities::SemanticTokensOptions(SemanticTokensOptions {
                     legend: legend(),
@@ -562,7 +568,7 @@ pub fn capabilities(encoding: Encoding) -> lsp::InitializeResult {
                     supported: Some(true),
                     change_notifications: Some(OneOf::Left(true)),
                 }),
-                file_operations: None,
+                file_operations: Some(files::file_operations()),
             }),
             ..ServerCapabilities::default()
         },

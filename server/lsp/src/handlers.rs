@@ -8,7 +8,8 @@
 //! task ([`on_snapshot`]), where a panic becomes an internal error for
 //! that one request.
 
-use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock};
 
 use tower_lsp_server::jsonrpc::{self, Result};
 use tower_lsp_server::ls_types::*;
@@ -16,9 +17,11 @@ use tower_lsp_server::{Client, LanguageServer};
 
 use digest_analysis::{FormatOptions, features, format};
 
+use crate::convert::files::{self as file_ops, FileCaps};
 use crate::convert::{self, Locator, outline};
 use crate::digests::Digests;
 use crate::documents::Document;
+use crate::files::lock;
 use crate::serve::Outbox;
 use crate::session::{Negotiated, Session, Snapshot, Trigger, is_config};
 use crate::workspace;
@@ -29,15 +32,20 @@ const CLIENT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 /// The most workspace symbols one query returns.
 const SYMBOL_LIMIT: usize = 200;
 
+/// How long the reference lenses' refresh waits for changes to pause.
+const LENS_REFRESH_DELAY: std::time::Duration = std::time::Duration::from_millis(250);
+
 #[derive(Clone)]
 pub struct Backend {
     session: Arc<Session>,
+    files: Arc<FileOps>,
 }
 
 impl Backend {
     pub fn new(client: Client, outbox: Outbox) -> Self {
         Self {
             session: Arc::new(Session::new(client, outbox)),
+            files: Arc::new(FileOps::default()),
         }
     }
 
@@ -101,6 +109,7 @@ impl Backend {
             }
             // The others see the disk's text of this file again.
             self.session.recheck_others(&uri);
+            self.refresh_lenses();
             if pull {
                 self.session.request_refresh();
             }
@@ -183,6 +192,77 @@ impl Backend {
         Ok(Some(edits))
     }
 
+    /// What the client can do for the features about files (the
+    /// defaults before `initialize`).
+    fn file_caps(&self) -> FileCaps {
+        self.files.caps.get().copied().unwrap_or_default()
+    }
+
+    /// A digest changed (an edit, a close, the disk): the reference counts
+    /// of other files' lenses may have changed. Once changes pause for
+    /// [`LENS_REFRESH_DELAY`], asks a client that supports it to ask for
+    /// lenses again (`workspace/codeLens/refresh`).
+    fn refresh_lenses(&self) {
+        if !self.file_caps().code_lens_refresh {
+            return;
+        }
+        let change = self.files.changes.fetch_add(1, Ordering::SeqCst) + 1;
+        let files = self.files.clone();
+        let client = self.session.client.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(LENS_REFRESH_DELAY).await;
+            if files.changes.load(Ordering::SeqCst) != change {
+                return; // a later change sends it
+            }
+            let _ = tokio::time::timeout(CLIENT_TIMEOUT, client.code_lens_refresh()).await;
+        });
+    }
+
+    /// Runs an indexing in the background; once done, the lenses'
+    /// counts take in the digests it found ([`Backend::refresh_lenses`]).
+    fn index_then_refresh(&self, indexing: impl Future<Output = ()> + Send + 'static) {
+        let backend = self.clone();
+        tokio::spawn(async move {
+            indexing.await;
+            backend.refresh_lenses();
+            backend.register_included_renames().await;
+        });
+    }
+
+    /// Digests that `[files] include` names, with extensions other than
+    /// `.digest`, move too: once the index has found them, `willRenameFiles`
+    /// is registered for their extensions (each once), where the client
+    /// registers file operations dynamically.
+    async fn register_included_renames(&self) {
+        if !self.file_caps().rename_dynamic {
+            return;
+        }
+        let found: std::collections::BTreeSet<String> = (self.session.index.analysed().iter())
+            .filter_map(|(path, _)| path.extension()?.to_str().map(str::to_string))
+            .filter(|extension| extension != crate::discover::EXTENSION)
+            .filter_map(|extension| file_ops::extension_glob(&extension))
+            .collect();
+        let (new, id) = {
+            let mut known = lock(&self.files.rename_globs);
+            let new: Vec<String> = (found.into_iter())
+                .filter(|glob| known.insert(glob.clone()))
+                .collect();
+            (new, format!("digest-will-rename-{}", known.len()))
+        };
+        if new.is_empty() {
+            return;
+        }
+        let registration = file_ops::will_rename_registration(id, &new);
+        let asked = self.session.client.register_capability(vec![registration]);
+        let problem = match tokio::time::timeout(CLIENT_TIMEOUT, asked).await {
+            Ok(Ok(())) => return,
+            Ok(Err(e)) => e.to_string(),
+            Err(_) => format!("no answer within {CLIENT_TIMEOUT:?}"),
+        };
+        let message = format!("digest-lsp: could not follow renames of {new:?}: {problem}");
+        self.session.log_warning(message);
+    }
+
     pub(crate) async fn on_snapshot<T: Send + 'static>(
         &self,
         uri: Uri,
@@ -219,6 +299,7 @@ impl Backend {
     }
 
     fn after_edit(&self, uri: &Uri, path_is_config: bool) {
+        self.refresh_lenses();
         if path_is_config {
             let path = uri.to_file_path().map(|p| p.into_owned());
             self.config_changed(path.into_iter().collect());
@@ -273,6 +354,10 @@ impl LanguageServer for Backend {
         let negotiated = Negotiated::from_initialize(&params);
         self.session.index.add_roots(workspace_roots(&params));
         self.session.start(negotiated);
+        let _ = self
+            .files
+            .caps
+            .set(FileCaps::from_client(&params.capabilities));
         let mut result = convert::capabilities(negotiated.encoding);
         if negotiated.caps.pull_diagnostics {
             result.capabilities.diagnostic_provider = Some(convert::diagnostic_provider());
@@ -282,7 +367,7 @@ impl LanguageServer for Backend {
 
     async fn initialized(&self, _: InitializedParams) {
         let session = self.session.clone();
-        tokio::spawn(session.index_in_background(self.session.index.roots()));
+        self.index_then_refresh(session.index_in_background(self.session.index.roots()));
         if !self.session.caps().watched_files_dynamic {
             return;
         }
@@ -331,6 +416,9 @@ impl LanguageServer for Backend {
         let session = self.session.clone();
         let refreshed = tokio::task::spawn_blocking(move || session.refresh(&digests));
         let changed = refreshed.await.unwrap_or(0);
+        if changed > 0 {
+            self.refresh_lenses();
+        }
         match configs.is_empty() {
             true => self.session.recheck_all(),
             false => self.config_changed(configs),
@@ -357,7 +445,7 @@ impl LanguageServer for Backend {
             self.session.recheck_all();
             return;
         }
-        tokio::spawn(self.session.clone().index_in_background(added));
+        self.index_then_refresh(self.session.clone().index_in_background(added));
     }
 
     async fn diagnostic(
@@ -479,6 +567,7 @@ impl LanguageServer for Backend {
             return Ok(None);
         }
         let shown = params.context.diagnostics;
+        let create_files = self.file_caps().create_files;
         self.request(params.text_document.uri, true, move |cx, to| {
             let versioned = cx.session.caps().document_changes;
             let mut actions = Vec::new();
@@ -489,6 +578,13 @@ impl LanguageServer for Backend {
                         continue;
                     };
                     for fix in features::code_actions(&files, current, ours, cx.config()) {
+                        if fix.create.is_some() {
+                            // Only where the client can create files.
+                            if create_files {
+                                actions.extend(file_ops::create_action(fix, shown, to));
+                            }
+                            continue;
+                        }
                         actions.push(convert::code_action(fix, shown, to, versioned));
                     }
                 }
@@ -503,6 +599,58 @@ impl LanguageServer for Backend {
                 }
             }
             Some(actions)
+        })
+        .await
+    }
+
+    /// `workspace/willRenameFiles`: the edits that keep every wiki
+    /// reference of the workspace (the index, open documents' text over
+    /// it) naming the digests that move, versioned for open documents
+    /// where the client takes `documentChanges`; none when nothing names
+    /// them.
+    async fn will_rename_files(&self, params: RenameFilesParams) -> Result<Option<WorkspaceEdit>> {
+        let path = |uri: &str| {
+            let uri = uri.parse::<Uri>().ok()?;
+            uri.to_file_path().map(|p| p.into_owned())
+        };
+        let renames: Vec<features::FileRename> = (params.files.iter())
+            .filter_map(|f| {
+                Some(features::FileRename {
+                    old: path(&f.old_uri)?,
+                    new: path(&f.new_uri)?,
+                })
+            })
+            .collect();
+        if renames.is_empty() {
+            return Ok(None);
+        }
+        run_blocking(&self.session, move |session| {
+            let digests = session.digests(None);
+            let mut to = Locator::nowhere(&digests, session.encoding());
+            let files = digests.view().files();
+            let edits = features::rename_files(&files, &renames);
+            if edits.is_empty() {
+                return None;
+            }
+            Some(to.workspace_edit(edits, session.caps().document_changes))
+        })
+        .await
+    }
+
+    /// `textDocument/codeLens`: a lens on each heading with its references
+    /// across the workspace, resolved at once ([`file_ops::code_lens`]).
+    async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
+        let uri = params.text_document.uri;
+        self.request(uri.clone(), true, move |cx, to| {
+            if is_config(Some(&cx.snapshot.path)) {
+                return Some(Vec::new()); // TOML, not a digest
+            }
+            let (files, current) = cx.files();
+            let lenses = features::code_lenses(&files, current);
+            let lenses = (lenses.into_iter())
+                .map(|lens| file_ops::code_lens(lens, &uri, to))
+                .collect();
+            Some(lenses)
         })
         .await
     }
@@ -602,6 +750,18 @@ impl LanguageServer for Backend {
         })
         .await
     }
+}
+
+/// What the features about files keep between messages.
+#[derive(Default)]
+struct FileOps {
+    /// Set by `initialize`.
+    caps: OnceLock<FileCaps>,
+    /// Counts the changes that may alter lens counts; a refresh is sent
+    /// for the last one only.
+    changes: AtomicU64,
+    /// The globs `willRenameFiles` is registered for besides `**/*.digest`.
+    rename_globs: std::sync::Mutex<std::collections::BTreeSet<String>>,
 }
 
 /// What a request on a document works on.

@@ -880,6 +880,14 @@ pub fn is_config(path: Option<&Path>) -> bool {
         .is_some_and(|n| n == CONFIG_FILE)
 }
 
+/// A request about a document the editor has not opened, or has closed
+/// while the request waited: `ContentModified`, which editors drop quietly
+/// (a request sent just before its document's `didClose` is the usual case,
+/// and an error pop-up for it would be noise).
 pub fn not_open(uri: &Uri) -> jsonrpc::Error {
-    jsonrpc::Error::invalid_params(format!("{} is not open", uri.as_str()))
+    jsonrpc::Error {
+        code: jsonrpc::ErrorCode::ContentModified,
+        message: format!("{} is not open", uri.as_str()).into(),
+        data: None,
+    }
 }

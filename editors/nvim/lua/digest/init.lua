@@ -108,6 +108,106 @@ local function warn_once(msg)
   end
 end
 
+--- The running digest-lsp client attached to `bufnr`, if any.
+local function buf_client(bufnr)
+  for _, client in ipairs(get_clients()) do
+    if vim.lsp.buf_is_attached(bufnr, client.id) then
+      return client
+    end
+  end
+end
+
+--- `client.request_sync`, called as each version wants it (a method from 0.11 on).
+local function request_sync(client, method, params, timeout_ms, bufnr)
+  if vim.fn.has('nvim-0.11') == 1 then
+    return client:request_sync(method, params, timeout_ms, bufnr)
+  end
+  return client.request_sync(method, params, timeout_ms, bufnr)
+end
+
+--- Sends `method` to the digest-lsp client of `bufnr` and waits for its answer.
+--- Returns the result and the client, or nil and why not.
+local function ask(bufnr, method, params, timeout_ms)
+  local client = buf_client(bufnr)
+  if not client then
+    return nil, 'digest-lsp is not attached to this buffer'
+  end
+  local response, err = request_sync(client, method, params, timeout_ms or 3000, bufnr)
+  if not response then
+    return nil, ('%s: %s'):format(method, err or 'no answer')
+  end
+  if response.err then
+    return nil, ('%s: %s'):format(method, response.err.message or vim.inspect(response.err))
+  end
+  return response.result or vim.NIL, client
+end
+
+local function resolve_buf(opts)
+  local bufnr = opts.bufnr
+  return (bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr
+end
+
+--- Formats the buffer (`textDocument/formatting`), or its lines `opts.range`
+--- (`{ first, last }`, 1-based, `textDocument/rangeFormatting`), and waits for
+--- it: usable in a BufWritePre autocommand, on every Neovim version.
+--- `opts`: `bufnr` (default the current buffer), `range`, `timeout_ms`
+--- (default 3000). Returns true, or false and why not.
+function M.format(opts)
+  opts = opts or {}
+  local bufnr = resolve_buf(opts)
+  local params = {
+    textDocument = { uri = vim.uri_from_bufnr(bufnr) },
+    options = { tabSize = vim.bo[bufnr].tabstop, insertSpaces = vim.bo[bufnr].expandtab },
+  }
+  local method = 'textDocument/formatting'
+  local client = buf_client(bufnr)
+  if opts.range and client then
+    method = 'textDocument/rangeFormatting'
+    local last = opts.range[2] - 1
+    local line = vim.api.nvim_buf_get_lines(bufnr, last, last + 1, false)[1] or ''
+    local encoding = client.offset_encoding or 'utf-16'
+    params.range = {
+      start = { line = opts.range[1] - 1, character = 0 },
+      ['end'] = { line = last, character = vim.lsp.util.character_offset(bufnr, last, #line, encoding) },
+    }
+  end
+  local result, by = ask(bufnr, method, params, opts.timeout_ms)
+  if not result then
+    return false, by
+  end
+  if result ~= vim.NIL and #result > 0 then
+    vim.lsp.util.apply_text_edits(result, bufnr, by.offset_encoding or 'utf-16')
+  end
+  return true
+end
+
+--- The kind of the code action that applies every typography fix of a file.
+M.FIX_ALL = 'source.fixAll.digest'
+
+--- Applies the fix-all code action (`source.fixAll.digest`: every fix of the
+--- typography rules that digest.toml turns on) to the buffer, and waits for it:
+--- usable in a BufWritePre autocommand, on every Neovim version.
+--- `opts`: `bufnr`, `timeout_ms` (default 3000). Returns true, or false and why not.
+function M.fix_all(opts)
+  opts = opts or {}
+  local bufnr = resolve_buf(opts)
+  local params = {
+    textDocument = { uri = vim.uri_from_bufnr(bufnr) },
+    range = { start = { line = 0, character = 0 }, ['end'] = { line = 0, character = 0 } },
+    context = { diagnostics = {}, only = { M.FIX_ALL } },
+  }
+  local result, by = ask(bufnr, 'textDocument/codeAction', params, opts.timeout_ms)
+  if not result then
+    return false, by
+  end
+  for _, action in ipairs(result ~= vim.NIL and result or {}) do
+    if action.kind == M.FIX_ALL and action.edit then
+      vim.lsp.util.apply_workspace_edit(action.edit, by.offset_encoding or 'utf-16')
+    end
+  end
+  return true
+end
+
 local function create_commands(bufnr)
   local cmd = vim.api.nvim_buf_create_user_command
   cmd(bufnr, 'DigestRestart', function()
@@ -119,12 +219,64 @@ local function create_commands(bufnr)
   cmd(bufnr, 'DigestLog', function()
     vim.cmd('tabnew ' .. vim.fn.fnameescape(vim.lsp.get_log_path()))
   end, { desc = 'Open the LSP log' })
+  cmd(bufnr, 'DigestFormat', function(args)
+    local range = args.range > 0 and { args.line1, args.line2 } or nil
+    local ok, why = M.format({ range = range })
+    if not ok then
+      vim.notify('digest: ' .. why, vim.log.levels.WARN)
+    end
+  end, { range = true, desc = 'Format the digest (or the lines of the range) with digest-lsp' })
+  cmd(bufnr, 'DigestFixAll', function()
+    local ok, why = M.fix_all()
+    if not ok then
+      vim.notify('digest: ' .. why, vim.log.levels.WARN)
+    end
+  end, { desc = 'Apply every typography fix of the digest (source.fixAll.digest)' })
 end
 
---- Buffer-local setup when the client attaches: commands, and on old Neovim
---- versions the defaults that newer ones set themselves (K, CTRL-]).
-local function on_attach(_, bufnr)
+--- The reference lens's command (client-neutral: the heading's URI and
+--- position, then the references' locations): the locations in the quickfix
+--- list, opened.
+local function show_references(command, ctx)
+  local args = command.arguments or {}
+  local locations = args[3] or {}
+  local client = vim.lsp.get_client_by_id(ctx and ctx.client_id or -1)
+  local encoding = client and client.offset_encoding or 'utf-16'
+  local items = vim.lsp.util.locations_to_items(locations, encoding)
+  vim.fn.setqflist({}, ' ', { title = command.title, items = items })
+  vim.cmd('copen')
+end
+M._show_references = show_references
+if vim.lsp.commands then
+  vim.lsp.commands['digest.showReferences'] = show_references
+end
+
+--- Shows the reference lenses of `bufnr` and keeps them current (the server
+--- also asks for a refresh when another file changes their counts).
+local function show_lenses(client, bufnr)
+  if not (vim.lsp.codelens and client.server_capabilities and client.server_capabilities.codeLensProvider) then
+    return
+  end
+  local refresh = function()
+    if vim.fn.has('nvim-0.10') == 1 then
+      vim.lsp.codelens.refresh({ bufnr = bufnr })
+    elseif vim.api.nvim_get_current_buf() == bufnr then
+      vim.lsp.codelens.refresh()
+    end
+  end
+  vim.api.nvim_create_autocmd({ 'BufEnter', 'InsertLeave' }, {
+    group = vim.api.nvim_create_augroup('digest_lenses_' .. bufnr, { clear = true }),
+    buffer = bufnr,
+    callback = refresh,
+  })
+  refresh()
+end
+
+--- Buffer-local setup when the client attaches: commands, lenses, and on old
+--- Neovim versions the defaults that newer ones set themselves (K, CTRL-]).
+local function on_attach(client, bufnr)
   create_commands(bufnr)
+  show_lenses(client, bufnr)
   if vim.fn.has('nvim-0.10') == 0 then
     vim.bo[bufnr].keywordprg = ':DigestHover'
   end
@@ -229,6 +381,7 @@ if vim.fn.has('nvim-0.8') == 1 then
       local client = vim.lsp.get_client_by_id(args.data and args.data.client_id or -1)
       if client and client.name == NAME then
         create_commands(args.buf)
+        show_lenses(client, args.buf)
       end
     end,
   })

@@ -1,20 +1,45 @@
 //! Quick fixes, each for one diagnostic of [`crate::rules::check`].
 
-use super::rename::renumber;
-use crate::rules::{Diagnostic, Problem, typography};
-use crate::syntax::Paper;
-use crate::workspace::Paths;
-use crate::{Analysis, Config, FileEdits, TextEdit, TextRange, WorkspaceFile};
+use std::path::PathBuf;
 
-/// A quick fix: what the editor offers, the diagnostic it fixes, and the
-/// edits (per workspace file) that apply it.
+use super::rename::renumber;
+use crate::format::{LineEnd, majority_colon};
+use crate::rules::{Diagnostic, Problem, Unresolved, paper_label_position, typography};
+use crate::syntax::{Paper, RefTarget, Reference};
+use crate::workspace::{Paths, all_references, normalize, reference_number_range};
+use crate::{
+    Analysis, Config, FileEdits, NoFiles, TextEdit, TextRange, WorkspaceFile, resolve_file,
+};
+
+/// A quick fix: what the editor offers, the diagnostic it fixes, and what
+/// applies it: a digest to create, then edits (per workspace file).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CodeAction {
     pub title: String,
     pub diagnostic: Diagnostic,
+    /// A digest to create first (`None` for every fix but the creation of
+    /// a missing digest).
+    pub create: Option<CreateFile>,
     pub edits: Vec<FileEdits>,
     /// The obvious fix (applied by "auto fix" where the editor has one).
     pub preferred: bool,
+}
+
+/// A digest to create: never over a file that exists (`ignore_if_exists`
+/// set, `overwrite` not), holding `text` once created.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CreateFile {
+    /// Where: the referring digest's folder joined with the name the
+    /// reference gives, normalised.
+    pub path: PathBuf,
+    /// Always true: a file that exists is left as it is.
+    pub ignore_if_exists: bool,
+    /// Always false.
+    pub overwrite: bool,
+    /// The new digest's text, to insert at its start once created (empty
+    /// for `[[file]]`). Only for a file that did not exist: a file that
+    /// exists gets no text.
+    pub text: String,
 }
 
 /// The quick fixes for `diagnostic`, a diagnostic of file `current`:
@@ -33,6 +58,18 @@ pub struct CodeAction {
 ///   finding's fix (see [`typography`]): insert or delete the space, write
 ///   the full-width punctuation (without the spaces around it), write the
 ///   letters and digits half-width.
+/// - `unresolved-reference` to a digest that does not exist (`[[file]]`,
+///   `[[file#Paper3]]`): create it (see [`CreateFile`]: never over a file),
+///   holding for `#Paper3` a heading `Paper3` and the required sections,
+///   empty; to a paper that its digest (this one, or one of `files`) lacks
+///   (`Paper9`, `[[Paper9]]`, `[[file#Paper9]]`): append a heading `Paper9`
+///   and the required sections, empty, at the end of that digest, laid out
+///   as the formatter lays them out (a blank line before the heading and
+///   before each section, the colon the file's labels use most, the
+///   file's line end). The labels are in the label language of the paper
+///   that holds the reference (see `rules`), from `config`; the heading's
+///   keyword is the reference's. Neither is preferred: the reference may
+///   just be mistyped.
 ///
 /// Nothing for other diagnostics, or when the diagnostic does not match the
 /// text (it is stale).
@@ -49,6 +86,7 @@ pub fn code_actions(
     let action = |title: String, edits: Vec<TextEdit>, preferred: bool| CodeAction {
         title,
         diagnostic: diagnostic.clone(),
+        create: None,
         edits: vec![FileEdits {
             file: current,
             edits,
@@ -92,6 +130,7 @@ pub fn code_actions(
                 Some(edits) if !edits.is_empty() => vec![CodeAction {
                     title: "Renumber papers from here".to_string(),
                     diagnostic: diagnostic.clone(),
+                    create: None,
                     edits,
                     preferred: false,
                 }],
@@ -107,6 +146,11 @@ pub fn code_actions(
             let edits = finding.edits();
             let title = typography_title(&diagnostic.problem, edits.len() > 1);
             vec![action(title, edits, true)]
+        }
+        Problem::UnresolvedReference { reason, .. } => {
+            create_missing(files, current, diagnostic, reason, config)
+                .into_iter()
+                .collect()
         }
         _ => Vec::new(),
     }
@@ -254,4 +298,174 @@ fn renumber_from(
     Some(renumber(files, &paths, current, |i| {
         (i >= from).then(|| first + (i - from) as u64)
     }))
+}
+
+/// The fix that creates what an `unresolved-reference` names: the digest
+/// (for `NoFile`) or the paper (for `NoPaper`, `NoPaperInFile`), when the
+/// reference at the diagnostic's range still names it.
+fn create_missing(
+    files: &[WorkspaceFile<'_>],
+    current: usize,
+    diagnostic: &Diagnostic,
+    reason: &Unresolved,
+    config: &Config,
+) -> Option<CodeAction> {
+    let file = files.get(current)?;
+    let analysis = file.analysis;
+    let reference = all_references(analysis).find(|r| r.range == diagnostic.range)?;
+    let action = |title: String, create: Option<CreateFile>, edits: Vec<FileEdits>| CodeAction {
+        title,
+        diagnostic: diagnostic.clone(),
+        create,
+        edits,
+        preferred: false,
+    };
+    let append = |target: usize, number: u64, place: String| {
+        let other = files[target].analysis;
+        if other.index.paper(number).is_some() {
+            return None;
+        }
+        let heading = heading_of(analysis, reference, number)?;
+        let layout = Layout::of(other);
+        let text = new_paper(analysis, reference, &heading, &layout, config);
+        let edit = append_at_end(other, &text, layout.eol);
+        let edits = vec![FileEdits {
+            file: target,
+            edits: vec![edit],
+        }];
+        Some(action(format!("Add {heading} to {place}"), None, edits))
+    };
+    let this_digest = || "this digest".to_string();
+    match (&reference.target, reason) {
+        (RefTarget::Paper(number), Unresolved::NoPaper { .. }) => {
+            append(current, *number, this_digest())
+        }
+        (RefTarget::FilePaper { file, number }, Unresolved::NoPaperInFile { file: shown }) => {
+            let target = Paths::new(files).resolve(current, file)?;
+            let place = match target == current {
+                true => this_digest(),
+                false => format!("`{shown}`"),
+            };
+            append(target, *number, place)
+        }
+        (
+            RefTarget::FilePaper { file: written, .. } | RefTarget::File(written),
+            Unresolved::NoFile { .. },
+        ) => {
+            if Paths::new(files).resolve(current, written).is_some() {
+                return None;
+            }
+            // The name the look-up tried first: `written.digest` unless the
+            // extension is written.
+            let (name, _) = resolve_file(&NoFiles, written);
+            let path = normalize(&file.path.parent()?.join(&name));
+            let (title, text) = match &reference.target {
+                RefTarget::FilePaper { number, .. } => {
+                    let heading = heading_of(analysis, reference, *number)?;
+                    let layout = Layout::of(analysis);
+                    let text = new_paper(analysis, reference, &heading, &layout, config);
+                    (format!("Create `{name}` with {heading}"), text)
+                }
+                _ => (format!("Create `{name}`"), String::new()),
+            };
+            let create = CreateFile {
+                path,
+                ignore_if_exists: true,
+                overwrite: false,
+                text,
+            };
+            Some(action(title, Some(create), Vec::new()))
+        }
+        _ => None,
+    }
+}
+
+/// `Paper9`: the keyword the reference writes (`Paper` in `[[x#Paper 9]]`)
+/// and the number, without leading zeros.
+fn heading_of(analysis: &Analysis, reference: &Reference, number: u64) -> Option<String> {
+    let digits = reference_number_range(analysis, reference)?;
+    let before = analysis.slice(TextRange::new(reference.range.start, digits.start));
+    let keyword = before.rsplit(['#', '[']).next()?.trim();
+    (!keyword.is_empty()).then(|| format!("{keyword}{number}"))
+}
+
+/// A new paper's lines: `heading`, then each required section's label
+/// (in the label language of the paper holding `reference` in `analysis`),
+/// empty, each after a blank line, with the colon and the line end `host`
+/// uses (the digest the paper goes into, or, for a new digest, the
+/// referring one); ends with a line end.
+fn new_paper(
+    analysis: &Analysis,
+    reference: &Reference,
+    heading: &str,
+    host: &Layout,
+    config: &Config,
+) -> String {
+    let position = analysis
+        .syntax
+        .paper_index_at(reference.range.start)
+        .map_or(0, |i| {
+            paper_label_position(analysis, &analysis.syntax.papers[i], config)
+        });
+    let mut out = heading.to_string();
+    for kind in config.sections.iter().filter(|k| k.required) {
+        let Some(label) = kind.labels.get(position).or(kind.labels.first()) else {
+            continue;
+        };
+        out.push_str(host.eol);
+        out.push_str(host.eol);
+        out.push_str(label);
+        out.push_str(host.colon);
+    }
+    out.push_str(host.eol);
+    out
+}
+
+/// What the formatter writes in a digest: its first line end (LF when it
+/// has none), and the colon its labels use most.
+struct Layout {
+    eol: &'static str,
+    colon: &'static str,
+}
+
+impl Layout {
+    fn of(analysis: &Analysis) -> Self {
+        let whole = analysis.slice(TextRange::new(0, analysis.text.len_bytes()));
+        Self {
+            eol: LineEnd::first_in(&whole).unwrap_or(LineEnd::Lf).as_str(),
+            colon: majority_colon(&whole, &analysis.syntax),
+        }
+    }
+}
+
+/// The edit that appends `paper` (lines ending in a line end) to the
+/// digest: after its last non-blank line with one blank line between
+/// (none in a blank digest), in place of the white space after that line
+/// (what of it the new text starts with is kept).
+fn append_at_end(analysis: &Analysis, paper: &str, eol: &str) -> TextEdit {
+    let syntax = &analysis.syntax;
+    let len = analysis.text.len_bytes();
+    let from = syntax
+        .papers
+        .last()
+        .map_or(syntax.text_start, |p| p.range.end);
+    let tail = analysis.slice(TextRange::new(from, len));
+    let content_end = from + tail.trim_end().len();
+    let trailing = &tail[content_end - from..];
+    let wanted = match content_end == syntax.text_start {
+        true => paper.to_string(),
+        false => format!("{eol}{eol}{paper}"),
+    };
+    let mut kept = trailing
+        .bytes()
+        .zip(wanted.bytes())
+        .take_while(|(a, b)| a == b)
+        .count();
+    while !wanted.is_char_boundary(kept) {
+        kept -= 1;
+    }
+    TextEdit {
+        range: TextRange::new(content_end + kept, len),
+        new_text: wanted[kept..].to_string(),
+    }
 }

@@ -2,9 +2,11 @@
 //! offset, config). Offsets are bytes; results are plain data.
 
 mod code_actions;
+mod code_lens;
 mod completion;
 mod definition;
 mod document_links;
+mod file_rename;
 mod folding;
 mod highlight;
 mod hover;
@@ -15,10 +17,12 @@ mod rename;
 mod semantic_tokens;
 mod workspace_symbol;
 
-pub use code_actions::{CodeAction, code_actions, fix_all_typography};
+pub use code_actions::{CodeAction, CreateFile, code_actions, fix_all_typography};
+pub use code_lens::{CodeLens, code_lenses};
 pub use completion::{CompletionItem, CompletionKind, completion};
 pub use definition::{Target, definition};
 pub use document_links::{DocumentLink, LinkTarget, document_links};
+pub use file_rename::{FileRename, rename_files};
 pub use folding::{Fold, FoldKind, folding_ranges};
 pub use highlight::{Highlight, HighlightKind, highlights};
 pub use hover::{Hover, excerpt, hover};

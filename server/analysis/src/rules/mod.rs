@@ -734,6 +734,21 @@ fn label_position(
     best
 }
 
+/// The label language of `paper` as the section rules find it under
+/// `config` (see [`label_position`]): for the fixes that write labels.
+pub(crate) fn paper_label_position(analysis: &Analysis, paper: &Paper, config: &Config) -> usize {
+    let sink = Sink {
+        config,
+        out: Vec::new(),
+    };
+    label_position(
+        analysis,
+        paper,
+        &misspelt_labels(analysis, paper, &sink),
+        config,
+    )
+}
+
 /// The paper's stray text, up to its first misspelt label (which counts as
 /// the start of a section for `stray-text`), trimmed; `None` when nothing
 /// is left.

@@ -565,13 +565,22 @@ async function configuredUser() {
 
   await step(page, "hover", async () => {
     await page.keyboard.press("Escape"); // closes Go to Symbol, left open for the screenshot
-    await gotoLine(refLine, refCol + 2);
-    const cursor = page.locator(".monaco-editor.focused .cursor").first();
-    const box = await cursor.boundingBox();
-    if (!box) throw new Error("no cursor on screen");
-    await page.mouse.move(box.x + 2, box.y + box.height / 2);
     const hover = page.locator(".monaco-hover:not(.hidden)", { hasText: "Sparse Teacher Ensembles for Tiny Detectors" });
-    await hover.first().waitFor({ state: "visible" });
+    // Code lenses and inlay hints arrive after the text and move the lines
+    // (a hover open then closes): hover again until it stays.
+    for (let attempt = 1; ; attempt++) {
+      await page.mouse.move(5, 500);
+      await gotoLine(refLine, refCol + 2);
+      const box = await page.locator(".monaco-editor.focused .cursor").first().boundingBox();
+      if (!box) throw new Error("no cursor on screen");
+      await page.mouse.move(box.x + 2, box.y + box.height / 2);
+      try {
+        await hover.first().waitFor({ state: "visible", timeout: 5000 });
+        break;
+      } catch (err) {
+        if (attempt === 5) throw err;
+      }
+    }
     await page.waitForTimeout(300); // the hover's fade-in, for the screenshot
     const text = await hover.first().innerText();
     check(

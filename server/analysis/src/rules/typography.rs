@@ -207,12 +207,12 @@ pub fn findings_with(
         return Vec::new();
     };
     let name: Arc<str> = text_of(analysis, paper.name_range()).into();
-    let mut scan = Scan::new(&typography, &paper.inline);
+    let mut scan = Scan::new(&typography);
     let mut out = Vec::new();
     for section in typography.sections(paper) {
         let text = text_of(analysis, section.text);
         let base = section.text.start;
-        scan.section(&text, base);
+        scan.section(&text, base, &paper.inline);
         for found in &scan.found {
             let mut pieces = Vec::new();
             found.fix.pieces(&text, base, &mut pieces);
@@ -268,13 +268,13 @@ pub fn fix_all_source(text: &str, syntax: &SourceFile, config: &Config) -> Vec<T
 
 fn fix_all_in(text: &str, syntax: &SourceFile, typography: &Typography<'_>) -> Vec<TextEdit> {
     let mut pieces = Vec::new();
+    let mut scan = Scan::new(typography);
     for paper in &syntax.papers {
-        let mut scan = Scan::new(typography, &paper.inline);
         for section in typography.sections(paper) {
             let Some(body) = text.get(section.text.start..section.text.end) else {
                 continue;
             };
-            scan.section(body, section.text.start);
+            scan.section(body, section.text.start, &paper.inline);
             for found in &scan.found {
                 found.fix.pieces(body, section.text.start, &mut pieces);
             }
@@ -285,28 +285,131 @@ fn fix_all_in(text: &str, syntax: &SourceFile, typography: &Typography<'_>) -> V
     join_pieces(&mut pieces)
 }
 
-/// The findings of a paper as diagnostics.
-pub(super) fn paper_rules(analysis: &Analysis, paper: &Paper, sink: &mut Sink<'_>) {
-    if !any_on(sink.config) {
-        return;
+/// The rules as one check runs them, paper after paper: the
+/// configuration read once, the scan's buffers kept from one paper to the
+/// next. `None` when the three rules are off.
+pub(super) fn for_check(config: &Config) -> Option<Typography<'_>> {
+    Typography::new(config, typography_options(config))
+}
+
+/// A typography finding as the rule cache keeps it: its range and what it
+/// is about, at offsets from its paper's start, worded only when it is
+/// shown (a file can have a finding every hundred bytes, and only the
+/// first [`super::MAX_DIAGNOSTICS`] of a file are shown). 24 bytes, where a
+/// [`super::Diagnostic`] takes 150 and the strings it holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct Kept {
+    start: u32,
+    end: u32,
+    what: KeptWhat,
+}
+
+/// [`What`], its word at offsets from the paper's start.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum KeptWhat {
+    Spacing {
+        insert: bool,
+        han_first: bool,
+        han: char,
+        word_start: u32,
+        word_end: u32,
+    },
+    Punct(char),
+    Fullwidth,
+}
+
+impl Kept {
+    /// `found` (offsets in a section's text that starts `base` bytes after
+    /// the paper's start), or `None` when an offset does not fit.
+    fn new(found: &Found, base: usize) -> Option<Kept> {
+        let at = |offset: usize| u32::try_from(offset + base).ok();
+        let what = match found.what {
+            What::Spacing {
+                insert,
+                han,
+                han_first,
+                word,
+            } => KeptWhat::Spacing {
+                insert,
+                han_first,
+                han,
+                word_start: at(word.start)?,
+                word_end: at(word.end)?,
+            },
+            What::Punct(c) => KeptWhat::Punct(c),
+            What::Fullwidth => KeptWhat::Fullwidth,
+        };
+        Some(Kept {
+            start: at(found.range.start)?,
+            end: at(found.range.end)?,
+            what,
+        })
     }
-    let Some(typography) = Typography::new(sink.config, typography_options(sink.config)) else {
-        return;
-    };
+
+    pub(super) fn rule(self) -> Rule {
+        match self.what {
+            KeptWhat::Spacing { .. } => Rule::CjkSpacing,
+            KeptWhat::Punct(_) => Rule::CjkPunctuation,
+            KeptWhat::Fullwidth => Rule::FullwidthAlphanumeric,
+        }
+    }
+
+    /// Its range in the digest, for a paper that starts at `start`.
+    pub(super) fn range(self, start: usize) -> TextRange {
+        TextRange::new(start + self.start as usize, start + self.end as usize)
+    }
+
+    /// Its problem, worded from the text of `analysis`, for a paper that
+    /// starts at `start` and is named `paper`.
+    pub(super) fn problem(self, analysis: &Analysis, start: usize, paper: &Arc<str>) -> Problem {
+        let at = |offset: u32| start + offset as usize;
+        let what = match self.what {
+            KeptWhat::Spacing {
+                insert,
+                han_first,
+                han,
+                word_start,
+                word_end,
+            } => What::Spacing {
+                insert,
+                han,
+                han_first,
+                word: TextRange::new(at(word_start), at(word_end)),
+            },
+            KeptWhat::Punct(c) => What::Punct(c),
+            KeptWhat::Fullwidth => What::Fullwidth,
+        };
+        what.problem(self.range(start), |range| text_of(analysis, range), paper)
+    }
+}
+
+/// The typography findings of a paper: kept, in text order, in `kept`, at
+/// offsets from the paper's start; the rare finding whose offsets do not
+/// fit a [`Kept`] goes to `sink` as a diagnostic.
+pub(super) fn paper_rules(
+    analysis: &Analysis,
+    paper: &Paper,
+    scan: &mut Scan<'_>,
+    sink: &mut Sink<'_>,
+    kept: &mut Vec<Kept>,
+) {
+    let start = paper.range.start;
     let mut name: Option<Arc<str>> = None;
-    let mut scan = Scan::new(&typography, &paper.inline);
-    for section in typography.sections(paper) {
+    for section in scan.ty.sections(paper) {
         let text = text_of(analysis, section.text);
         let base = section.text.start;
-        scan.section(&text, base);
-        if scan.found.is_empty() {
-            continue;
-        }
-        let name = name.get_or_insert_with(|| text_of(analysis, paper.name_range()).into());
-        sink.out.reserve(scan.found.len());
+        scan.section(&text, base, &paper.inline);
+        kept.reserve(scan.found.len());
         for found in &scan.found {
-            let range = found.range.shifted(base as isize);
-            sink.push(range, found.problem(&text, name), Vec::new());
+            match Kept::new(found, base - start) {
+                Some(k) => kept.push(k),
+                None => {
+                    let name =
+                        name.get_or_insert_with(|| text_of(analysis, paper.name_range()).into());
+                    let range = found.range.shifted(base as isize);
+                    sink.push(range, found.problem(&text, name), Vec::new());
+                }
+            }
         }
     }
 }
@@ -342,7 +445,7 @@ pub fn half_width_of(text: &str) -> String {
 }
 
 /// What the rules need from a configuration, worked out once.
-struct Typography<'c> {
+pub(super) struct Typography<'c> {
     config: &'c Config,
     options: TypographyOptions,
     spacing: bool,
@@ -612,15 +715,29 @@ struct Found {
 impl Found {
     /// The problem, worded from `text` (the section's).
     fn problem(&self, text: &str, paper: &Arc<str>) -> Problem {
+        let slice = |range: TextRange| Cow::Borrowed(range.slice(text));
+        self.what.problem(self.range, slice, paper)
+    }
+}
+
+impl What {
+    /// The problem of a finding at `range`, worded from the text that
+    /// `slice` gives for a range.
+    fn problem<'t>(
+        self,
+        range: TextRange,
+        slice: impl Fn(TextRange) -> Cow<'t, str>,
+        paper: &Arc<str>,
+    ) -> Problem {
         let paper = paper.clone();
-        match self.what {
+        match self {
             What::Spacing {
                 insert,
                 han,
                 han_first,
                 word,
             } => {
-                let word = word.slice(text);
+                let word = slice(word);
                 let word: Arc<str> = match word.char_indices().nth(WORD_CHARS) {
                     None => word.into(),
                     Some((cut, _)) if han_first => format!("{}…", &word[..cut]).into(),
@@ -644,7 +761,7 @@ impl Found {
             },
             What::Fullwidth => Problem::FullwidthAlphanumeric {
                 paper,
-                written: self.range.slice(text).into(),
+                written: slice(range).into(),
             },
         }
     }
@@ -660,11 +777,10 @@ struct Paren {
     at: usize,
 }
 
-/// The scan of a paper's sections, one at a time; the buffers are kept
-/// from one to the next.
-struct Scan<'a> {
+/// The scan of sections, one at a time; the buffers are kept from one to
+/// the next.
+pub(super) struct Scan<'a> {
     ty: &'a Typography<'a>,
-    inline: &'a Inline,
     /// The current section's findings, sorted.
     found: Vec<Found>,
     /// The current stretch.
@@ -677,10 +793,9 @@ struct Scan<'a> {
 }
 
 impl<'a> Scan<'a> {
-    fn new(ty: &'a Typography<'a>, inline: &'a Inline) -> Self {
+    pub(super) fn new(ty: &'a Typography<'a>) -> Self {
         Self {
             ty,
-            inline,
             found: Vec::new(),
             chars: Vec::new(),
             cuts: Vec::new(),
@@ -697,16 +812,17 @@ impl<'a> Scan<'a> {
         i.ok().map(|i| &self.found[i])
     }
 
-    /// Scans a section's text, which starts at offset `base` of the digest;
-    /// its findings are then in [`Scan::found`].
-    fn section(&mut self, text: &str, base: usize) {
+    /// Scans a section's text, which starts at offset `base` of the digest,
+    /// in a paper whose links and references are `inline`; its findings are
+    /// then in [`Scan::found`].
+    fn section(&mut self, text: &str, base: usize, inline: &Inline) {
         self.found.clear();
         if !text.bytes().any(|b| b >= 0xE3) {
             // Nothing at or above U+3400: no Han, no full-width letter.
             return;
         }
         self.parens.clear();
-        self.cut_outs(text, base);
+        self.cut_outs(text, base, inline);
         let end = text.len();
         let mut from = 0;
         let mut edge = Edge::Text;
@@ -740,7 +856,7 @@ impl<'a> Scan<'a> {
 
     /// The links, references and code spans of the section's text (which
     /// starts at `base`), sorted and merged, at offsets of the text.
-    fn cut_outs(&mut self, text: &str, base: usize) {
+    fn cut_outs(&mut self, text: &str, base: usize, inline: &Inline) {
         self.cuts.clear();
         let (lo, hi) = (base, base + text.len());
         let add = |range: TextRange, cuts: &mut Vec<TextRange>| {
@@ -751,12 +867,12 @@ impl<'a> Scan<'a> {
                 ));
             }
         };
-        let links = &self.inline.links;
+        let links = &inline.links;
         let first = links.partition_point(|l| l.range.end <= lo);
         for link in links[first..].iter().take_while(|l| l.range.start < hi) {
             add(link.range, &mut self.cuts);
         }
-        let references = &self.inline.references;
+        let references = &inline.references;
         let first = references.partition_point(|r| r.range.end <= lo);
         for reference in references[first..]
             .iter()

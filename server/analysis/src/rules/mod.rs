@@ -14,7 +14,7 @@ pub use rule::{Rule, Severity};
 pub use workspace::{PaperKeys, check_workspace, check_workspace_file};
 
 use std::cell::OnceCell;
-use std::collections::BinaryHeap;
+use std::collections::hash_map::Entry;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -400,6 +400,8 @@ pub struct RuleCache {
     config: Option<Config>,
     /// By stamp: a paper's own findings.
     papers: StampMap<Own>,
+    /// The memory the papers' findings hold ([`Own::bytes`]).
+    bytes: usize,
     /// Counts the checks.
     checks: u64,
 }
@@ -410,23 +412,34 @@ pub struct RuleCache {
 struct Own {
     /// The check that last used them.
     used: u64,
+    /// `None` for the many papers without any: a keystroke looks at every
+    /// paper's.
+    findings: Option<Box<Findings>>,
+}
+
+/// See [`Own`].
+#[derive(Debug)]
+struct Findings {
     /// Those of the rules but the typography ones.
-    diagnostics: Vec<Diagnostic>,
+    diagnostics: Box<[Diagnostic]>,
     /// The typography findings, compact: there can be one every hundred
     /// bytes of Chinese text. Worded only when shown.
-    typography: Vec<typography::Kept>,
+    typography: Box<[typography::Kept]>,
 }
 
 impl Own {
     fn len(&self) -> usize {
-        self.diagnostics.len() + self.typography.len()
+        (self.findings.as_ref()).map_or(0, |f| f.diagnostics.len() + f.typography.len())
     }
 
     /// About the memory it holds, in bytes.
     fn bytes(&self) -> usize {
-        size_of::<(Stamp, Own)>()
-            + self.diagnostics.capacity() * DIAGNOSTIC_BYTES
-            + self.typography.capacity() * size_of::<typography::Kept>()
+        let findings = self.findings.as_ref().map_or(0, |f| {
+            size_of::<Findings>()
+                + f.diagnostics.len() * DIAGNOSTIC_BYTES
+                + size_of_val(&*f.typography)
+        });
+        size_of::<(Stamp, Own)>() + findings
     }
 }
 
@@ -466,6 +479,7 @@ pub fn check_with(
 ) -> Vec<Diagnostic> {
     if cache.config.as_ref() != Some(config) {
         cache.papers.clear();
+        cache.bytes = 0;
         cache.config = Some(config.clone());
     }
     let mut sink = Sink {
@@ -482,40 +496,61 @@ pub fn check_with(
     unresolved_rules(analysis, None, preamble, &resolve, &mut sink);
     sort(&mut sink.out);
     shown.diagnostics(0, 0, &sink.out, 0);
+    sink.out.clear();
 
     let typography = typography::for_check(config);
     let mut scan = typography.as_ref().map(typography::Scan::new);
     let mut found = Vec::new();
     cache.checks += 1;
     let this_check = cache.checks;
-    let mut kept_bytes = 0;
     for (i, (paper, &stamp)) in syntax.papers.iter().zip(&analysis.stamps).enumerate() {
         let group = i + 1;
         // What depends on the other papers: worked out at each check.
-        sink.out.clear();
         let previous = i.checked_sub(1).map(|p| &syntax.papers[p]);
         numbering_rules(analysis, previous, i, &mut sink);
         unresolved_rules(analysis, Some(paper), &paper.inline, &resolve, &mut sink);
-        sort(&mut sink.out);
-        shown.diagnostics(group, 0, &sink.out, 0);
+        // Most papers have nothing to show: a keystroke checks them all.
+        if !sink.out.is_empty() {
+            sort(&mut sink.out);
+            shown.diagnostics(group, 0, &sink.out, 0);
+            sink.out.clear();
+        }
         // What depends on the paper alone: kept.
         let start = paper.range.start;
-        let own = cache
-            .papers
-            .entry(stamp)
-            .or_insert_with(|| own_findings(analysis, paper, config, scan.as_mut(), &mut found));
+        let own = match cache.papers.entry(stamp) {
+            Entry::Occupied(kept) => kept.into_mut(),
+            Entry::Vacant(room) => {
+                let own = own_findings(analysis, paper, config, scan.as_mut(), &mut found);
+                cache.bytes += own.bytes();
+                room.insert(own)
+            }
+        };
         own.used = this_check;
-        kept_bytes += own.bytes();
-        shown.diagnostics(group, 1, &own.diagnostics, start);
-        shown.typography(group, &own.typography, analysis, paper, config);
+        if let Some(own) = &own.findings {
+            if !own.diagnostics.is_empty() {
+                shown.diagnostics(group, 1, &own.diagnostics, start);
+            }
+            if !own.typography.is_empty() {
+                shown.typography(group, &own.typography, analysis, paper, config);
+            }
+        }
     }
-    if kept_bytes > MIN_KEPT_BYTES.max(analysis.text.len_bytes()) {
+    if cache.papers.len() > syntax.papers.len() {
+        // Only this analysis's papers are kept.
+        let bytes = &mut cache.bytes;
+        cache.papers.retain(|_, own| {
+            let used = own.used == this_check;
+            if !used {
+                *bytes = bytes.saturating_sub(own.bytes());
+            }
+            used
+        });
+    }
+    if cache.bytes > MIN_KEPT_BYTES.max(analysis.text.len_bytes()) {
         // A file this broken is checked whole each time, as without a
         // cache, rather than kept in memory between checks.
         cache.papers.clear();
-    } else if cache.papers.len() > syntax.papers.len() {
-        // Only this analysis's papers are kept.
-        cache.papers.retain(|_, own| own.used == this_check);
+        cache.bytes = 0;
     }
     shown.finish(config, syntax.text_start)
 }
@@ -553,11 +588,13 @@ fn own_findings(
     if !found.is_sorted_by_key(|k| (k.range(0), k.rule())) {
         found.sort_by_key(|k| (k.range(0), k.rule()));
     }
-    Own {
-        used: 0,
-        diagnostics: own.out,
-        typography: found.as_slice().into(),
-    }
+    let findings = (!own.out.is_empty() || !found.is_empty()).then(|| {
+        Box::new(Findings {
+            diagnostics: own.out.into_boxed_slice(),
+            typography: found.as_slice().into(),
+        })
+    });
+    Own { used: 0, findings }
 }
 
 /// Sorts diagnostics into output order: by range, then rule; stable.
@@ -580,8 +617,10 @@ pub const MAX_DIAGNOSTICS: usize = 1000;
 /// first so far.
 #[derive(Default)]
 struct Shown {
-    /// The first findings so far; the last in output order on top.
-    first: BinaryHeap<Entry>,
+    /// Where the first findings so far are in the output order, in order.
+    places: Vec<Place>,
+    /// Their diagnostics, in the same order.
+    first: Vec<Diagnostic>,
     /// How many findings were offered.
     total: usize,
 }
@@ -600,39 +639,16 @@ struct Place {
     index: usize,
 }
 
-struct Entry {
-    place: Place,
-    diagnostic: Diagnostic,
-}
-
-impl PartialEq for Entry {
-    fn eq(&self, other: &Self) -> bool {
-        self.place == other.place
-    }
-}
-
-impl Eq for Entry {}
-
-impl PartialOrd for Entry {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl Ord for Entry {
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.place.cmp(&other.place)
-    }
-}
-
 impl Shown {
     /// True when a finding at `place` is among the first so far.
     fn wants(&self, place: &Place) -> bool {
-        self.first.len() < MAX_DIAGNOSTICS || self.first.peek().is_some_and(|l| *place < l.place)
+        self.places.len() < MAX_DIAGNOSTICS || self.places.last().is_some_and(|l| place < l)
     }
 
     /// Offers a list of findings in output order: `place` gives the place
     /// of the `i`th, `make` its diagnostic, made only when it is shown.
+    /// The lists come mostly in output order too: then a finding shown
+    /// goes at the end.
     fn list<T>(
         &mut self,
         items: &[T],
@@ -646,11 +662,14 @@ impl Shown {
                 // The rest of the list comes later still.
                 return;
             }
-            self.first.push(Entry {
-                place,
-                diagnostic: make(item),
-            });
-            if self.first.len() > MAX_DIAGNOSTICS {
+            let at = match self.places.last() {
+                Some(last) if place < *last => self.places.partition_point(|p| *p < place),
+                _ => self.places.len(),
+            };
+            self.places.insert(at, place);
+            self.first.insert(at, make(item));
+            if self.places.len() > MAX_DIAGNOSTICS {
+                self.places.pop();
                 self.first.pop();
             }
         }
@@ -692,7 +711,8 @@ impl Shown {
         };
         let mut named: Option<Arc<str>> = None;
         let mut make = |k: &typography::Kept| {
-            let paper = named.get_or_insert_with(|| name(analysis, paper).into());
+            let paper = named
+                .get_or_insert_with(|| typography::text_of(analysis, paper.name_range()).into());
             Diagnostic {
                 range: k.range(start),
                 // The scan only runs the rules that are on.
@@ -708,9 +728,7 @@ impl Shown {
     /// out when there are too many.
     fn finish(self, config: &Config, text_start: usize) -> Vec<Diagnostic> {
         let total = self.total;
-        let mut diagnostics: Vec<Diagnostic> = (self.first.into_sorted_vec().into_iter())
-            .map(|e| e.diagnostic)
-            .collect();
+        let mut diagnostics = self.first;
         if total <= MAX_DIAGNOSTICS {
             return diagnostics;
         }

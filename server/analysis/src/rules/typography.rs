@@ -419,7 +419,10 @@ pub(super) fn paper_rules(
 /// The text of `range`, as [`Analysis::slice`] gives it but without the
 /// character counting that a rope slice costs: borrowed when one chunk of
 /// the rope holds it.
-fn text_of(analysis: &Analysis, range: TextRange) -> Cow<'_, str> {
+pub(super) fn text_of(analysis: &Analysis, range: TextRange) -> Cow<'_, str> {
+    if let Some(piece) = in_one_chunk(analysis, range) {
+        return Cow::Borrowed(piece);
+    }
     let Some((chunks, mut at, _, _)) = analysis.text.get_chunks_at_byte(range.start) else {
         return Cow::Borrowed("");
     };
@@ -440,9 +443,19 @@ fn text_of(analysis: &Analysis, range: TextRange) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// The text of `range` when one chunk of the rope holds it (found without
+/// the iterator over chunks that the other case needs).
+fn in_one_chunk(analysis: &Analysis, range: TextRange) -> Option<&str> {
+    let (chunk, at, _, _) = analysis.text.get_chunk_at_byte(range.start)?;
+    chunk.get(range.start - at..range.end.checked_sub(at)?)
+}
+
 /// [`text_of`], the pieces of a text that the rope holds in pieces copied
 /// into `room` (a buffer kept from one call to the next).
 fn text_in<'a>(analysis: &'a Analysis, range: TextRange, room: &'a mut String) -> &'a str {
+    if let Some(piece) = in_one_chunk(analysis, range) {
+        return piece;
+    }
     let Some((chunks, mut at, _, _)) = analysis.text.get_chunks_at_byte(range.start) else {
         return "";
     };

@@ -289,6 +289,9 @@ fn fix_all_in(text: &str, syntax: &SourceFile, typography: &Typography<'_>) -> V
 /// configuration read once, the scan's buffers kept from one paper to the
 /// next. `None` when the three rules are off.
 pub(super) fn for_check(config: &Config) -> Option<Typography<'_>> {
+    if !any_on(config) {
+        return None;
+    }
     Typography::new(config, typography_options(config))
 }
 
@@ -857,6 +860,13 @@ pub(super) struct Scan<'a> {
     dropped: Vec<TextRange>,
     /// Room for [`Scan::merge_found`].
     spare: Vec<Found>,
+    /// The current stretch's pairs of characters `k - 1` and `k` (by `k`)
+    /// that are a Han character and a Latin letter or digit, either order.
+    gaps: Vec<usize>,
+    /// The current stretch's `, ; : ? ! ( ) .` (by index).
+    puncts: Vec<usize>,
+    /// Whether the current stretch has a full-width letter or digit.
+    full: bool,
     /// Room for a section's text that the rope holds in pieces.
     text: String,
 }
@@ -871,6 +881,9 @@ impl<'a> Scan<'a> {
             parens: Vec::new(),
             dropped: Vec::new(),
             spare: Vec::new(),
+            gaps: Vec::new(),
+            puncts: Vec::new(),
+            full: false,
             text: String::new(),
         }
     }
@@ -1061,6 +1074,9 @@ impl<'a> Scan<'a> {
         // are enough (a word is read from the text). Most of a Chinese text
         // is such runs, Han ones skipped three bytes at a time, undecoded.
         self.chars.clear();
+        self.gaps.clear();
+        self.puncts.clear();
+        self.full = false;
         let bytes = stretch.as_bytes();
         let mut at = 0;
         let len = bytes.len();
@@ -1073,7 +1089,11 @@ impl<'a> Scan<'a> {
                 while at < len && bytes[at].is_ascii_alphanumeric() {
                     at += 1;
                 }
+                let k = self.chars.len();
                 self.push_ascii(bytes, start, run);
+                if k > 0 && self.chars.len() > k && self.chars[k - 1].class == Class::Han {
+                    self.gaps.push(k);
+                }
                 if at - 1 > run {
                     self.push_ascii(bytes, start, at - 1);
                 }
@@ -1081,10 +1101,14 @@ impl<'a> Scan<'a> {
             }
             if byte < 0x80 {
                 // Not a letter: continues no Latin run.
+                let class = Class::ascii(byte);
+                if class == Class::Punct {
+                    self.puncts.push(self.chars.len());
+                }
                 self.chars.push(Ch {
                     at: start + at,
                     c: char::from(byte),
-                    class: Class::ascii(byte),
+                    class,
                 });
                 at += 1;
                 continue;
@@ -1117,6 +1141,9 @@ impl<'a> Scan<'a> {
                     c: bmp_char(&bytes[at..at + 3]),
                     class: Class::Han,
                 };
+                if self.chars.last().is_some_and(|l| l.class.half_latin()) {
+                    self.gaps.push(self.chars.len());
+                }
                 self.chars.push(han(run));
                 // A run of one is pushed once.
                 if at - 3 > run {
@@ -1127,12 +1154,28 @@ impl<'a> Scan<'a> {
             let Some(c) = stretch.get(at..).and_then(|r| r.chars().next()) else {
                 break;
             };
+            let class = Class::of(c);
+            self.full |= class.full();
+            let k = self.chars.len();
             self.push(Ch {
                 at: start + at,
                 c,
-                class: Class::of(c),
+                class,
             });
+            let gap = |a: Class| match class {
+                Class::Han => a.half_latin(),
+                _ => class.half_latin() && a == Class::Han,
+            };
+            if k > 0 && self.chars.len() > k && gap(self.chars[k - 1].class) {
+                self.gaps.push(k);
+            }
             at += c.len_utf8();
+        }
+        if !self.full && self.ty.options.spacing == Spacing::Space {
+            // No full-width letter: the gaps and the punctuation noted while
+            // reading are all the rules look at, in order.
+            self.noted(text, end, first, last);
+            return;
         }
         // Each rule finds in order; their findings are merged.
         let start = self.found.len();
@@ -1152,6 +1195,35 @@ impl<'a> Scan<'a> {
         }
         self.merge_found(start, spacing);
         self.merge_found(start, punctuation);
+    }
+
+    /// `cjk-spacing` (with `spacing = "space"`) and `cjk-punctuation` on the
+    /// pairs of characters and the punctuation that the reading of the
+    /// stretch noted, in text order: their findings come in order. Only
+    /// without full-width letters, which `fullwidth-alphanumeric` may make
+    /// Latin ones.
+    fn noted(&mut self, text: &str, end: usize, first: Edge, last: Edge) {
+        let (mut g, mut p) = (0, 0);
+        loop {
+            let gap = self.gaps.get(g).copied().filter(|_| self.ty.spacing);
+            let punct = self.puncts.get(p).copied().filter(|_| self.ty.punctuation);
+            match (gap, punct) {
+                // The gap's finding starts at the character before it.
+                (Some(k), Some(j)) if k - 1 < j => {
+                    self.missing_space_at(k);
+                    g += 1;
+                }
+                (Some(k), None) => {
+                    self.missing_space_at(k);
+                    g += 1;
+                }
+                (_, Some(j)) => {
+                    self.punctuation_at(j, text, end, first, last);
+                    p += 1;
+                }
+                (None, None) => return,
+            }
+        }
     }
 
     /// Merges the findings `found[start..mid]` and `found[mid..]`, each in
@@ -1301,21 +1373,26 @@ impl<'a> Scan<'a> {
 
     fn missing_spaces(&mut self) {
         for k in 1..self.chars.len() {
-            let (a, b) = (self.chars[k - 1], self.chars[k]);
-            // A Han character and a Latin one, either order, but a digit
-            // before a unit; few pairs are: one branch for most.
-            let (a_han, b_han) = (a.class == Class::Han, b.class == Class::Han);
-            let han_latin = a_han & b.class.latin();
-            let latin_han = !a_han & b_han & a.class.latin();
-            if !(han_latin | latin_han) {
-                continue;
-            }
-            let gap = han_latin || !(a.class.digit() && UNITS.contains(&b.c));
-            if gap {
-                let what = self.spacing(k - 1, k, true);
-                let range = TextRange::new(a.at, b.end());
-                self.found(range, what, Fix::Space(b.at));
-            }
+            self.missing_space_at(k);
+        }
+    }
+
+    /// `cjk-spacing` (a space to put) between characters `k - 1` and `k`.
+    fn missing_space_at(&mut self, k: usize) {
+        let (a, b) = (self.chars[k - 1], self.chars[k]);
+        // A Han character and a Latin one, either order, but a digit
+        // before a unit; few pairs are: one branch for most.
+        let (a_han, b_han) = (a.class == Class::Han, b.class == Class::Han);
+        let han_latin = a_han & b.class.latin();
+        let latin_han = !a_han & b_han & a.class.latin();
+        if !(han_latin | latin_han) {
+            return;
+        }
+        let gap = han_latin || !(a.class.digit() && UNITS.contains(&b.c));
+        if gap {
+            let what = self.spacing(k - 1, k, true);
+            let range = TextRange::new(a.at, b.end());
+            self.found(range, what, Fix::Space(b.at));
         }
     }
 
@@ -1374,72 +1451,76 @@ impl<'a> Scan<'a> {
 
     /// `end`: where the stretch ends.
     fn punctuation(&mut self, text: &str, end: usize, first: Edge, last: Edge) {
+        for k in 0..self.chars.len() {
+            if self.chars[k].class == Class::Punct {
+                self.punctuation_at(k, text, end, first, last);
+            }
+        }
+    }
+
+    /// `cjk-punctuation` for character `k`, one of `, ; : ? ! ( ) .`.
+    fn punctuation_at(&mut self, k: usize, text: &str, end: usize, first: Edge, last: Edge) {
         let n = self.chars.len();
-        for k in 0..n {
-            let ch = self.chars[k];
-            if ch.class != Class::Punct {
-                continue;
+        let ch = self.chars[k];
+        let before = k.checked_sub(1).map(|i| self.chars[i]);
+        let after = self.chars.get(k + 1).copied();
+        let hit = match ch.c {
+            '.' => {
+                before.is_some_and(|b| b.class == Class::Han)
+                    && after.map_or(last != Edge::Cut, |a| {
+                        matches!(a.class, Class::Space | Class::Han)
+                    })
             }
-            let before = k.checked_sub(1).map(|i| self.chars[i]);
-            let after = self.chars.get(k + 1).copied();
-            let hit = match ch.c {
-                '.' => {
-                    before.is_some_and(|b| b.class == Class::Han)
-                        && after.map_or(last != Edge::Cut, |a| {
-                            matches!(a.class, Class::Space | Class::Han)
-                        })
-                }
-                _ => {
-                    let digit = |c: Option<Ch>| c.is_some_and(|c| c.c.is_ascii_digit());
-                    let number = digit(before) && digit(after);
-                    let left = self.chars[..k]
-                        .iter()
-                        .rev()
-                        .find(|c| c.class != Class::Space);
-                    let right = self.chars[k + 1..].iter().find(|c| c.class != Class::Space);
-                    let han = |c: Option<&Ch>| c.is_some_and(|c| c.class == Class::Han);
-                    !number && (han(left) || han(right))
-                }
-            };
-            let paren = matches!(ch.c, '(' | ')');
-            if !hit && !paren {
-                continue;
+            _ => {
+                let digit = |c: Option<Ch>| c.is_some_and(|c| c.c.is_ascii_digit());
+                let number = digit(before) && digit(after);
+                let left = self.chars[..k]
+                    .iter()
+                    .rev()
+                    .find(|c| c.class != Class::Space);
+                let right = self.chars[k + 1..].iter().find(|c| c.class != Class::Space);
+                let han = |c: Option<&Ch>| c.is_some_and(|c| c.class == Class::Han);
+                !number && (han(left) || han(right))
             }
-            if ch.c == ':' && hit && self.colon_makes_link(text, k) {
-                continue;
-            }
-            // The spaces between it and the characters around it.
-            let spaces_before = (self.chars[..k].iter().rev())
-                .take_while(|c| c.class == Class::Space)
-                .count();
-            let spaces_after = (self.chars[k + 1..].iter())
-                .take_while(|c| c.class == Class::Space)
-                .count();
-            let mut from = ch.at;
-            if spaces_before > 0 && (spaces_before < k || first == Edge::Cut) {
-                from = self.chars[k - spaces_before].at;
-            }
-            let mut to = ch.end();
-            if spaces_after > 0 && (k + 1 + spaces_after < n || last == Edge::Cut) {
-                to = self.chars.get(k + 1 + spaces_after).map_or(end, |c| c.at);
-            }
-            let fix = Fix::Punct {
-                from,
+        };
+        let paren = matches!(ch.c, '(' | ')');
+        if !hit && !paren {
+            return;
+        }
+        if ch.c == ':' && hit && self.colon_makes_link(text, k) {
+            return;
+        }
+        // The spaces between it and the characters around it.
+        let spaces_before = (self.chars[..k].iter().rev())
+            .take_while(|c| c.class == Class::Space)
+            .count();
+        let spaces_after = (self.chars[k + 1..].iter())
+            .take_while(|c| c.class == Class::Space)
+            .count();
+        let mut from = ch.at;
+        if spaces_before > 0 && (spaces_before < k || first == Edge::Cut) {
+            from = self.chars[k - spaces_before].at;
+        }
+        let mut to = ch.end();
+        if spaces_after > 0 && (k + 1 + spaces_after < n || last == Edge::Cut) {
+            to = self.chars.get(k + 1 + spaces_after).map_or(end, |c| c.at);
+        }
+        let fix = Fix::Punct {
+            from,
+            at: ch.at,
+            to,
+            c: ch.c,
+        };
+        if paren {
+            self.parens.push(Paren {
+                hit,
+                open: ch.c == '(',
+                fix,
                 at: ch.at,
-                to,
-                c: ch.c,
-            };
-            if paren {
-                self.parens.push(Paren {
-                    hit,
-                    open: ch.c == '(',
-                    fix,
-                    at: ch.at,
-                });
-            } else {
-                let range = TextRange::new(ch.at, ch.end());
-                self.found(range, What::Punct(ch.c), fix);
-            }
+            });
+        } else {
+            let range = TextRange::new(ch.at, ch.end());
+            self.found(range, What::Punct(ch.c), fix);
         }
     }
 

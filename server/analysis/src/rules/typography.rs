@@ -584,6 +584,9 @@ impl Class {
             '０'..='９' => Class::FullDigit,
             'Ａ'..='Ｚ' | 'ａ'..='ｚ' => Class::FullLetter,
             '\u{c0}'..='\u{24f}' if c != '×' && c != '÷' => Class::Letter,
+            // Chinese and full-width punctuation, without the look-up of
+            // `is_whitespace` (the ideographic space U+3000 is white space).
+            '\u{3001}'..='\u{303f}' | '\u{ff01}'..='\u{ff5e}' => Class::Other,
             c if c.is_whitespace() => Class::Space,
             _ => Class::Other,
         }
@@ -1151,8 +1154,13 @@ impl<'a> Scan<'a> {
                 }
                 continue;
             }
-            let Some(c) = stretch.get(at..).and_then(|r| r.chars().next()) else {
-                break;
+            // Chinese punctuation (`，` `。` `、`) is three bytes too.
+            let c = match bytes.get(at..at + 3) {
+                Some(three) if byte & 0xF0 == 0xE0 => bmp_char(three),
+                _ => match stretch.get(at..).and_then(|r| r.chars().next()) {
+                    Some(c) => c,
+                    None => break,
+                },
             };
             let class = Class::of(c);
             self.full |= class.full();

@@ -400,8 +400,13 @@ pub struct RuleCache {
     config: Option<Config>,
     /// By stamp: a paper's own findings.
     papers: StampMap<Own>,
-    /// The memory the papers' findings hold ([`Own::bytes`]).
+    /// The memory the papers' findings hold ([`Own::bytes`]), less their
+    /// worded problems: at most [`MAX_DIAGNOSTICS`], those shown.
     bytes: usize,
+    /// How many diagnostics the last check gave, and room for the places of
+    /// those of the next ([`Shown`]).
+    shown: usize,
+    places: Vec<Place>,
     /// Counts the checks.
     checks: u64,
 }
@@ -425,6 +430,10 @@ struct Findings {
     /// The typography findings, compact: there can be one every hundred
     /// bytes of Chinese text. Worded only when shown.
     typography: Box<[typography::Kept]>,
+    /// The problems of the first typography findings, worded when they
+    /// were shown, kept while they are: a keystroke shows the same ones
+    /// again.
+    worded: Vec<Problem>,
 }
 
 impl Own {
@@ -489,7 +498,14 @@ pub fn check_with(
     let syntax = &analysis.syntax;
     let highest = OnceCell::new();
     let resolve = |target: &RefTarget| resolve_with(analysis, resolver, target, &highest);
-    let mut shown = Shown::default();
+    // Room for as many as the last check showed: they grow from empty to
+    // a thousand at each keystroke otherwise.
+    let mut shown = Shown {
+        places: std::mem::take(&mut cache.places),
+        first: Vec::with_capacity(cache.shown),
+        total: 0,
+    };
+    shown.places.clear();
 
     let preamble = &syntax.preamble_inline;
     link_rules(analysis, None, preamble, &mut sink);
@@ -526,12 +542,15 @@ pub fn check_with(
             }
         };
         own.used = this_check;
-        if let Some(own) = &own.findings {
+        if let Some(own) = &mut own.findings {
             if !own.diagnostics.is_empty() {
                 shown.diagnostics(group, 1, &own.diagnostics, start);
             }
-            if !own.typography.is_empty() {
-                shown.typography(group, &own.typography, analysis, paper, config);
+            let Findings {
+                typography, worded, ..
+            } = &mut **own;
+            if !typography.is_empty() {
+                shown.typography(group, (typography, worded), analysis, paper, config);
             }
         }
     }
@@ -552,7 +571,9 @@ pub fn check_with(
         cache.papers.clear();
         cache.bytes = 0;
     }
-    shown.finish(config, syntax.text_start)
+    let diagnostics = shown.finish(config, syntax.text_start, &mut cache.places);
+    cache.shown = diagnostics.len();
+    diagnostics
 }
 
 /// The findings of a paper that depend on its own text alone, at offsets
@@ -592,6 +613,7 @@ fn own_findings(
         Box::new(Findings {
             diagnostics: own.out.into_boxed_slice(),
             typography: found.as_slice().into(),
+            worded: Vec::new(),
         })
     });
     Own { used: 0, findings }
@@ -615,7 +637,6 @@ pub const MAX_DIAGNOSTICS: usize = 1000;
 /// and then its own findings. The findings are offered as lists in that
 /// order; a list is read up to its first finding that is not among the
 /// first so far.
-#[derive(Default)]
 struct Shown {
     /// Where the first findings so far are in the output order, in order.
     places: Vec<Place>,
@@ -653,7 +674,7 @@ impl Shown {
         &mut self,
         items: &[T],
         place: impl Fn(usize, &T) -> Place,
-        mut make: impl FnMut(&T) -> Diagnostic,
+        mut make: impl FnMut(usize, &T) -> Diagnostic,
     ) {
         self.total += items.len();
         for (i, item) in items.iter().enumerate() {
@@ -667,7 +688,7 @@ impl Shown {
                 _ => self.places.len(),
             };
             self.places.insert(at, place);
-            self.first.insert(at, make(item));
+            self.first.insert(at, make(i, item));
             if self.places.len() > MAX_DIAGNOSTICS {
                 self.places.pop();
                 self.first.pop();
@@ -685,14 +706,17 @@ impl Shown {
             list,
             index,
         };
-        self.list(items, place, |d| d.shifted(start as isize));
+        self.list(items, place, |_, d| d.shifted(start as isize));
     }
 
-    /// Offers the kept typography findings of `paper`.
+    /// Offers the kept typography findings of `paper`; `worded`: the
+    /// problems of the first of them, as an earlier check worded them;
+    /// left with those of the findings shown now (each check offers every
+    /// paper's: no more are kept than shown).
     fn typography(
         &mut self,
         group: usize,
-        items: &[typography::Kept],
+        (items, worded): (&[typography::Kept], &mut Vec<Problem>),
         analysis: &Analysis,
         paper: &Paper,
         config: &Config,
@@ -710,23 +734,44 @@ impl Shown {
             }
         };
         let mut named: Option<Arc<str>> = None;
-        let mut make = |k: &typography::Kept| {
-            let paper = named
-                .get_or_insert_with(|| typography::text_of(analysis, paper.name_range()).into());
+        let mut made = 0;
+        let mut make = |i: usize, k: &typography::Kept| {
+            made = i + 1;
+            let problem = match worded.get(i) {
+                Some(problem) => problem.clone(),
+                None => {
+                    let paper = named.get_or_insert_with(|| {
+                        typography::text_of(analysis, paper.name_range()).into()
+                    });
+                    let problem = k.problem(analysis, start, paper);
+                    // The list is offered from its start: `i` is next.
+                    if worded.len() == i {
+                        worded.push(problem.clone());
+                    }
+                    problem
+                }
+            };
             Diagnostic {
                 range: k.range(start),
                 // The scan only runs the rules that are on.
                 severity: config.severity(k.rule()).unwrap_or(Severity::Warning),
-                problem: k.problem(analysis, start, paper),
+                problem,
                 related: Vec::new(),
             }
         };
         self.list(items, place, &mut make);
+        worded.truncate(made);
     }
 
     /// The diagnostics shown, in order, with the note of how many were left
     /// out when there are too many.
-    fn finish(self, config: &Config, text_start: usize) -> Vec<Diagnostic> {
+    fn finish(
+        self,
+        config: &Config,
+        text_start: usize,
+        places: &mut Vec<Place>,
+    ) -> Vec<Diagnostic> {
+        *places = self.places;
         let total = self.total;
         let mut diagnostics = self.first;
         if total <= MAX_DIAGNOSTICS {
@@ -1283,6 +1328,24 @@ mod tests {
         assert_eq!(cache.findings(), 24_000);
         let kept: usize = cache.papers.values().map(Own::bytes).sum();
         assert!(kept < MIN_KEPT_BYTES, "{kept} bytes kept");
+        // The problems of the findings shown are kept worded, those alone.
+        let worded = |cache: &RuleCache| -> usize {
+            let findings = cache
+                .papers
+                .values()
+                .filter_map(|own| own.findings.as_ref());
+            findings.map(|f| f.worded.len()).sum()
+        };
+        assert_eq!(worded(&cache), MAX_DIAGNOSTICS);
+        // Paper1 typed into: the first findings are its and the next ones.
+        let at = text.find("用").unwrap();
+        let mut edited = text.clone();
+        edited.insert(at, 'x');
+        let dirty = Dirty::replace(TextRange::new(at, at), 1);
+        let next = analysis.into_edited(Rope::from_str(&edited), dirty, &config);
+        let found = check_with(&next, &config, &NoFiles, &mut cache);
+        assert_eq!(found, plainly(&Analysis::new(&edited, &config), &config));
+        assert_eq!(worded(&cache), MAX_DIAGNOSTICS);
     }
 
     #[test]

@@ -1092,13 +1092,28 @@ impl<'a> Scan<'a> {
                 while at < len && bytes[at].is_ascii_alphanumeric() {
                     at += 1;
                 }
-                let k = self.chars.len();
-                self.push_ascii(bytes, start, run);
-                if k > 0 && self.chars.len() > k && self.chars[k - 1].class == Class::Han {
-                    self.gaps.push(k);
-                }
-                if at - 1 > run {
-                    self.push_ascii(bytes, start, at - 1);
+                let ascii = |at: usize| Ch {
+                    at: start + at,
+                    c: char::from(bytes[at]),
+                    class: Class::ascii(bytes[at]),
+                };
+                match self.chars.last().map(|l| l.class) {
+                    // After a Latin letter (`é`), the word goes on.
+                    Some(class) if class.half_latin() => {
+                        self.push(ascii(run));
+                        if at - 1 > run {
+                            self.push(ascii(at - 1));
+                        }
+                    }
+                    before => {
+                        if before == Some(Class::Han) {
+                            self.gaps.push(self.chars.len());
+                        }
+                        self.chars.push(ascii(run));
+                        if at - 1 > run {
+                            self.chars.push(ascii(at - 1));
+                        }
+                    }
                 }
                 continue;
             }
@@ -1263,18 +1278,6 @@ impl<'a> Scan<'a> {
                 }
             }
         }
-    }
-
-    /// [`Scan::push`] for the ASCII character at `at` of the stretch's
-    /// `bytes`, which starts at `start` of the section's text.
-    fn push_ascii(&mut self, bytes: &[u8], start: usize, at: usize) {
-        let c = char::from(bytes[at]);
-        let class = Class::ascii(bytes[at]);
-        self.push(Ch {
-            at: start + at,
-            c,
-            class,
-        });
     }
 
     /// Appends a character to the stretch's, or, when it continues a run of

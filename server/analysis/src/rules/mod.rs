@@ -1287,6 +1287,22 @@ mod tests {
         }
     }
 
+    #[test]
+    fn the_preambles_findings_are_shown_once_before_the_papers() {
+        // Found by the proptest above, when the preamble's findings stayed
+        // in the list that the first paper's then joined.
+        let config = all_on();
+        let text = " 见github.com/a/b \nPaper3 T\n";
+        let analysis = Analysis::new(text, &config);
+        let found = check(&analysis, &config, &NoFiles);
+        assert_eq!(found, plainly(&analysis, &config));
+        let rules: Vec<&str> = found.iter().map(|d| d.rule().code()).collect();
+        assert_eq!(
+            rules,
+            ["link-without-scheme", "missing-section", "missing-section"]
+        );
+    }
+
     /// `papers` papers whose summaries have `findings` typography findings
     /// each.
     fn typographic(papers: usize, findings: usize) -> String {

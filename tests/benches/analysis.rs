@@ -1,6 +1,11 @@
 //! Times full analysis (parse + index + every rule) of generated digests of
 //! 100 KB, 1 MB and 10 MB, and one character typed (incremental analysis +
-//! every rule): `cargo bench -p digest-e2e --bench analysis`.
+//! every rule): `cargo bench -p digest-e2e --bench analysis`. Each row is
+//! run twice: with the default rules, and with the three typography rules
+//! on as well (`+typo`), whose findings in the generated summaries (Latin
+//! words glued to Han text, ASCII commas) are tens of thousands at 10 MB;
+//! the `typo/default` line gives the ratio of the two, measured in the same
+//! run (the machine may be busy).
 //!
 //! Plain `Instant` timing: one warm-up run, then at least 10 timed runs (more
 //! for small inputs, up to a time budget); prints the median and the minimum
@@ -18,15 +23,24 @@ const MIN_RUNS: usize = 10;
 const MAX_RUNS: usize = 500;
 const BUDGET: Duration = Duration::from_secs(3);
 
+/// The three typography rules on, besides the default ones.
+const TYPOGRAPHY: &str = "[rules]\n\
+    cjk-spacing = \"warning\"\n\
+    cjk-punctuation = \"warning\"\n\
+    fullwidth-alphanumeric = \"warning\"\n";
+
 fn main() {
     let measure = std::env::args().any(|a| a == "--bench");
-    let config = Config::default();
+    let default = Config::default();
+    let (typography, errors) = digest_analysis::parse_config(TYPOGRAPHY);
+    assert!(errors.is_empty(), "{errors:?}");
     if !measure {
         let text: Arc<str> = digest_e2e::generate_sized(100_000, SEED).into();
-        let diagnostics = analyse(&text, &config);
+        let diagnostics = analyse(&text, &default);
+        let typographic = analyse(&text, &typography);
         println!(
-            "analysis bench smoke run: 100 KB, {} diagnostics (pass --bench to measure)",
-            diagnostics
+            "analysis bench smoke run: 100 KB, {diagnostics} diagnostics, \
+             {typographic} with the typography rules (pass --bench to measure)",
         );
         return;
     }
@@ -37,45 +51,80 @@ fn main() {
     ] {
         let text: Arc<str> = digest_e2e::generate_sized(bytes, SEED).into();
         let papers = digest_e2e::paper_count(&text);
-        let diagnostics = analyse(&text, &config); // warm-up
-        let mut times = Vec::new();
-        let started = Instant::now();
-        while times.len() < MIN_RUNS || (times.len() < MAX_RUNS && started.elapsed() < BUDGET) {
-            let t = Instant::now();
-            black_box(analyse(&text, &config));
-            times.push(t.elapsed());
+        let mut rates = Vec::new();
+        for (rules, config) in [("", &default), ("+typo", &typography)] {
+            let row = format!("{label}{rules}");
+            let (median, rate) = full(&text, config);
+            rates.push(rate);
+            println!(
+                "analysis {row:>12}: {:>9} bytes, {papers:>4} papers, {median}",
+                text.len(),
+            );
+            let (p50, p99) = edits(&text, config);
+            println!(
+                "edit     {row:>12}: one character typed, re-parse + every rule: \
+                 p50 {p50:.3} ms  p99 {p99:.3} ms  ({EDITS} edits spread through the file)",
+            );
         }
-        times.sort();
-        let median = times[times.len() / 2];
-        let min = times[0];
-        let mb = text.len() as f64 / 1e6;
         println!(
-            "analysis {label:>6}: {:>9} bytes, {papers:>4} papers, {diagnostics} diagnostics | \
-             median {:>9.3} ms  min {:>9.3} ms  {:>8.1} MB/s  ({} runs)",
-            text.len(),
-            ms(median),
-            ms(min),
-            mb / median.as_secs_f64(),
-            times.len()
+            "analysis {label:>6}: typo/default throughput = {:.2}",
+            rates[1] / rates[0]
         );
-        let (p50, p99) = edits(&text, &config);
-        println!(
-            "edit     {label:>6}: one character typed, re-parse + every rule: p50 {:.3} ms  p99 {:.3} ms  ({EDITS} edits spread through the file)",
-            p50, p99
-        );
+    }
+}
+
+/// Times full analysis of `text` under `config`: a line to print, and the
+/// throughput at the median in MB/s.
+fn full(text: &Arc<str>, config: &Config) -> (String, f64) {
+    let found = analysis_findings(text, config);
+    let diagnostics = analyse(text, config); // warm-up
+    let mut times = Vec::new();
+    let started = Instant::now();
+    while times.len() < MIN_RUNS || (times.len() < MAX_RUNS && started.elapsed() < BUDGET) {
+        let t = Instant::now();
+        black_box(analyse(text, config));
+        times.push(t.elapsed());
+    }
+    times.sort();
+    let median = times[times.len() / 2];
+    let min = times[0];
+    let rate = text.len() as f64 / 1e6 / median.as_secs_f64();
+    let line = format!(
+        "{diagnostics} diagnostics ({found} found) | median {:>9.3} ms  min {:>9.3} ms  \
+         {rate:>8.1} MB/s  ({} runs)",
+        ms(median),
+        ms(min),
+        times.len()
+    );
+    (line, rate)
+}
+
+/// How many findings the rules make before the cap: the count the
+/// `too-many-diagnostics` note gives, plus the diagnostics shown.
+fn analysis_findings(text: &str, config: &Config) -> usize {
+    let analysis = Analysis::new(text, config);
+    let diagnostics = digest_analysis::check(&analysis, config, &NoFiles);
+    let left_out = diagnostics.iter().find_map(|d| match d.problem {
+        digest_analysis::Problem::TooManyDiagnostics { left_out } => Some(left_out),
+        _ => None,
+    });
+    match left_out {
+        Some(n) => n + diagnostics.len() - 1,
+        None => diagnostics.len(),
     }
 }
 
 const EDITS: usize = 300;
 
-/// One character typed into a summary at `EDITS` places through the file,
-/// one after the other: incremental analysis, then every rule. Returns the
-/// p50 and p99 in ms.
+/// One character typed into a summary (at the start of its text, after
+/// the label and its colon: typed into the label, it would make the line
+/// no label) at `EDITS` places through the file, one after the other:
+/// incremental analysis, then every rule. Returns the p50 and p99 in ms.
 fn edits(text: &str, config: &Config) -> (f64, f64) {
     let mut analysis = Analysis::new(text, config);
     let mut rules = RuleCache::default();
     check_with(&analysis, config, &NoFiles, &mut rules);
-    let label = "中文总结";
+    let label = "中文总结: ";
     let places: Vec<usize> = text
         .match_indices(label)
         .map(|(at, _)| at + label.len())

@@ -14,12 +14,13 @@ pub use rule::{Rule, Severity};
 pub use workspace::{PaperKeys, check_workspace, check_workspace_file};
 
 use std::cell::OnceCell;
+use std::collections::hash_map::Entry;
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::config::{ConfigError, SectionKind};
 use crate::syntax::{Inline, LinkKind, LinkProblem, Paper, RefTarget, Reference};
-use crate::{Analysis, Config, Lookup, Resolver, StampMap, TextRange, resolve_file};
+use crate::{Analysis, Config, Lookup, Resolver, Stamp, StampMap, TextRange, resolve_file};
 
 /// One finding.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -389,33 +390,96 @@ pub fn check(analysis: &Analysis, config: &Config, resolver: &dyn Resolver) -> V
 
 /// What [`check_with`] keeps from one check to the next: each paper's own
 /// findings (those that depend on its text alone: its title, its sections,
-/// its links), by the paper's stamp, at offsets from the paper's start.
-/// What depends on the other papers (numbering, duplicates, references)
-/// is worked out again at every check, from the papers' numbers and the
-/// index, which costs little.
+/// its links, its typography), by the paper's stamp, at offsets from the
+/// paper's start. What depends on the other papers (numbering, duplicates,
+/// references) is worked out again at every check, from the papers'
+/// numbers and the index, which costs little.
 #[derive(Debug, Default)]
 pub struct RuleCache {
     /// The configuration the findings were made under.
     config: Option<Config>,
-    /// By stamp: the check that last used the findings, and the findings.
-    papers: StampMap<(u64, Vec<Diagnostic>)>,
+    /// By stamp: a paper's own findings.
+    papers: StampMap<Own>,
+    /// The memory the papers' findings hold ([`Own::bytes`]), less their
+    /// worded problems: at most [`MAX_DIAGNOSTICS`], those shown.
+    bytes: usize,
+    /// How many diagnostics the last check gave, and room for the places of
+    /// those of the next ([`Shown`]).
+    shown: usize,
+    places: Vec<Place>,
     /// Counts the checks.
     checks: u64,
 }
 
-/// The most findings a [`RuleCache`] keeps (a few times what is shown).
-const MAX_KEPT: usize = 4 * MAX_DIAGNOSTICS;
+/// A paper's own findings as the cache keeps them, at offsets from the
+/// paper's start, each list in output order.
+#[derive(Debug, Default)]
+struct Own {
+    /// The check that last used them.
+    used: u64,
+    /// `None` for the many papers without any: a keystroke looks at every
+    /// paper's.
+    findings: Option<Box<Findings>>,
+}
+
+/// See [`Own`].
+#[derive(Debug)]
+struct Findings {
+    /// Those of the rules but the typography ones.
+    diagnostics: Box<[Diagnostic]>,
+    /// The typography findings, compact: there can be one every hundred
+    /// bytes of Chinese text. Worded only when shown.
+    typography: Box<[typography::Kept]>,
+    /// The problems of the first typography findings, worded when they
+    /// were shown, kept while they are: a keystroke shows the same ones
+    /// again.
+    worded: Vec<Problem>,
+}
+
+impl Own {
+    fn len(&self) -> usize {
+        (self.findings.as_ref()).map_or(0, |f| f.diagnostics.len() + f.typography.len())
+    }
+
+    /// About the memory it holds, in bytes.
+    fn bytes(&self) -> usize {
+        let findings = self.findings.as_ref().map_or(0, |f| {
+            size_of::<Findings>()
+                + f.diagnostics.len() * DIAGNOSTIC_BYTES
+                + size_of_val(&*f.typography)
+        });
+        size_of::<(Stamp, Own)>() + findings
+    }
+}
+
+/// What a kept [`Diagnostic`] is counted as in the cache's budget: the
+/// value and the few short strings it holds.
+const DIAGNOSTIC_BYTES: usize = 256;
+
+/// The memory, in bytes, that a [`RuleCache`] keeps findings in between
+/// checks: the larger of this and the text's length. A file over it is
+/// checked whole each time, as without a cache. The digests of the benches,
+/// with a typography finding every hundred bytes of text, keep a quarter
+/// of a byte per byte; a file broken on every line (a finding every few
+/// characters) goes over.
+const MIN_KEPT_BYTES: usize = 1 << 20;
 
 impl RuleCache {
     /// How many findings are kept.
     pub fn findings(&self) -> usize {
-        self.papers.values().map(|(_, own)| own.len()).sum()
+        self.papers.values().map(Own::len).sum()
     }
 }
 
 /// Like [`check`], reusing the findings of the papers that `cache` has seen
 /// (see [`Analysis::stamps`]) and keeping this analysis's for the next
 /// check. The result is the same as [`check`]'s.
+///
+/// Only the first [`MAX_DIAGNOSTICS`] findings are shown, so only those are
+/// made into [`Diagnostic`]s: the others are counted. Each paper's
+/// findings come in lists already in output order (the kept ones sorted
+/// when found); a list is read up to its first finding that comes after
+/// the shown ones so far ([`Shown`]).
 pub fn check_with(
     analysis: &Analysis,
     config: &Config,
@@ -424,6 +488,7 @@ pub fn check_with(
 ) -> Vec<Diagnostic> {
     if cache.config.as_ref() != Some(config) {
         cache.papers.clear();
+        cache.bytes = 0;
         cache.config = Some(config.clone());
     }
     let mut sink = Sink {
@@ -433,81 +498,301 @@ pub fn check_with(
     let syntax = &analysis.syntax;
     let highest = OnceCell::new();
     let resolve = |target: &RefTarget| resolve_with(analysis, resolver, target, &highest);
+    // Room for as many as the last check showed: they grow from empty to
+    // a thousand at each keystroke otherwise.
+    let mut shown = Shown {
+        places: std::mem::take(&mut cache.places),
+        first: Vec::with_capacity(cache.shown),
+        total: 0,
+    };
+    shown.places.clear();
 
     let preamble = &syntax.preamble_inline;
     link_rules(analysis, None, preamble, &mut sink);
     unresolved_rules(analysis, None, preamble, &resolve, &mut sink);
+    sort(&mut sink.out);
+    shown.diagnostics(0, 0, &sink.out, 0);
+    sink.out.clear();
+
+    let typography = typography::for_check(config);
+    let mut scan = typography.as_ref().map(typography::Scan::new);
+    let mut found = Vec::new();
     cache.checks += 1;
     let this_check = cache.checks;
-    let mut kept = 0;
     for (i, (paper, &stamp)) in syntax.papers.iter().zip(&analysis.stamps).enumerate() {
+        let group = i + 1;
+        // What depends on the other papers: worked out at each check.
         let previous = i.checked_sub(1).map(|p| &syntax.papers[p]);
         numbering_rules(analysis, previous, i, &mut sink);
-        // Whether references resolve depends on the other papers.
         unresolved_rules(analysis, Some(paper), &paper.inline, &resolve, &mut sink);
-        let start = paper.range.start as isize;
-        let (used, own) = cache.papers.entry(stamp).or_insert_with(|| {
-            let mut own = Sink {
-                config,
-                out: Vec::new(),
-            };
-            paper_rules(analysis, paper, &mut own);
-            own.out.iter_mut().for_each(|d| d.shift(-start));
-            (this_check, own.out)
-        });
-        *used = this_check;
-        kept += own.len();
-        sink.out.extend(own.iter().map(|d| d.shifted(start)));
+        // Most papers have nothing to show: a keystroke checks them all.
+        if !sink.out.is_empty() {
+            sort(&mut sink.out);
+            shown.diagnostics(group, 0, &sink.out, 0);
+            sink.out.clear();
+        }
+        // What depends on the paper alone: kept.
+        let start = paper.range.start;
+        let own = match cache.papers.entry(stamp) {
+            Entry::Occupied(kept) => kept.into_mut(),
+            Entry::Vacant(room) => {
+                let own = own_findings(analysis, paper, config, scan.as_mut(), &mut found);
+                cache.bytes += own.bytes();
+                room.insert(own)
+            }
+        };
+        own.used = this_check;
+        if let Some(own) = &mut own.findings {
+            if !own.diagnostics.is_empty() {
+                shown.diagnostics(group, 1, &own.diagnostics, start);
+            }
+            let Findings {
+                typography, worded, ..
+            } = &mut **own;
+            if !typography.is_empty() {
+                shown.typography(group, (typography, worded), analysis, paper, config);
+            }
+        }
     }
-    if kept > MAX_KEPT {
+    if cache.papers.len() > syntax.papers.len() {
+        // Only this analysis's papers are kept.
+        let bytes = &mut cache.bytes;
+        cache.papers.retain(|_, own| {
+            let used = own.used == this_check;
+            if !used {
+                *bytes = bytes.saturating_sub(own.bytes());
+            }
+            used
+        });
+    }
+    if cache.bytes > MIN_KEPT_BYTES.max(analysis.text.len_bytes()) {
         // A file this broken is checked whole each time, as without a
         // cache, rather than kept in memory between checks.
         cache.papers.clear();
-    } else if cache.papers.len() > syntax.papers.len() {
-        // Only this analysis's papers are kept.
-        cache.papers.retain(|_, (used, _)| *used == this_check);
+        cache.bytes = 0;
     }
-    sink.out
-        .sort_by_key(|d| (d.range.start, d.range.end, d.problem.rule()));
-    cap(sink.out, config, syntax.text_start)
+    let diagnostics = shown.finish(config, syntax.text_start, &mut cache.places);
+    cache.shown = diagnostics.len();
+    diagnostics
 }
 
-/// The findings of a paper that depend on its own text alone.
-fn paper_rules(analysis: &Analysis, paper: &Paper, sink: &mut Sink<'_>) {
+/// The findings of a paper that depend on its own text alone, at offsets
+/// from its start, each list in output order. `found`: a buffer for the
+/// typography findings, kept from one paper to the next.
+fn own_findings(
+    analysis: &Analysis,
+    paper: &Paper,
+    config: &Config,
+    scan: Option<&mut typography::Scan<'_>>,
+    found: &mut Vec<typography::Kept>,
+) -> Own {
+    let mut own = Sink {
+        config,
+        out: Vec::new(),
+    };
     if paper.title.is_none() {
         let problem = Problem::MissingTitle {
             paper: name(analysis, paper),
         };
-        sink.push(paper.heading, problem, Vec::new());
+        own.push(paper.heading, problem, Vec::new());
     }
-    section_rules(analysis, paper, sink);
-    link_rules(analysis, Some(paper), &paper.inline, sink);
-    typography::paper_rules(analysis, paper, sink);
+    section_rules(analysis, paper, &mut own);
+    link_rules(analysis, Some(paper), &paper.inline, &mut own);
+    found.clear();
+    if let Some(scan) = scan {
+        typography::paper_rules(analysis, paper, scan, &mut own, found);
+    }
+    let start = paper.range.start as isize;
+    own.out.iter_mut().for_each(|d| d.shift(-start));
+    sort(&mut own.out);
+    // In text order as found; sorted all the same if ever not.
+    if !found.is_sorted_by_key(|k| (k.range(0), k.rule())) {
+        found.sort_by_key(|k| (k.range(0), k.rule()));
+    }
+    let findings = (!own.out.is_empty() || !found.is_empty()).then(|| {
+        Box::new(Findings {
+            diagnostics: own.out.into_boxed_slice(),
+            typography: found.as_slice().into(),
+            worded: Vec::new(),
+        })
+    });
+    Own { used: 0, findings }
+}
+
+/// Sorts diagnostics into output order: by range, then rule; stable.
+fn sort(diagnostics: &mut [Diagnostic]) {
+    if diagnostics.len() > 1 {
+        diagnostics.sort_by_key(|d| (d.range.start, d.range.end, d.problem.rule()));
+    }
 }
 
 /// The most diagnostics one file gets; past it, one more says how many
 /// were left out (a broken file must not flood the editor).
 pub const MAX_DIAGNOSTICS: usize = 1000;
 
-fn cap(mut diagnostics: Vec<Diagnostic>, config: &Config, text_start: usize) -> Vec<Diagnostic> {
-    if diagnostics.len() <= MAX_DIAGNOSTICS {
-        return diagnostics;
+/// The first [`MAX_DIAGNOSTICS`] findings of a check, in output order, and
+/// how many there are in all. The output order is the order of a stable
+/// sort by range and rule of every finding as the rules make them: the
+/// preamble's, then paper by paper, each paper's numbering and references
+/// and then its own findings. The findings are offered as lists in that
+/// order; a list is read up to its first finding that is not among the
+/// first so far.
+struct Shown {
+    /// Where the first findings so far are in the output order, in order.
+    places: Vec<Place>,
+    /// Their diagnostics, in the same order.
+    first: Vec<Diagnostic>,
+    /// How many findings were offered.
+    total: usize,
+}
+
+/// Where a finding is in the output order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct Place {
+    start: usize,
+    end: usize,
+    rule: Rule,
+    /// Its place in the order the rules make findings: 0 for the preamble,
+    /// 1 + the paper's index for a paper; then the list (0: numbering and
+    /// references, 1: own, 2: own typography); then in the list.
+    group: usize,
+    list: u8,
+    index: usize,
+}
+
+impl Shown {
+    /// True when a finding at `place` is among the first so far.
+    fn wants(&self, place: &Place) -> bool {
+        self.places.len() < MAX_DIAGNOSTICS || self.places.last().is_some_and(|l| place < l)
     }
-    let left_out = diagnostics.len() - MAX_DIAGNOSTICS;
-    diagnostics.truncate(MAX_DIAGNOSTICS);
-    let problem = Problem::TooManyDiagnostics { left_out };
-    if let Some(severity) = config.severity(problem.rule()) {
-        diagnostics.insert(
-            0,
+
+    /// Offers a list of findings in output order: `place` gives the place
+    /// of the `i`th, `make` its diagnostic, made only when it is shown.
+    /// The lists come mostly in output order too: then a finding shown
+    /// goes at the end.
+    fn list<T>(
+        &mut self,
+        items: &[T],
+        place: impl Fn(usize, &T) -> Place,
+        mut make: impl FnMut(usize, &T) -> Diagnostic,
+    ) {
+        self.total += items.len();
+        for (i, item) in items.iter().enumerate() {
+            let place = place(i, item);
+            if !self.wants(&place) {
+                // The rest of the list comes later still.
+                return;
+            }
+            let at = match self.places.last() {
+                Some(last) if place < *last => self.places.partition_point(|p| *p < place),
+                _ => self.places.len(),
+            };
+            self.places.insert(at, place);
+            self.first.insert(at, make(i, item));
+            if self.places.len() > MAX_DIAGNOSTICS {
+                self.places.pop();
+                self.first.pop();
+            }
+        }
+    }
+
+    /// Offers diagnostics at offsets from `start`.
+    fn diagnostics(&mut self, group: usize, list: u8, items: &[Diagnostic], start: usize) {
+        let place = |index, d: &Diagnostic| Place {
+            start: start + d.range.start,
+            end: start + d.range.end,
+            rule: d.problem.rule(),
+            group,
+            list,
+            index,
+        };
+        self.list(items, place, |_, d| d.shifted(start as isize));
+    }
+
+    /// Offers the kept typography findings of `paper`; `worded`: the
+    /// problems of the first of them, as an earlier check worded them;
+    /// left with those of the findings shown now (each check offers every
+    /// paper's: no more are kept than shown).
+    fn typography(
+        &mut self,
+        group: usize,
+        (items, worded): (&[typography::Kept], &mut Vec<Problem>),
+        analysis: &Analysis,
+        paper: &Paper,
+        config: &Config,
+    ) {
+        let start = paper.range.start;
+        let place = |index, k: &typography::Kept| {
+            let range = k.range(start);
+            Place {
+                start: range.start,
+                end: range.end,
+                rule: k.rule(),
+                group,
+                list: 2,
+                index,
+            }
+        };
+        let mut named: Option<Arc<str>> = None;
+        let mut made = 0;
+        let mut make = |i: usize, k: &typography::Kept| {
+            made = i + 1;
+            let problem = match worded.get(i) {
+                Some(problem) => problem.clone(),
+                None => {
+                    let paper = named.get_or_insert_with(|| {
+                        typography::text_of(analysis, paper.name_range()).into()
+                    });
+                    let problem = k.problem(analysis, start, paper);
+                    // The list is offered from its start: `i` is next.
+                    if worded.len() == i {
+                        worded.push(problem.clone());
+                    }
+                    problem
+                }
+            };
             Diagnostic {
-                range: TextRange::empty(text_start),
-                severity,
+                range: k.range(start),
+                // The scan only runs the rules that are on.
+                severity: config.severity(k.rule()).unwrap_or(Severity::Warning),
                 problem,
                 related: Vec::new(),
-            },
-        );
+            }
+        };
+        self.list(items, place, &mut make);
+        worded.truncate(made);
     }
-    diagnostics
+
+    /// The diagnostics shown, in order, with the note of how many were left
+    /// out when there are too many.
+    fn finish(
+        self,
+        config: &Config,
+        text_start: usize,
+        places: &mut Vec<Place>,
+    ) -> Vec<Diagnostic> {
+        *places = self.places;
+        let total = self.total;
+        let mut diagnostics = self.first;
+        if total <= MAX_DIAGNOSTICS {
+            return diagnostics;
+        }
+        let problem = Problem::TooManyDiagnostics {
+            left_out: total - MAX_DIAGNOSTICS,
+        };
+        if let Some(severity) = config.severity(problem.rule()) {
+            diagnostics.insert(
+                0,
+                Diagnostic {
+                    range: TextRange::empty(text_start),
+                    severity,
+                    problem,
+                    related: Vec::new(),
+                },
+            );
+        }
+        diagnostics
+    }
 }
 
 /// Collects diagnostics with the severity the configuration gives them.
@@ -875,5 +1160,236 @@ fn resolve_with(
             keyword: "Paper".to_string(),
             in_file: file.is_empty(),
         }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! [`check_with`] against the plain way: every finding made into a
+    //! diagnostic, all sorted, then capped; with the typography rules on,
+    //! their findings from [`typography::findings`] (not the cache's
+    //! compact ones), through edits that keep papers cached.
+    #![allow(clippy::unwrap_used)]
+
+    use proptest::prelude::*;
+    use ropey::Rope;
+
+    use super::*;
+    use crate::{Dirty, NoFiles};
+
+    const ALL_ON: &str = "[rules]\ncjk-spacing = \"warning\"\ncjk-punctuation = \"hint\"\nfullwidth-alphanumeric = \"info\"\n";
+
+    fn all_on() -> Config {
+        let (config, errors) = crate::parse_config(ALL_ON);
+        assert_eq!(errors, []);
+        config
+    }
+
+    /// Every finding as a diagnostic, in output order, capped.
+    fn plainly(analysis: &Analysis, config: &Config) -> Vec<Diagnostic> {
+        let mut sink = Sink {
+            config,
+            out: Vec::new(),
+        };
+        let highest = OnceCell::new();
+        let resolve = |target: &RefTarget| resolve_with(analysis, &NoFiles, target, &highest);
+        let syntax = &analysis.syntax;
+        link_rules(analysis, None, &syntax.preamble_inline, &mut sink);
+        unresolved_rules(analysis, None, &syntax.preamble_inline, &resolve, &mut sink);
+        for (i, paper) in syntax.papers.iter().enumerate() {
+            let previous = i.checked_sub(1).map(|p| &syntax.papers[p]);
+            numbering_rules(analysis, previous, i, &mut sink);
+            unresolved_rules(analysis, Some(paper), &paper.inline, &resolve, &mut sink);
+            if paper.title.is_none() {
+                let problem = Problem::MissingTitle {
+                    paper: name(analysis, paper),
+                };
+                sink.push(paper.heading, problem, Vec::new());
+            }
+            section_rules(analysis, paper, &mut sink);
+            link_rules(analysis, Some(paper), &paper.inline, &mut sink);
+            for finding in typography::findings(analysis, paper, config) {
+                sink.push(finding.range, finding.problem, Vec::new());
+            }
+        }
+        let mut all = sink.out;
+        all.sort_by_key(|d| (d.range.start, d.range.end, d.problem.rule()));
+        if all.len() <= MAX_DIAGNOSTICS {
+            return all;
+        }
+        let left_out = all.len() - MAX_DIAGNOSTICS;
+        all.truncate(MAX_DIAGNOSTICS);
+        let problem = Problem::TooManyDiagnostics { left_out };
+        if let Some(severity) = config.severity(problem.rule()) {
+            let range = TextRange::empty(syntax.text_start);
+            let note = Diagnostic {
+                range,
+                severity,
+                problem,
+                related: Vec::new(),
+            };
+            all.insert(0, note);
+        }
+        all
+    }
+
+    /// Pieces of digests: headings (some numbered out of order, some
+    /// without a title), labels, Chinese with Latin words, half-width
+    /// punctuation, full-width letters, links, references, code.
+    const PIECES: &[&str] = &[
+        "\nPaper3 T\n",
+        "\nPaper1\n",
+        "\nPaper2 标题\n摘要原文: a\n中文总结: ",
+        "\n中文总结：",
+        "\nNotes: ",
+        "\n摘要原文: ",
+        "使用COCO数据集",
+        "模型(ResNet)的",
+        "方法,结果.",
+        "ＡＢ１２训练",
+        " 见github.com/a/b ",
+        "https://x.org/中文",
+        "与Paper9类似",
+        "[[Paper1]]",
+        "`code中a`",
+        "2023年",
+        "中 a 中",
+        "\r\n",
+        "😀",
+        "x",
+    ];
+
+    fn digest() -> impl Strategy<Value = String> {
+        prop::collection::vec(0..PIECES.len(), 0..60)
+            .prop_map(|pieces| pieces.into_iter().map(|i| PIECES[i]).collect())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+
+        #[test]
+        fn a_check_is_every_finding_sorted_and_capped(text in digest()) {
+            for config in [all_on(), Config::default()] {
+                let analysis = Analysis::new(&text, &config);
+                prop_assert_eq!(check(&analysis, &config, &NoFiles), plainly(&analysis, &config));
+            }
+        }
+
+        #[test]
+        fn kept_findings_stay_right_through_edits(
+            text in digest(),
+            edits in prop::collection::vec((any::<prop::sample::Index>(), 0..PIECES.len()), 1..8),
+        ) {
+            let config = all_on();
+            let mut text = text;
+            let mut analysis = Analysis::new(&text, &config);
+            let mut cache = RuleCache::default();
+            check_with(&analysis, &config, &NoFiles, &mut cache);
+            for (at, piece) in edits {
+                let mut at = at.index(text.len() + 1);
+                while !text.is_char_boundary(at) {
+                    at -= 1;
+                }
+                text.insert_str(at, PIECES[piece]);
+                let dirty = Dirty::replace(TextRange::new(at, at), PIECES[piece].len());
+                analysis = analysis.into_edited(Rope::from_str(&text), dirty, &config);
+                let fresh = Analysis::new(&text, &config);
+                prop_assert_eq!(
+                    check_with(&analysis, &config, &NoFiles, &mut cache),
+                    plainly(&fresh, &config)
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_preambles_findings_are_shown_once_before_the_papers() {
+        // Found by the proptest above, when the preamble's findings stayed
+        // in the list that the first paper's then joined.
+        let config = all_on();
+        let text = " 见github.com/a/b \nPaper3 T\n";
+        let analysis = Analysis::new(text, &config);
+        let found = check(&analysis, &config, &NoFiles);
+        assert_eq!(found, plainly(&analysis, &config));
+        let rules: Vec<&str> = found.iter().map(|d| d.rule().code()).collect();
+        assert_eq!(
+            rules,
+            ["link-without-scheme", "missing-section", "missing-section"]
+        );
+    }
+
+    /// `papers` papers whose summaries have `findings` typography findings
+    /// each.
+    fn typographic(papers: usize, findings: usize) -> String {
+        let summary = "用COCO训练".repeat(findings / 2);
+        (1..=papers)
+            .map(|n| format!("Paper{n} T\n摘要原文: a\n中文总结: {summary}\n\n"))
+            .collect()
+    }
+
+    #[test]
+    fn past_the_cap_the_first_findings_are_shown_and_the_rest_counted() {
+        let config = all_on();
+        // 40 papers of 60 findings: 2,400 findings.
+        let text = typographic(40, 60);
+        let analysis = Analysis::new(&text, &config);
+        let found = check(&analysis, &config, &NoFiles);
+        assert_eq!(found, plainly(&analysis, &config));
+        assert_eq!(found.len(), MAX_DIAGNOSTICS + 1);
+        assert_eq!(
+            found[0].message(),
+            "1400 more diagnostics were left out: only the first 1000 are shown; fix these first"
+        );
+        assert_eq!(
+            found[1].message(),
+            "Paper1: put a space between `用` and `COCO`"
+        );
+        assert_eq!(found[1].range, TextRange::new(39, 43));
+    }
+
+    #[test]
+    fn a_file_with_many_typography_findings_is_kept() {
+        let config = all_on();
+        // 400 papers of 60 findings: 24,000 findings, past the 4,000 that
+        // the cache used to keep at most.
+        let text = typographic(400, 60);
+        let analysis = Analysis::new(&text, &config);
+        let mut cache = RuleCache::default();
+        check_with(&analysis, &config, &NoFiles, &mut cache);
+        assert_eq!(cache.findings(), 24_000);
+        let kept: usize = cache.papers.values().map(Own::bytes).sum();
+        assert!(kept < MIN_KEPT_BYTES, "{kept} bytes kept");
+        // The problems of the findings shown are kept worded, those alone.
+        let worded = |cache: &RuleCache| -> usize {
+            let findings = cache
+                .papers
+                .values()
+                .filter_map(|own| own.findings.as_ref());
+            findings.map(|f| f.worded.len()).sum()
+        };
+        assert_eq!(worded(&cache), MAX_DIAGNOSTICS);
+        // Paper1 typed into: the first findings are its and the next ones.
+        let at = text.find("用").unwrap();
+        let mut edited = text.clone();
+        edited.insert(at, 'x');
+        let dirty = Dirty::replace(TextRange::new(at, at), 1);
+        let next = analysis.into_edited(Rope::from_str(&edited), dirty, &config);
+        let found = check_with(&next, &config, &NoFiles, &mut cache);
+        assert_eq!(found, plainly(&Analysis::new(&edited, &config), &config));
+        assert_eq!(worded(&cache), MAX_DIAGNOSTICS);
+    }
+
+    #[test]
+    fn a_file_broken_everywhere_is_not_kept() {
+        let config = all_on();
+        // A finding every two bytes: 24 bytes kept for two of text, 2.4 MB
+        // for 200 KB.
+        let text = format!("Paper1 T\n中文总结: {}\n", "中a".repeat(50_000));
+        let analysis = Analysis::new(&text, &config);
+        let mut cache = RuleCache::default();
+        let found = check_with(&analysis, &config, &NoFiles, &mut cache);
+        assert_eq!(found.len(), MAX_DIAGNOSTICS + 1);
+        assert_eq!(cache.findings(), 0);
+        assert!(cache.papers.is_empty());
     }
 }

@@ -207,12 +207,12 @@ pub fn findings_with(
         return Vec::new();
     };
     let name: Arc<str> = text_of(analysis, paper.name_range()).into();
-    let mut scan = Scan::new(&typography, &paper.inline);
+    let mut scan = Scan::new(&typography);
     let mut out = Vec::new();
     for section in typography.sections(paper) {
         let text = text_of(analysis, section.text);
         let base = section.text.start;
-        scan.section(&text, base);
+        scan.section(&text, base, &paper.inline);
         for found in &scan.found {
             let mut pieces = Vec::new();
             found.fix.pieces(&text, base, &mut pieces);
@@ -268,13 +268,13 @@ pub fn fix_all_source(text: &str, syntax: &SourceFile, config: &Config) -> Vec<T
 
 fn fix_all_in(text: &str, syntax: &SourceFile, typography: &Typography<'_>) -> Vec<TextEdit> {
     let mut pieces = Vec::new();
+    let mut scan = Scan::new(typography);
     for paper in &syntax.papers {
-        let mut scan = Scan::new(typography, &paper.inline);
         for section in typography.sections(paper) {
             let Some(body) = text.get(section.text.start..section.text.end) else {
                 continue;
             };
-            scan.section(body, section.text.start);
+            scan.section(body, section.text.start, &paper.inline);
             for found in &scan.found {
                 found.fix.pieces(body, section.text.start, &mut pieces);
             }
@@ -285,36 +285,147 @@ fn fix_all_in(text: &str, syntax: &SourceFile, typography: &Typography<'_>) -> V
     join_pieces(&mut pieces)
 }
 
-/// The findings of a paper as diagnostics.
-pub(super) fn paper_rules(analysis: &Analysis, paper: &Paper, sink: &mut Sink<'_>) {
-    if !any_on(sink.config) {
-        return;
+/// The rules as one check runs them, paper after paper: the
+/// configuration read once, the scan's buffers kept from one paper to the
+/// next. `None` when the three rules are off.
+pub(super) fn for_check(config: &Config) -> Option<Typography<'_>> {
+    if !any_on(config) {
+        return None;
     }
-    let Some(typography) = Typography::new(sink.config, typography_options(sink.config)) else {
-        return;
-    };
+    Typography::new(config, typography_options(config))
+}
+
+/// A typography finding as the rule cache keeps it: its range and what it
+/// is about, at offsets from its paper's start, worded only when it is
+/// shown (a file can have a finding every hundred bytes, and only the
+/// first [`super::MAX_DIAGNOSTICS`] of a file are shown). 24 bytes, where a
+/// [`super::Diagnostic`] takes 150 and the strings it holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct Kept {
+    start: u32,
+    end: u32,
+    what: KeptWhat,
+}
+
+/// [`What`], its word at offsets from the paper's start.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum KeptWhat {
+    Spacing {
+        insert: bool,
+        han_first: bool,
+        han: char,
+        word_start: u32,
+        word_end: u32,
+    },
+    Punct(char),
+    Fullwidth,
+}
+
+impl Kept {
+    /// `found` (offsets in a section's text that starts `base` bytes after
+    /// the paper's start), or `None` when an offset does not fit.
+    fn new(found: &Found, base: usize) -> Option<Kept> {
+        let at = |offset: usize| u32::try_from(offset + base).ok();
+        let what = match found.what {
+            What::Spacing {
+                insert,
+                han,
+                han_first,
+                word,
+            } => KeptWhat::Spacing {
+                insert,
+                han_first,
+                han,
+                word_start: at(word.start)?,
+                word_end: at(word.end)?,
+            },
+            What::Punct(c) => KeptWhat::Punct(c),
+            What::Fullwidth => KeptWhat::Fullwidth,
+        };
+        Some(Kept {
+            start: at(found.range.start)?,
+            end: at(found.range.end)?,
+            what,
+        })
+    }
+
+    pub(super) fn rule(self) -> Rule {
+        match self.what {
+            KeptWhat::Spacing { .. } => Rule::CjkSpacing,
+            KeptWhat::Punct(_) => Rule::CjkPunctuation,
+            KeptWhat::Fullwidth => Rule::FullwidthAlphanumeric,
+        }
+    }
+
+    /// Its range in the digest, for a paper that starts at `start`.
+    pub(super) fn range(self, start: usize) -> TextRange {
+        TextRange::new(start + self.start as usize, start + self.end as usize)
+    }
+
+    /// Its problem, worded from the text of `analysis`, for a paper that
+    /// starts at `start` and is named `paper`.
+    pub(super) fn problem(self, analysis: &Analysis, start: usize, paper: &Arc<str>) -> Problem {
+        let at = |offset: u32| start + offset as usize;
+        let what = match self.what {
+            KeptWhat::Spacing {
+                insert,
+                han_first,
+                han,
+                word_start,
+                word_end,
+            } => What::Spacing {
+                insert,
+                han,
+                han_first,
+                word: TextRange::new(at(word_start), at(word_end)),
+            },
+            KeptWhat::Punct(c) => What::Punct(c),
+            KeptWhat::Fullwidth => What::Fullwidth,
+        };
+        what.problem(self.range(start), |range| text_of(analysis, range), paper)
+    }
+}
+
+/// The typography findings of a paper: kept, in text order, in `kept`, at
+/// offsets from the paper's start; the rare finding whose offsets do not
+/// fit a [`Kept`] goes to `sink` as a diagnostic.
+pub(super) fn paper_rules(
+    analysis: &Analysis,
+    paper: &Paper,
+    scan: &mut Scan<'_>,
+    sink: &mut Sink<'_>,
+    kept: &mut Vec<Kept>,
+) {
+    let start = paper.range.start;
     let mut name: Option<Arc<str>> = None;
-    let mut scan = Scan::new(&typography, &paper.inline);
-    for section in typography.sections(paper) {
-        let text = text_of(analysis, section.text);
+    let mut room = std::mem::take(&mut scan.text);
+    for section in scan.ty.sections(paper) {
+        let text = text_in(analysis, section.text, &mut room);
         let base = section.text.start;
-        scan.section(&text, base);
-        if scan.found.is_empty() {
-            continue;
-        }
-        let name = name.get_or_insert_with(|| text_of(analysis, paper.name_range()).into());
-        sink.out.reserve(scan.found.len());
+        scan.section(text, base, &paper.inline);
+        kept.reserve(scan.found.len());
         for found in &scan.found {
-            let range = found.range.shifted(base as isize);
-            sink.push(range, found.problem(&text, name), Vec::new());
+            match Kept::new(found, base - start) {
+                Some(k) => kept.push(k),
+                None => {
+                    let name =
+                        name.get_or_insert_with(|| text_of(analysis, paper.name_range()).into());
+                    let range = found.range.shifted(base as isize);
+                    sink.push(range, found.problem(text, name), Vec::new());
+                }
+            }
         }
     }
+    scan.text = room;
 }
 
 /// The text of `range`, as [`Analysis::slice`] gives it but without the
 /// character counting that a rope slice costs: borrowed when one chunk of
 /// the rope holds it.
-fn text_of(analysis: &Analysis, range: TextRange) -> Cow<'_, str> {
+pub(super) fn text_of(analysis: &Analysis, range: TextRange) -> Cow<'_, str> {
+    if let Some(piece) = in_one_chunk(analysis, range) {
+        return Cow::Borrowed(piece);
+    }
     let Some((chunks, mut at, _, _)) = analysis.text.get_chunks_at_byte(range.start) else {
         return Cow::Borrowed("");
     };
@@ -335,6 +446,39 @@ fn text_of(analysis: &Analysis, range: TextRange) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// The text of `range` when one chunk of the rope holds it (found without
+/// the iterator over chunks that the other case needs).
+fn in_one_chunk(analysis: &Analysis, range: TextRange) -> Option<&str> {
+    let (chunk, at, _, _) = analysis.text.get_chunk_at_byte(range.start)?;
+    chunk.get(range.start - at..range.end.checked_sub(at)?)
+}
+
+/// [`text_of`], the pieces of a text that the rope holds in pieces copied
+/// into `room` (a buffer kept from one call to the next).
+fn text_in<'a>(analysis: &'a Analysis, range: TextRange, room: &'a mut String) -> &'a str {
+    if let Some(piece) = in_one_chunk(analysis, range) {
+        return piece;
+    }
+    let Some((chunks, mut at, _, _)) = analysis.text.get_chunks_at_byte(range.start) else {
+        return "";
+    };
+    room.clear();
+    for chunk in chunks {
+        if at >= range.end {
+            break;
+        }
+        let from = range.start.saturating_sub(at);
+        let to = (range.end - at).min(chunk.len());
+        let piece = chunk.get(from..to).unwrap_or("");
+        if at <= range.start && range.end <= at + chunk.len() {
+            return piece;
+        }
+        room.push_str(piece);
+        at += chunk.len();
+    }
+    room
+}
+
 /// The half-width form of full-width letters and digits (other characters
 /// as they are).
 pub fn half_width_of(text: &str) -> String {
@@ -342,7 +486,7 @@ pub fn half_width_of(text: &str) -> String {
 }
 
 /// What the rules need from a configuration, worked out once.
-struct Typography<'c> {
+pub(super) struct Typography<'c> {
     config: &'c Config,
     options: TypographyOptions,
     spacing: bool,
@@ -398,17 +542,22 @@ enum Edge {
     Cut,
 }
 
+/// What a character is to the rules. Without fields, so that the tests of
+/// several classes at once ([`Class::latin`]) compile to a mask, not to
+/// branches: the scan runs them for every pair of characters.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Class {
     Han,
-    Latin {
-        digit: bool,
-    },
-    /// A full-width letter or digit; `converts`: the rule fixes it.
-    Full {
-        digit: bool,
-        converts: bool,
-    },
+    /// A Latin letter.
+    Letter,
+    /// An ASCII digit.
+    Digit,
+    /// A full-width letter or digit.
+    FullLetter,
+    FullDigit,
+    /// A full-width letter or digit that the rule fixes.
+    FixedLetter,
+    FixedDigit,
     Space,
     /// One of `, ; : ? ! ( ) .`.
     Punct,
@@ -416,26 +565,28 @@ enum Class {
 }
 
 impl Class {
+    /// The class of an ASCII character.
+    fn ascii(b: u8) -> Class {
+        match b {
+            b'a'..=b'z' | b'A'..=b'Z' => Class::Letter,
+            b'0'..=b'9' => Class::Digit,
+            b',' | b';' | b':' | b'?' | b'!' | b'(' | b')' | b'.' => Class::Punct,
+            b'\n' | b'\r' => Class::Other,
+            b' ' | b'\t' | b'\x0b' | b'\x0c' => Class::Space,
+            _ => Class::Other,
+        }
+    }
+
     fn of(c: char) -> Class {
         match c {
-            'a'..='z' | 'A'..='Z' => Class::Latin { digit: false },
-            '0'..='9' => Class::Latin { digit: true },
-            ',' | ';' | ':' | '?' | '!' | '(' | ')' | '.' => Class::Punct,
-            '\n' | '\r' => Class::Other,
-            c if c.is_ascii() => match c.is_ascii_whitespace() || c == '\u{b}' {
-                true => Class::Space,
-                false => Class::Other,
-            },
+            c if c.is_ascii() => Class::ascii(c as u8),
             c if is_han(c) => Class::Han,
-            '０'..='９' => Class::Full {
-                digit: true,
-                converts: false,
-            },
-            'Ａ'..='Ｚ' | 'ａ'..='ｚ' => Class::Full {
-                digit: false,
-                converts: false,
-            },
-            '\u{c0}'..='\u{24f}' if c != '×' && c != '÷' => Class::Latin { digit: false },
+            '０'..='９' => Class::FullDigit,
+            'Ａ'..='Ｚ' | 'ａ'..='ｚ' => Class::FullLetter,
+            '\u{c0}'..='\u{24f}' if c != '×' && c != '÷' => Class::Letter,
+            // Chinese and full-width punctuation, without the look-up of
+            // `is_whitespace` (the ideographic space U+3000 is white space).
+            '\u{3001}'..='\u{303f}' | '\u{ff01}'..='\u{ff5e}' => Class::Other,
             c if c.is_whitespace() => Class::Space,
             _ => Class::Other,
         }
@@ -445,15 +596,34 @@ impl Class {
     fn latin(self) -> bool {
         matches!(
             self,
-            Class::Latin { .. } | Class::Full { converts: true, .. }
+            Class::Letter | Class::Digit | Class::FixedLetter | Class::FixedDigit
+        )
+    }
+
+    /// A Latin letter or digit as written (not full-width).
+    fn half_latin(self) -> bool {
+        matches!(self, Class::Letter | Class::Digit)
+    }
+
+    /// A full-width letter or digit, fixed or not.
+    fn full(self) -> bool {
+        matches!(
+            self,
+            Class::FullLetter | Class::FullDigit | Class::FixedLetter | Class::FixedDigit
         )
     }
 
     fn digit(self) -> bool {
-        matches!(
-            self,
-            Class::Latin { digit: true } | Class::Full { digit: true, .. }
-        )
+        matches!(self, Class::Digit | Class::FullDigit | Class::FixedDigit)
+    }
+
+    /// The class of a full-width letter or digit once the rule fixes it.
+    fn fixed(self) -> Class {
+        match self {
+            Class::FullLetter => Class::FixedLetter,
+            Class::FullDigit => Class::FixedDigit,
+            class => class,
+        }
     }
 }
 
@@ -469,15 +639,19 @@ fn is_han(c: char) -> bool {
         | '\u{30000}'..='\u{323af}')
 }
 
-/// True when `bytes` start with a Han character of U+4000..U+9FFF (three
-/// bytes, lead byte `E4`..`E9`, less the Yijing hexagrams U+4DC0..U+4DFF).
-fn bmp_han(bytes: &[u8]) -> bool {
-    bytes.len() >= 3 && bmp_han_lead(bytes[0], bytes[1])
+/// True when a character whose first two bytes are these is a Han
+/// character of U+4000..U+9FFF (three bytes, lead byte `E4`..`E9`, less
+/// the Yijing hexagrams U+4DC0..U+4DFF).
+fn bmp_han_lead(first: u8, second: u8) -> bool {
+    (first.wrapping_sub(0xE4) <= 5) & !((first == 0xE4) & (second == 0xB7))
 }
 
-/// [`bmp_han`] from the first two bytes of a character.
-fn bmp_han_lead(first: u8, second: u8) -> bool {
-    first.wrapping_sub(0xE4) <= 5 && !(first == 0xE4 && second == 0xB7)
+/// The character of three bytes of UTF-8 (U+0800..U+FFFF), decoded
+/// without the checks of `str::chars`: the bytes come from a `str`.
+fn bmp_char(bytes: &[u8]) -> char {
+    let [a, b, c] = [bytes[0], bytes[1], bytes[2]].map(u32::from);
+    let code = ((a & 0x0F) << 12) | ((b & 0x3F) << 6) | (c & 0x3F);
+    char::from_u32(code).unwrap_or(char::REPLACEMENT_CHARACTER)
 }
 
 /// Characters after which a digit needs no space.
@@ -612,15 +786,29 @@ struct Found {
 impl Found {
     /// The problem, worded from `text` (the section's).
     fn problem(&self, text: &str, paper: &Arc<str>) -> Problem {
+        let slice = |range: TextRange| Cow::Borrowed(range.slice(text));
+        self.what.problem(self.range, slice, paper)
+    }
+}
+
+impl What {
+    /// The problem of a finding at `range`, worded from the text that
+    /// `slice` gives for a range.
+    fn problem<'t>(
+        self,
+        range: TextRange,
+        slice: impl Fn(TextRange) -> Cow<'t, str>,
+        paper: &Arc<str>,
+    ) -> Problem {
         let paper = paper.clone();
-        match self.what {
+        match self {
             What::Spacing {
                 insert,
                 han,
                 han_first,
                 word,
             } => {
-                let word = word.slice(text);
+                let word = slice(word);
                 let word: Arc<str> = match word.char_indices().nth(WORD_CHARS) {
                     None => word.into(),
                     Some((cut, _)) if han_first => format!("{}…", &word[..cut]).into(),
@@ -644,7 +832,7 @@ impl Found {
             },
             What::Fullwidth => Problem::FullwidthAlphanumeric {
                 paper,
-                written: self.range.slice(text).into(),
+                written: slice(range).into(),
             },
         }
     }
@@ -660,11 +848,10 @@ struct Paren {
     at: usize,
 }
 
-/// The scan of a paper's sections, one at a time; the buffers are kept
-/// from one to the next.
-struct Scan<'a> {
+/// The scan of sections, one at a time; the buffers are kept from one to
+/// the next.
+pub(super) struct Scan<'a> {
     ty: &'a Typography<'a>,
-    inline: &'a Inline,
     /// The current section's findings, sorted.
     found: Vec<Found>,
     /// The current stretch.
@@ -674,18 +861,33 @@ struct Scan<'a> {
     parens: Vec<Paren>,
     /// The parentheses that the line guard left out.
     dropped: Vec<TextRange>,
+    /// Room for [`Scan::merge_found`].
+    spare: Vec<Found>,
+    /// The current stretch's pairs of characters `k - 1` and `k` (by `k`)
+    /// that are a Han character and a Latin letter or digit, either order.
+    gaps: Vec<usize>,
+    /// The current stretch's `, ; : ? ! ( ) .` (by index).
+    puncts: Vec<usize>,
+    /// Whether the current stretch has a full-width letter or digit.
+    full: bool,
+    /// Room for a section's text that the rope holds in pieces.
+    text: String,
 }
 
 impl<'a> Scan<'a> {
-    fn new(ty: &'a Typography<'a>, inline: &'a Inline) -> Self {
+    pub(super) fn new(ty: &'a Typography<'a>) -> Self {
         Self {
             ty,
-            inline,
             found: Vec::new(),
             chars: Vec::new(),
             cuts: Vec::new(),
             parens: Vec::new(),
             dropped: Vec::new(),
+            spare: Vec::new(),
+            gaps: Vec::new(),
+            puncts: Vec::new(),
+            full: false,
+            text: String::new(),
         }
     }
 
@@ -697,16 +899,17 @@ impl<'a> Scan<'a> {
         i.ok().map(|i| &self.found[i])
     }
 
-    /// Scans a section's text, which starts at offset `base` of the digest;
-    /// its findings are then in [`Scan::found`].
-    fn section(&mut self, text: &str, base: usize) {
+    /// Scans a section's text, which starts at offset `base` of the digest,
+    /// in a paper whose links and references are `inline`; its findings are
+    /// then in [`Scan::found`].
+    fn section(&mut self, text: &str, base: usize, inline: &Inline) {
         self.found.clear();
         if !text.bytes().any(|b| b >= 0xE3) {
             // Nothing at or above U+3400: no Han, no full-width letter.
             return;
         }
         self.parens.clear();
-        self.cut_outs(text, base);
+        self.cut_outs(text, base, inline);
         let end = text.len();
         let mut from = 0;
         let mut edge = Edge::Text;
@@ -726,9 +929,15 @@ impl<'a> Scan<'a> {
                 edge = Edge::Cut;
             }
         }
+        // Each stretch's findings are in order, and the stretches are;
+        // then the parentheses, in order.
+        let parens = self.found.len();
         self.decide_parens();
+        self.merge_found(0, parens);
         // No two findings start at one offset.
-        (self.found).sort_unstable_by_key(|f| (f.range.start, f.range.end));
+        if !(self.found).is_sorted_by_key(|f| (f.range.start, f.range.end)) {
+            (self.found).sort_unstable_by_key(|f| (f.range.start, f.range.end));
+        }
         self.dropped.clear();
         self.guard_line_starts(text);
         // A parenthesis goes with its partner: fixed together or not at all.
@@ -740,7 +949,7 @@ impl<'a> Scan<'a> {
 
     /// The links, references and code spans of the section's text (which
     /// starts at `base`), sorted and merged, at offsets of the text.
-    fn cut_outs(&mut self, text: &str, base: usize) {
+    fn cut_outs(&mut self, text: &str, base: usize, inline: &Inline) {
         self.cuts.clear();
         let (lo, hi) = (base, base + text.len());
         let add = |range: TextRange, cuts: &mut Vec<TextRange>| {
@@ -751,12 +960,12 @@ impl<'a> Scan<'a> {
                 ));
             }
         };
-        let links = &self.inline.links;
+        let links = &inline.links;
         let first = links.partition_point(|l| l.range.end <= lo);
         for link in links[first..].iter().take_while(|l| l.range.start < hi) {
             add(link.range, &mut self.cuts);
         }
-        let references = &self.inline.references;
+        let references = &inline.references;
         let first = references.partition_point(|r| r.range.end <= lo);
         for reference in references[first..]
             .iter()
@@ -868,6 +1077,9 @@ impl<'a> Scan<'a> {
         // are enough (a word is read from the text). Most of a Chinese text
         // is such runs, Han ones skipped three bytes at a time, undecoded.
         self.chars.clear();
+        self.gaps.clear();
+        self.puncts.clear();
+        self.full = false;
         let bytes = stretch.as_bytes();
         let mut at = 0;
         let len = bytes.len();
@@ -880,90 +1092,198 @@ impl<'a> Scan<'a> {
                 while at < len && bytes[at].is_ascii_alphanumeric() {
                     at += 1;
                 }
-                self.push_ascii(bytes, start, run);
-                if at - 1 > run {
-                    self.push_ascii(bytes, start, at - 1);
+                let ascii = |at: usize| Ch {
+                    at: start + at,
+                    c: char::from(bytes[at]),
+                    class: Class::ascii(bytes[at]),
+                };
+                match self.chars.last().map(|l| l.class) {
+                    // After a Latin letter (`é`), the word goes on.
+                    Some(class) if class.half_latin() => {
+                        self.push(ascii(run));
+                        if at - 1 > run {
+                            self.push(ascii(at - 1));
+                        }
+                    }
+                    before => {
+                        if before == Some(Class::Han) {
+                            self.gaps.push(self.chars.len());
+                        }
+                        self.chars.push(ascii(run));
+                        if at - 1 > run {
+                            self.chars.push(ascii(at - 1));
+                        }
+                    }
                 }
                 continue;
             }
             if byte < 0x80 {
-                self.push_ascii(bytes, start, at);
+                // Not a letter: continues no Latin run.
+                let class = Class::ascii(byte);
+                if class == Class::Punct {
+                    self.puncts.push(self.chars.len());
+                }
+                self.chars.push(Ch {
+                    at: start + at,
+                    c: char::from(byte),
+                    class,
+                });
                 at += 1;
                 continue;
             }
-            if bmp_han(&bytes[at..]) {
+            if at + 3 <= len && bmp_han_lead(byte, bytes[at + 1]) {
                 let run = at;
                 at += 3;
-                // Four at a time, then one at a time.
+                // Four at a time: how many of the next four are Han, worked
+                // out without a branch for each (where a run ends is hard to
+                // predict); then, near the end, one at a time.
                 while let Some(w) = bytes.get(at..at + 12) {
-                    let four = bmp_han_lead(w[0], w[1])
-                        && bmp_han_lead(w[3], w[4])
-                        && bmp_han_lead(w[6], w[7])
-                        && bmp_han_lead(w[9], w[10]);
+                    let one = bmp_han_lead(w[0], w[1]);
+                    let two = one & bmp_han_lead(w[3], w[4]);
+                    let three = two & bmp_han_lead(w[6], w[7]);
+                    let four = three & bmp_han_lead(w[9], w[10]);
+                    let han = usize::from(one) + usize::from(two) + usize::from(three);
                     if !four {
+                        at += 3 * han;
                         break;
                     }
                     at += 12;
                 }
-                while at + 3 <= len && bmp_han_lead(bytes[at], bytes[at + 1]) {
-                    at += 3;
-                }
-                for at in [run, at - 3] {
-                    let c = stretch.get(at..).and_then(|r| r.chars().next());
-                    let ch = c.map(|c| Ch {
-                        at: start + at,
-                        c,
-                        class: Class::Han,
-                    });
-                    // A run of one is pushed once.
-                    if let Some(ch) =
-                        ch.filter(|ch| self.chars.last().is_none_or(|l| l.at != ch.at))
-                    {
-                        self.chars.push(ch);
+                if bytes.len() < at + 12 {
+                    while at + 3 <= len && bmp_han_lead(bytes[at], bytes[at + 1]) {
+                        at += 3;
                     }
+                }
+                let han = |at: usize| Ch {
+                    at: start + at,
+                    c: bmp_char(&bytes[at..at + 3]),
+                    class: Class::Han,
+                };
+                if self.chars.last().is_some_and(|l| l.class.half_latin()) {
+                    self.gaps.push(self.chars.len());
+                }
+                self.chars.push(han(run));
+                // A run of one is pushed once.
+                if at - 3 > run {
+                    self.chars.push(han(at - 3));
                 }
                 continue;
             }
-            let Some(c) = stretch.get(at..).and_then(|r| r.chars().next()) else {
-                break;
+            // Chinese punctuation (`，` `。` `、`) is three bytes too.
+            let c = match bytes.get(at..at + 3) {
+                Some(three) if byte & 0xF0 == 0xE0 => bmp_char(three),
+                _ => match stretch.get(at..).and_then(|r| r.chars().next()) {
+                    Some(c) => c,
+                    None => break,
+                },
             };
+            let class = Class::of(c);
+            self.full |= class.full();
+            let k = self.chars.len();
             self.push(Ch {
                 at: start + at,
                 c,
-                class: Class::of(c),
+                class,
             });
+            let gap = |a: Class| match class {
+                Class::Han => a.half_latin(),
+                _ => class.half_latin() && a == Class::Han,
+            };
+            if k > 0 && self.chars.len() > k && gap(self.chars[k - 1].class) {
+                self.gaps.push(k);
+            }
             at += c.len_utf8();
         }
+        if !self.full && self.ty.options.spacing == Spacing::Space {
+            // No full-width letter: the gaps and the punctuation noted while
+            // reading are all the rules look at, in order.
+            self.noted(text, end, first, last);
+            return;
+        }
+        // Each rule finds in order; their findings are merged.
+        let start = self.found.len();
         if self.ty.fullwidth {
             self.fullwidth(text, first, last);
         }
+        let spacing = self.found.len();
         if self.ty.spacing {
             match self.ty.options.spacing {
                 Spacing::Space => self.missing_spaces(),
                 Spacing::None => self.extra_spaces(),
             }
         }
+        let punctuation = self.found.len();
         if self.ty.punctuation {
             self.punctuation(text, end, first, last);
         }
+        self.merge_found(start, spacing);
+        self.merge_found(start, punctuation);
     }
 
-    /// [`Scan::push`] for the ASCII character at `at` of the stretch's
-    /// `bytes`, which starts at `start` of the section's text.
-    fn push_ascii(&mut self, bytes: &[u8], start: usize, at: usize) {
-        let c = char::from(bytes[at]);
-        let class = Class::of(c);
-        self.push(Ch {
-            at: start + at,
-            c,
-            class,
-        });
+    /// `cjk-spacing` (with `spacing = "space"`) and `cjk-punctuation` on the
+    /// pairs of characters and the punctuation that the reading of the
+    /// stretch noted, in text order: their findings come in order. Only
+    /// without full-width letters, which `fullwidth-alphanumeric` may make
+    /// Latin ones.
+    fn noted(&mut self, text: &str, end: usize, first: Edge, last: Edge) {
+        let (mut g, mut p) = (0, 0);
+        loop {
+            let gap = self.gaps.get(g).copied().filter(|_| self.ty.spacing);
+            let punct = self.puncts.get(p).copied().filter(|_| self.ty.punctuation);
+            match (gap, punct) {
+                // The gap's finding starts at the character before it.
+                (Some(k), Some(j)) if k - 1 < j => {
+                    self.missing_space_at(k);
+                    g += 1;
+                }
+                (Some(k), None) => {
+                    self.missing_space_at(k);
+                    g += 1;
+                }
+                (_, Some(j)) => {
+                    self.punctuation_at(j, text, end, first, last);
+                    p += 1;
+                }
+                (None, None) => return,
+            }
+        }
+    }
+
+    /// Merges the findings `found[start..mid]` and `found[mid..]`, each in
+    /// order, into one list in order (sorting a section's findings, which
+    /// are about a hundred bytes each, took a tenth of the scan's time).
+    fn merge_found(&mut self, start: usize, mid: usize) {
+        let key = |f: &Found| (f.range.start, f.range.end);
+        let found = &mut self.found;
+        if start == mid || mid == found.len() || key(&found[mid - 1]) < key(&found[mid]) {
+            return;
+        }
+        let left = &mut self.spare;
+        left.clear();
+        left.extend_from_slice(&found[start..mid]);
+        // Written from the front: never past the next of the right run.
+        let (mut i, mut j) = (0, mid);
+        for k in start..found.len() {
+            let right = found
+                .get(j)
+                .filter(|r| i == left.len() || key(r) < key(&left[i]));
+            match right {
+                Some(&r) => {
+                    found[k] = r;
+                    j += 1;
+                }
+                None => {
+                    found[k] = left[i];
+                    i += 1;
+                }
+            }
+        }
     }
 
     /// Appends a character to the stretch's, or, when it continues a run of
     /// Latin letters and digits of at least two, replaces the run's last.
     fn push(&mut self, ch: Ch) {
-        let latin = |class| matches!(class, Class::Latin { .. });
+        let latin = Class::half_latin;
         match self
             .chars
             .len()
@@ -983,7 +1303,7 @@ impl<'a> Scan<'a> {
     /// unmake a link or a reference in the word, none.
     fn fullwidth(&mut self, text: &str, first: Edge, last: Edge) {
         let n = self.chars.len();
-        let is_full = |ch: &Ch| matches!(ch.class, Class::Full { .. });
+        let is_full = |ch: &Ch| ch.class.full();
         let apart = |ch: &Ch| matches!(ch.class, Class::Space | Class::Han);
         let mut i = 0;
         while i < n {
@@ -1030,16 +1350,13 @@ impl<'a> Scan<'a> {
     fn fix_runs(&mut self, start: usize, end: usize) {
         let mut i = start;
         while i < end {
-            if !matches!(self.chars[i].class, Class::Full { .. }) {
+            if !self.chars[i].class.full() {
                 i += 1;
                 continue;
             }
             let mut j = i;
-            while j < end {
-                let Class::Full { converts, .. } = &mut self.chars[j].class else {
-                    break;
-                };
-                *converts = true;
+            while j < end && self.chars[j].class.full() {
+                self.chars[j].class = self.chars[j].class.fixed();
                 j += 1;
             }
             let range = TextRange::new(self.chars[i].at, self.chars[j - 1].end());
@@ -1067,17 +1384,26 @@ impl<'a> Scan<'a> {
 
     fn missing_spaces(&mut self) {
         for k in 1..self.chars.len() {
-            let (a, b) = (self.chars[k - 1], self.chars[k]);
-            let gap = match (a.class, b.class) {
-                (Class::Han, l) => l.latin(),
-                (l, Class::Han) => l.latin() && !(l.digit() && UNITS.contains(&b.c)),
-                _ => false,
-            };
-            if gap {
-                let what = self.spacing(k - 1, k, true);
-                let range = TextRange::new(a.at, b.end());
-                self.found(range, what, Fix::Space(b.at));
-            }
+            self.missing_space_at(k);
+        }
+    }
+
+    /// `cjk-spacing` (a space to put) between characters `k - 1` and `k`.
+    fn missing_space_at(&mut self, k: usize) {
+        let (a, b) = (self.chars[k - 1], self.chars[k]);
+        // A Han character and a Latin one, either order, but a digit
+        // before a unit; few pairs are: one branch for most.
+        let (a_han, b_han) = (a.class == Class::Han, b.class == Class::Han);
+        let han_latin = a_han & b.class.latin();
+        let latin_han = !a_han & b_han & a.class.latin();
+        if !(han_latin | latin_han) {
+            return;
+        }
+        let gap = han_latin || !(a.class.digit() && UNITS.contains(&b.c));
+        if gap {
+            let what = self.spacing(k - 1, k, true);
+            let range = TextRange::new(a.at, b.end());
+            self.found(range, what, Fix::Space(b.at));
         }
     }
 
@@ -1136,72 +1462,76 @@ impl<'a> Scan<'a> {
 
     /// `end`: where the stretch ends.
     fn punctuation(&mut self, text: &str, end: usize, first: Edge, last: Edge) {
+        for k in 0..self.chars.len() {
+            if self.chars[k].class == Class::Punct {
+                self.punctuation_at(k, text, end, first, last);
+            }
+        }
+    }
+
+    /// `cjk-punctuation` for character `k`, one of `, ; : ? ! ( ) .`.
+    fn punctuation_at(&mut self, k: usize, text: &str, end: usize, first: Edge, last: Edge) {
         let n = self.chars.len();
-        for k in 0..n {
-            let ch = self.chars[k];
-            if ch.class != Class::Punct {
-                continue;
+        let ch = self.chars[k];
+        let before = k.checked_sub(1).map(|i| self.chars[i]);
+        let after = self.chars.get(k + 1).copied();
+        let hit = match ch.c {
+            '.' => {
+                before.is_some_and(|b| b.class == Class::Han)
+                    && after.map_or(last != Edge::Cut, |a| {
+                        matches!(a.class, Class::Space | Class::Han)
+                    })
             }
-            let before = k.checked_sub(1).map(|i| self.chars[i]);
-            let after = self.chars.get(k + 1).copied();
-            let hit = match ch.c {
-                '.' => {
-                    before.is_some_and(|b| b.class == Class::Han)
-                        && after.map_or(last != Edge::Cut, |a| {
-                            matches!(a.class, Class::Space | Class::Han)
-                        })
-                }
-                _ => {
-                    let digit = |c: Option<Ch>| c.is_some_and(|c| c.c.is_ascii_digit());
-                    let number = digit(before) && digit(after);
-                    let left = self.chars[..k]
-                        .iter()
-                        .rev()
-                        .find(|c| c.class != Class::Space);
-                    let right = self.chars[k + 1..].iter().find(|c| c.class != Class::Space);
-                    let han = |c: Option<&Ch>| c.is_some_and(|c| c.class == Class::Han);
-                    !number && (han(left) || han(right))
-                }
-            };
-            let paren = matches!(ch.c, '(' | ')');
-            if !hit && !paren {
-                continue;
+            _ => {
+                let digit = |c: Option<Ch>| c.is_some_and(|c| c.c.is_ascii_digit());
+                let number = digit(before) && digit(after);
+                let left = self.chars[..k]
+                    .iter()
+                    .rev()
+                    .find(|c| c.class != Class::Space);
+                let right = self.chars[k + 1..].iter().find(|c| c.class != Class::Space);
+                let han = |c: Option<&Ch>| c.is_some_and(|c| c.class == Class::Han);
+                !number && (han(left) || han(right))
             }
-            if ch.c == ':' && hit && self.colon_makes_link(text, k) {
-                continue;
-            }
-            // The spaces between it and the characters around it.
-            let spaces_before = (self.chars[..k].iter().rev())
-                .take_while(|c| c.class == Class::Space)
-                .count();
-            let spaces_after = (self.chars[k + 1..].iter())
-                .take_while(|c| c.class == Class::Space)
-                .count();
-            let mut from = ch.at;
-            if spaces_before > 0 && (spaces_before < k || first == Edge::Cut) {
-                from = self.chars[k - spaces_before].at;
-            }
-            let mut to = ch.end();
-            if spaces_after > 0 && (k + 1 + spaces_after < n || last == Edge::Cut) {
-                to = self.chars.get(k + 1 + spaces_after).map_or(end, |c| c.at);
-            }
-            let fix = Fix::Punct {
-                from,
+        };
+        let paren = matches!(ch.c, '(' | ')');
+        if !hit && !paren {
+            return;
+        }
+        if ch.c == ':' && hit && self.colon_makes_link(text, k) {
+            return;
+        }
+        // The spaces between it and the characters around it.
+        let spaces_before = (self.chars[..k].iter().rev())
+            .take_while(|c| c.class == Class::Space)
+            .count();
+        let spaces_after = (self.chars[k + 1..].iter())
+            .take_while(|c| c.class == Class::Space)
+            .count();
+        let mut from = ch.at;
+        if spaces_before > 0 && (spaces_before < k || first == Edge::Cut) {
+            from = self.chars[k - spaces_before].at;
+        }
+        let mut to = ch.end();
+        if spaces_after > 0 && (k + 1 + spaces_after < n || last == Edge::Cut) {
+            to = self.chars.get(k + 1 + spaces_after).map_or(end, |c| c.at);
+        }
+        let fix = Fix::Punct {
+            from,
+            at: ch.at,
+            to,
+            c: ch.c,
+        };
+        if paren {
+            self.parens.push(Paren {
+                hit,
+                open: ch.c == '(',
+                fix,
                 at: ch.at,
-                to,
-                c: ch.c,
-            };
-            if paren {
-                self.parens.push(Paren {
-                    hit,
-                    open: ch.c == '(',
-                    fix,
-                    at: ch.at,
-                });
-            } else {
-                let range = TextRange::new(ch.at, ch.end());
-                self.found(range, What::Punct(ch.c), fix);
-            }
+            });
+        } else {
+            let range = TextRange::new(ch.at, ch.end());
+            self.found(range, What::Punct(ch.c), fix);
         }
     }
 

@@ -662,3 +662,30 @@ fn digest_toml_sets_the_options() {
         .collect();
     assert_eq!(codes, ["2:9..2:10 cjk-spacing", "2:14..2:15 cjk-spacing"]);
 }
+
+#[test]
+fn the_full_width_runs_of_one_word_are_fixed_together() {
+    // Fixing `１２` alone would make `Paper12` a reference after `Ｏ`.
+    let text = summary("见ＣＯＣＯPaper１２");
+    let config = all_on();
+    let analysis = Analysis::new(&text, &config);
+    let paper = &analysis.syntax.papers[0];
+    let fixes: Vec<String> = findings_with(&analysis, paper, &config, TypographyOptions::default())
+        .iter()
+        .map(|f| apply(&text, &f.edits()))
+        .collect();
+    let fixed = summary("见 COCOPaper12");
+    let runs_only = summary("见COCOPaper12");
+    // A spacing fix (见|Ｃ) also comes: its own edit; the two full-width runs
+    // each bring the other.
+    assert!(fixes.contains(&runs_only), "{fixes:#?}");
+    assert_eq!(
+        fixes.iter().filter(|f| **f == runs_only).count(),
+        2,
+        "{fixes:#?}"
+    );
+    assert_eq!(
+        fixed_with(&text, &config, &TypographyOptions::default()),
+        fixed
+    );
+}

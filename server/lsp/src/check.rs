@@ -41,14 +41,7 @@ impl Checked {
 pub fn check_file(path: &Path, text: &str, configs: &Configs, source: &dyn Source) -> Checked {
     let config = configs.for_file(path, source);
     let analysis = Arc::new(Analysis::new(text, &config.config));
-    finish(
-        path,
-        analysis,
-        config,
-        configs,
-        source,
-        &mut RuleCache::default(),
-    )
+    check_analysed(path, analysis, configs, source)
 }
 
 /// Checks the digest at `path` already analysed (a closed digest of the

@@ -97,13 +97,7 @@ pub fn rename_files(files: &[WorkspaceFile<'_>], renames: &[FileRename]) -> Vec<
             }
         }
     }
-    by_file
-        .into_iter()
-        .map(|(file, mut edits)| {
-            edits.sort();
-            FileEdits { file, edits }
-        })
-        .collect()
+    FileEdits::by_file(by_file)
 }
 
 /// Where `path` (normalised) goes under `renames` (normalised): by the

@@ -205,11 +205,5 @@ pub(crate) fn renumber(
             });
         }
     });
-    by_file
-        .into_iter()
-        .map(|(file, mut edits)| {
-            edits.sort();
-            FileEdits { file, edits }
-        })
-        .collect()
+    FileEdits::by_file(by_file)
 }

@@ -385,4 +385,21 @@ fn ten_thousand_entries() {
         Some("Journal of Generated Entries")
     );
     assert!((4_500_000..5_500_000).contains(&size), "{size}");
+
+    // One broken entry in the middle: read entry by entry.
+    let broken = text.replacen(
+        "@article{key5000,\n  title",
+        "@article{key5000,\n  title title",
+        1,
+    );
+    let started = std::time::Instant::now();
+    let (entries, errors) = parse_bibtex(&broken);
+    let took = started.elapsed();
+    eprintln!("10,000 entries, one broken: {took:?}");
+    assert_eq!(entries.len(), 9_999);
+    let errors: Vec<_> = errors
+        .iter()
+        .map(|e| format!("{}:{} {}", e.line, e.column, e.message))
+        .collect();
+    assert_eq!(errors, ["45003:9 entry `key5000`: expected equals"]);
 }

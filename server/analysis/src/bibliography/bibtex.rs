@@ -1,7 +1,6 @@
 //! BibTeX/BibLaTeX through the `biblatex` crate, one entry at a time so that
 //! a broken entry does not lose the others.
 
-use std::collections::HashMap;
 use std::ops::Range;
 
 use biblatex::{Bibliography, ChunksExt};
@@ -27,22 +26,10 @@ pub fn parse_bibtex(text: &str) -> (Vec<Entry>, Vec<BibError>) {
     let lines = Lines::new(text);
     let mut errors = Vec::new();
 
-    // The fast path: the whole file reads.
-    if let Ok(bib) = Bibliography::parse(text) {
-        let mut by_key: HashMap<&str, &biblatex::Entry> = HashMap::new();
-        for e in bib.iter() {
-            by_key.insert(e.key.as_str(), e);
-        }
-        let mut entries = Vec::new();
-        for block in blocks.iter().filter(|b| is_entry(&b.kind)) {
-            if let Some(e) = by_key.remove(block.key.as_str()) {
-                entries.push(convert(&lines, e, block.range.clone()));
-            }
-        }
-        return (entries, errors);
-    }
-
-    // One entry at a time, after the `@string`s that read.
+    // One entry at a time, after the `@string`s that read. (Reading the
+    // whole file at once, when it is valid, is slower: 221 ms against about
+    // 100 ms for 10,000 entries in a release build. The price: every entry
+    // re-reads the `@string`s, so a file with hundreds of them costs more.)
     let mut prelude = String::new();
     for block in blocks.iter().filter(|b| b.kind == "string") {
         let src = &text[block.range.clone()];

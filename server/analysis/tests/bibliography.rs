@@ -403,3 +403,29 @@ fn ten_thousand_entries() {
         .collect();
     assert_eq!(errors, ["45003:9 entry `key5000`: expected equals"]);
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+
+    /// No input panics the readers or the extractors, and every range they
+    /// give is inside the text on character boundaries.
+    #[test]
+    fn never_panics(text in r#"(@string\{a=\{x\}\}\n|@article\{k,|\[\{"id":)?[@{}()\[\]",=#%\\a-z0-9 .:/v\n文é]{0,200}"#) {
+        let (entries, errors) = parse_bibtex(&text);
+        let (more, more_errors) = parse_csl_json(&text);
+        for e in entries.iter().chain(&more) {
+            proptest::prop_assert!(text.get(e.range.clone()).is_some());
+        }
+        for e in errors.iter().chain(&more_errors) {
+            proptest::prop_assert!(text.get(e.range.clone()).is_some());
+        }
+        for (r, _) in extract_dois(&text)
+            .into_iter()
+            .chain(extract_arxiv_ids(&text))
+            .chain(extract_citation_keys(&text))
+        {
+            proptest::prop_assert!(text.get(r).is_some());
+        }
+        let _ = (decode_latex(&text), normalise_title(&text));
+    }
+}

@@ -15,6 +15,7 @@
 //! Other digests (for `[[file#Paper3]]`) are reached through a [`Resolver`]
 //! that the caller implements, so that the core never touches the disk.
 
+pub mod bibliography;
 pub mod config;
 pub mod features;
 pub mod format;

@@ -427,23 +427,8 @@ pub(super) fn text_of(analysis: &Analysis, range: TextRange) -> Cow<'_, str> {
     if let Some(piece) = in_one_chunk(analysis, range) {
         return Cow::Borrowed(piece);
     }
-    let Some((chunks, mut at, _, _)) = analysis.text.get_chunks_at_byte(range.start) else {
-        return Cow::Borrowed("");
-    };
     let mut out = String::new();
-    for chunk in chunks {
-        if at >= range.end {
-            break;
-        }
-        let from = range.start.saturating_sub(at);
-        let to = (range.end - at).min(chunk.len());
-        let piece = chunk.get(from..to).unwrap_or("");
-        if at <= range.start && range.end <= at + chunk.len() {
-            return Cow::Borrowed(piece);
-        }
-        out.push_str(piece);
-        at += chunk.len();
-    }
+    copy_chunks(analysis, range, &mut out);
     Cow::Owned(out)
 }
 
@@ -454,29 +439,32 @@ fn in_one_chunk(analysis: &Analysis, range: TextRange) -> Option<&str> {
     chunk.get(range.start - at..range.end.checked_sub(at)?)
 }
 
-/// [`text_of`], the pieces of a text that the rope holds in pieces copied
-/// into `room` (a buffer kept from one call to the next).
-fn text_in<'a>(analysis: &'a Analysis, range: TextRange, room: &'a mut String) -> &'a str {
-    if let Some(piece) = in_one_chunk(analysis, range) {
-        return piece;
-    }
+/// Appends to `out` the pieces of `range` that the rope holds in more than
+/// one chunk (the one-chunk case is [`in_one_chunk`]'s); the one walk over
+/// the chunks that [`text_of`] and [`text_in`] share.
+fn copy_chunks(analysis: &Analysis, range: TextRange, out: &mut String) {
     let Some((chunks, mut at, _, _)) = analysis.text.get_chunks_at_byte(range.start) else {
-        return "";
+        return;
     };
-    room.clear();
     for chunk in chunks {
         if at >= range.end {
             break;
         }
         let from = range.start.saturating_sub(at);
         let to = (range.end - at).min(chunk.len());
-        let piece = chunk.get(from..to).unwrap_or("");
-        if at <= range.start && range.end <= at + chunk.len() {
-            return piece;
-        }
-        room.push_str(piece);
+        out.push_str(chunk.get(from..to).unwrap_or(""));
         at += chunk.len();
     }
+}
+
+/// [`text_of`], the pieces of a text that the rope holds in pieces copied
+/// into `room` (a buffer kept from one call to the next).
+fn text_in<'a>(analysis: &'a Analysis, range: TextRange, room: &'a mut String) -> &'a str {
+    if let Some(piece) = in_one_chunk(analysis, range) {
+        return piece;
+    }
+    room.clear();
+    copy_chunks(analysis, range, room);
     room
 }
 

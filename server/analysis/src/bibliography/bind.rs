@@ -90,11 +90,7 @@ pub fn bind(papers: &[PaperFacts], entries: &[Entry]) -> Vec<Option<Binding>> {
 /// lower case (Unicode-aware). `{Deep} Learning: A  Survey` and
 /// `deep learning - a survey` are equal.
 pub fn normalise_title(title: &str) -> String {
-    decode_latex(title)
-        .chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(char::to_lowercase)
-        .collect()
+    crate::rules::normalize_title(&decode_latex(title))
 }
 
 /// A DOI for comparison: without `https://doi.org/` or `doi:`, lower case

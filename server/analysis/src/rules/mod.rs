@@ -11,6 +11,7 @@ mod workspace;
 
 pub use labels::closest_label;
 pub use rule::{Rule, Severity};
+pub(crate) use workspace::normalize_title;
 pub use workspace::{PaperKeys, check_workspace, check_workspace_file};
 
 use std::cell::OnceCell;

@@ -253,14 +253,22 @@ impl Backend {
             return;
         }
         let registration = file_ops::will_rename_registration(id, &new);
+        self.register(registration, &format!("follow renames of {new:?}"))
+            .await;
+    }
+
+    /// Registers `registration` with the client; a refusal, or no answer
+    /// within [`CLIENT_TIMEOUT`], is logged as a warning that says what
+    /// could not be done (`what`).
+    async fn register(&self, registration: Registration, what: &str) {
         let asked = self.session.client.register_capability(vec![registration]);
         let problem = match tokio::time::timeout(CLIENT_TIMEOUT, asked).await {
             Ok(Ok(())) => return,
             Ok(Err(e)) => e.to_string(),
             Err(_) => format!("no answer within {CLIENT_TIMEOUT:?}"),
         };
-        let message = format!("digest-lsp: could not follow renames of {new:?}: {problem}");
-        self.session.log_warning(message);
+        self.session
+            .log_warning(format!("digest-lsp: could not {what}: {problem}"));
     }
 
     pub(crate) async fn on_snapshot<T: Send + 'static>(
@@ -372,14 +380,7 @@ impl LanguageServer for Backend {
             return;
         }
         let registration = convert::watch_registration(&workspace::WATCHED);
-        let asked = self.session.client.register_capability(vec![registration]);
-        let problem = match tokio::time::timeout(CLIENT_TIMEOUT, asked).await {
-            Ok(Ok(())) => return,
-            Ok(Err(e)) => e.to_string(),
-            Err(_) => format!("no answer within {CLIENT_TIMEOUT:?}"),
-        };
-        let message = format!("digest-lsp: could not watch digest.toml files: {problem}");
-        self.session.log_warning(message);
+        self.register(registration, "watch digest.toml files").await;
     }
 
     async fn shutdown(&self) -> Result<()> {

@@ -207,13 +207,25 @@ impl Backend {
             return;
         }
         let change = self.files.changes.fetch_add(1, Ordering::SeqCst) + 1;
+        if self.files.lens_refresh_pending.swap(true, Ordering::SeqCst) {
+            return; // the waiting task sees this change
+        }
+        // One task per pause in typing, not one timer per keystroke.
         let files = self.files.clone();
         let client = self.session.client.clone();
         tokio::spawn(async move {
-            tokio::time::sleep(LENS_REFRESH_DELAY).await;
-            if files.changes.load(Ordering::SeqCst) != change {
-                return; // a later change sends it
+            let mut seen = change;
+            loop {
+                tokio::time::sleep(LENS_REFRESH_DELAY).await;
+                let now = files.changes.load(Ordering::SeqCst);
+                if now == seen {
+                    break;
+                }
+                seen = now; // changed meanwhile: wait for the pause again
             }
+            // A change after this line spawns the next task; one just
+            // before it is already applied, and covered by this refresh.
+            files.lens_refresh_pending.store(false, Ordering::SeqCst);
             let _ = tokio::time::timeout(CLIENT_TIMEOUT, client.code_lens_refresh()).await;
         });
     }
@@ -761,6 +773,8 @@ struct FileOps {
     /// Counts the changes that may alter lens counts; a refresh is sent
     /// for the last one only.
     changes: AtomicU64,
+    /// A task waits for changes to pause before sending the refresh.
+    lens_refresh_pending: std::sync::atomic::AtomicBool,
     /// The globs `willRenameFiles` is registered for besides `**/*.digest`.
     rename_globs: std::sync::Mutex<std::collections::BTreeSet<String>>,
 }

@@ -207,13 +207,25 @@ impl Backend {
             return;
         }
         let change = self.files.changes.fetch_add(1, Ordering::SeqCst) + 1;
+        if self.files.lens_refresh_pending.swap(true, Ordering::SeqCst) {
+            return; // the waiting task sees this change
+        }
+        // One task per pause in typing, not one timer per keystroke.
         let files = self.files.clone();
         let client = self.session.client.clone();
         tokio::spawn(async move {
-            tokio::time::sleep(LENS_REFRESH_DELAY).await;
-            if files.changes.load(Ordering::SeqCst) != change {
-                return; // a later change sends it
+            let mut seen = change;
+            loop {
+                tokio::time::sleep(LENS_REFRESH_DELAY).await;
+                let now = files.changes.load(Ordering::SeqCst);
+                if now == seen {
+                    break;
+                }
+                seen = now; // changed meanwhile: wait for the pause again
             }
+            // A change after this line spawns the next task; one just
+            // before it is already applied, and covered by this refresh.
+            files.lens_refresh_pending.store(false, Ordering::SeqCst);
             let _ = tokio::time::timeout(CLIENT_TIMEOUT, client.code_lens_refresh()).await;
         });
     }
@@ -253,14 +265,22 @@ impl Backend {
             return;
         }
         let registration = file_ops::will_rename_registration(id, &new);
+        self.register(registration, &format!("follow renames of {new:?}"))
+            .await;
+    }
+
+    /// Registers `registration` with the client; a refusal, or no answer
+    /// within [`CLIENT_TIMEOUT`], is logged as a warning that says what
+    /// could not be done (`what`).
+    async fn register(&self, registration: Registration, what: &str) {
         let asked = self.session.client.register_capability(vec![registration]);
         let problem = match tokio::time::timeout(CLIENT_TIMEOUT, asked).await {
             Ok(Ok(())) => return,
             Ok(Err(e)) => e.to_string(),
             Err(_) => format!("no answer within {CLIENT_TIMEOUT:?}"),
         };
-        let message = format!("digest-lsp: could not follow renames of {new:?}: {problem}");
-        self.session.log_warning(message);
+        self.session
+            .log_warning(format!("digest-lsp: could not {what}: {problem}"));
     }
 
     pub(crate) async fn on_snapshot<T: Send + 'static>(
@@ -372,14 +392,7 @@ impl LanguageServer for Backend {
             return;
         }
         let registration = convert::watch_registration(&workspace::WATCHED);
-        let asked = self.session.client.register_capability(vec![registration]);
-        let problem = match tokio::time::timeout(CLIENT_TIMEOUT, asked).await {
-            Ok(Ok(())) => return,
-            Ok(Err(e)) => e.to_string(),
-            Err(_) => format!("no answer within {CLIENT_TIMEOUT:?}"),
-        };
-        let message = format!("digest-lsp: could not watch digest.toml files: {problem}");
-        self.session.log_warning(message);
+        self.register(registration, "watch digest.toml files").await;
     }
 
     async fn shutdown(&self) -> Result<()> {
@@ -760,6 +773,8 @@ struct FileOps {
     /// Counts the changes that may alter lens counts; a refresh is sent
     /// for the last one only.
     changes: AtomicU64,
+    /// A task waits for changes to pause before sending the refresh.
+    lens_refresh_pending: std::sync::atomic::AtomicBool,
     /// The globs `willRenameFiles` is registered for besides `**/*.digest`.
     rename_globs: std::sync::Mutex<std::collections::BTreeSet<String>>,
 }

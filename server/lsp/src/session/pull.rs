@@ -25,6 +25,7 @@
 //! answers no findings.
 
 use std::collections::HashMap;
+use std::fmt::Write as _;
 use std::hash::{Hash, Hasher};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
@@ -145,8 +146,20 @@ fn face(analysis: &Analysis) -> u64 {
     for paper in &analysis.syntax.papers {
         paper.number.hash(&mut hasher);
     }
-    format!("{:?}", analysis.paper_keys()).hash(&mut hasher);
+    // The keys' `Debug` text, written into the hasher as it is made (no
+    // string per pause in typing). Writing to a hasher cannot fail.
+    let _ = write!(HashWriter(&mut hasher), "{:?}", analysis.paper_keys());
     hasher.finish()
+}
+
+/// Feeds what is written to it into a hasher.
+struct HashWriter<'a, H: Hasher>(&'a mut H);
+
+impl<H: Hasher> std::fmt::Write for HashWriter<'_, H> {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.0.write(s.as_bytes());
+        Ok(())
+    }
 }
 
 fn full(answer: &Answered) -> FullDocumentDiagnosticReport {

@@ -17,6 +17,7 @@
 
 pub mod bibliography;
 pub mod config;
+pub mod export;
 pub mod features;
 pub mod format;
 pub mod incremental;
@@ -158,6 +159,12 @@ pub enum Lookup {
 /// `.digest` extension added where the core tries that spelling).
 pub trait Resolver {
     fn lookup(&self, relative: &str) -> Lookup;
+
+    /// The bibliography of the digest being analysed (spec,
+    /// "Bibliography"): empty unless the caller read one.
+    fn bibliography(&self) -> &bibliography::Bibliography {
+        bibliography::Bibliography::empty()
+    }
 }
 
 /// A resolver for a file that stands alone: every other digest is missing.

@@ -17,7 +17,9 @@ pub use bind::{
 pub use csl::parse_csl_json;
 pub use latex::decode_latex;
 
+use std::collections::HashMap;
 use std::ops::Range;
+use std::path::{Path, PathBuf};
 
 /// One entry of a bibliography file, its text decoded for display.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -96,5 +98,91 @@ impl<'a> Lines<'a> {
         let line = self.line(offset);
         let line_start = if line == 1 { 0 } else { self.starts[line - 2] };
         (line, self.text[line_start..offset].chars().count() + 1)
+    }
+}
+
+/// One bibliography file, read.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct BibFile {
+    /// Where the file lives (absolute, as the caller knows it).
+    pub path: PathBuf,
+    pub entries: Vec<Entry>,
+    pub errors: Vec<BibError>,
+}
+
+impl BibFile {
+    /// Reads `text` as CSL-JSON when `path` ends in `.json`, else as
+    /// BibTeX/BibLaTeX.
+    pub fn read(path: &Path, text: &str) -> Self {
+        let json = path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+        let (entries, errors) = if json {
+            parse_csl_json(text)
+        } else {
+            parse_bibtex(text)
+        };
+        Self {
+            path: path.to_path_buf(),
+            entries,
+            errors,
+        }
+    }
+}
+
+/// A digest's whole bibliography: every entry of its files, in file order,
+/// looked up by key. Where two entries share a key, the first counts.
+#[derive(Clone, Debug, Default)]
+pub struct Bibliography {
+    pub files: Vec<BibFile>,
+    /// Key -> (file index, entry index).
+    by_key: HashMap<String, (usize, usize)>,
+}
+
+/// An entry together with the file it is in.
+#[derive(Clone, Copy, Debug)]
+pub struct EntryRef<'a> {
+    pub file: &'a BibFile,
+    pub entry: &'a Entry,
+}
+
+impl Bibliography {
+    pub fn new(files: Vec<BibFile>) -> Self {
+        let mut by_key = HashMap::new();
+        for (f, file) in files.iter().enumerate() {
+            for (e, entry) in file.entries.iter().enumerate() {
+                by_key.entry(entry.key.clone()).or_insert((f, e));
+            }
+        }
+        Self { files, by_key }
+    }
+
+    /// The empty bibliography of a digest that has none.
+    pub fn empty() -> &'static Bibliography {
+        static EMPTY: std::sync::OnceLock<Bibliography> = std::sync::OnceLock::new();
+        EMPTY.get_or_init(Bibliography::default)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.iter().all(|f| f.entries.is_empty())
+    }
+
+    /// The entry with `key`.
+    pub fn entry(&self, key: &str) -> Option<EntryRef<'_>> {
+        let &(f, e) = self.by_key.get(key)?;
+        let file = self.files.get(f)?;
+        Some(EntryRef {
+            file,
+            entry: file.entries.get(e)?,
+        })
+    }
+
+    /// Every entry, in file order.
+    pub fn entries(&self) -> impl Iterator<Item = EntryRef<'_>> {
+        self.files.iter().flat_map(|file| {
+            file.entries
+                .iter()
+                .map(move |entry| EntryRef { file, entry })
+        })
     }
 }

@@ -101,14 +101,25 @@ impl Analysis {
         for paper in &mut syntax.papers[after..] {
             paper.shift(delta);
         }
-        let fresh = crate::fresh_stamps(reparsed.len());
+        let fresh_len = reparsed.len();
+        let fresh = crate::fresh_stamps(fresh_len);
         syntax.papers.splice(first..after, reparsed);
         let mut stamps = std::mem::take(&mut self.stamps);
         stamps.splice(first..after, fresh);
-        Analysis::assemble(rope, syntax, stamps)
+        let mut facts = std::mem::take(&mut self.facts);
+        facts.splice(
+            first..after,
+            (first..first + fresh_len).map(|_| Default::default()),
+        );
+        Analysis::assemble(rope, syntax, stamps, facts)
     }
 
-    fn assemble(text: Rope, syntax: SourceFile, stamps: Vec<crate::Stamp>) -> Analysis {
+    fn assemble(
+        text: Rope,
+        syntax: SourceFile,
+        stamps: Vec<crate::Stamp>,
+        facts: Vec<std::sync::OnceLock<std::sync::Arc<crate::bibliography::PaperFacts>>>,
+    ) -> Analysis {
         let index = FileIndex::new(&syntax);
         Analysis {
             text,
@@ -116,6 +127,7 @@ impl Analysis {
             index,
             stamps,
             keys: Default::default(),
+            facts,
         }
     }
 

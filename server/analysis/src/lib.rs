@@ -61,6 +61,10 @@ pub struct Analysis {
     pub stamps: Vec<Stamp>,
     /// What the cross-file rule compares, derived on first use.
     keys: std::sync::OnceLock<rules::PaperKeys>,
+    /// Per paper, in the order of `syntax.papers`: what binding it to a
+    /// bibliography entry reads, derived on first use and kept through
+    /// edits that do not re-parse the paper.
+    facts: Vec<std::sync::OnceLock<Arc<bibliography::PaperFacts>>>,
 }
 
 /// See [`Analysis::stamps`].
@@ -122,6 +126,7 @@ impl Analysis {
         Self {
             text: rope,
             stamps: fresh_stamps(syntax.papers.len()).collect(),
+            facts: vec![Default::default(); syntax.papers.len()],
             syntax,
             index,
             keys: Default::default(),
@@ -132,6 +137,14 @@ impl Analysis {
     /// titles and code links), derived once per analysis.
     pub fn paper_keys(&self) -> &rules::PaperKeys {
         self.keys.get_or_init(|| rules::PaperKeys::new(self))
+    }
+
+    /// What binding paper `index` to a bibliography entry reads of it
+    /// (normalised: see [`bibliography::bindings`]); `None` past the last
+    /// paper.
+    pub fn paper_facts(&self, index: usize) -> Option<&bibliography::PaperFacts> {
+        let cell = self.facts.get(index)?;
+        Some(cell.get_or_init(|| Arc::new(bibliography::facts_of(self, index))))
     }
 
     /// The text of `range` (empty when the range is not in the text).

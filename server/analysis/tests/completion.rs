@@ -39,7 +39,8 @@ fn render(fixture: &str, config: &Config) -> String {
     let (file, offset) = ws.cursor();
     let text = &ws.texts[file];
     let mut out = String::new();
-    for item in completion(&ws.files(), file, offset, config) {
+    let bibliography = digest_analysis::bibliography::Bibliography::empty();
+    for item in completion(&ws.files(), file, offset, config, bibliography) {
         let CompletionItem {
             label,
             kind,
@@ -53,6 +54,7 @@ fn render(fixture: &str, config: &Config) -> String {
             CompletionKind::Paper => "paper",
             CompletionKind::Digest => "digest",
             CompletionKind::Label => "label",
+            CompletionKind::Citation => "citation",
         };
         out.push_str(&format!(
             "{label} [{kind}] {} -> {insert:?}\n",
@@ -272,6 +274,10 @@ fn at_the_start_of_a_line_the_missing_labels() {
                 detail: "tags section (optional)"
             Tags: [label] 10:1..10:1 -> "Tags: "
                 detail: "tags section (optional)"
+            引用: [label] 10:1..10:1 -> "引用: "
+                detail: "cite section (optional)"
+            Cite: [label] 10:1..10:1 -> "Cite: "
+                detail: "cite section (optional)"
         "#]],
     );
     check_line(
@@ -289,6 +295,10 @@ fn at_the_start_of_a_line_the_missing_labels() {
                 detail: "tags section (optional)"
             Tags: [label] 10:1..10:3 -> "Tags: "
                 detail: "tags section (optional)"
+            引用: [label] 10:1..10:3 -> "引用: "
+                detail: "cite section (optional)"
+            Cite: [label] 10:1..10:3 -> "Cite: "
+                detail: "cite section (optional)"
         "#]],
     );
     // Not after white space, nor on a line that already opens a section.

@@ -63,6 +63,7 @@ fn check_definition(fixture: &str, files: &Files, expect: Expect) {
             file,
             range,
             origin,
+            entry: _,
         }) => {
             let target = match file {
                 None => format!("(this) {}", span(&text, range)),

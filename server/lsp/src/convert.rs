@@ -301,6 +301,19 @@ pub fn hover(found: Hover, at: &mut Locator<'_>) -> lsp::Hover {
     }
 }
 
+/// The start of a bibliography entry, as a location in its file. The
+/// column counts characters; an entry starts after ASCII blanks only, so
+/// it is the same in every position encoding.
+pub fn entry_location(entry: &digest_analysis::features::EntryPlace) -> Option<Location> {
+    let line = u32::try_from(entry.line).ok()?;
+    let character = u32::try_from(entry.character).ok()?;
+    let at = Position::new(line, character);
+    Some(Location::new(
+        Uri::from_file_path(&entry.path)?,
+        Range::new(at, at),
+    ))
+}
+
 pub fn prepare_rename(target: RenameTarget, at: &mut Locator<'_>) -> lsp::PrepareRenameResponse {
     lsp::PrepareRenameResponse::RangeWithPlaceholder {
         range: at.range(target.range),
@@ -319,6 +332,7 @@ pub fn completion_item(
             CompletionKind::Paper => CompletionItemKind::REFERENCE,
             CompletionKind::Digest => CompletionItemKind::FILE,
             CompletionKind::Label => CompletionItemKind::PROPERTY,
+            CompletionKind::Citation => CompletionItemKind::REFERENCE,
         }),
         detail: item.detail,
         documentation: item.documentation.map(|text| {

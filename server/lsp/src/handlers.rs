@@ -493,6 +493,9 @@ impl LanguageServer for Backend {
         self.request(at.text_document.uri, false, move |cx, to| {
             let offset = to.offset(at.position);
             let target = features::definition(cx.analysis(), offset, cx.digests)?;
+            if let Some(entry) = target.entry {
+                return convert::entry_location(&entry).map(GotoDefinitionResponse::Scalar);
+            }
             let path = target.file.map(|relative| cx.digests.path_of(&relative));
             let location = to.location_at(path.as_deref(), target.range)?;
             Some(GotoDefinitionResponse::Scalar(location))
@@ -545,7 +548,8 @@ impl LanguageServer for Backend {
         self.request(at.text_document.uri, true, move |cx, to| {
             let (files, current) = cx.files();
             let offset = to.offset(at.position);
-            let items = features::completion(&files, current, offset, cx.config());
+            let bibliography = digest_analysis::Resolver::bibliography(cx.digests);
+            let items = features::completion(&files, current, offset, cx.config(), bibliography);
             let items = (items.into_iter().enumerate())
                 .map(|(i, item)| convert::completion_item(i, item, to))
                 .collect();

@@ -199,6 +199,7 @@ fn convert(lines: &Lines, e: &biblatex::Entry, range: Range<usize>) -> Entry {
         arxiv,
         url,
         line: lines.line(range.start),
+        column: lines.line_col(range.start).1,
         range,
     }
 }

@@ -211,6 +211,7 @@ fn convert(lines: &Lines, item: &Value, range: Range<usize>) -> Result<Entry, St
         arxiv,
         url,
         line: lines.line(range.start),
+        column: lines.line_col(range.start).1,
         range,
     })
 }

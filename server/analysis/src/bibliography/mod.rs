@@ -18,6 +18,8 @@ pub use csl::parse_csl_json;
 pub use latex::decode_latex;
 
 use std::collections::HashMap;
+
+use crate::Analysis;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
@@ -42,6 +44,8 @@ pub struct Entry {
     pub range: Range<usize>,
     /// The 1-based line the entry starts on.
     pub line: usize,
+    /// The 1-based column (in characters) the entry starts at.
+    pub column: usize,
 }
 
 /// A part of a bibliography file that could not be read.
@@ -131,12 +135,16 @@ impl BibFile {
 }
 
 /// A digest's whole bibliography: every entry of its files, in file order,
-/// looked up by key. Where two entries share a key, the first counts.
+/// looked up by key, DOI, arXiv identifier and normalised title (built
+/// once, so that binding a paper is a few hash look-ups). Where two entries
+/// share a key (or DOI, ...), the first counts.
 #[derive(Clone, Debug, Default)]
 pub struct Bibliography {
     pub files: Vec<BibFile>,
-    /// Key -> (file index, entry index).
     by_key: HashMap<String, (usize, usize)>,
+    by_doi: HashMap<String, (usize, usize)>,
+    by_arxiv: HashMap<String, (usize, usize)>,
+    by_title: HashMap<String, (usize, usize)>,
 }
 
 /// An entry together with the file it is in.
@@ -148,13 +156,31 @@ pub struct EntryRef<'a> {
 
 impl Bibliography {
     pub fn new(files: Vec<BibFile>) -> Self {
-        let mut by_key = HashMap::new();
+        let mut bib = Self {
+            files: Vec::new(),
+            by_key: HashMap::new(),
+            by_doi: HashMap::new(),
+            by_arxiv: HashMap::new(),
+            by_title: HashMap::new(),
+        };
         for (f, file) in files.iter().enumerate() {
             for (e, entry) in file.entries.iter().enumerate() {
-                by_key.entry(entry.key.clone()).or_insert((f, e));
+                let at = (f, e);
+                bib.by_key.entry(entry.key.clone()).or_insert(at);
+                if let Some(doi) = &entry.doi {
+                    bib.by_doi.entry(normalise_doi(doi)).or_insert(at);
+                }
+                if let Some(id) = entry.arxiv.as_deref().and_then(normalise_arxiv) {
+                    bib.by_arxiv.entry(id).or_insert(at);
+                }
+                let title = normalise_title(&entry.title);
+                if !title.is_empty() {
+                    bib.by_title.entry(title).or_insert(at);
+                }
             }
         }
-        Self { files, by_key }
+        bib.files = files;
+        bib
     }
 
     /// The empty bibliography of a digest that has none.
@@ -169,7 +195,11 @@ impl Bibliography {
 
     /// The entry with `key`.
     pub fn entry(&self, key: &str) -> Option<EntryRef<'_>> {
-        let &(f, e) = self.by_key.get(key)?;
+        self.at(self.by_key.get(key))
+    }
+
+    fn at(&self, at: Option<&(usize, usize)>) -> Option<EntryRef<'_>> {
+        let &(f, e) = at?;
         let file = self.files.get(f)?;
         Some(EntryRef {
             file,
@@ -184,5 +214,120 @@ impl Bibliography {
                 .iter()
                 .map(move |entry| EntryRef { file, entry })
         })
+    }
+
+    /// The entry a paper is bound to, and how (spec, "Bibliography"):
+    /// a citation key, then a DOI or arXiv identifier, then the title.
+    /// `facts` may spell its DOIs, identifiers and title any way.
+    pub fn bind(&self, facts: &PaperFacts) -> Option<(EntryRef<'_>, BindBy)> {
+        self.bind_normalised(&PaperFacts {
+            keys: facts.keys.clone(),
+            dois: facts.dois.iter().map(|d| normalise_doi(d)).collect(),
+            arxiv: facts
+                .arxiv
+                .iter()
+                .filter_map(|a| normalise_arxiv(a))
+                .collect(),
+            title: normalise_title(&facts.title),
+        })
+    }
+
+    /// [`Bibliography::bind`] for facts already normalised (as
+    /// [`Analysis::paper_facts`] keeps them).
+    pub(crate) fn bind_normalised(&self, facts: &PaperFacts) -> Option<(EntryRef<'_>, BindBy)> {
+        let found = |at, by| self.at(Some(at)).map(|e| (e, by));
+        if let Some(at) = facts.keys.iter().find_map(|k| self.by_key.get(k)) {
+            return found(at, BindBy::Key);
+        }
+        if let Some(at) = facts.dois.iter().find_map(|d| self.by_doi.get(d)) {
+            return found(at, BindBy::Doi);
+        }
+        if let Some(at) = facts.arxiv.iter().find_map(|a| self.by_arxiv.get(a)) {
+            return found(at, BindBy::Arxiv);
+        }
+        if facts.title.is_empty() {
+            return None;
+        }
+        found(self.by_title.get(&facts.title)?, BindBy::Title)
+    }
+}
+
+/// The entry each paper of `analysis` is bound to, and how, in the order of
+/// its papers. Each paper's facts are derived once per paper (they survive
+/// edits to other papers), so this is a few hash look-ups per paper.
+pub fn bindings<'b>(
+    analysis: &Analysis,
+    bibliography: &'b Bibliography,
+) -> Vec<Option<(EntryRef<'b>, BindBy)>> {
+    if bibliography.is_empty() {
+        return vec![None; analysis.syntax.papers.len()];
+    }
+    (0..analysis.syntax.papers.len())
+        .map(|i| binding(analysis, i, bibliography))
+        .collect()
+}
+
+/// The entry paper `index` of `analysis` is bound to, and how.
+pub fn binding<'b>(
+    analysis: &Analysis,
+    index: usize,
+    bibliography: &'b Bibliography,
+) -> Option<(EntryRef<'b>, BindBy)> {
+    if bibliography.is_empty() {
+        return None;
+    }
+    bibliography.bind_normalised(analysis.paper_facts(index)?)
+}
+
+/// What binding reads of paper `index`, normalised: its citation keys (in
+/// its heading line and `cite` sections), the DOIs and arXiv identifiers
+/// of its text, and its title without its citations.
+pub(crate) fn facts_of(analysis: &Analysis, index: usize) -> PaperFacts {
+    let Some(paper) = analysis.syntax.papers.get(index) else {
+        return PaperFacts::default();
+    };
+    let cite: Vec<_> = paper
+        .sections
+        .iter()
+        .filter(|s| &*s.kind == "cite")
+        .map(|s| s.range)
+        .collect();
+    let keys = paper
+        .inline
+        .references
+        .iter()
+        .filter(|r| {
+            paper.heading.contains_range(r.range) || cite.iter().any(|c| c.contains_range(r.range))
+        })
+        .filter_map(|r| r.citation().map(str::to_string))
+        .collect();
+    let text = analysis.slice(paper.range);
+    let mut dois: Vec<String> = extract_dois(&text)
+        .into_iter()
+        .map(|(_, d)| normalise_doi(&d))
+        .collect();
+    dois.dedup();
+    let mut arxiv: Vec<String> = extract_arxiv_ids(&text)
+        .into_iter()
+        .filter_map(|(_, a)| normalise_arxiv(&a))
+        .collect();
+    arxiv.dedup();
+    let title = paper.title.map_or(String::new(), |t| {
+        let title = analysis.slice(t);
+        let mut plain = String::with_capacity(title.len());
+        let mut from = 0;
+        for (range, _) in extract_citation_keys(&title) {
+            // `range` is the key's: the citation is 3 bytes before, 2 after.
+            plain.push_str(&title[from..range.start - 3]);
+            from = range.end + 2;
+        }
+        plain.push_str(&title[from..]);
+        normalise_title(&plain)
+    });
+    PaperFacts {
+        keys,
+        dois,
+        arxiv,
+        title,
     }
 }

@@ -22,22 +22,8 @@
 //!
 //! A new table is a field of [`Config`] (with its default) and a few schema
 //! lines; its errors follow, and the docs test prints the new table of keys
-//! for `docs/format.md`. `[typography]`, `[format]` and `[bibliography]` of
-//! the spec would be:
-//!
-//! ```text
-//! Entry::new("typography", "spacing",
-//!     Value::Choice { what: "spacing", of: &["space", "none"], set: |b, s| b.config.spacing_none = s == "none" },
-//!     "\"space\"", "Between Han and Latin letters or digits: a space, or none."),
-//! Entry::new("typography", "sections",
-//!     Value::Strings(Strings { item: "section kind", non_empty: false, check: |_| Ok(()), set: set_typography_sections }),
-//!     "[\"summary\", \"notes\"]", "The section kinds the typography rules read."),
-//! Entry::new("format", "enabled", Value::Bool(|b, yes| b.config.format_enabled = yes),
-//!     "true", "`false`: `fmt` and formatting requests leave files alone."),
-//! Entry::new("bibliography", "files",
-//!     Value::Strings(Strings { item: "file", non_empty: false, check: relative_path, set: set_bibliography }),
-//!     "[\"*.bib\"]", "BibTeX/BibLaTeX and CSL-JSON files, relative to this file's folder."),
-//! ```
+//! for `docs/format.md` (`[typography]`, `[format]` and `[bibliography]`
+//! were added so).
 
 mod read;
 mod schema;
@@ -75,6 +61,10 @@ pub struct Config {
     /// Whether `fmt` and the formatting requests touch the files under this
     /// configuration (`[format] enabled`).
     pub format_enabled: bool,
+    /// The bibliography files (`[bibliography] files`), as written: paths
+    /// relative to the folder of the `digest.toml`. `None`: every `*.bib`
+    /// in the digest's own folder (the caller lists them).
+    pub bibliography_files: Option<Vec<String>>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -91,6 +81,7 @@ const DEFAULT_KINDS: &[(&str, &[&str], bool)] = &[
     ("notes", &["笔记", "Notes"], false),
     ("code", &["代码", "Code"], false),
     ("tags", &["标签", "Tags"], false),
+    ("cite", &["引用", "Cite"], false),
 ];
 
 impl Default for Config {
@@ -112,6 +103,7 @@ impl Default for Config {
             include: Include::default(),
             typography: TypographyOptions::default(),
             format_enabled: true,
+            bibliography_files: None,
         }
     }
 }

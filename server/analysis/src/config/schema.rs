@@ -121,6 +121,18 @@ pub(super) const SCHEMA: &[Entry] = &[
         "true",
         "`false`: `fmt` and the editor's formatting leave the files under this file alone.",
     ),
+    Entry::new(
+        "bibliography",
+        "files",
+        Value::Strings(Strings {
+            item: "file",
+            non_empty: false,
+            check: bibliography_file,
+            set: set_bibliography_files,
+        }),
+        "every `*.bib` in the digest's folder",
+        "BibTeX/BibLaTeX (`.bib`) and CSL-JSON (`.json`) files, relative to this file's folder.",
+    ),
 ];
 
 /// The names a file chooses, where [`SCHEMA`] writes `<...>`.
@@ -296,7 +308,8 @@ pub fn reference() -> String {
     let mut out = String::from("| table | key | value | default | what it does |\n");
     out.push_str("|---|---|---|---|---|\n");
     for entry in SCHEMA {
-        let default = if entry.is_fixed() {
+        // A default in words (with its own code spans) is shown as written.
+        let default = if entry.is_fixed() && !entry.default.contains('`') {
             format!("`{}`", entry.default)
         } else {
             entry.default.to_string()
@@ -497,6 +510,19 @@ fn include_glob(pattern: &str) -> Result<globset::Glob, String> {
 
 fn include_pattern(pattern: &str) -> Result<(), String> {
     include_glob(pattern).map(drop)
+}
+
+fn bibliography_file(file: &str) -> Result<(), String> {
+    if file.trim().is_empty() {
+        Err("a file name must not be empty".to_string())
+    } else {
+        Ok(())
+    }
+}
+
+fn set_bibliography_files(b: &mut Build, items: Vec<Item>) -> Result<(), String> {
+    b.config.bibliography_files = Some(items.into_iter().map(|(file, _)| file).collect());
+    Ok(())
 }
 
 fn section_kind(kind: &str) -> Result<(), String> {

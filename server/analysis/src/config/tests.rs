@@ -4,7 +4,7 @@ use toml::de::DeTable;
 
 /// The top-level tables, as the unknown-table message lists them.
 const KNOWN_TABLES: &str = "[headings], [sections.<kind>], [rules], [hover], [inlay-hints], [files], [typography], \
-     [format]";
+     [format], [bibliography]";
 
 fn ok(text: &str) -> Config {
     let (config, errors) = parse_config(text);
@@ -43,7 +43,8 @@ fn kind(name: &str, labels: &[&str], required: bool) -> SectionKind {
 const RULES: &str = "missing-section, empty-section, duplicate-section, missing-title, \
                      duplicate-paper, numbering, unresolved-reference, malformed-link, \
                      link-without-scheme, unknown-label, stray-text, \
-                     duplicate-paper-across-files, cjk-spacing, cjk-punctuation, \
+                     duplicate-paper-across-files, unresolved-citation, title-mismatch, \
+                     cjk-spacing, cjk-punctuation, \
                      fullwidth-alphanumeric, too-many-diagnostics";
 
 #[test]
@@ -58,6 +59,7 @@ fn defaults() {
             kind("notes", &["笔记", "Notes"], false),
             kind("code", &["代码", "Code"], false),
             kind("tags", &["标签", "Tags"], false),
+            kind("cite", &["引用", "Cite"], false),
         ]
     );
     assert_eq!(c.rules, Vec::new());
@@ -107,7 +109,7 @@ fn known_section_kind_keeps_omitted_keys() {
 
     let c = ok("[sections.notes]\nlabels = [\"备注\", \"Notes\"]\nrequired = true\n");
     assert_eq!(c.sections[2], kind("notes", &["备注", "Notes"], true));
-    assert_eq!(c.sections.len(), 5);
+    assert_eq!(c.sections.len(), 6);
 }
 
 #[test]
@@ -913,6 +915,7 @@ fn every_key_reports_a_wrong_type() {
         ("typography", "spacing", "a spacing, \"space\" or \"none\""),
         ("typography", "sections", "an array of strings"),
         ("format", "enabled", "a boolean (true or false)"),
+        ("bibliography", "files", "an array of strings"),
     ];
     let keys: Vec<_> = schema::SCHEMA.iter().map(instance).collect();
     let listed: Vec<_> = expected
@@ -1122,7 +1125,14 @@ fn every_pattern_of_the_schema_is_defined() {
 
 #[test]
 fn every_default_in_the_schema_is_the_default() {
-    for entry in schema::SCHEMA.iter().filter(|e| e.is_fixed()) {
+    // `[bibliography] files` has no value that means its default (every
+    // `*.bib` beside the digest): `Config::bibliography_files` is `None`.
+    let writable = |e: &&schema::Entry| !(e.table == "bibliography" && e.key == "files");
+    for entry in schema::SCHEMA
+        .iter()
+        .filter(|e| e.is_fixed())
+        .filter(writable)
+    {
         let text = format!("[{}]\n{} = {}\n", entry.table, entry.key, entry.default);
         assert_eq!(ok(&text), Config::default(), "{text:?}");
     }

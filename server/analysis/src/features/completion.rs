@@ -3,6 +3,7 @@
 //! start of a line in a paper.
 
 use super::{Under, under_cursor};
+use crate::bibliography::Bibliography;
 use crate::workspace::{Paths, paper_excerpt, wiki_name};
 use crate::{Analysis, Config, TextRange, WorkspaceFile};
 
@@ -18,6 +19,8 @@ pub enum CompletionKind {
     Digest,
     /// A section label with its colon.
     Label,
+    /// A bibliography entry's key, after `[[@`.
+    Citation,
 }
 
 /// One completion, with the range it replaces (what was typed of it).
@@ -26,7 +29,8 @@ pub struct CompletionItem {
     /// What the list shows (`Paper3`, `other`, `摘要原文:`).
     pub label: String,
     pub kind: CompletionKind,
-    /// A paper's title; a digest's title; a label's section kind.
+    /// A paper's title; a digest's title; a label's section kind; an
+    /// entry's title and year.
     pub detail: Option<String>,
     /// A paper's summary excerpt (plain text).
     pub documentation: Option<String>,
@@ -51,11 +55,15 @@ pub struct CompletionItem {
 ///   digest's papers.
 /// - at the start of a line in a paper, with at most a word typed: the
 ///   labels of the sections the paper lacks, each with its colon.
+/// - after `[[@` (in a heading line too): the keys of `bibliography`'s
+///   entries, in its order, those whose key or title holds what was typed
+///   after the `@` (ignoring case), with title and year as detail.
 pub fn completion(
     files: &[WorkspaceFile<'_>],
     current: usize,
     offset: usize,
     config: &Config,
+    bibliography: &Bibliography,
 ) -> Vec<CompletionItem> {
     let Some(file) = files.get(current) else {
         return Vec::new();
@@ -65,10 +73,19 @@ pub fn completion(
     let offset = rope.char_to_byte(rope.byte_to_char(offset.min(rope.len_bytes())));
     let line_start = rope.line_to_byte(rope.byte_to_line(offset));
     let paper = analysis.syntax.paper_index_at(offset);
-    if paper.is_some_and(|i| analysis.syntax.papers[i].range.start == line_start) {
-        return Vec::new(); // a heading line holds no references or labels
-    }
     let prefix = rope.byte_slice(line_start..offset).to_string();
+    if let Some(open) = prefix.rfind("[[@") {
+        let typed = &prefix[open + 3..];
+        if typed.bytes().all(is_key_byte) {
+            let closed =
+                rope.get_byte(offset) == Some(b']') && rope.get_byte(offset + 1) == Some(b']');
+            let range = TextRange::new(line_start + open + 3, offset);
+            return citations(bibliography, typed, range, closed);
+        }
+    }
+    if paper.is_some_and(|i| analysis.syntax.papers[i].range.start == line_start) {
+        return Vec::new(); // a heading line holds no other references, nor labels
+    }
     let cx = Context {
         files,
         current,
@@ -93,6 +110,49 @@ pub fn completion(
         Some(i) if is_label_prefix(&prefix) => cx.labels(i, line_start),
         _ => Vec::new(),
     }
+}
+
+/// A byte of a citation key: an ASCII letter, digit or one of `_-:./+`.
+fn is_key_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"_-:./+".contains(&b)
+}
+
+/// The entries whose key or title holds `typed` (ignoring case), as
+/// completions replacing `range` (`]]` appended unless `closed`).
+fn citations(
+    bibliography: &Bibliography,
+    typed: &str,
+    range: TextRange,
+    closed: bool,
+) -> Vec<CompletionItem> {
+    let typed = typed.to_lowercase();
+    let close = if closed { "" } else { "]]" };
+    bibliography
+        .entries()
+        .filter(|found| {
+            let entry = found.entry;
+            typed.is_empty()
+                || entry.key.to_lowercase().contains(&typed)
+                || entry.title.to_lowercase().contains(&typed)
+        })
+        .map(|found| {
+            let entry = found.entry;
+            let detail = match (entry.title.is_empty(), &entry.year) {
+                (false, Some(year)) => Some(format!("{} ({year})", entry.title)),
+                (false, None) => Some(entry.title.clone()),
+                (true, year) => year.clone(),
+            };
+            CompletionItem {
+                label: entry.key.clone(),
+                kind: CompletionKind::Citation,
+                detail,
+                documentation: None,
+                filter: (!entry.title.is_empty()).then(|| format!("{} {}", entry.key, entry.title)),
+                insert: format!("{}{close}", entry.key),
+                range,
+            }
+        })
+        .collect()
 }
 
 struct Context<'a, 'w> {

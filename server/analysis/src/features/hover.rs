@@ -1,6 +1,7 @@
 //! Hover: a preview of the paper a reference or heading names, or a link.
 
 use super::{Under, found, resolve, under_cursor};
+use crate::bibliography::{Bibliography, Entry, binding};
 use crate::syntax::{LinkKind, Paper};
 use crate::workspace::paper_excerpt;
 use crate::{Analysis, Config, Resolver, TextRange};
@@ -19,16 +20,40 @@ pub fn hover(
     config: &Config,
     resolver: &dyn Resolver,
 ) -> Option<Hover> {
+    let bibliography = resolver.bibliography();
     match under_cursor(analysis, offset)? {
         Under::Heading(paper) => Some(Hover {
             range: paper.heading,
-            markdown: paper_preview(analysis, paper, config),
+            markdown: paper_preview(analysis, paper, config, bibliography),
         }),
+        Under::Reference(reference) if reference.citation().is_some() => {
+            let found = bibliography.entry(reference.citation()?)?;
+            let entry = found.entry;
+            let mut markdown = match entry.title.is_empty() {
+                true => format!("**@{}**", escape(&entry.key)),
+                false => format!("**{}**", escape(&entry.title)),
+            };
+            if let Some(line) = entry_line(entry) {
+                markdown.push_str("\n\n");
+                markdown.push_str(&line);
+            }
+            let file = found.file.path.file_name().unwrap_or_default();
+            markdown.push_str(&format!(
+                "\n\n`@{}` in {}, line {}",
+                entry.key,
+                escape(&file.to_string_lossy()),
+                entry.line
+            ));
+            Some(Hover {
+                range: reference.range,
+                markdown,
+            })
+        }
         Under::Reference(reference) => {
             let to = resolve(analysis, &reference.target, |file| found(resolver, file))?;
             let digest = to.analysis();
             let markdown = match to.paper {
-                Some(i) => paper_preview(digest, &digest.syntax.papers[i], config),
+                Some(i) => paper_preview(digest, &digest.syntax.papers[i], config, bibliography),
                 None => {
                     let title = match digest.syntax.title {
                         Some(title) => digest.slice(title).into_owned(),
@@ -66,19 +91,56 @@ pub fn hover(
     }
 }
 
-/// `**Paper3 Title**`, a blank line, then the summary (else the abstract)
-/// cut to the configured length.
-fn paper_preview(analysis: &Analysis, paper: &Paper, config: &Config) -> String {
+/// `**Paper3 Title**`, a blank line, the bibliography entry the paper is
+/// bound to ([`entry_line`]) when it is, then the summary (else the
+/// abstract) cut to the configured length.
+fn paper_preview(
+    analysis: &Analysis,
+    paper: &Paper,
+    config: &Config,
+    bibliography: &Bibliography,
+) -> String {
     let mut head = analysis.slice(paper.keyword).into_owned();
     head.push_str(&paper.number.to_string());
     if let Some(title) = paper.title {
         head.push(' ');
         head.push_str(&analysis.slice(title));
     }
-    match paper_excerpt(analysis, paper, config.preview_chars) {
-        Some(body) => format!("**{}**\n\n{}", escape(&head), escape(&body)),
-        None => format!("**{}**", escape(&head)),
+    let mut out = format!("**{}**", escape(&head));
+    let index = analysis.syntax.paper_index_at(paper.range.start);
+    let bound = index.and_then(|i| binding(analysis, i, bibliography));
+    if let Some(line) = bound.and_then(|(found, _)| entry_line(found.entry)) {
+        out.push_str("\n\n");
+        out.push_str(&line);
     }
+    if let Some(body) = paper_excerpt(analysis, paper, config.preview_chars) {
+        out.push_str("\n\n");
+        out.push_str(&escape(&body));
+    }
+    out
+}
+
+/// What a hover says of a bibliography entry, on one line: the authors
+/// (the first three, then "et al."), the venue, the year and the DOI or
+/// arXiv link, those it has, separated by ` · `; `None` when it has none.
+fn entry_line(entry: &Entry) -> Option<String> {
+    let mut parts = Vec::new();
+    if !entry.authors.is_empty() {
+        let mut authors = entry.authors[..entry.authors.len().min(3)].join(", ");
+        if entry.authors.len() > 3 {
+            authors.push_str(" et al.");
+        }
+        parts.push(escape(&authors));
+    }
+    parts.extend(entry.venue.as_deref().map(escape));
+    parts.extend(entry.year.as_deref().map(escape));
+    let link = match (&entry.doi, &entry.arxiv) {
+        (Some(doi), _) => Some(format!("https://doi.org/{doi}")),
+        (None, Some(id)) => Some(format!("https://arxiv.org/abs/{id}")),
+        (None, None) => None,
+    };
+    parts.extend(link.map(|l| format!("<{}>", l.replace(['<', '>', ' '], ""))));
+    (!parts.is_empty()).then(|| parts.join(" · "))
 }
 
 /// `text` cut to at most `max` characters (the `…` not counted): at the

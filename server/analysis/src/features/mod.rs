@@ -20,7 +20,7 @@ mod workspace_symbol;
 pub use code_actions::{CodeAction, CreateFile, code_actions, fix_all_typography};
 pub use code_lens::{CodeLens, code_lenses};
 pub use completion::{CompletionItem, CompletionKind, completion};
-pub use definition::{Target, definition};
+pub use definition::{EntryPlace, Target, definition};
 pub use document_links::{DocumentLink, LinkTarget, document_links};
 pub use file_rename::{FileRename, rename_files};
 pub use folding::{Fold, FoldKind, folding_ranges};
@@ -57,7 +57,11 @@ pub fn under_cursor(analysis: &Analysis, offset: usize) -> Option<Under<'_>> {
     } else {
         let paper = paper_at(analysis, offset)?;
         if paper.heading.touches(offset) {
-            return Some(Under::Heading(paper));
+            // The heading's citations come first in its references.
+            let citation = (paper.inline.references.iter())
+                .take_while(|r| r.range.start < paper.heading.end)
+                .find(|r| r.range.touches(offset));
+            return Some(citation.map_or(Under::Heading(paper), Under::Reference));
         }
         &paper.inline
     };
@@ -139,7 +143,7 @@ pub(crate) fn resolve<'a>(
         }),
         RefTarget::FilePaper { file, number } => other(find(file)?, Some(*number)),
         RefTarget::File(file) => other(find(file)?, None),
-        RefTarget::BadAnchor { .. } => None,
+        RefTarget::BadAnchor { .. } | RefTarget::Citation(_) => None,
     }
 }
 

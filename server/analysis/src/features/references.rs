@@ -54,7 +54,7 @@ pub(crate) fn reference_target(
     let (file, number) = match &reference.target {
         RefTarget::Paper(number) => (current, *number),
         RefTarget::FilePaper { file, number } => (paths.resolve(current, file)?, *number),
-        RefTarget::File(_) | RefTarget::BadAnchor { .. } => return None,
+        RefTarget::File(_) | RefTarget::BadAnchor { .. } | RefTarget::Citation(_) => return None,
     };
     Some(PaperTarget {
         file,

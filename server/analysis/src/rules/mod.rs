@@ -12,13 +12,14 @@ mod workspace;
 pub use labels::closest_label;
 pub use rule::{Rule, Severity};
 pub(crate) use workspace::normalize_title;
-pub use workspace::{PaperKeys, check_workspace, check_workspace_file};
+pub use workspace::{PaperKeys, check_workspace, check_workspace_file, check_workspace_with_keys};
 
 use std::cell::OnceCell;
 use std::collections::hash_map::Entry;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use crate::bibliography::{Bibliography, BindBy, normalise_title};
 use crate::config::{ConfigError, SectionKind};
 use crate::syntax::{Inline, LinkKind, LinkProblem, Paper, RefTarget, Reference};
 use crate::{Analysis, Config, Lookup, Resolver, Stamp, StampMap, TextRange, resolve_file};
@@ -145,6 +146,21 @@ pub enum Problem {
         same: SamePaper,
         more: usize,
     },
+    /// `[[@key]]` names no entry of the bibliography (`empty`: the digest
+    /// has no bibliography, or none with an entry).
+    UnresolvedCitation {
+        paper: Option<String>,
+        key: String,
+        empty: bool,
+    },
+    /// The paper, bound to the entry `key` by `by` (its key, DOI or arXiv
+    /// identifier), has a title other than the entry's `title`.
+    TitleMismatch {
+        paper: String,
+        key: String,
+        title: String,
+        by: BindBy,
+    },
     /// `cjk-spacing`: a space to put (`insert`) or to take out between the
     /// Han character `han` and the Latin word `word` (`han_first`: in that
     /// order). The typography variants name the paper with a shared string:
@@ -187,6 +203,12 @@ pub enum SamePaper {
     Title,
     /// Both link to this code repository (`github.com/owner/repo`).
     CodeLink(String),
+    /// Both name this DOI (in their text, or their bibliography entry's).
+    Doi(String),
+    /// Both name this arXiv identifier (without version).
+    Arxiv(String),
+    /// Both are bound to the bibliography entry with this key.
+    Entry(String),
 }
 
 /// Why a reference does not resolve.
@@ -221,6 +243,8 @@ impl Problem {
             Self::UnknownLabel { .. } => Rule::UnknownLabel,
             Self::StrayText { .. } => Rule::StrayText,
             Self::DuplicatePaperAcrossFiles { .. } => Rule::DuplicatePaperAcrossFiles,
+            Self::UnresolvedCitation { .. } => Rule::UnresolvedCitation,
+            Self::TitleMismatch { .. } => Rule::TitleMismatch,
             Self::CjkSpacing { .. } => Rule::CjkSpacing,
             Self::CjkPunctuation { .. } => Rule::CjkPunctuation,
             Self::FullwidthAlphanumeric { .. } => Rule::FullwidthAlphanumeric,
@@ -327,6 +351,9 @@ impl Problem {
                 let why = match same {
                     SamePaper::Title => "the same title".to_string(),
                     SamePaper::CodeLink(repo) => format!("the same code link `{repo}`"),
+                    SamePaper::Doi(doi) => format!("the same DOI {doi}"),
+                    SamePaper::Arxiv(id) => format!("the same arXiv identifier {id}"),
+                    SamePaper::Entry(key) => format!("the same bibliography entry `{key}`"),
                 };
                 let besides = match more {
                     0 => String::new(),
@@ -335,6 +362,46 @@ impl Problem {
                 format!(
                     "{paper} is also in `{other_file}` as {other_paper}{besides}, with {why}: \
                      keep one and refer to it with `[[{other_file}#{other_paper}]]`"
+                )
+            }
+            Self::UnresolvedCitation {
+                paper,
+                key,
+                empty: true,
+            } => format!(
+                "{}unresolved citation `@{key}`: no bibliography was found (name its files in \
+                 digest.toml under `[bibliography] files`, or put a `.bib` file beside the digest)",
+                within(paper)
+            ),
+            Self::UnresolvedCitation {
+                paper,
+                key,
+                empty: false,
+            } => format!(
+                "{}unresolved citation `@{key}`: no entry of the bibliography has this key; \
+                 fix the key or add the entry",
+                within(paper)
+            ),
+            Self::TitleMismatch {
+                paper,
+                key,
+                title,
+                by,
+            } => {
+                let by = match by {
+                    BindBy::Key => "its citation",
+                    BindBy::Doi => "its DOI",
+                    BindBy::Arxiv => "its arXiv identifier",
+                    BindBy::Title => "its title",
+                };
+                format!(
+                    "{paper}'s title differs from that of the entry `{key}` it is bound to by {by} \
+                     (\"{title}\"): correct the heading's title, or the {what}",
+                    what = if by == "its citation" {
+                        "citation"
+                    } else {
+                        "entry"
+                    }
                 )
             }
             Self::CjkSpacing { paper, .. } => {
@@ -510,7 +577,8 @@ pub fn check_with(
 
     let preamble = &syntax.preamble_inline;
     link_rules(analysis, None, preamble, &mut sink);
-    unresolved_rules(analysis, None, preamble, &resolve, &mut sink);
+    let bibliography = resolver.bibliography();
+    unresolved_rules(analysis, None, preamble, &resolve, bibliography, &mut sink);
     sort(&mut sink.out);
     shown.diagnostics(0, 0, &sink.out, 0);
     sink.out.clear();
@@ -525,7 +593,15 @@ pub fn check_with(
         // What depends on the other papers: worked out at each check.
         let previous = i.checked_sub(1).map(|p| &syntax.papers[p]);
         numbering_rules(analysis, previous, i, &mut sink);
-        unresolved_rules(analysis, Some(paper), &paper.inline, &resolve, &mut sink);
+        unresolved_rules(
+            analysis,
+            Some(paper),
+            &paper.inline,
+            &resolve,
+            bibliography,
+            &mut sink,
+        );
+        title_mismatch(analysis, i, bibliography, &mut sink);
         // Most papers have nothing to show: a keystroke checks them all.
         if !sink.out.is_empty() {
             sort(&mut sink.out);
@@ -1081,13 +1157,30 @@ fn unresolved_rules(
     paper: Option<&Paper>,
     inline: &Inline,
     resolve: &dyn Fn(&RefTarget) -> Option<Unresolved>,
+    bibliography: &Bibliography,
     sink: &mut Sink<'_>,
 ) {
-    if !sink.on(Rule::UnresolvedReference) {
+    let references = sink.on(Rule::UnresolvedReference);
+    let citations = sink.on(Rule::UnresolvedCitation);
+    if !references && !citations {
         return;
     }
     let paper = || paper.map(|p| name(analysis, p));
     for reference in &inline.references {
+        if let Some(key) = reference.citation() {
+            if citations && bibliography.entry(key).is_none() {
+                let problem = Problem::UnresolvedCitation {
+                    paper: paper(),
+                    key: key.to_string(),
+                    empty: bibliography.is_empty(),
+                };
+                sink.push(reference.range, problem, Vec::new());
+            }
+            continue;
+        }
+        if !references {
+            continue;
+        }
         if let Some(reason) = resolve(&reference.target) {
             let problem = Problem::UnresolvedReference {
                 paper: paper(),
@@ -1097,6 +1190,43 @@ fn unresolved_rules(
             sink.push(reference.range, problem, Vec::new());
         }
     }
+}
+
+/// `title-mismatch`: paper `index`, bound to an entry by its key, DOI or
+/// arXiv identifier, whose title (without its citations) differs from the
+/// entry's once both are normalised.
+fn title_mismatch(
+    analysis: &Analysis,
+    index: usize,
+    bibliography: &Bibliography,
+    sink: &mut Sink<'_>,
+) {
+    if !sink.on(Rule::TitleMismatch) || bibliography.is_empty() {
+        return;
+    }
+    let (Some(paper), Some(facts)) = (
+        analysis.syntax.papers.get(index),
+        analysis.paper_facts(index),
+    ) else {
+        return;
+    };
+    let Some((found, by)) = bibliography.bind_normalised(facts) else {
+        return;
+    };
+    if by == BindBy::Title || facts.title.is_empty() {
+        return;
+    }
+    let entry_title = normalise_title(&found.entry.title);
+    if entry_title.is_empty() || entry_title == facts.title {
+        return;
+    }
+    let problem = Problem::TitleMismatch {
+        paper: name(analysis, paper),
+        key: found.entry.key.clone(),
+        title: found.entry.title.clone(),
+        by,
+    };
+    sink.push(paper.title.unwrap_or(paper.heading), problem, Vec::new());
 }
 
 /// The target as the message names it: `Paper9`, `other#Paper2`, `other`.
@@ -1161,6 +1291,8 @@ fn resolve_with(
             keyword: "Paper".to_string(),
             in_file: file.is_empty(),
         }),
+        // Not a reference to a digest: `unresolved-citation` looks at it.
+        RefTarget::Citation(_) => None,
     }
 }
 
@@ -1196,11 +1328,27 @@ mod tests {
         let resolve = |target: &RefTarget| resolve_with(analysis, &NoFiles, target, &highest);
         let syntax = &analysis.syntax;
         link_rules(analysis, None, &syntax.preamble_inline, &mut sink);
-        unresolved_rules(analysis, None, &syntax.preamble_inline, &resolve, &mut sink);
+        let bibliography = Bibliography::empty();
+        unresolved_rules(
+            analysis,
+            None,
+            &syntax.preamble_inline,
+            &resolve,
+            bibliography,
+            &mut sink,
+        );
         for (i, paper) in syntax.papers.iter().enumerate() {
             let previous = i.checked_sub(1).map(|p| &syntax.papers[p]);
             numbering_rules(analysis, previous, i, &mut sink);
-            unresolved_rules(analysis, Some(paper), &paper.inline, &resolve, &mut sink);
+            unresolved_rules(
+                analysis,
+                Some(paper),
+                &paper.inline,
+                &resolve,
+                bibliography,
+                &mut sink,
+            );
+            title_mismatch(analysis, i, bibliography, &mut sink);
             if paper.title.is_none() {
                 let problem = Problem::MissingTitle {
                     paper: name(analysis, paper),

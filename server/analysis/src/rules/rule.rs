@@ -79,6 +79,8 @@ rules! {
     UnknownLabel => "unknown-label", Warning;
     StrayText => "stray-text", Warning;
     DuplicatePaperAcrossFiles => "duplicate-paper-across-files", Hint;
+    UnresolvedCitation => "unresolved-citation", Error;
+    TitleMismatch => "title-mismatch", Hint;
     CjkSpacing => "cjk-spacing", Off;
     CjkPunctuation => "cjk-punctuation", Off;
     FullwidthAlphanumeric => "fullwidth-alphanumeric", Off;

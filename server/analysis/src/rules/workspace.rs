@@ -3,6 +3,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::{Diagnostic, Problem, Related, Rule, SamePaper, name};
+use crate::bibliography::{Bibliography, BindBy, binding, normalise_arxiv, normalise_doi};
 use crate::syntax::Paper;
 use crate::workspace::wiki_name;
 use crate::{Analysis, Config, WorkspaceFile};
@@ -11,9 +12,11 @@ use crate::{Analysis, Config, WorkspaceFile};
 type PaperId = (usize, usize);
 
 /// What identifies each paper of one digest across the workspace: its
-/// normalised title and the code repositories it links to. Derived from an
-/// analysis once, so that checking one file against a large workspace on
-/// every edit does not normalise every other file's titles again.
+/// normalised title, the code repositories it links to, the DOIs and arXiv
+/// identifiers in its text, and the bibliography entry it is bound to.
+/// Derived from an analysis once, so that checking one file against a large
+/// workspace on every edit does not normalise every other file's titles
+/// again.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct PaperKeys {
     /// Per paper: the normalised title (`None` when it has no title or
@@ -21,16 +24,37 @@ pub struct PaperKeys {
     titles: Vec<Option<String>>,
     /// Per paper: its repositories, sorted, each once.
     repos: Vec<Vec<String>>,
+    /// Per paper: its DOIs (normalised), sorted, each once; with those of
+    /// the entry it cites.
+    dois: Vec<Vec<String>>,
+    /// Per paper: its arXiv identifiers (without version), sorted, each
+    /// once; with that of the entry it cites.
+    arxiv: Vec<Vec<String>>,
+    /// Per paper: the entry it is bound to, as `path\0key`.
+    entries: Vec<Option<String>>,
 }
 
 impl PaperKeys {
+    /// The keys without a bibliography: titles, repositories, DOIs and
+    /// arXiv identifiers (what [`Analysis::paper_keys`] keeps).
     pub fn new(analysis: &Analysis) -> Self {
+        Self::with_bibliography(analysis, Bibliography::empty())
+    }
+
+    /// The keys, with the entry of `bibliography` each paper is bound to;
+    /// a paper bound by its citation also counts the entry's DOI and arXiv
+    /// identifier as its own.
+    pub fn with_bibliography(analysis: &Analysis, bibliography: &Bibliography) -> Self {
         let papers = &analysis.syntax.papers;
+        let n = papers.len();
         let mut keys = PaperKeys {
-            titles: Vec::with_capacity(papers.len()),
-            repos: Vec::with_capacity(papers.len()),
+            titles: Vec::with_capacity(n),
+            repos: Vec::with_capacity(n),
+            dois: Vec::with_capacity(n),
+            arxiv: Vec::with_capacity(n),
+            entries: Vec::with_capacity(n),
         };
-        for paper in papers {
+        for (i, paper) in papers.iter().enumerate() {
             let title = paper
                 .title
                 .map(|t| normalize_title(&analysis.slice(t)))
@@ -40,8 +64,82 @@ impl PaperKeys {
             repos.sort_unstable();
             repos.dedup();
             keys.repos.push(repos);
+            let facts = analysis.paper_facts(i);
+            let mut dois = facts.map(|f| f.dois.clone()).unwrap_or_default();
+            let mut arxiv = facts.map(|f| f.arxiv.clone()).unwrap_or_default();
+            let bound = binding(analysis, i, bibliography);
+            if let Some((found, BindBy::Key)) = bound {
+                dois.extend(found.entry.doi.as_deref().map(normalise_doi));
+                arxiv.extend(found.entry.arxiv.as_deref().and_then(normalise_arxiv));
+            }
+            dois.sort_unstable();
+            dois.dedup();
+            arxiv.sort_unstable();
+            arxiv.dedup();
+            keys.dois.push(dois);
+            keys.arxiv.push(arxiv);
+            keys.entries.push(
+                bound.map(|(found, _)| {
+                    format!("{}\0{}", found.file.path.display(), found.entry.key)
+                }),
+            );
         }
         keys
+    }
+
+    /// Every key of paper `p`, with what it says of two papers that share it.
+    fn of(&self, p: usize) -> impl Iterator<Item = (Kind, &str)> {
+        fn one(v: &[Option<String>], p: usize, kind: Kind) -> Option<(Kind, &str)> {
+            v.get(p).and_then(Option::as_deref).map(|k| (kind, k))
+        }
+        fn list(v: &[Vec<String>], p: usize, kind: Kind) -> impl Iterator<Item = (Kind, &str)> {
+            v.get(p)
+                .into_iter()
+                .flatten()
+                .map(move |k| (kind, k.as_str()))
+        }
+        one(&self.titles, p, Kind::Title)
+            .into_iter()
+            .chain(one(&self.entries, p, Kind::Entry))
+            .chain(list(&self.dois, p, Kind::Doi))
+            .chain(list(&self.arxiv, p, Kind::Arxiv))
+            .chain(list(&self.repos, p, Kind::CodeLink))
+    }
+
+    fn len(&self) -> usize {
+        self.titles.len()
+    }
+}
+
+/// What a shared key says, in the order a message prefers them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+enum Kind {
+    Title,
+    Entry,
+    Doi,
+    Arxiv,
+    CodeLink,
+}
+
+impl Kind {
+    fn same(self, key: &str) -> SamePaper {
+        match self {
+            Kind::Title => SamePaper::Title,
+            Kind::Entry => SamePaper::Entry(key.rsplit('\0').next().unwrap_or(key).to_string()),
+            Kind::Doi => SamePaper::Doi(key.to_string()),
+            Kind::Arxiv => SamePaper::Arxiv(key.to_string()),
+            Kind::CodeLink => SamePaper::CodeLink(key.to_string()),
+        }
+    }
+}
+
+fn rank(same: &SamePaper) -> u8 {
+    match same {
+        SamePaper::Title => 0,
+        SamePaper::Entry(_) => 1,
+        SamePaper::Doi(_) => 2,
+        SamePaper::Arxiv(_) => 3,
+        SamePaper::CodeLink(_) => 4,
     }
 }
 
@@ -62,6 +160,20 @@ pub fn check_workspace(files: &[WorkspaceFile<'_>], config: &Config) -> Vec<(usi
     }
     let keys: Vec<&PaperKeys> = files.iter().map(|f| f.analysis.paper_keys()).collect();
     findings(files, &keys, None, config)
+}
+
+/// [`check_workspace`] from keys derived beforehand: `keys[i]` are those
+/// of `files[i]` (with [`PaperKeys::with_bibliography`], papers bound to
+/// one entry are found too).
+pub fn check_workspace_with_keys(
+    files: &[WorkspaceFile<'_>],
+    keys: &[&PaperKeys],
+    config: &Config,
+) -> Vec<(usize, Diagnostic)> {
+    if files.len() != keys.len() {
+        return Vec::new();
+    }
+    findings(files, keys, None, config)
 }
 
 /// [`check_workspace`]'s findings on file `current` alone (the same
@@ -98,34 +210,19 @@ fn findings(
         return Vec::new();
     };
     // With `only`, the keys worth grouping are that file's.
-    let wanted = only.map(|f| {
-        let titles: HashSet<&str> = keys[f]
-            .titles
-            .iter()
-            .flatten()
-            .map(String::as_str)
-            .collect();
-        let repos: HashSet<&str> = keys[f].repos.iter().flatten().map(String::as_str).collect();
-        (titles, repos)
-    });
-    let mut titles: HashMap<&str, Vec<PaperId>> = HashMap::new();
-    let mut repos: HashMap<&str, Vec<PaperId>> = HashMap::new();
+    let wanted: Option<HashSet<(Kind, &str)>> =
+        only.map(|f| (0..keys[f].len()).flat_map(|p| keys[f].of(p)).collect());
+    let mut groups: HashMap<(Kind, &str), Vec<PaperId>> = HashMap::new();
     for (f, file_keys) in keys.iter().enumerate() {
-        for (p, title) in file_keys.titles.iter().enumerate() {
-            let Some(title) = title.as_deref() else {
-                continue;
-            };
-            if wanted.as_ref().is_none_or(|(t, _)| t.contains(title)) {
-                titles.entry(title).or_default().push((f, p));
-            }
-        }
-        for (p, paper_repos) in file_keys.repos.iter().enumerate() {
-            for repo in paper_repos {
-                if wanted
-                    .as_ref()
-                    .is_none_or(|(_, r)| r.contains(repo.as_str()))
-                {
-                    repos.entry(repo).or_default().push((f, p));
+        for p in 0..file_keys.len() {
+            for key in file_keys.of(p) {
+                if wanted.as_ref().is_none_or(|w| w.contains(&key)) {
+                    let group = groups.entry(key).or_default();
+                    // A paper with a DOI twice (in its text and its entry's)
+                    // is one member.
+                    if group.last() != Some(&(f, p)) {
+                        group.push((f, p));
+                    }
                 }
             }
         }
@@ -133,21 +230,14 @@ fn findings(
 
     // For each paper, its copies in other digests, and what makes them so.
     let mut copies: BTreeMap<PaperId, Vec<(PaperId, SamePaper)>> = BTreeMap::new();
-    let groups = titles
-        .into_values()
-        .map(|group| (group, SamePaper::Title))
-        .chain(
-            repos
-                .into_iter()
-                .map(|(repo, group)| (group, SamePaper::CodeLink(repo.to_string()))),
-        );
-    for (group, same) in groups {
+    for ((kind, key), group) in groups {
         // Members come in file order: a file twice in a row means two papers
         // of one digest share the key; a single file means no copy elsewhere.
         let shared_in_a_file = group.windows(2).any(|w| w[0].0 == w[1].0);
         if shared_in_a_file || group.first().map(|m| m.0) == group.last().map(|m| m.0) {
             continue;
         }
+        let same = kind.same(key);
         for &member in &group {
             if only.is_some_and(|f| member.0 != f) {
                 continue;
@@ -163,8 +253,13 @@ fn findings(
 
     let mut out = Vec::with_capacity(copies.len());
     for ((f, p), mut others) in copies {
-        // One entry per copy, a title match before a code link match.
-        others.sort_by_key(|(id, same)| (*id, matches!(same, SamePaper::CodeLink(_))));
+        // One entry per copy: a title match first, then the same entry, DOI,
+        // arXiv identifier, code link; the same key sorted alike each time.
+        others.sort_by(|(a, x), (b, y)| {
+            (a, rank(x))
+                .cmp(&(b, rank(y)))
+                .then_with(|| format!("{x:?}").cmp(&format!("{y:?}")))
+        });
         others.dedup_by_key(|(id, _)| *id);
         let analysis = files[f].analysis;
         let paper = &analysis.syntax.papers[p];

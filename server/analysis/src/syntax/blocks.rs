@@ -250,6 +250,9 @@ impl PaperBuilder {
         // colon is not the character before the text, so `代码:github.com/a`
         // holds the link that `代码: github.com/a` holds.
         let mut inline = Inline::default();
+        if let Some(title) = self.heading.title {
+            inline::scan_citations(text, title, &mut inline);
+        }
         let mut from = self.body_start.min(range.end);
         let starts = self.sections.iter().map(|s| s.content_start);
         for to in starts.chain([range.end]) {

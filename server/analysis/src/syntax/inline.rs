@@ -137,6 +137,13 @@ impl Scanner<'_> {
         if bytes[close] != b']' || bytes.get(close + 1) != Some(&b']') {
             return None;
         }
+        if let Some(key) = citation_key(self.str(start, close)) {
+            return Some(Reference {
+                range: TextRange::new(t, close + 2),
+                target: RefTarget::Citation(key.to_string()),
+                wiki: true,
+            });
+        }
         let content = self.str(start, close).trim();
         if content.is_empty() {
             return None;
@@ -696,6 +703,49 @@ fn keyword_number(s: &str, keywords: &[String]) -> Option<u64> {
             (!digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()))
                 .then(|| parse_number(digits.as_bytes()))
         })
+}
+
+/// The key of a citation, from what `[[` and `]]` enclose: `@` and one or
+/// more of ASCII letters, digits and `_-:./+`, nothing else.
+fn citation_key(content: &str) -> Option<&str> {
+    let key = content.strip_prefix('@')?;
+    let valid = !key.is_empty()
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"_-:./+".contains(&b));
+    valid.then_some(key)
+}
+
+/// Appends the citations `[[@key]]` of `range` of `text` (a heading line,
+/// where nothing else is looked for) to `out.references`.
+pub fn scan_citations(text: &str, range: TextRange, out: &mut Inline) {
+    let Some((lo, hi)) = clamp(text, range) else {
+        return;
+    };
+    let bytes = &text.as_bytes()[..hi];
+    let mut from = lo;
+    while let Some(i) = memchr::memmem::find(&bytes[from..], b"[[@") {
+        let t = from + i;
+        let start = t + 2;
+        let close = bytes[start..]
+            .iter()
+            .position(|&b| is_bracket_stop(b))
+            .map(|p| start + p);
+        match close {
+            Some(close) if bytes[close] == b']' && bytes.get(close + 1) == Some(&b']') => {
+                if let Some(key) = citation_key(&text[start..close]) {
+                    out.references.push(Reference {
+                        range: TextRange::new(t, close + 2),
+                        target: RefTarget::Citation(key.to_string()),
+                        wiki: true,
+                    });
+                }
+                from = close + 2;
+            }
+            Some(close) => from = close.max(t + 1),
+            None => break,
+        }
+    }
 }
 
 /// An ASCII letter, digit or `_`: a byte that glues a keyword to its

@@ -58,7 +58,9 @@ pub struct Paper {
     /// Lines that look like `label:` without being a known label (the
     /// `unknown-label` rule decides which of them are close to one).
     pub label_like: Vec<TextRange>,
-    /// Links and references in the paper's body (never in its heading).
+    /// Links and references in the paper's body, after the citations
+    /// (`[[@key]]`) of its heading line, the only references a heading
+    /// holds.
     pub inline: Inline,
 }
 
@@ -187,11 +189,26 @@ pub enum LinkProblem {
 /// A reference to a paper or another digest.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Reference {
-    /// `Paper3`, `Paper 3` or the whole `[[...]]`.
+    /// `Paper3`, `Paper 3` or the whole `[[...]]` (`[[@key]]` too).
     pub range: TextRange,
     pub target: RefTarget,
     /// True for `[[...]]`.
     pub wiki: bool,
+}
+
+impl Reference {
+    /// The key of a citation `[[@key]]`.
+    pub fn citation(&self) -> Option<&str> {
+        match &self.target {
+            RefTarget::Citation(key) => Some(key),
+            _ => None,
+        }
+    }
+
+    /// The range of a citation's key, inside `[[@` and `]]`.
+    pub fn key_range(&self) -> TextRange {
+        TextRange::new(self.range.start + 3, self.range.end.saturating_sub(2))
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -204,4 +221,6 @@ pub enum RefTarget {
     File(String),
     /// `[[file#anchor]]` (or `[[#anchor]]`) whose anchor is not `Paper<N>`.
     BadAnchor { file: String, anchor: String },
+    /// `[[@key]]`: the bibliography entry with this key (spec, "Citation").
+    Citation(String),
 }

@@ -145,6 +145,8 @@ pub struct Bibliography {
     by_doi: HashMap<String, (usize, usize)>,
     by_arxiv: HashMap<String, (usize, usize)>,
     by_title: HashMap<String, (usize, usize)>,
+    /// Per file, per entry: the title normalised ([`normalise_title`]).
+    titles: Vec<Vec<String>>,
 }
 
 /// An entry together with the file it is in.
@@ -152,6 +154,9 @@ pub struct Bibliography {
 pub struct EntryRef<'a> {
     pub file: &'a BibFile,
     pub entry: &'a Entry,
+    /// The entry's title normalised ([`normalise_title`]), as binding
+    /// compares it.
+    pub title: &'a str,
 }
 
 impl Bibliography {
@@ -162,8 +167,10 @@ impl Bibliography {
             by_doi: HashMap::new(),
             by_arxiv: HashMap::new(),
             by_title: HashMap::new(),
+            titles: Vec::with_capacity(files.len()),
         };
         for (f, file) in files.iter().enumerate() {
+            let mut titles = Vec::with_capacity(file.entries.len());
             for (e, entry) in file.entries.iter().enumerate() {
                 let at = (f, e);
                 bib.by_key.entry(entry.key.clone()).or_insert(at);
@@ -175,9 +182,11 @@ impl Bibliography {
                 }
                 let title = normalise_title(&entry.title);
                 if !title.is_empty() {
-                    bib.by_title.entry(title).or_insert(at);
+                    bib.by_title.entry(title.clone()).or_insert(at);
                 }
+                titles.push(title);
             }
+            bib.titles.push(titles);
         }
         bib.files = files;
         bib
@@ -204,16 +213,22 @@ impl Bibliography {
         Some(EntryRef {
             file,
             entry: file.entries.get(e)?,
+            title: self.titles.get(f)?.get(e)?,
         })
     }
 
     /// Every entry, in file order.
     pub fn entries(&self) -> impl Iterator<Item = EntryRef<'_>> {
-        self.files.iter().flat_map(|file| {
-            file.entries
-                .iter()
-                .map(move |entry| EntryRef { file, entry })
-        })
+        self.files
+            .iter()
+            .zip(&self.titles)
+            .flat_map(|(file, titles)| {
+                (file.entries.iter().zip(titles)).map(move |(entry, title)| EntryRef {
+                    file,
+                    entry,
+                    title,
+                })
+            })
     }
 
     /// The entry a paper is bound to, and how (spec, "Bibliography"):

@@ -19,7 +19,7 @@ use std::collections::hash_map::Entry;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use crate::bibliography::{Bibliography, BindBy, normalise_title};
+use crate::bibliography::{Bibliography, BindBy};
 use crate::config::{ConfigError, SectionKind};
 use crate::syntax::{Inline, LinkKind, LinkProblem, Paper, RefTarget, Reference};
 use crate::{Analysis, Config, Lookup, Resolver, Stamp, StampMap, TextRange, resolve_file};
@@ -1216,8 +1216,7 @@ fn title_mismatch(
     if by == BindBy::Title || facts.title.is_empty() {
         return;
     }
-    let entry_title = normalise_title(&found.entry.title);
-    if entry_title.is_empty() || entry_title == facts.title {
+    if found.title.is_empty() || found.title == facts.title {
         return;
     }
     let problem = Problem::TitleMismatch {

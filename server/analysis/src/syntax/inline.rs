@@ -1135,6 +1135,25 @@ mod tests {
     }
 
     #[test]
+    fn heading_citations() {
+        let text = "Paper1 T [[@a]] [[x]] [[@b c]] [[@[[@d]] Paper2 [[@e]]";
+        let mut out = Inline::default();
+        scan_citations(text, TextRange::new(7, text.len()), &mut out);
+        let found: Vec<_> = (out.references.iter())
+            .map(|r| (r.range.slice(text), r.citation()))
+            .collect();
+        assert_eq!(
+            found,
+            vec![
+                ("[[@a]]", Some("a")),
+                ("[[@d]]", Some("d")),
+                ("[[@e]]", Some("e"))
+            ]
+        );
+        assert!(out.links.is_empty());
+    }
+
+    #[test]
     fn wiki_references() {
         use RefTarget::*;
         #[rustfmt::skip]
@@ -1155,6 +1174,10 @@ mod tests {
             ("[[other#Paper3D]]", "[[other#Paper3D]]", BadAnchor { file: "other".into(), anchor: "Paper3D".into() }),
             ("[[other#]]", "[[other#]]", BadAnchor { file: "other".into(), anchor: String::new() }),
             ("[[[Paper1]]]", "[[Paper1]]", Paper(1)),
+            ("见[[@smith2023]]。", "[[@smith2023]]", Citation("smith2023".into())),
+            ("[[@a-b_c:d/e.f+g]]", "[[@a-b_c:d/e.f+g]]", Citation("a-b_c:d/e.f+g".into())),
+            ("[[@Paper3]]", "[[@Paper3]]", Citation("Paper3".into())),
+            ("[[@x#Paper3]]", "[[@x#Paper3]]", FilePaper { file: "@x".into(), number: 3 }),
         ];
         for (text, range, target) in table {
             assert_eq!(refs(text), vec![(*range, target.clone(), true)], "{text}");

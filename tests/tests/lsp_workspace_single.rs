@@ -251,6 +251,8 @@ fn section_labels_are_completed_at_the_start_of_a_line() {
             item(3, "Code:", "code"),
             item(4, "标签:", "tags"),
             item(5, "Tags:", "tags"),
+            item(6, "引用:", "cite"),
+            item(7, "Cite:", "cite"),
         ])
     );
     assert_eq!(client.shutdown_and_exit().code(), Some(0));

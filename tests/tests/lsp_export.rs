@@ -250,6 +250,13 @@ fn the_export_command_refuses_bad_arguments_and_unwritable_paths() {
         md.display()
     );
     assert_eq!(answer, Err(failed(message)));
+    // Nor by another spelling of its path.
+    let answer = export(&mut client, json!([file_uri(&md), "html", "./notes.md"]));
+    let message = format!(
+        "digest-lsp: the export would overwrite the digest itself ({})",
+        dir.join("./notes.md").display()
+    );
+    assert_eq!(answer, Err(failed(message)));
     assert_eq!(std::fs::read_to_string(&md).expect("kept"), ON_DISK);
     // An untitled document has no folder: a path is needed.
     client.open_and_wait("untitled:Untitled-1", OPENED, 1);
@@ -315,4 +322,80 @@ fn paper_elements(html: &str) -> Vec<(u64, usize)> {
 fn paper_elements_reads_ids_and_lines_in_either_order() {
     let html = "<nav><a href=\"#paper1\">x</a></nav><section class=\"p\" id=\"paper1\" data-line=\"2\"></section><article data-line=\"9\" id=\"paper12\">";
     assert_eq!(paper_elements(html), [(1, 2), (12, 9)]);
+}
+
+/// Another digest of the workspace, to which [`LINKING`] refers and with
+/// which it shares a paper.
+const OTHER: &str = "Other notes\n\nPaper1 Shared Findings On Distillation\n摘要原文: The same paper, read twice.\n中文总结: 同一篇论文。\n";
+
+/// Refers to a paper of `other.digest`, and holds the same paper as it
+/// (the cross-file hint).
+const LINKING: &str = "Linking notes\n\nPaper1 Shared Findings On Distillation\n摘要原文: See [[other#Paper1]].\n中文总结: 见另一份。\n";
+
+/// Finds `other.digest` for the expected rendering of [`LINKING`].
+struct OneOther(std::sync::Arc<Analysis>);
+
+impl digest_analysis::Resolver for OneOther {
+    fn lookup(&self, relative: &str) -> digest_analysis::Lookup {
+        match relative {
+            "other.digest" => digest_analysis::Lookup::Found(self.0.clone()),
+            _ => digest_analysis::Lookup::Missing,
+        }
+    }
+}
+
+/// In a workspace folder, the export resolves references to the other
+/// digests and carries the diagnostics the editor shows, the cross-file
+/// hint included.
+#[test]
+fn in_a_workspace_the_export_sees_the_other_digests_and_their_hints() {
+    let dir = digest_e2e::temp_dir("export-workspace");
+    digest_e2e::write_file(&dir.join("other.digest"), OTHER);
+    let path = dir.join("linking.digest");
+    digest_e2e::write_file(&path, LINKING);
+    let uri = file_uri(&path);
+    let mut client = Client::start(json!({}), Some(&dir));
+    client.wait_indexed();
+    let published = client.open_and_wait(&uri, LINKING, 1);
+
+    let config = Config::default();
+    let other = std::sync::Arc::new(Analysis::new(OTHER, &config));
+    let analysis = Analysis::new(LINKING, &config);
+    let resolver = OneOther(other.clone());
+    let mut diagnostics = check(&analysis, &config, &resolver);
+    let other_path = dir.join("other.digest");
+    let files = [
+        digest_analysis::WorkspaceFile {
+            path: &path,
+            analysis: &analysis,
+        },
+        digest_analysis::WorkspaceFile {
+            path: &other_path,
+            analysis: &other,
+        },
+    ];
+    let hints = digest_analysis::rules::check_workspace(&files, &config);
+    diagnostics.extend(hints.into_iter().filter(|(f, _)| *f == 0).map(|(_, d)| d));
+    let codes: Vec<&str> = diagnostics.iter().map(|d| d.rule().code()).collect();
+    assert_eq!(codes, ["duplicate-paper-across-files"]);
+    // The editor was shown the same.
+    let shown: Vec<&Value> = (published["diagnostics"].as_array().into_iter().flatten())
+        .map(|d| &d["code"])
+        .collect();
+    assert_eq!(shown, [&json!("duplicate-paper-across-files")]);
+
+    for (name, format) in [("json", Format::Json), ("markdown", Format::Markdown)] {
+        let answer = client.request_ok("digest/render", render_params(&uri, name));
+        let export = Export {
+            analysis: &analysis,
+            config: &config,
+            resolver: &resolver,
+            diagnostics: &diagnostics,
+            name: "linking.digest",
+        };
+        let whole =
+            json!({"uri": uri, "version": 1, "format": name, "text": render(format, &export)});
+        assert_eq!(answer, whole);
+    }
+    assert_eq!(client.shutdown_and_exit().code(), Some(0));
 }

@@ -123,7 +123,11 @@ impl Session {
                 uri.as_str()
             ))
         })?;
-        if rendered.path.as_deref() == Some(out.as_path()) {
+        if rendered
+            .path
+            .as_deref()
+            .is_some_and(|digest| same_file(digest, &out))
+        {
             return Err(refused(format!(
                 "digest-lsp: the export would overwrite the digest itself ({})",
                 out.display()
@@ -166,6 +170,15 @@ fn output_path(digest: Option<&Path>, format: Format, out: Option<&str>) -> Opti
         return Some(out);
     }
     Some(digest?.parent()?.join(out))
+}
+
+/// Whether `a` and `b` name one file (`notes.md`, `./notes.md`, a link to
+/// it).
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
+    }
 }
 
 /// A refusal the editor shows as it is (`RequestFailed`).

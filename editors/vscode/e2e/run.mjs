@@ -1029,9 +1029,14 @@ async function previewUser() {
 
   await step(page, "export command", async () => {
     await page.locator(".tabs-container .tab", { hasText: TXT_DIGEST }).first().click();
-    await runCommand("Digest: Export...");
+    // Not runCommand: the format's quick pick follows the palette at once.
+    await page.keyboard.press("F1");
     await input.waitFor({ state: "visible" });
-    await page.locator(".quick-input-list .monaco-list-row", { hasText: "HTML" }).first().click();
+    await input.fill(">Digest: Export...");
+    await page.locator(".quick-input-list .monaco-list-row", { hasText: "Digest: Export..." }).first().click();
+    await page.locator('.quick-input-widget input[placeholder="Format"]').waitFor({ state: "visible" });
+    await page.locator(".quick-input-list .monaco-list-row", { hasText: "one self-contained page" }).first().click();
+    await input.waitFor({ state: "hidden" });
     const written = path.join(TXT_WORKSPACE, TXT_DIGEST.replace(/\.[^.]*$/, "") + ".html");
     const toast = page.locator(".notification-toast", { hasText: "Exported to" });
     await toast.first().waitFor();

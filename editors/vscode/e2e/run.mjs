@@ -30,7 +30,10 @@
 //      rewrites a reference (workspace/willRenameFiles);
 //   3. format on save and the fix-all action on save, as the extension's
 //      README shows them: Format Document, Fix All, both on save, and the
-//      fix-all kind in the settings' schema (FORMAT_WORKSPACE).
+//      fix-all kind in the settings' schema (FORMAT_WORKSPACE);
+//   4. the preview beside TXT_DIGEST (it follows the cursor and an edit; a
+//      click in it moves the cursor) and Digest: Export... (TXT_WORKSPACE).
+//   E2E_SESSIONS="fresh configured format preview" runs only those named.
 //
 // Prints one `PASS vscode: <step>` or `FAIL vscode: <step>: <why>` line per
 // check; exits non-zero when one failed. Waits on elements, never on fixed
@@ -936,6 +939,120 @@ async function formattingUser() {
   await stopAll();
 }
 
+/**
+ * Session 4: the preview and the export (issue 16), on the digest saved as
+ * .txt (TXT_WORKSPACE): the preview opens beside it, follows the cursor and
+ * an edit, and a click on a paper in it moves the cursor; Digest: Export...
+ * writes the HTML next to the file.
+ */
+async function previewUser() {
+  const settings = { "digest.server.path": DIGEST_LSP, "workbench.editor.enablePreview": false };
+  const { page, input, statusMode, statusSelection, runCommand, gotoLine, open, paperCount } =
+    await launch("preview", TXT_WORKSPACE, settings);
+  const digestFile = path.join(TXT_WORKSPACE, TXT_DIGEST);
+  const text = fs.readFileSync(digestFile, "utf8").split(/\r\n|\n|\r/);
+  /** The 1-based line of the heading of paper n. */
+  const heading = (n) => text.findIndex((l) => new RegExp(`^Paper0*${n}(?![0-9])`).test(l)) + 1;
+  // The webview: an iframe of the workbench, holding the page in another.
+  const preview = page.frameLocator("iframe.webview.ready").first().frameLocator("#active-frame");
+  const papers = preview.locator("[id^=paper][data-line]");
+  /** True when the paper's element is marked current and its top is on screen. */
+  const currentAndVisible = (n) =>
+    preview.locator(`#paper${n}.digest-current`).evaluate((el) => {
+      const top = el.getBoundingClientRect().top;
+      return top > -2 && top < window.innerHeight;
+    });
+  const waitCurrent = async (n) => {
+    await preview.locator(`#paper${n}.digest-current`).waitFor({ state: "attached" });
+    const until = Date.now() + TIMEOUT;
+    while (!(await currentAndVisible(n))) {
+      if (Date.now() > until) throw new Error(`#paper${n} is marked current but not scrolled into view`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  };
+  const middle = Math.max(1, Math.min(20, TXT_PAPERS - 1));
+
+  await step(page, "preview workbench loads", async () => {
+    await page.locator(".monaco-workbench").waitFor({ timeout: 4 * TIMEOUT });
+    await open(TXT_DIGEST);
+    await statusMode.filter({ hasText: "Paper Digest" }).waitFor();
+    await paperCount(TXT_PAPERS);
+    await page.keyboard.press("Escape");
+    await input.waitFor({ state: "hidden" });
+  });
+
+  await step(page, "preview opens beside", async () => {
+    await gotoLine(heading(1) + 1, 1);
+    await runCommand("Digest: Open Preview to the Side");
+    await page.locator(".tabs-container .tab", { hasText: `Preview ${TXT_DIGEST}` }).waitFor();
+    await preview.locator(`#paper${TXT_PAPERS}`).waitFor({ state: "attached" });
+    const count = await papers.count();
+    const groups = await page.locator(".editor-group-container").count();
+    check(
+      `Digest: Open Preview to the Side shows the ${TXT_PAPERS} papers of ${TXT_DIGEST} in a webview beside it`,
+      count === TXT_PAPERS && groups === 2,
+      `${count} paper elements, ${groups} editor groups`,
+    );
+    const lines = await papers.evaluateAll((els) => els.map((e) => Number(e.getAttribute("data-line"))));
+    const want = Array.from({ length: TXT_PAPERS }, (_, i) => heading(i + 1) - 1);
+    check("each paper of the preview carries the line of its heading", JSON.stringify(lines) === JSON.stringify(want), JSON.stringify(lines));
+  });
+
+  await step(page, "preview follows the cursor", async () => {
+    await page.locator(".editor-group-container .monaco-editor .view-lines").first().click();
+    await gotoLine(heading(middle), 3);
+    await waitCurrent(middle);
+    check(`moving the cursor into Paper${middle} scrolls the preview to it`, true);
+  });
+
+  await step(page, "preview follows an edit", async () => {
+    const added = TXT_PAPERS + 1;
+    await page.keyboard.press(`${MOD}+End`);
+    await page.keyboard.insertText(`\n\nPaper${added} A Paper Typed During The Test\n\nAbstract: Written in the editor; the preview shows it.\n`);
+    await preview.locator(`#paper${added}`).waitFor({ state: "attached" });
+    await waitCurrent(added);
+    const count = await papers.count();
+    check(`a paper typed at the end appears in the preview (${count} papers), scrolled to`, count === added, `${count} paper elements`);
+  });
+
+  await step(page, "click in the preview", async () => {
+    const target = Math.min(5, TXT_PAPERS);
+    const element = preview.locator(`#paper${target}`);
+    const box = await element.boundingBox();
+    if (!box || box.height === 0) throw new Error(`#paper${target} has no size in the preview: nothing to click`);
+    // Away from the heading's own link, if the page has one there.
+    await element.click({ position: { x: Math.min(40, box.width / 2), y: box.height - 4 } });
+    const line = heading(target);
+    await statusSelection.filter({ hasText: `Ln ${line}, Col 1` }).waitFor();
+    check(`a click on Paper${target} in the preview moves the cursor to its heading (Ln ${line})`, true);
+  });
+
+  await step(page, "export command", async () => {
+    await page.locator(".tabs-container .tab", { hasText: TXT_DIGEST }).first().click();
+    // Not runCommand: the format's quick pick follows the palette at once.
+    await page.keyboard.press("F1");
+    await input.waitFor({ state: "visible" });
+    await input.fill(">Digest: Export...");
+    await page.locator(".quick-input-list .monaco-list-row", { hasText: "Digest: Export..." }).first().click();
+    await page.locator('.quick-input-widget input[placeholder="Format"]').waitFor({ state: "visible" });
+    await page.locator(".quick-input-list .monaco-list-row", { hasText: "one self-contained page" }).first().click();
+    await input.waitFor({ state: "hidden" });
+    const written = path.join(TXT_WORKSPACE, TXT_DIGEST.replace(/\.[^.]*$/, "") + ".html");
+    const toast = page.locator(".notification-toast", { hasText: "Exported to" });
+    await toast.first().waitFor();
+    const message = await toast.first().innerText();
+    const html = fs.existsSync(written) ? fs.readFileSync(written, "utf8") : "";
+    const count = (html.match(/ id="paper\d+"/g) ?? []).length;
+    check(
+      `Digest: Export... > HTML writes ${path.basename(written)} next to the digest (the edited text, ${TXT_PAPERS + 1} papers) and says so`,
+      message.includes(path.basename(written)) && count === TXT_PAPERS + 1,
+      `${message}; ${count} paper elements`,
+    );
+  });
+
+  await stopAll();
+}
+
 async function main() {
   // Install the extension into the scratch extensions folder.
   const installed = execFileSync(CODE_SERVER, [...commonArgs(path.join(SCRATCH, "user-data-install")), "--install-extension", VSIX], {
@@ -960,9 +1077,12 @@ async function main() {
   const formatter = manifest?.contributes?.configurationDefaults?.["[digest]"]?.["editor.defaultFormatter"];
   check(`the extension is the default formatter of digests (${formatter}, its id ${id})`, id !== undefined && formatter === id, formatter);
 
-  await freshUser();
-  await configuredUser();
-  await formattingUser();
+  // E2E_SESSIONS="fresh configured format preview" (default: all) runs some.
+  const sessions = (process.env.E2E_SESSIONS ?? "fresh configured format preview").split(/\s+/);
+  if (sessions.includes("fresh")) await freshUser();
+  if (sessions.includes("configured")) await configuredUser();
+  if (sessions.includes("format")) await formattingUser();
+  if (sessions.includes("preview")) await previewUser();
 }
 
 try {

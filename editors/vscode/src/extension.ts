@@ -13,6 +13,7 @@ import {
   ServerOptions,
 } from "vscode-languageclient/node";
 import { looksLikeDigest } from "./detect";
+import { exportInteractively, registerPreview } from "./preview";
 
 const CLIENT_ID = "digest"; // also the prefix of the `digest.trace.server` setting
 const CLIENT_NAME = "Digest Language Server";
@@ -55,8 +56,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       }
     }),
     vscode.workspace.onDidOpenTextDocument(onOpen),
+    // (`digest.export` is the server's command, registered by the client.)
     vscode.workspace.onDidCloseTextDocument(onClose),
   );
+  registerPreview(context, () => client, output);
   // The extension also activates on plain text (to look for digests in it):
   // the server starts only once there is a digest to serve.
   for (const doc of vscode.workspace.textDocuments) onOpen(doc);
@@ -216,6 +219,17 @@ async function start(): Promise<void> {
       ],
     },
     outputChannel: cleanExitAsInfo(output),
+    middleware: {
+      // The server's `digest.export` (which the client registers as a VS Code
+      // command) takes [uri, format]: from the palette or the editor's title
+      // bar (no argument, or the file's URI) it asks for the format first.
+      executeCommand: (command, args, next) => {
+        const interactive = args.length === 0 || (args.length === 1 && args[0] instanceof vscode.Uri);
+        if (command !== "digest.export" || !interactive) return next(command, args);
+        const run = (uri: string, format: string) => Promise.resolve(next(command, [uri, format]));
+        return exportInteractively(run, args[0] as vscode.Uri | undefined);
+      },
+    },
     traceOutputChannel: traceOutput,
   };
   const created = new LanguageClient(CLIENT_ID, CLIENT_NAME, serverOptions, clientOptions);

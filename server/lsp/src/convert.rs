@@ -569,6 +569,10 @@ pub fn capabilities(encoding: Encoding) -> lsp::InitializeResult {
             code_lens_provider: Some(lsp::CodeLensOptions {
                 resolve_provider: Some(false),
             }),
+            execute_command_provider: Some(lsp::ExecuteCommandOptions {
+                commands: vec![crate::session::export::COMMAND.to_string()],
+                work_done_progress_options: WorkDoneProgressOptions::default(),
+            }),
             semantic_tokens_provider: Some(
                 SemanticTokensServerCapabilities::SemanticTokensOptions(SemanticTokensOptions {
                     legend: legend(),

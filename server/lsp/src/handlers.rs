@@ -23,7 +23,7 @@ use crate::digests::Digests;
 use crate::documents::Document;
 use crate::files::lock;
 use crate::serve::Outbox;
-use crate::session::{Negotiated, Session, Snapshot, Trigger, is_config};
+use crate::session::{Negotiated, Session, Snapshot, Trigger, export, is_config};
 use crate::workspace;
 
 /// How long the server waits for the client to answer a request of its own.
@@ -190,6 +190,64 @@ impl Backend {
             );
         }
         Ok(Some(edits))
+    }
+
+    /// `digest/render {textDocument: {uri}, format?}`: the document's
+    /// current text rendered as `format` (`"html"` unless given), for a
+    /// preview: `{uri, version, format, text}`, `version` null for a file
+    /// that is not open. An editor drops an answer older than what it shows.
+    pub async fn render(&self, params: serde_json::Value) -> Result<serde_json::Value> {
+        let uri = document_uri(&params, "digest/render")?;
+        let format = match &params["format"] {
+            serde_json::Value::Null => digest_analysis::export::Format::Html,
+            serde_json::Value::String(name) => export::format_named(name)?,
+            other => {
+                return Err(jsonrpc::Error::invalid_params(format!(
+                    "digest-lsp: digest/render: format must be a string, not {other}"
+                )));
+            }
+        };
+        let answer_uri = uri.clone();
+        let rendered =
+            run_blocking(&self.session, move |session| session.render(&uri, format)).await??;
+        Ok(serde_json::json!({
+            "uri": answer_uri.as_str(),
+            "version": rendered.version,
+            "format": format.name(),
+            "text": rendered.text,
+        }))
+    }
+
+    /// `workspace/executeCommand` of [`export::COMMAND`] with the
+    /// arguments `[uri, format, out?]`: the export written (next to the
+    /// digest unless `out` says where); answers the written file's URI.
+    async fn export_command(&self, arguments: Vec<serde_json::Value>) -> Result<String> {
+        let usage = || {
+            jsonrpc::Error::invalid_params(format!(
+                "digest-lsp: {} takes [uri, format] or [uri, format, output path], \
+                 format \"markdown\", \"html\" or \"json\"",
+                export::COMMAND
+            ))
+        };
+        let (uri, format, out) = match arguments.as_slice() {
+            [uri, format] => (uri, format, None),
+            [uri, format, out] => (uri, format, Some(out.as_str().ok_or_else(usage)?)),
+            _ => return Err(usage()),
+        };
+        let uri = (uri.as_str())
+            .and_then(|u| u.parse::<Uri>().ok())
+            .ok_or_else(usage)?;
+        let format = export::format_named(format.as_str().ok_or_else(usage)?)?;
+        let out = out.map(str::to_string);
+        let written = run_blocking(&self.session, move |session| {
+            session.export_to(&uri, format, out.as_deref())
+        })
+        .await??;
+        let written_uri = Uri::from_file_path(&written).ok_or_else(|| {
+            let path = written.display();
+            request_failed(format!("digest-lsp: wrote {path}, which has no file URI"))
+        })?;
+        Ok(written_uri.as_str().to_string())
     }
 
     /// What the client can do for the features about files (the
@@ -393,6 +451,20 @@ impl LanguageServer for Backend {
         }
         let registration = convert::watch_registration(&workspace::WATCHED);
         self.register(registration, "watch digest.toml files").await;
+    }
+
+    async fn execute_command(
+        &self,
+        params: ExecuteCommandParams,
+    ) -> Result<Option<serde_json::Value>> {
+        if params.command != export::COMMAND {
+            return Err(jsonrpc::Error::invalid_params(format!(
+                "digest-lsp: unknown command {:?}",
+                params.command
+            )));
+        }
+        let written = self.export_command(params.arguments).await?;
+        Ok(Some(serde_json::Value::String(written)))
     }
 
     async fn shutdown(&self) -> Result<()> {
@@ -855,6 +927,17 @@ fn asked(only: Option<&[CodeActionKind]>, kind: &CodeActionKind) -> Asked {
 fn timings() -> bool {
     static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
     *ON.get_or_init(|| std::env::var_os("DIGEST_LSP_TIMINGS").is_some_and(|v| v == "1"))
+}
+
+/// `params.textDocument.uri` of a custom request `method`.
+fn document_uri(params: &serde_json::Value, method: &str) -> Result<Uri> {
+    (params["textDocument"]["uri"].as_str())
+        .and_then(|uri| uri.parse::<Uri>().ok())
+        .ok_or_else(|| {
+            jsonrpc::Error::invalid_params(format!(
+                "digest-lsp: {method} needs textDocument.uri, a URI"
+            ))
+        })
 }
 
 /// A refusal the editor shows as it is (`RequestFailed`).

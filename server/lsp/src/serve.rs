@@ -122,7 +122,8 @@ async fn serve() {
     let (queue, queued) = mpsc::unbounded_channel();
     let outbox = Outbox(queue);
     let notices = outbox.clone();
-    let mut builder = LspService::build(move |client| Backend::new(client, notices));
+    let mut builder = LspService::build(move |client| Backend::new(client, notices))
+        .custom_method("digest/render", Backend::render);
     if std::env::var_os("DIGEST_LSP_TEST_HOOKS").is_some_and(|v| v == "1") {
         builder = crate::test_hooks::register(builder);
     }

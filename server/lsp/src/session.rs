@@ -4,6 +4,7 @@
 //! task, diagnostics debounced and published in version order, the index
 //! built in the background.
 
+pub mod export;
 pub mod pull;
 
 use std::collections::{HashMap, HashSet};
@@ -477,14 +478,7 @@ impl Session {
         // files elsewhere (a scratch copy in /tmp) are not "the workspace",
         // and a hint must not depend on which other tabs happen to be open.
         let digests = self.digests(Some(&snapshot)).within_folders();
-        let view = self.index.within(&snapshot.path).then(|| digests.view());
-        let (files, keys) = view.map(|v| (v.files(), v.keys())).unwrap_or_default();
-        let together = view.map(|v| Together {
-            files: &files,
-            keys: &keys,
-            current: v.current.unwrap_or_default(),
-        });
-        let problems = check::problems(&snapshot.checked, together);
+        let problems = self.problems(&snapshot.path, &snapshot.checked, &digests);
         // Through the rope: no line table is built for a keystroke.
         let mut at = Locator::without_table(&snapshot, &digests, self.encoding());
         let related = self.caps().related_information;
@@ -492,6 +486,25 @@ impl Session {
             .map(|d| convert::diagnostic(d, &mut at, related))
             .collect();
         Ok((snapshot.version, diagnostics, problems.config))
+    }
+
+    /// The final word on a digest at `path` checked as `checked`: its own
+    /// findings and, inside a workspace folder, the cross-file rule's
+    /// hints against `digests` (made [`Digests::within_folders`]).
+    pub fn problems(
+        &self,
+        path: &Path,
+        checked: &Checked,
+        digests: &Digests<'_>,
+    ) -> check::Problems {
+        let view = self.index.within(path).then(|| digests.view());
+        let (files, keys) = view.map(|v| (v.files(), v.keys())).unwrap_or_default();
+        let together = view.map(|v| Together {
+            files: &files,
+            keys: &keys,
+            current: v.current.unwrap_or_default(),
+        });
+        check::problems(checked, together)
     }
 
     /// Every other digest, as seen from `current` (a snapshot; none: from

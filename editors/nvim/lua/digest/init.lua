@@ -208,6 +208,43 @@ function M.fix_all(opts)
   return true
 end
 
+--- The formats of `:DigestExport` (and of the server's `digest.export`).
+M.EXPORT_FORMATS = { 'markdown', 'html', 'json' }
+
+--- Exports the buffer's digest with the server's `digest.export` command
+--- (`workspace/executeCommand`): its current text (unsaved changes
+--- included) as `format` ('markdown', 'html' or 'json'), written next to its
+--- file (`name.md`, `name.html`, `name.json`) or to `opts.output` (a path,
+--- relative to the digest's folder). `opts`: `bufnr`, `output`,
+--- `timeout_ms` (default 10000). Returns the file written, or nil and why not.
+function M.export(format, opts)
+  opts = opts or {}
+  if not vim.tbl_contains(M.EXPORT_FORMATS, format) then
+    return nil, ('unknown export format %s (markdown, html or json)'):format(vim.inspect(format))
+  end
+  local bufnr = resolve_buf(opts)
+  local arguments = { vim.uri_from_bufnr(bufnr), format }
+  if opts.output then
+    table.insert(arguments, opts.output)
+  end
+  local params = { command = 'digest.export', arguments = arguments }
+  local result, why = ask(bufnr, 'workspace/executeCommand', params, opts.timeout_ms or 10000)
+  if not result then
+    return nil, why
+  end
+  if type(result) ~= 'string' then
+    return nil, 'digest.export answered no file: ' .. vim.inspect(result)
+  end
+  return vim.uri_to_fname(result)
+end
+
+--- The completion of `:DigestExport`: the formats starting with `lead`.
+function M._complete_export(lead)
+  return vim.tbl_filter(function(name)
+    return name:sub(1, #lead) == lead
+  end, M.EXPORT_FORMATS)
+end
+
 local function create_commands(bufnr)
   local cmd = vim.api.nvim_buf_create_user_command
   cmd(bufnr, 'DigestRestart', function()
@@ -232,6 +269,18 @@ local function create_commands(bufnr)
       vim.notify('digest: ' .. why, vim.log.levels.WARN)
     end
   end, { desc = 'Apply every typography fix of the digest (source.fixAll.digest)' })
+  cmd(bufnr, 'DigestExport', function(args)
+    local file, why = M.export(args.args)
+    if file then
+      vim.notify('digest: exported to ' .. vim.fn.fnamemodify(file, ':~:.'), vim.log.levels.INFO)
+    else
+      vim.notify('digest: ' .. why, vim.log.levels.WARN)
+    end
+  end, {
+    nargs = 1,
+    complete = M._complete_export,
+    desc = 'Export the digest next to its file: :DigestExport markdown|html|json',
+  })
 end
 
 --- The reference lens's command (client-neutral: the heading's URI and

@@ -75,6 +75,10 @@ pub struct Config {
     /// Whether `fmt` and the formatting requests touch the files under this
     /// configuration (`[format] enabled`).
     pub format_enabled: bool,
+    /// The bibliography files (`[bibliography] files`), as written,
+    /// relative to the `digest.toml`'s folder; `None`: every `*.bib` of
+    /// the digest's own folder.
+    pub bibliography_files: Option<Vec<String>>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -112,6 +116,7 @@ impl Default for Config {
             include: Include::default(),
             typography: TypographyOptions::default(),
             format_enabled: true,
+            bibliography_files: None,
         }
     }
 }

@@ -121,6 +121,18 @@ pub(super) const SCHEMA: &[Entry] = &[
         "true",
         "`false`: `fmt` and the editor's formatting leave the files under this file alone.",
     ),
+    Entry::new(
+        "bibliography",
+        "files",
+        Value::Strings(Strings {
+            item: "file",
+            non_empty: false,
+            check: bibliography_file,
+            set: set_bibliography_files,
+        }),
+        "[]",
+        "The bibliography: BibTeX/BibLaTeX and CSL-JSON (`.json`) files, relative to this file's folder; none named: every `*.bib` of the digest's own folder.",
+    ),
 ];
 
 /// The names a file chooses, where [`SCHEMA`] writes `<...>`.
@@ -515,6 +527,29 @@ fn set_typography_sections(b: &mut Build, items: Vec<Item>) -> Result<(), String
         }
     }
     b.config.typography.sections = sections;
+    Ok(())
+}
+
+fn bibliography_file(file: &str) -> Result<(), String> {
+    if file.trim().is_empty() {
+        Err("a bibliography file's name must not be empty".to_string())
+    } else if file.contains(['\n', '\r']) {
+        Err("a bibliography file's name must not contain a line break".to_string())
+    } else {
+        Ok(())
+    }
+}
+
+/// A repeat is harmless and dropped; an empty array is the default (every
+/// `*.bib` beside the digest).
+fn set_bibliography_files(b: &mut Build, items: Vec<Item>) -> Result<(), String> {
+    let mut files: Vec<String> = Vec::new();
+    for (file, _) in items {
+        if !files.contains(&file) {
+            files.push(file);
+        }
+    }
+    b.config.bibliography_files = (!files.is_empty()).then_some(files);
     Ok(())
 }
 

@@ -4,7 +4,7 @@ use toml::de::DeTable;
 
 /// The top-level tables, as the unknown-table message lists them.
 const KNOWN_TABLES: &str = "[headings], [sections.<kind>], [rules], [hover], [inlay-hints], [files], [typography], \
-     [format]";
+     [format], [bibliography]";
 
 fn ok(text: &str) -> Config {
     let (config, errors) = parse_config(text);
@@ -913,6 +913,7 @@ fn every_key_reports_a_wrong_type() {
         ("typography", "spacing", "a spacing, \"space\" or \"none\""),
         ("typography", "sections", "an array of strings"),
         ("format", "enabled", "a boolean (true or false)"),
+        ("bibliography", "files", "an array of strings"),
     ];
     let keys: Vec<_> = schema::SCHEMA.iter().map(instance).collect();
     let listed: Vec<_> = expected
@@ -951,6 +952,7 @@ fn unknown_key_in_every_table() {
         ("files", "include"),
         ("typography", "spacing, sections"),
         ("format", "enabled"),
+        ("bibliography", "files"),
     ];
     for (table, known) in cases {
         let text = format!("[{table}]\ncolour = \"red\"\n");
@@ -1193,4 +1195,24 @@ fn the_docs_list_every_key() {
             entry.table
         );
     }
+}
+
+#[test]
+fn bibliography_files_are_kept_as_written_once_each() {
+    let c = ok("[bibliography]\nfiles = [\"refs.bib\", \"zotero.json\", \"refs.bib\"]\n");
+    assert_eq!(
+        c.bibliography_files,
+        Some(vec!["refs.bib".to_string(), "zotero.json".to_string()])
+    );
+    assert_eq!(ok("[bibliography]\nfiles = []\n").bibliography_files, None);
+    assert_eq!(
+        one("[bibliography]\nfiles = [\"\"]\n"),
+        (
+            2,
+            10,
+            "\"\"",
+            "invalid file \"\" in [bibliography]: a bibliography file's name must not be empty"
+                .to_string()
+        )
+    );
 }

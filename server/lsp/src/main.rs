@@ -49,6 +49,7 @@
 //!     the [`serve::Outbox`], and [`serve::write_client`] writes the frame
 //!     to stdout.
 
+mod bibliographies;
 mod check;
 mod cli;
 mod convert;

@@ -66,6 +66,20 @@ pub fn check_analysed(
     )
 }
 
+/// What stands for the check of an open document that is no digest (a
+/// bibliography file): an empty analysis, no findings.
+pub fn not_a_digest(path: &Path, configs: &Configs, source: &dyn Source) -> Checked {
+    let config = configs.for_file(path, source);
+    Checked {
+        analysis: Arc::new(Analysis::new("", &config.config)),
+        diagnostics: Vec::new(),
+        config,
+        looked_up: Vec::new(),
+        bibliography: Files::default(),
+        lines: OnceLock::new(),
+    }
+}
+
 /// What is known of a document's text before it is checked: an earlier
 /// analysis and what changed since, if any.
 pub struct Previous {

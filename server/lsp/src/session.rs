@@ -27,6 +27,7 @@ use tower_lsp_server::ls_types::{
 use digest_analysis::workspace::normalize;
 use digest_analysis::{Analysis, LineIndex, Lookup};
 
+use crate::bibliographies::{BIBLIOGRAPHY_CODE, ReadFile, is_bib};
 use crate::check::{self, Checked, ConfigProblems, Together, analyse, check_document};
 use crate::convert::outline::OutlineJson;
 use crate::convert::{self, Locator};
@@ -183,6 +184,8 @@ pub struct Session {
     format_off: Mutex<HashSet<Uri>>,
     /// What pull diagnostics answered (see [`pull`]).
     pub pull: pull::Pulls,
+    /// The errors last published per bibliography file.
+    bib_published: Mutex<HashMap<PathBuf, Vec<Diagnostic>>>,
 }
 
 #[derive(Default)]
@@ -225,6 +228,7 @@ impl Session {
             config_notices: Mutex::new(ConfigNotices::default()),
             format_off: Mutex::new(HashSet::new()),
             pull: pull::Pulls::default(),
+            bib_published: Mutex::new(HashMap::new()),
         }
     }
 
@@ -311,11 +315,11 @@ impl Session {
         f(&mut lock(&self.documents))
     }
 
-    /// The open digests' URIs (config files excluded).
+    /// The open digests' URIs (config and bibliography files excluded).
     fn open_uris(&self) -> Vec<Uri> {
         self.with_documents(|docs| {
             docs.values()
-                .filter(|d| !is_config(d.path.as_deref()))
+                .filter(|d| is_digest(d.path.as_deref()))
                 .map(|d| d.uri.clone())
                 .collect()
         })
@@ -346,6 +350,18 @@ impl Session {
         let (path, version, rope, cached, lent) = taken;
         let checked = match (cached, lent) {
             (Some(checked), _) => checked,
+            (None, lent) if is_bib(Some(&path)) => {
+                // A bibliography file: no digest to parse (its requests
+                // answer nothing; its errors are published as it is read).
+                let (_, rules) = lent.unwrap_or_default();
+                let checked = Arc::new(check::not_a_digest(&path, &self.configs, self));
+                self.with_documents(|docs| {
+                    if let Some(doc) = docs.get_mut(uri) {
+                        doc.store(version, checked.clone(), rules);
+                    }
+                });
+                checked
+            }
             (None, lent) => {
                 let (previous, mut rules) = lent.unwrap_or_default();
                 let checked = Arc::new(check_document(
@@ -361,6 +377,7 @@ impl Session {
                         doc.store(version, checked.clone(), rules);
                     }
                 });
+                self.publish_bibliographies();
                 checked
             }
         };
@@ -494,6 +511,119 @@ impl Session {
         Ok((snapshot.version, diagnostics, problems.config))
     }
 
+    /// Publishes the errors of the bibliography files read since the last
+    /// call, for each file whose errors are not those last published (an
+    /// empty list clears them). Pushed to every client, as a `digest.toml`'s
+    /// are: a pull of a bibliography file answers none.
+    pub fn publish_bibliographies(&self) {
+        let read = self.configs.bibliographies.take_read();
+        if read.is_empty() {
+            return;
+        }
+        let encoding = self.encoding();
+        for ReadFile { path, errors, text } in read {
+            let diagnostics = bibliography_diagnostics(&errors, &text, encoding);
+            {
+                let mut published = lock(&self.bib_published);
+                let before = published.get(&path);
+                if before.map_or(diagnostics.is_empty(), |b| *b == diagnostics) {
+                    continue;
+                }
+                published.insert(path.clone(), diagnostics.clone());
+            }
+            if let Some(uri) = self.uri_of(&path) {
+                self.publish(uri, diagnostics, None);
+            }
+        }
+    }
+
+    /// A bibliography file is gone: the errors published for it are
+    /// cleared.
+    fn forget_bibliography(&self, path: &Path) {
+        let before = lock(&self.bib_published).remove(path);
+        if before.is_some_and(|b| !b.is_empty())
+            && let Some(uri) = self.uri_of(path)
+        {
+            self.publish(uri, Vec::new(), None);
+        }
+    }
+
+    /// A bibliography file changed, in the editor (`uri` open) or on disk
+    /// (`uri` none, `path` given): after the pause in typing, the
+    /// bibliographies that hold it are read again now, its errors
+    /// published, and the open digests that read it checked again (every
+    /// open digest for a change on disk: a new `.bib` joins its folder's).
+    pub fn bibliography_changed(self: &Arc<Self>, path: PathBuf, open: Option<Uri>) {
+        let generation = match &open {
+            Some(uri) => match self.with_documents(|docs| docs.get(uri).map(|d| d.generation)) {
+                Some(generation) => Some(generation),
+                None => return,
+            },
+            None => None,
+        };
+        let session = self.clone();
+        let debounce = self.negotiated().debounce;
+        tokio::spawn(async move {
+            if let Some(generation) = generation {
+                if !debounce.is_zero() {
+                    tokio::time::sleep(debounce).await;
+                }
+                let uri = open.as_ref();
+                let now = session
+                    .with_documents(|docs| uri.and_then(|u| docs.get(u)).map(|d| d.generation));
+                if now != Some(generation) {
+                    return; // typed on: the next pause reads it
+                }
+            }
+            let worker = session.clone();
+            let target = path.clone();
+            let reread = tokio::task::spawn_blocking(move || {
+                let bibliographies = &worker.configs.bibliographies;
+                let held = bibliographies.changed(&target);
+                let target = normalize(&target);
+                if !target.is_file() && worker.open_text(&target).is_none() {
+                    // Deleted: its errors go (a digest whose configuration
+                    // names it says so when checked again).
+                    worker.forget_bibliography(&target);
+                    return;
+                }
+                let alone: crate::bibliographies::Files = Arc::from(vec![target]);
+                for files in held.iter().chain(held.is_empty().then_some(&alone)) {
+                    bibliographies.get(files, &*worker);
+                }
+                worker.publish_bibliographies();
+            });
+            if reread.await.is_err() {
+                return;
+            }
+            let message = format!(
+                "digest-lsp: read the bibliography file {} again",
+                path.display()
+            );
+            session.log(MessageType::LOG, message);
+            session.pull.changed();
+            match open {
+                Some(_) => {
+                    let path = normalize(&path);
+                    let affected: Vec<Uri> = session.with_documents(|docs| {
+                        docs.values_mut()
+                            .filter(|d| is_digest(d.path.as_deref()) && d.depends_on(&path))
+                            .map(|d| {
+                                d.recheck();
+                                d.uri.clone()
+                            })
+                            .collect()
+                    });
+                    for uri in affected {
+                        session.schedule_diagnostics(uri, Trigger::Recheck);
+                    }
+                }
+                None => session.recheck_all(),
+            }
+            session.request_refresh();
+        });
+    }
+
     /// Every other digest, as seen from `current` (a snapshot; none: from
     /// no file).
     pub fn digests(&self, current: Option<&Snapshot>) -> Digests<'_> {
@@ -601,7 +731,7 @@ impl Session {
         let in_folders = path.as_deref().is_some_and(|p| self.index.within(p));
         let affected: Vec<Uri> = self.with_documents(|docs| {
             docs.values_mut()
-                .filter(|d| d.uri != *uri && !is_config(d.path.as_deref()))
+                .filter(|d| d.uri != *uri && is_digest(d.path.as_deref()))
                 .filter(|d| {
                     let compared =
                         in_folders && d.path.as_deref().is_some_and(|p| self.index.within(p));
@@ -793,6 +923,9 @@ impl Source for Session {
     fn open_digest(&self, path: &Path) -> Option<Arc<Analysis>> {
         let found = self.with_documents(|docs| {
             let doc = docs.values().find(|d| d.path.as_deref() == Some(path))?;
+            if is_bib(Some(path)) {
+                return None; // not analysed as a digest
+            }
             Some(match doc.current_analysis() {
                 Some(analysis) => Ok(analysis),
                 None => Err((
@@ -834,7 +967,7 @@ impl Source for Session {
     fn open_digests(&self, except: Option<&Path>) -> Vec<Layer> {
         let open = self.with_documents(|docs| {
             docs.values()
-                .filter(|d| !is_config(d.path.as_deref()))
+                .filter(|d| is_digest(d.path.as_deref()))
                 .filter_map(|d| {
                     // Files only: an `untitled:` document has no place in a folder.
                     let path = normalize(d.path.as_deref().filter(|p| p.is_absolute())?);
@@ -873,6 +1006,42 @@ impl Source for Session {
     fn in_folders(&self, path: &Path) -> bool {
         self.index.within(path)
     }
+}
+
+/// The LSP diagnostics of a bibliography file's errors, in `text`.
+fn bibliography_diagnostics(
+    errors: &[digest_analysis::bibliography::BibError],
+    text: &str,
+    encoding: Encoding,
+) -> Vec<Diagnostic> {
+    if errors.is_empty() {
+        return Vec::new();
+    }
+    let rope = ropey::Rope::from_str(text);
+    let mut positions = Positions::of_rope(&rope, encoding);
+    (errors.iter())
+        .map(|e| {
+            let start = e.range.start.min(text.len());
+            let range =
+                digest_analysis::TextRange::new(start, e.range.end.clamp(start, text.len()));
+            Diagnostic {
+                range: positions.range(range),
+                severity: Some(tower_lsp_server::ls_types::DiagnosticSeverity::ERROR),
+                code: Some(tower_lsp_server::ls_types::NumberOrString::String(
+                    BIBLIOGRAPHY_CODE.to_string(),
+                )),
+                source: Some("digest".to_string()),
+                message: e.message.clone(),
+                ..Diagnostic::default()
+            }
+        })
+        .collect()
+}
+
+/// True for an open document that is a digest: neither a `digest.toml`
+/// nor a bibliography file.
+pub fn is_digest(path: Option<&Path>) -> bool {
+    !is_config(path) && !is_bib(path)
 }
 
 pub fn is_config(path: Option<&Path>) -> bool {

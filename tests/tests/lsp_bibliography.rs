@@ -253,3 +253,37 @@ fn a_client_that_pulls_gets_the_bib_errors_pushed_and_a_pull_of_the_bib_answers_
     assert_eq!(report["items"], json!([]));
     assert_eq!(client.shutdown_and_exit().code(), Some(0));
 }
+
+#[test]
+fn a_bib_edit_asks_a_client_that_pulls_to_pull_again() {
+    let dir = scratch("bib-refresh");
+    write(&dir.join("a.digest"), DIGEST);
+    write(&dir.join("refs.bib"), REFS);
+    let (uri, bib) = (
+        file_uri(dir.join("a.digest")),
+        file_uri(dir.join("refs.bib")),
+    );
+    let capabilities = json!({
+        "textDocument": {"diagnostic": {"dynamicRegistration": false}},
+        "workspace": {"diagnostics": {"refreshSupport": true}},
+    });
+    let mut client = Client::start(capabilities, Some(&dir));
+    client.wait_indexed();
+    client.open(&uri, DIGEST, 1);
+    client.request_ok("textDocument/diagnostic", document(&uri));
+    assert_eq!(
+        client.wait_diagnostics(&bib, None),
+        published(&bib, None, broken_entry())
+    );
+    // The one that follows the indexing.
+    client.expect_server_request("workspace/diagnostic/refresh");
+    open_bib(&mut client, &bib, REFS, 1);
+    client.change_full(&bib, 2, REFS_MENDED);
+    assert_eq!(
+        client.wait_diagnostics(&bib, None),
+        published(&bib, None, json!([]))
+    );
+    // The next: the bib edit's.
+    client.expect_server_request("workspace/diagnostic/refresh");
+    assert_eq!(client.shutdown_and_exit().code(), Some(0));
+}

@@ -287,3 +287,60 @@ fn a_bib_edit_asks_a_client_that_pulls_to_pull_again() {
     client.expect_server_request("workspace/diagnostic/refresh");
     assert_eq!(client.shutdown_and_exit().code(), Some(0));
 }
+
+#[test]
+fn a_named_csl_json_file_is_watched_one_by_one_and_read_again_when_exported() {
+    let dir = scratch("bib-json");
+    write(
+        &dir.join("digest.toml"),
+        "[bibliography]\nfiles = [\"zotero.json\"]\n",
+    );
+    write(&dir.join("a.digest"), DIGEST);
+    let uri = file_uri(dir.join("a.digest"));
+    let json_uri = file_uri(dir.join("zotero.json"));
+    let mut capabilities = watching();
+    capabilities["workspace"]["didChangeWatchedFiles"]["relativePatternSupport"] = json!(true);
+    let mut client = Client::start(capabilities, Some(&dir));
+    client.expect_server_request("client/registerCapability");
+    client.wait_indexed();
+    client.open(&uri, DIGEST, 1);
+    // Not exported yet: an error, and the file watched by its folder and name.
+    assert_eq!(
+        client.wait_diagnostics(&json_uri, None),
+        published(
+            &json_uri,
+            None,
+            json!([diagnostic(
+                "bibliography",
+                1,
+                range(0, 0, 0, 0),
+                "this bibliography file cannot be read: No such file or directory (os error 2)",
+            )])
+        )
+    );
+    let folder = file_uri(&dir);
+    assert_eq!(
+        client.expect_server_request("client/registerCapability"),
+        json!({"registrations": [{
+            "id": "digest-bibliography-files-1",
+            "method": "workspace/didChangeWatchedFiles",
+            "registerOptions": {"watchers": [
+                {"globPattern": {"baseUri": folder, "pattern": "zotero.json"}},
+            ]},
+        }]})
+    );
+    // Exported (Better CSL JSON): read, the error goes.
+    write(
+        &dir.join("zotero.json"),
+        r#"[{"id": "park2019relational", "type": "paper-conference", "title": "Relational Knowledge Distillation"}]"#,
+    );
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": json_uri, "type": 1}]}),
+    );
+    assert_eq!(
+        client.wait_diagnostics(&json_uri, None),
+        published(&json_uri, None, json!([]))
+    );
+    assert_eq!(client.shutdown_and_exit().code(), Some(0));
+}

@@ -596,11 +596,76 @@ pub fn watch_registration(globs: &[&str]) -> Registration {
     }
 }
 
+/// The registration of watchers for single files (`id`): each by its
+/// folder and name where the client takes relative patterns, else by its
+/// absolute path (glob characters in it escaped).
+pub fn watch_files_registration(
+    id: String,
+    files: &[std::path::PathBuf],
+    relative: bool,
+) -> Registration {
+    let watchers = (files.iter())
+        .filter_map(|path| {
+            let name = path.file_name()?.to_str()?;
+            let glob_pattern = match (relative, path.parent().and_then(Uri::from_file_path)) {
+                (true, Some(folder)) => GlobPattern::Relative(lsp::RelativePattern {
+                    base_uri: OneOf::Right(folder),
+                    pattern: escape_glob(name),
+                }),
+                _ => GlobPattern::String(escape_glob(path.to_str()?)),
+            };
+            Some(FileSystemWatcher {
+                glob_pattern,
+                kind: None,
+            })
+        })
+        .collect();
+    let options = DidChangeWatchedFilesRegistrationOptions { watchers };
+    Registration {
+        id,
+        method: "workspace/didChangeWatchedFiles".to_string(),
+        register_options: serde_json::to_value(options).ok(),
+    }
+}
+
+/// `text` with the characters a glob reads specially put in brackets.
+fn escape_glob(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '*' | '?' | '[' | ']' | '{' | '}' => {
+                out.push('[');
+                out.push(c);
+                out.push(']');
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use std::sync::Arc;
 
     use super::*;
+
+    #[test]
+    fn single_files_are_watched_by_folder_and_name_or_by_their_escaped_path() {
+        let files = [std::path::PathBuf::from("/lib/zotero [2024].json")];
+        let watchers = |relative| {
+            let registration = watch_files_registration("w".into(), &files, relative);
+            registration.register_options.unwrap_or_default()["watchers"].clone()
+        };
+        assert_eq!(
+            watchers(true),
+            serde_json::json!([{"globPattern": {"baseUri": "file:///lib", "pattern": "zotero [[]2024[]].json"}}])
+        );
+        assert_eq!(
+            watchers(false),
+            serde_json::json!([{"globPattern": "/lib/zotero [[]2024[]].json"}])
+        );
+    }
     use crate::check::check_file;
     use crate::files::{Configs, DiskOnly};
 

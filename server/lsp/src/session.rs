@@ -65,6 +65,9 @@ pub struct ClientCaps {
     /// `workspace.diagnostics.refreshSupport`: asked to pull again after a
     /// change in one file that can alter another's findings.
     pub diagnostic_refresh: bool,
+    /// `workspace.didChangeWatchedFiles.relativePatternSupport`: a watcher
+    /// can name a base folder (for a file outside the workspace folders).
+    pub relative_watch_patterns: bool,
 }
 
 impl ClientCaps {
@@ -93,6 +96,11 @@ impl ClientCaps {
             ),
             pull_diagnostics: text.is_some_and(|t| t.diagnostic.is_some()),
             diagnostic_refresh: on(workspace.and_then(|w| w.diagnostics.as_ref()?.refresh_support)),
+            relative_watch_patterns: on(workspace.and_then(|w| {
+                w.did_change_watched_files
+                    .as_ref()?
+                    .relative_pattern_support
+            })),
             hierarchical_symbols: on(text.and_then(|t| {
                 t.document_symbol
                     .as_ref()?
@@ -186,6 +194,8 @@ pub struct Session {
     pub pull: pull::Pulls,
     /// The errors last published per bibliography file.
     bib_published: Mutex<HashMap<PathBuf, Vec<Diagnostic>>>,
+    /// The bibliography files the editor was asked to watch one by one.
+    bib_watched: Mutex<HashSet<PathBuf>>,
 }
 
 #[derive(Default)]
@@ -229,6 +239,7 @@ impl Session {
             format_off: Mutex::new(HashSet::new()),
             pull: pull::Pulls::default(),
             bib_published: Mutex::new(HashMap::new()),
+            bib_watched: Mutex::new(HashSet::new()),
         }
     }
 
@@ -520,6 +531,7 @@ impl Session {
         if read.is_empty() {
             return;
         }
+        self.watch_bibliographies(read.iter().map(|r| r.path.as_path()));
         let encoding = self.encoding();
         for ReadFile { path, errors, text } in read {
             let diagnostics = bibliography_diagnostics(&errors, &text, encoding);
@@ -535,6 +547,50 @@ impl Session {
                 self.publish(uri, diagnostics, None);
             }
         }
+    }
+
+    /// Asks the editor to watch the bibliography files among `read` that
+    /// `**/*.bib` does not cover (a CSL-JSON file, a file outside the
+    /// workspace folders), each once, where it registers watchers
+    /// dynamically: a re-export by the reference manager is then read.
+    fn watch_bibliographies<'p>(&self, read: impl Iterator<Item = &'p Path>) {
+        let caps = self.caps();
+        if !caps.watched_files_dynamic {
+            return;
+        }
+        let new: Vec<PathBuf> = {
+            let mut watched = lock(&self.bib_watched);
+            read.filter(|p| !(is_bib(Some(p)) && self.index.within(p)))
+                .filter(|p| p.is_absolute() && watched.insert(p.to_path_buf()))
+                .map(Path::to_path_buf)
+                .collect()
+        };
+        if new.is_empty() {
+            return;
+        }
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            return;
+        };
+        let id = format!(
+            "digest-bibliography-files-{}",
+            lock(&self.bib_watched).len()
+        );
+        let registration =
+            convert::watch_files_registration(id, &new, caps.relative_watch_patterns);
+        let client = self.client.clone();
+        let outbox = self.outbox.clone();
+        runtime.spawn(async move {
+            let asked = client.register_capability(vec![registration]);
+            let problem = match tokio::time::timeout(Duration::from_secs(10), asked).await {
+                Ok(Ok(())) => return,
+                Ok(Err(e)) => e.to_string(),
+                Err(_) => "no answer within 10 s".to_string(),
+            };
+            outbox.notify::<LogMessage>(LogMessageParams {
+                typ: MessageType::WARNING,
+                message: format!("digest-lsp: could not watch the bibliography files: {problem}"),
+            });
+        });
     }
 
     /// A bibliography file is gone: the errors published for it are

@@ -132,7 +132,19 @@ impl Bibliographies {
             state.generation
         };
         let read: Vec<(BibFile, Arc<str>)> = files.iter().map(|p| read_one(p, source)).collect();
+        let bibliography_of = |read: Vec<(BibFile, Arc<str>)>| {
+            Arc::new(Bibliography::new(
+                read.into_iter().map(|(file, _)| file).collect(),
+            ))
+        };
         let mut state = lock(&self.state);
+        // A file changed while it was read: this read may be of the text
+        // before; it serves this caller, and is neither kept nor reported
+        // (the change leads to a read of its own).
+        if state.generation != generation {
+            drop(state);
+            return bibliography_of(read);
+        }
         for (file, text) in &read {
             let text = match file.errors.is_empty() {
                 true => Arc::from(""),
@@ -145,14 +157,8 @@ impl Bibliographies {
             };
             state.read.insert(file.path.clone(), kept);
         }
-        let bibliography = Arc::new(Bibliography::new(
-            read.into_iter().map(|(file, _)| file).collect(),
-        ));
-        // A file changed while it was read: this read may be of the text
-        // before, and is not kept.
-        if state.generation == generation {
-            state.sets.insert(files.clone(), bibliography.clone());
-        }
+        let bibliography = bibliography_of(read);
+        state.sets.insert(files.clone(), bibliography.clone());
         bibliography
     }
 

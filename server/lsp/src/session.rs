@@ -527,6 +527,9 @@ impl Session {
     /// empty list clears them). Pushed to every client, as a `digest.toml`'s
     /// are: a pull of a bibliography file answers none.
     pub fn publish_bibliographies(&self) {
+        // Taken and published under one lock: a later read is never
+        // published before an earlier one.
+        let mut published = lock(&self.bib_published);
         let read = self.configs.bibliographies.take_read();
         if read.is_empty() {
             return;
@@ -535,14 +538,11 @@ impl Session {
         let encoding = self.encoding();
         for ReadFile { path, errors, text } in read {
             let diagnostics = bibliography_diagnostics(&errors, &text, encoding);
-            {
-                let mut published = lock(&self.bib_published);
-                let before = published.get(&path);
-                if before.map_or(diagnostics.is_empty(), |b| *b == diagnostics) {
-                    continue;
-                }
-                published.insert(path.clone(), diagnostics.clone());
+            let before = published.get(&path);
+            if before.map_or(diagnostics.is_empty(), |b| *b == diagnostics) {
+                continue;
             }
+            published.insert(path.clone(), diagnostics.clone());
             if let Some(uri) = self.uri_of(&path) {
                 self.publish(uri, diagnostics, None);
             }

@@ -23,7 +23,26 @@ fn main() {
     let bib = generate_bib(10_000, "", 11);
     let size = bib.len() as f64 / 1e6;
     let broken = bib.replacen("  year = {", "  year {", 1);
-    for (name, text, errors) in [("clean", &bib, 0), ("one broken entry", &broken, 1)] {
+    // Every entry is read after the file's `@string`s: without them (Better
+    // BibTeX writes none by default) the venues are written out.
+    let plain: String = bib
+        .lines()
+        .filter(|l| !l.starts_with("@string"))
+        .map(|l| {
+            l.replace("= cvpr,", "= {Computer Vision and Pattern Recognition},")
+                .replace(
+                    "= iccv,",
+                    "= {International Conference on Computer Vision},",
+                )
+                .replace("= tpami,", "= {Pattern Analysis and Machine Intelligence},")
+                + "\n"
+        })
+        .collect();
+    for (name, text, errors) in [
+        ("clean", &bib, 0),
+        ("one broken entry", &broken, 1),
+        ("no @string", &plain, 0),
+    ] {
         let mut took = Vec::new();
         for _ in 0..10 {
             let start = Instant::now();

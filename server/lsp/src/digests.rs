@@ -177,6 +177,21 @@ impl<'a> Digests<'a> {
     }
 }
 
+impl Digests<'_> {
+    /// The text of `path` when it is a file of the current digest's
+    /// bibliography: the editor's, else the disk's (for positions in it,
+    /// as go to definition on a citation gives them).
+    pub fn bibliography_text(&self, path: &Path) -> Option<String> {
+        let path = normalize(path);
+        if !self.bibliography_of_current().0.contains(&path) {
+            return None;
+        }
+        self.source
+            .open_text(&path)
+            .or_else(|| read_text(&path).ok())
+    }
+}
+
 impl Resolver for Digests<'_> {
     fn lookup(&self, relative: &str) -> Lookup {
         self.at(&self.path_of(relative))

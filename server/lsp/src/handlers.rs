@@ -408,7 +408,8 @@ impl LanguageServer for Backend {
             return;
         }
         let registration = convert::watch_registration(&workspace::WATCHED);
-        self.register(registration, "watch digest.toml files").await;
+        self.register(registration, "watch digests, digest.toml and .bib files")
+            .await;
     }
 
     async fn shutdown(&self) -> Result<()> {

@@ -344,3 +344,34 @@ fn a_named_csl_json_file_is_watched_one_by_one_and_read_again_when_exported() {
     );
     assert_eq!(client.shutdown_and_exit().code(), Some(0));
 }
+
+#[test]
+fn a_file_the_config_no_longer_names_loses_its_errors() {
+    let dir = scratch("bib-unnamed");
+    let toml = dir.join("digest.toml");
+    write(&toml, "[bibliography]\nfiles = [\"old.bib\"]\n");
+    write(&dir.join("a.digest"), DIGEST);
+    write(&dir.join("old.bib"), REFS);
+    let (uri, old, toml_uri) = (
+        file_uri(dir.join("a.digest")),
+        file_uri(dir.join("old.bib")),
+        file_uri(&toml),
+    );
+    let mut client = Client::start(json!({}), None);
+    client.open(&uri, DIGEST, 1);
+    assert_eq!(
+        client.wait_diagnostics(&old, None),
+        published(&old, None, broken_entry())
+    );
+    // Edited in the editor: the digest's bibliography is another file now.
+    let config = "[bibliography]\nfiles = [\"new.json\"]\n";
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": toml_uri, "languageId": "toml", "version": 1, "text": config}}),
+    );
+    assert_eq!(
+        client.wait_diagnostics(&old, None),
+        published(&old, None, json!([]))
+    );
+    assert_eq!(client.shutdown_and_exit().code(), Some(0));
+}

@@ -768,7 +768,39 @@ impl Session {
         lock(&self.config_notices).shown.clear();
         lock(&self.format_off).clear();
         self.with_documents(|docs| docs.values_mut().for_each(Document::invalidate));
+        self.prune_bibliography_errors();
         self.schedule_all(Trigger::Reconfigure);
+    }
+
+    /// The configuration changed: the errors published for bibliography
+    /// files that no open digest's bibliography holds any more, and that
+    /// are not open themselves, are cleared (those still held are read
+    /// again as the digests are checked).
+    fn prune_bibliography_errors(&self) {
+        let (digests, open_bibs): (Vec<PathBuf>, Vec<PathBuf>) = self.with_documents(|docs| {
+            let paths = docs
+                .values()
+                .filter_map(|d| d.path.as_deref().map(normalize));
+            paths
+                .filter(|p| !is_config(Some(p)))
+                .partition(|p| !is_bib(Some(p)))
+        });
+        let bibliographies = &self.configs.bibliographies;
+        let held: HashSet<PathBuf> = (digests.iter())
+            .flat_map(|digest| {
+                let loaded = self.configs.for_file(digest, self);
+                bibliographies.files_for(digest, &loaded).to_vec()
+            })
+            .chain(open_bibs)
+            .collect();
+        let gone: Vec<PathBuf> = lock(&self.bib_published)
+            .iter()
+            .filter(|(path, errors)| !errors.is_empty() && !held.contains(*path))
+            .map(|(path, _)| path.clone())
+            .collect();
+        for path in gone {
+            self.forget_bibliography(&path);
+        }
     }
 
     /// Another file changed: check the open digests again (their own

@@ -13,7 +13,9 @@
 //! - `formatting` of the digest (one edit) and of a copy with a trailing
 //!   space in every summary (one edit per paper), round trip and server
 //!   side;
-//! - the server's peak resident memory (VmHWM).
+//! - the server's peak resident memory (VmHWM);
+//! - for the largest size, the keystroke again with a 10,000-entry, 5 MB
+//!   `refs.bib` beside the digest (its bibliography).
 //!
 //! Run: `cargo bench -p digest-e2e --bench lsp` (it builds the release
 //! server first). `DIGEST_BENCH_SIZES=10000000` picks sizes.
@@ -34,8 +36,11 @@ fn main() {
         .map(|s| s.split(',').filter_map(|n| n.trim().parse().ok()).collect())
         .unwrap_or_else(|| vec![100_000, 1_000_000, 10_000_000]);
     let mut p50s = Vec::new();
-    for size in sizes {
+    for &size in &sizes {
         p50s.push((size, bench_size(size)));
+    }
+    if let Some(&largest) = sizes.iter().max() {
+        bench_with_bibliography(largest);
     }
     if let (Some((_, small)), Some((_, large))) = (p50s.first(), p50s.last()) {
         println!(
@@ -189,6 +194,63 @@ fn bench_size(size: usize) -> f64 {
     );
     println!("{label}: {formatting}");
     p50
+}
+
+/// The keystroke of [`bench_size`] again, on the digest of about `size`
+/// bytes in a folder beside a 10,000-entry, 5 MB `refs.bib` whose first
+/// entries carry the digest's titles (`gen::generate_bib`): its
+/// bibliography (spec, "Bibliography"), read when the digest is opened and
+/// kept. Prints the open's time to the first diagnostics (the read
+/// included) and the keystroke's p50 and p99.
+fn bench_with_bibliography(size: usize) {
+    let text = generate_sized(size, 7);
+    let dir = digest_e2e::temp_dir("bench-lsp-bib");
+    let bib = digest_e2e::generate_bib(10_000, &text, 7);
+    std::fs::write(dir.join("refs.bib"), &bib).expect("write the bib");
+    let path = dir.join("bench.digest");
+    std::fs::write(&path, &text).expect("write the digest");
+    let uri = digest_e2e::file_uri(&path);
+    let lines: Vec<&str> = text.lines().collect();
+    let summaries: Vec<usize> = (0..lines.len())
+        .filter(|&i| lines[i].starts_with("中文总结"))
+        .collect();
+
+    let mut client = Client::spawn(&[], None);
+    client.set_timeout(Duration::from_secs(120));
+    client.initialize_with(json!({
+        "processId": null,
+        "rootUri": null,
+        "capabilities": {},
+        "initializationOptions": {"debounceMs": 0},
+    }));
+    let start = Instant::now();
+    client.open(&uri, &text, 1);
+    client.wait_diagnostics(&uri, Some(1));
+    let open = ms(start);
+    let mut keystroke = Vec::new();
+    for (i, version) in (2..202).enumerate() {
+        let line = summaries[(i * 7919) % summaries.len()];
+        let start = Instant::now();
+        client.change(&uri, version, insert(line, 7, "新"));
+        let published = client.wait_diagnostics(&uri, Some(version));
+        keystroke.push(ms(start));
+        assert_eq!(
+            published["diagnostics"],
+            json!([]),
+            "the digest stays clean"
+        );
+    }
+    let peak = peak_rss_kib(client.pid());
+    client.shutdown_and_exit();
+    let _ = std::fs::remove_dir_all(&dir);
+    println!(
+        "{:>6} beside a 10,000-entry {:.1} MB refs.bib: didOpen->diagnostics {open:.1} ms (the bib read included) | keystroke->diagnostics p50 {:.2} ms p99 {:.2} ms | peak RSS {:.1} MB",
+        human(text.len()),
+        bib.len() as f64 / 1e6,
+        percentile(&mut keystroke, 0.5),
+        percentile(&mut keystroke, 0.99),
+        peak as f64 / 1024.0,
+    );
 }
 
 /// `textDocument/formatting` of an open copy of `text`, 20 times each: on

@@ -22,7 +22,7 @@ pub mod measure;
 pub mod pty;
 
 pub use client::{Client, file_uri, server_binary};
-pub use r#gen::{Rng, generate, generate_sized, paper_count};
+pub use r#gen::{Rng, generate, generate_bib, generate_sized, paper_count};
 pub use helpers::{
     after, apply_edits, at, codes, diagnostic, document, edits_by_uri, fixture, hover_markdown,
     position, published, range, watching, workspace_dir,

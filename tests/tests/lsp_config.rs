@@ -35,6 +35,7 @@ fn a_config_applies_a_broken_one_is_reported_and_edits_are_live() {
                 {"globPattern": "**/digest.toml"},
                 {"globPattern": "**/*.digest"},
                 {"globPattern": "**/*.txt"},
+                {"globPattern": "**/*.bib"},
             ]},
         }]})
     );

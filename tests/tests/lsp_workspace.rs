@@ -1135,6 +1135,7 @@ fn files_a_config_includes_are_indexed_and_followed_on_disk() {
                 {"globPattern": "**/digest.toml"},
                 {"globPattern": "**/*.digest"},
                 {"globPattern": "**/*.txt"},
+                {"globPattern": "**/*.bib"},
             ]},
         }]})
     );

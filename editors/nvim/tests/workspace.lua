@@ -1,5 +1,6 @@
 -- End-to-end test of the workspace features in Neovim 0.11+ (issue 14): the
--- reference lenses and the quick fix that creates a missing digest.
+-- reference lenses and the quick fix that creates a missing digest; and a
+-- bibliography file edited in the editor (issue 15).
 --
 --   nvim --headless --clean -u editors/nvim/tests/init.lua -c 'luafile editors/nvim/tests/workspace.lua'
 --
@@ -162,6 +163,44 @@ local ok, err = xpcall(function()
   end
   check('written, x.digest holds them', text == 'Paper2\n\nAbstract:\n\nSummary:\n\n', vim.inspect(text))
   check('asks.digest is left as it was', not vim.bo[asks_buf].modified, 'modified')
+
+  -- The bibliography (issue 15): a .bib beside the digests, opened, joins the
+  -- running digest-lsp; its broken entry is shown, and goes once mended in
+  -- the buffer, unsaved.
+  local bib = fixtures .. '/refs.bib'
+  vim.fn.writefile({
+    '@article{hinton2015,',
+    '  title = {Distilling the Knowledge in a Neural Network},',
+    '  year = {2015},',
+    '}',
+    '',
+    '@article{broken,',
+    '  title = {Unclosed',
+  }, bib)
+  vim.cmd('edit ' .. vim.fn.fnameescape(bib))
+  local bib_buf = vim.api.nvim_get_current_buf()
+  local joined = vim.wait(TIMEOUT, function()
+    return client_of(bib_buf) ~= nil
+  end, 20)
+  check('the .bib (filetype ' .. vim.bo[bib_buf].filetype .. ') joins the running digest-lsp', joined)
+  local function bib_errors()
+    local found = {}
+    for _, d in ipairs(vim.diagnostic.get(bib_buf)) do
+      found[#found + 1] = ('%s@%d:%d %s'):format(d.code, d.lnum, d.col, d.message)
+    end
+    return table.concat(found, ', ')
+  end
+  local want_error = 'bibliography@6:19 entry `broken`: unexpected end of file'
+  vim.wait(TIMEOUT, function()
+    return bib_errors() == want_error
+  end, 20)
+  check('its broken entry: ' .. want_error, bib_errors() == want_error, bib_errors())
+  vim.api.nvim_buf_set_lines(bib_buf, 6, 7, false, { '  title = {Closed},', '}' })
+  vim.wait(TIMEOUT, function()
+    return bib_errors() == ''
+  end, 20)
+  check('mended in the buffer, unsaved: no error', bib_errors() == '', bib_errors())
+  check('the .bib is left unsaved', vim.bo[bib_buf].modified, 'not modified')
 end, debug.traceback)
 
 check('the test ran to the end', ok, err)

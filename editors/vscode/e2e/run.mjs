@@ -27,7 +27,8 @@
 //      the missing binary, restarts, a live digest.toml edit (WORKSPACE), and
 //      the workspace features: a closed digest's finding in the Problems panel
 //      (workspace pull), the reference lenses, a rename in the Explorer that
-//      rewrites a reference (workspace/willRenameFiles);
+//      rewrites a reference (workspace/willRenameFiles), and a broken entry
+//      of a .bib shown, then gone once mended unsaved;
 //   3. format on save and the fix-all action on save, as the extension's
 //      README shows them: Format Document, Fix All, both on save, and the
 //      fix-all kind in the settings' schema (FORMAT_WORKSPACE);
@@ -803,6 +804,27 @@ async function configuredUser() {
       !fs.existsSync(path.join(WORKSPACE, "old-name.digest")) && fs.existsSync(path.join(WORKSPACE, "new-name.digest")),
       "the files on disk",
     );
+  });
+
+  await step(page, "bibliography", async () => {
+    // A reference manager's export beside the digests, with an entry a hand
+    // edit broke: an error `bibliography` of refs.bib, gone once mended in
+    // the editor, unsaved (a .bib is sent to the server whatever its language).
+    const broken =
+      "@article{editoronly2024,\n  title = {An Entry Only The Editor Test Has},\n  year = {2024},\n}\n\n@article{broken,\n  title = {Unclosed\n";
+    fs.writeFileSync(path.join(WORKSPACE, "refs.bib"), broken);
+    await open("refs.bib");
+    const rows = page.locator(".markers-panel .monaco-list-row");
+    if (!(await page.locator(".markers-panel").isVisible())) await page.keyboard.press(`${MOD}+Shift+m`);
+    const message = "entry `broken`: unexpected end of file";
+    await rows.filter({ hasText: message }).filter({ hasText: "bibliography" }).first().waitFor();
+    check(`refs.bib's broken entry is in the Problems panel: bibliography, ${message}`, true);
+    await page.locator(".editor-group-container.active .monaco-editor .view-lines").click();
+    await page.keyboard.press(`${MOD}+End`);
+    await page.keyboard.insertText("},\n}\n");
+    await rows.filter({ hasText: message }).waitFor({ state: "detached" });
+    const onDisk = fs.readFileSync(path.join(WORKSPACE, "refs.bib"), "utf8");
+    check("mended in the editor, unsaved (the disk still holds the broken entry), the error goes", onDisk === broken, onDisk);
   });
 
   await stopAll();

@@ -210,12 +210,19 @@ async function start(): Promise<void> {
     documentSelector: [
       { scheme: "file", language: "digest" },
       { scheme: "untitled", language: "digest" },
+      // Bibliography files, whatever language another extension gives them
+      // (`bibtex`, or plain text): their unsaved edits reach the digests'
+      // hovers and diagnostics, and their broken entries are shown. CSL-JSON
+      // files are read from the disk (all JSON would be too broad a selector).
+      { scheme: "file", pattern: "**/*.bib" },
     ],
     synchronize: {
-      // Configuration edits and digests changed on disk (cross-file references).
+      // Configuration edits, digests changed on disk (cross-file references)
+      // and bibliographies re-exported by the reference manager.
       fileEvents: [
         vscode.workspace.createFileSystemWatcher("**/digest.toml"),
         vscode.workspace.createFileSystemWatcher("**/*.digest"),
+        vscode.workspace.createFileSystemWatcher("**/*.bib"),
       ],
     },
     outputChannel: cleanExitAsInfo(output),

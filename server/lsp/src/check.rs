@@ -13,6 +13,7 @@ use digest_analysis::{
 };
 use ropey::Rope;
 
+use crate::bibliographies::Files;
 use crate::digests::{Current, Digests};
 use crate::files::{Configs, LoadedConfig, Source};
 use crate::positions::LineTable;
@@ -25,6 +26,8 @@ pub struct Checked {
     /// The other digests the check looked at (found or not): when one of
     /// them changes, this check is out of date.
     pub looked_up: Vec<PathBuf>,
+    /// The files of the digest's bibliography (spec, "Bibliography").
+    pub bibliography: Files,
     /// Line starts of the text, made on first use.
     lines: OnceLock<LineTable>,
 }
@@ -61,6 +64,20 @@ pub fn check_analysed(
         source,
         &mut RuleCache::default(),
     )
+}
+
+/// What stands for the check of an open document that is no digest (a
+/// bibliography file): an empty analysis, no findings.
+pub fn not_a_digest(path: &Path, configs: &Configs, source: &dyn Source) -> Checked {
+    let config = configs.for_file(path, source);
+    Checked {
+        analysis: Arc::new(Analysis::new("", &config.config)),
+        diagnostics: Vec::new(),
+        config,
+        looked_up: Vec::new(),
+        bibliography: Files::default(),
+        lines: OnceLock::new(),
+    }
 }
 
 /// What is known of a document's text before it is checked: an earlier
@@ -126,12 +143,16 @@ fn finish(
         version: None,
     };
     let digests = Digests::new(source, configs, Some(current));
+    // Read whether the rules ask for it or not: its errors are reported
+    // with the digest's check.
+    let bibliography = digests.bibliography_of_current().0.clone();
     let diagnostics = check_with(&analysis, &config.config, &digests, rules);
     Checked {
         analysis,
         diagnostics,
         config,
         looked_up: digests.looked_up(),
+        bibliography,
         lines: OnceLock::new(),
     }
 }

@@ -8,9 +8,10 @@ use std::path::{Path, PathBuf};
 
 use digest_analysis::rules::PaperKeys;
 use digest_analysis::workspace::normalize;
-use digest_analysis::{Diagnostic, LineIndex, Severity, WorkspaceFile};
+use digest_analysis::{Diagnostic, LineIndex, Severity, TextRange, WorkspaceFile};
 use serde_json::json;
 
+use crate::bibliographies::{BIBLIOGRAPHY_CODE, ReadFile};
 use crate::check::{Together, check_file, problems};
 use crate::discover;
 use crate::files::{Configs, DiskOnly, LoadedConfig, read_text};
@@ -100,6 +101,12 @@ pub fn run(
 
     let mut rows = Vec::new();
     let mut configs_reported = BTreeSet::new();
+    // Each bibliography file's errors once, before the first digest that
+    // reads it.
+    let mut bibliographies: std::collections::HashMap<PathBuf, ReadFile> =
+        (configs.bibliographies.take_read().into_iter())
+            .map(|read| (read.path.clone(), read))
+            .collect();
     for (current, (shown, _, text, checked)) in checked_files.iter().enumerate() {
         let together = Together {
             files: &files,
@@ -117,6 +124,11 @@ pub fn run(
                 &config.problems,
                 excerpts,
             ));
+        }
+        for path in checked.bibliography.iter() {
+            if let Some(read) = bibliographies.remove(path) {
+                rows.extend(bibliography_rows(&read, excerpts));
+            }
         }
         // In text order (the cross-file hints come after the file's own
         // findings in the list).
@@ -311,6 +323,29 @@ fn write_json(
         .collect();
     let doc = json!({ "diagnostics": diagnostics, "counts": counts });
     writeln!(out, "{doc:#}")
+}
+
+/// The rows of a bibliography file's errors (`bibliography`, always an
+/// error), in its text's order.
+fn bibliography_rows(read: &ReadFile, excerpts: Option<Excerpts>) -> Vec<Row> {
+    let text = &*read.text;
+    let index = LineIndex::new(text);
+    (read.errors.iter())
+        .map(|e| {
+            let range = TextRange::new(e.range.start.min(text.len()), e.range.end.min(text.len()));
+            let (sl, sc) = index.line_col_chars(text, range.start);
+            let (el, ec) = index.line_col_chars(text, range.end);
+            Row {
+                path: read.path.display().to_string(),
+                start: (sl + 1, sc + 1),
+                end: (el + 1, ec + 1),
+                severity: Severity::Error,
+                code: BIBLIOGRAPHY_CODE,
+                message: e.message.clone(),
+                excerpt: excerpts.map(|x| x.excerpt(text, &index, range, Severity::Error)),
+            }
+        })
+        .collect()
 }
 
 /// The rows of `diagnostics`, findings in the file shown as `shown`, whose

@@ -159,6 +159,13 @@ impl<'a> Locator<'a> {
                 Some(Location::new(uri, self.range(range)))
             }
             Some(path) => {
+                // A bibliography file (an entry cited): its own text, not
+                // read as a digest.
+                if let Some(text) = self.digests.bibliography_text(path) {
+                    let rope = ropey::Rope::from_str(&text);
+                    let range = Positions::of_rope(&rope, self.encoding).range(range);
+                    return Some(Location::new(self.digests.uri(path)?, range));
+                }
                 let Lookup::Found(other) = self.digests.at(path) else {
                     return None;
                 };
@@ -614,11 +621,126 @@ pub fn watch_registration(globs: &[&str]) -> Registration {
     }
 }
 
+/// The registration of watchers for single files (`id`): each by its
+/// folder and name where the client takes relative patterns, else by its
+/// absolute path (glob characters in it escaped).
+pub fn watch_files_registration(
+    id: String,
+    files: &[std::path::PathBuf],
+    relative: bool,
+) -> Registration {
+    let watchers = (files.iter())
+        .filter_map(|path| {
+            let name = path.file_name()?.to_str()?;
+            let glob_pattern = match (relative, path.parent().and_then(Uri::from_file_path)) {
+                (true, Some(folder)) => GlobPattern::Relative(lsp::RelativePattern {
+                    base_uri: OneOf::Right(folder),
+                    pattern: escape_glob(name),
+                }),
+                _ => GlobPattern::String(escape_glob(path.to_str()?)),
+            };
+            Some(FileSystemWatcher {
+                glob_pattern,
+                kind: None,
+            })
+        })
+        .collect();
+    let options = DidChangeWatchedFilesRegistrationOptions { watchers };
+    Registration {
+        id,
+        method: "workspace/didChangeWatchedFiles".to_string(),
+        register_options: serde_json::to_value(options).ok(),
+    }
+}
+
+/// `text` with the characters a glob reads specially put in brackets.
+fn escape_glob(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '*' | '?' | '[' | ']' | '{' | '}' => {
+                out.push('[');
+                out.push(c);
+                out.push(']');
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use std::sync::Arc;
 
     use super::*;
+
+    /// The editor's text of `bib`, as a source would give it.
+    struct OpenBib(std::path::PathBuf, &'static str);
+
+    impl crate::files::Source for OpenBib {
+        fn open_text(&self, path: &std::path::Path) -> Option<String> {
+            (path == self.0).then(|| self.1.to_string())
+        }
+        fn open_digest(&self, _: &std::path::Path) -> Option<Arc<digest_analysis::Analysis>> {
+            None
+        }
+    }
+
+    #[test]
+    fn a_location_in_a_bibliography_file_is_placed_in_its_open_text() {
+        let dir = std::env::temp_dir().join(format!("digest-lsp-bibloc-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("a scratch folder");
+        let bib = dir.join("refs.bib");
+        std::fs::write(&bib, "@book{old, title={On disk}}\n").expect("write");
+        // Unsaved in the editor: an entry above, with a character outside the BMP.
+        let open = "@book{new, title={𝒳 first}}\n@book{old, title={On disk}}\n";
+        let source = OpenBib(bib.clone(), open);
+        let configs = Configs::default();
+        let current = crate::digests::Current {
+            path: dir.join("a.digest"),
+            analysis: Arc::new(digest_analysis::Analysis::new(
+                "Paper1 A\n",
+                &Default::default(),
+            )),
+            uri: None,
+            version: None,
+        };
+        let digests = Digests::new(&source, &configs, Some(current));
+        let mut at = Locator::nowhere(&digests, Encoding::Utf16);
+        let start = open.find("@book{old").unwrap_or_default();
+        let location = at.location_at(Some(&bib), TextRange::new(start, start + 5));
+        assert_eq!(
+            location,
+            Some(Location::new(
+                Uri::from_file_path(&bib).expect("a file URI"),
+                Range::new(Position::new(1, 0), Position::new(1, 5)),
+            ))
+        );
+        // Another file is no bibliography: read as a digest (none here).
+        assert_eq!(
+            at.location_at(Some(&dir.join("other.bib")), TextRange::new(0, 1)),
+            None
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn single_files_are_watched_by_folder_and_name_or_by_their_escaped_path() {
+        let files = [std::path::PathBuf::from("/lib/zotero [2024].json")];
+        let watchers = |relative| {
+            let registration = watch_files_registration("w".into(), &files, relative);
+            registration.register_options.unwrap_or_default()["watchers"].clone()
+        };
+        assert_eq!(
+            watchers(true),
+            serde_json::json!([{"globPattern": {"baseUri": "file:///lib", "pattern": "zotero [[]2024[]].json"}}])
+        );
+        assert_eq!(
+            watchers(false),
+            serde_json::json!([{"globPattern": "/lib/zotero [[]2024[]].json"}])
+        );
+    }
     use crate::check::check_file;
     use crate::files::{Configs, DiskOnly};
 

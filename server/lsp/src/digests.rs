@@ -20,11 +20,13 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
+use digest_analysis::bibliography::Bibliography;
 use digest_analysis::rules::PaperKeys;
 use digest_analysis::workspace::normalize;
 use digest_analysis::{Analysis, Lookup, Resolver, WorkspaceFile};
 use tower_lsp_server::ls_types::Uri;
 
+use crate::bibliographies::Files;
 use crate::files::{Configs, Source, lock, read_text};
 
 /// The file a check or a request is about.
@@ -48,6 +50,8 @@ pub struct Digests<'a> {
     folders_only: bool,
     looked_up: Mutex<HashMap<PathBuf, Lookup>>,
     view: OnceLock<View>,
+    /// The current digest's bibliography: its files and what they hold.
+    bibliography: OnceLock<(Files, Arc<Bibliography>)>,
 }
 
 impl<'a> Digests<'a> {
@@ -67,6 +71,7 @@ impl<'a> Digests<'a> {
             folders_only: false,
             looked_up: Mutex::new(HashMap::new()),
             view: OnceLock::new(),
+            bibliography: OnceLock::new(),
         }
     }
 
@@ -111,9 +116,30 @@ impl<'a> Digests<'a> {
         }
     }
 
-    /// Every path looked up so far, found or not (the file's own aside).
+    /// Every path looked up so far, found or not (the file's own aside),
+    /// and the files of the bibliography once it was asked for.
     pub fn looked_up(&self) -> Vec<PathBuf> {
-        lock(&self.looked_up).keys().cloned().collect()
+        let mut paths: Vec<PathBuf> = lock(&self.looked_up).keys().cloned().collect();
+        if let Some((files, _)) = self.bibliography.get() {
+            paths.extend(files.iter().cloned());
+        }
+        paths
+    }
+
+    /// The current digest's bibliography (spec, "Bibliography"): its files
+    /// and their entries, found on first use (none without a current
+    /// digest).
+    pub fn bibliography_of_current(&self) -> &(Files, Arc<Bibliography>) {
+        self.bibliography.get_or_init(|| {
+            let Some(current) = &self.current else {
+                return (Files::default(), Arc::default());
+            };
+            let loaded = self.configs.for_file(&current.path, self.source);
+            let bibliographies = &self.configs.bibliographies;
+            let files = bibliographies.files_for(&current.path, &loaded);
+            let bibliography = bibliographies.get(&files, self.source);
+            (files, bibliography)
+        })
     }
 
     /// Every digest at once, made on first use.
@@ -151,9 +177,28 @@ impl<'a> Digests<'a> {
     }
 }
 
+impl Digests<'_> {
+    /// The text of `path` when it is a file of the current digest's
+    /// bibliography: the editor's, else the disk's (for positions in it,
+    /// as go to definition on a citation gives them).
+    pub fn bibliography_text(&self, path: &Path) -> Option<String> {
+        let path = normalize(path);
+        if !self.bibliography_of_current().0.contains(&path) {
+            return None;
+        }
+        self.source
+            .open_text(&path)
+            .or_else(|| read_text(&path).ok())
+    }
+}
+
 impl Resolver for Digests<'_> {
     fn lookup(&self, relative: &str) -> Lookup {
         self.at(&self.path_of(relative))
+    }
+
+    fn bibliography(&self) -> &Bibliography {
+        &self.bibliography_of_current().1
     }
 }
 

@@ -9,6 +9,7 @@ use digest_analysis::workspace::normalize;
 use digest_analysis::{Analysis, Config, ConfigError, Lookup, parse_config};
 use tower_lsp_server::ls_types::Uri;
 
+use crate::bibliographies::Bibliographies;
 use crate::digests::{IndexedDigest, Layer};
 
 pub const CONFIG_FILE: &str = "digest.toml";
@@ -87,10 +88,12 @@ pub struct LoadedConfig {
     pub text: String,
 }
 
-/// The nearest-`digest.toml` lookup, cached per folder.
+/// The nearest-`digest.toml` lookup, cached per folder; and the
+/// bibliographies the configurations lead to.
 #[derive(Default)]
 pub struct Configs {
     by_dir: Mutex<HashMap<PathBuf, Arc<LoadedConfig>>>,
+    pub bibliographies: Bibliographies,
 }
 
 impl Configs {
@@ -109,9 +112,11 @@ impl Configs {
         loaded
     }
 
-    /// Forgets every cached configuration (a `digest.toml` changed).
+    /// Forgets every cached configuration (a `digest.toml` changed), and
+    /// the bibliographies read under them.
     pub fn clear(&self) {
         lock(&self.by_dir).clear();
+        self.bibliographies.clear();
     }
 }
 

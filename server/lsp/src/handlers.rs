@@ -17,6 +17,7 @@ use tower_lsp_server::{Client, LanguageServer};
 
 use digest_analysis::{FormatOptions, features, format};
 
+use crate::bibliographies::is_bib;
 use crate::convert::files::{self as file_ops, FileCaps};
 use crate::convert::{self, Locator, outline};
 use crate::digests::Digests;
@@ -59,10 +60,10 @@ impl Backend {
         let doc = params.text_document;
         let uri = doc.uri.clone();
         let document = Document::new(doc.uri, &doc.text, doc.version);
-        let config = is_config(document.path.as_deref());
+        let kind = Kind::of(document.path.as_deref());
         self.session
             .with_documents(|docs| docs.insert(uri.clone(), document));
-        self.after_edit(&uri, config);
+        self.after_edit(&uri, kind);
     }
 
     /// `textDocument/didChange` (routed by [`crate::serve`]): the edits are
@@ -75,11 +76,11 @@ impl Backend {
             let doc = docs.get_mut(&uri)?;
             Some(
                 doc.apply(version, params.content_changes, encoding)
-                    .map(|()| is_config(doc.path.as_deref())),
+                    .map(|()| Kind::of(doc.path.as_deref())),
             )
         });
         match applied {
-            Some(Ok(config)) => self.after_edit(&uri, config),
+            Some(Ok(kind)) => self.after_edit(&uri, kind),
             Some(Err(refused)) => self.session.log_warning(format!(
                 "digest-lsp: ignored a change to {}: {refused:?}",
                 uri.as_str()
@@ -95,13 +96,16 @@ impl Backend {
     pub fn did_close(&self, params: DidCloseTextDocumentParams) {
         let uri = params.text_document.uri;
         let removed = self.session.close(&uri);
-        let config = removed
-            .as_ref()
-            .is_some_and(|d| is_config(d.path.as_deref()));
-        if config {
+        let kind = Kind::of(removed.as_ref().and_then(|d| d.path.as_deref()));
+        if kind == Kind::Config {
             // The file on disk applies again.
             let path = removed.and_then(|d| d.path);
             self.config_changed(path.into_iter().collect());
+        } else if kind == Kind::Bibliography {
+            // The file on disk applies again; its errors stay shown.
+            if let Some(path) = removed.and_then(|d| d.path) {
+                self.session.bibliography_changed(path, None);
+            }
         } else {
             let pull = self.session.caps().pull_diagnostics;
             if !pull {
@@ -353,13 +357,16 @@ impl Backend {
     /// what the request is about ([`Cx`]) and a [`Locator`] for its
     /// positions (through the document's line table when `many` positions
     /// are converted).
-    async fn request<T: Send + 'static>(
+    async fn request<T: Nothing + Send + 'static>(
         &self,
         uri: Uri,
         many: bool,
         f: impl FnOnce(&Cx<'_>, &mut Locator<'_>) -> T + Send + 'static,
     ) -> Result<T> {
         self.on_snapshot(uri, move |session, snapshot| {
+            if is_bib(Some(&snapshot.path)) {
+                return T::nothing(); // not a digest
+            }
             let digests = session.digests(Some(snapshot));
             let encoding = session.encoding();
             let mut at = match many {
@@ -376,14 +383,23 @@ impl Backend {
         .await
     }
 
-    fn after_edit(&self, uri: &Uri, path_is_config: bool) {
-        self.refresh_lenses();
-        if path_is_config {
-            let path = uri.to_file_path().map(|p| p.into_owned());
-            self.config_changed(path.into_iter().collect());
-        } else {
-            self.session
-                .schedule_diagnostics(uri.clone(), Trigger::Edit);
+    fn after_edit(&self, uri: &Uri, kind: Kind) {
+        let path = uri.to_file_path().map(|p| p.into_owned());
+        match kind {
+            Kind::Config => {
+                self.refresh_lenses();
+                self.config_changed(path.into_iter().collect());
+            }
+            Kind::Bibliography => {
+                if let Some(path) = path {
+                    self.session.bibliography_changed(path, Some(uri.clone()));
+                }
+            }
+            Kind::Digest => {
+                self.refresh_lenses();
+                self.session
+                    .schedule_diagnostics(uri.clone(), Trigger::Edit);
+            }
         }
     }
 
@@ -450,7 +466,8 @@ impl LanguageServer for Backend {
             return;
         }
         let registration = convert::watch_registration(&workspace::WATCHED);
-        self.register(registration, "watch digest.toml files").await;
+        self.register(registration, "watch digests, digest.toml and .bib files")
+            .await;
     }
 
     async fn execute_command(
@@ -496,8 +513,16 @@ impl LanguageServer for Backend {
             .iter()
             .filter_map(|change| change.uri.to_file_path().map(|p| p.into_owned()))
             .collect();
-        let (configs, digests): (Vec<_>, Vec<_>) =
+        let (configs, others): (Vec<_>, Vec<_>) =
             paths.into_iter().partition(|p| is_config(Some(p)));
+        // A `.bib` file, or a file a bibliography read holds (a CSL-JSON
+        // file that `[bibliography] files` names).
+        let bibliographies = &self.session.configs.bibliographies;
+        let (bibs, digests): (Vec<_>, Vec<_>) =
+            (others.into_iter()).partition(|p| is_bib(Some(p)) || bibliographies.holds(p));
+        for bib in bibs {
+            self.session.bibliography_changed(bib, None);
+        }
         let session = self.session.clone();
         let refreshed = tokio::task::spawn_blocking(move || session.refresh(&digests));
         let changed = refreshed.await.unwrap_or(0);
@@ -889,6 +914,52 @@ impl Cx<'_> {
     fn files(&self) -> (Vec<digest_analysis::WorkspaceFile<'_>>, usize) {
         let view = self.digests.view();
         (view.files(), view.current.unwrap_or_default())
+    }
+}
+
+/// What an open document is, for what its changes lead to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Digest,
+    /// A `digest.toml`.
+    Config,
+    /// A `.bib` file (CSL-JSON files are followed on disk only).
+    Bibliography,
+}
+
+impl Kind {
+    fn of(path: Option<&std::path::Path>) -> Self {
+        if is_config(path) {
+            Kind::Config
+        } else if is_bib(path) {
+            Kind::Bibliography
+        } else {
+            Kind::Digest
+        }
+    }
+}
+
+/// The answer to a request on an open document that is no digest (a
+/// bibliography file).
+trait Nothing {
+    fn nothing() -> Self;
+}
+
+impl<T> Nothing for Option<T> {
+    fn nothing() -> Self {
+        None
+    }
+}
+
+impl<T> Nothing for Vec<T> {
+    fn nothing() -> Self {
+        Vec::new()
+    }
+}
+
+impl<T, E> Nothing for std::result::Result<Option<T>, E> {
+    fn nothing() -> Self {
+        Ok(None)
     }
 }
 

@@ -12,7 +12,9 @@
 //!   the editor), [`workspace`] (the index of the workspace folders);
 //! - the disk and other digests: [`files`] (reading, the nearest
 //!   `digest.toml`), [`discover`] (the one folder walk), [`digests`] (the
-//!   one way to reach another digest);
+//!   one way to reach another digest, and the digest's bibliography),
+//!   [`bibliographies`] (which files a digest's bibliography is, each set
+//!   read once and kept until one of them changes);
 //! - the one check: [`check`] (shared by the CLI and the server);
 //! - LSP terms: [`convert`] (every shape sent; the outline in
 //!   `convert::outline`), [`positions`] (offsets <-> positions in the
@@ -49,6 +51,7 @@
 //!     the [`serve::Outbox`], and [`serve::write_client`] writes the frame
 //!     to stdout.
 
+mod bibliographies;
 mod check;
 mod cli;
 mod convert;

@@ -28,6 +28,7 @@ use tower_lsp_server::ls_types::{
 use digest_analysis::workspace::normalize;
 use digest_analysis::{Analysis, LineIndex, Lookup};
 
+use crate::bibliographies::{BIBLIOGRAPHY_CODE, ReadFile, is_bib};
 use crate::check::{self, Checked, ConfigProblems, Together, analyse, check_document};
 use crate::convert::outline::OutlineJson;
 use crate::convert::{self, Locator};
@@ -65,6 +66,9 @@ pub struct ClientCaps {
     /// `workspace.diagnostics.refreshSupport`: asked to pull again after a
     /// change in one file that can alter another's findings.
     pub diagnostic_refresh: bool,
+    /// `workspace.didChangeWatchedFiles.relativePatternSupport`: a watcher
+    /// can name a base folder (for a file outside the workspace folders).
+    pub relative_watch_patterns: bool,
 }
 
 impl ClientCaps {
@@ -93,6 +97,11 @@ impl ClientCaps {
             ),
             pull_diagnostics: text.is_some_and(|t| t.diagnostic.is_some()),
             diagnostic_refresh: on(workspace.and_then(|w| w.diagnostics.as_ref()?.refresh_support)),
+            relative_watch_patterns: on(workspace.and_then(|w| {
+                w.did_change_watched_files
+                    .as_ref()?
+                    .relative_pattern_support
+            })),
             hierarchical_symbols: on(text.and_then(|t| {
                 t.document_symbol
                     .as_ref()?
@@ -184,6 +193,10 @@ pub struct Session {
     format_off: Mutex<HashSet<Uri>>,
     /// What pull diagnostics answered (see [`pull`]).
     pub pull: pull::Pulls,
+    /// The errors last published per bibliography file.
+    bib_published: Mutex<HashMap<PathBuf, Vec<Diagnostic>>>,
+    /// The bibliography files the editor was asked to watch one by one.
+    bib_watched: Mutex<HashSet<PathBuf>>,
 }
 
 #[derive(Default)]
@@ -226,6 +239,8 @@ impl Session {
             config_notices: Mutex::new(ConfigNotices::default()),
             format_off: Mutex::new(HashSet::new()),
             pull: pull::Pulls::default(),
+            bib_published: Mutex::new(HashMap::new()),
+            bib_watched: Mutex::new(HashSet::new()),
         }
     }
 
@@ -312,11 +327,11 @@ impl Session {
         f(&mut lock(&self.documents))
     }
 
-    /// The open digests' URIs (config files excluded).
+    /// The open digests' URIs (config and bibliography files excluded).
     fn open_uris(&self) -> Vec<Uri> {
         self.with_documents(|docs| {
             docs.values()
-                .filter(|d| !is_config(d.path.as_deref()))
+                .filter(|d| is_digest(d.path.as_deref()))
                 .map(|d| d.uri.clone())
                 .collect()
         })
@@ -347,6 +362,18 @@ impl Session {
         let (path, version, rope, cached, lent) = taken;
         let checked = match (cached, lent) {
             (Some(checked), _) => checked,
+            (None, lent) if is_bib(Some(&path)) => {
+                // A bibliography file: no digest to parse (its requests
+                // answer nothing; its errors are published as it is read).
+                let (_, rules) = lent.unwrap_or_default();
+                let checked = Arc::new(check::not_a_digest(&path, &self.configs, self));
+                self.with_documents(|docs| {
+                    if let Some(doc) = docs.get_mut(uri) {
+                        doc.store(version, checked.clone(), rules);
+                    }
+                });
+                checked
+            }
             (None, lent) => {
                 let (previous, mut rules) = lent.unwrap_or_default();
                 let checked = Arc::new(check_document(
@@ -362,6 +389,7 @@ impl Session {
                         doc.store(version, checked.clone(), rules);
                     }
                 });
+                self.publish_bibliographies();
                 checked
             }
         };
@@ -507,6 +535,164 @@ impl Session {
         check::problems(checked, together)
     }
 
+    /// Publishes the errors of the bibliography files read since the last
+    /// call, for each file whose errors are not those last published (an
+    /// empty list clears them). Pushed to every client, as a `digest.toml`'s
+    /// are: a pull of a bibliography file answers none.
+    pub fn publish_bibliographies(&self) {
+        // Taken and published under one lock: a later read is never
+        // published before an earlier one.
+        let mut published = lock(&self.bib_published);
+        let read = self.configs.bibliographies.take_read();
+        if read.is_empty() {
+            return;
+        }
+        self.watch_bibliographies(read.iter().map(|r| r.path.as_path()));
+        let encoding = self.encoding();
+        for ReadFile { path, errors, text } in read {
+            let diagnostics = bibliography_diagnostics(&errors, &text, encoding);
+            let before = published.get(&path);
+            if before.map_or(diagnostics.is_empty(), |b| *b == diagnostics) {
+                continue;
+            }
+            published.insert(path.clone(), diagnostics.clone());
+            if let Some(uri) = self.uri_of(&path) {
+                self.publish(uri, diagnostics, None);
+            }
+        }
+    }
+
+    /// Asks the editor to watch the bibliography files among `read` that
+    /// `**/*.bib` does not cover (a CSL-JSON file, a file outside the
+    /// workspace folders), each once, where it registers watchers
+    /// dynamically: a re-export by the reference manager is then read.
+    fn watch_bibliographies<'p>(&self, read: impl Iterator<Item = &'p Path>) {
+        let caps = self.caps();
+        if !caps.watched_files_dynamic {
+            return;
+        }
+        let new: Vec<PathBuf> = {
+            let mut watched = lock(&self.bib_watched);
+            read.filter(|p| !(is_bib(Some(p)) && self.index.within(p)))
+                .filter(|p| p.is_absolute() && watched.insert(p.to_path_buf()))
+                .map(Path::to_path_buf)
+                .collect()
+        };
+        if new.is_empty() {
+            return;
+        }
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            return;
+        };
+        let id = format!(
+            "digest-bibliography-files-{}",
+            lock(&self.bib_watched).len()
+        );
+        let registration =
+            convert::watch_files_registration(id, &new, caps.relative_watch_patterns);
+        let client = self.client.clone();
+        let outbox = self.outbox.clone();
+        runtime.spawn(async move {
+            let asked = client.register_capability(vec![registration]);
+            let problem = match tokio::time::timeout(Duration::from_secs(10), asked).await {
+                Ok(Ok(())) => return,
+                Ok(Err(e)) => e.to_string(),
+                Err(_) => "no answer within 10 s".to_string(),
+            };
+            outbox.notify::<LogMessage>(LogMessageParams {
+                typ: MessageType::WARNING,
+                message: format!("digest-lsp: could not watch the bibliography files: {problem}"),
+            });
+        });
+    }
+
+    /// A bibliography file is gone: the errors published for it are
+    /// cleared.
+    fn forget_bibliography(&self, path: &Path) {
+        let before = lock(&self.bib_published).remove(path);
+        if before.is_some_and(|b| !b.is_empty())
+            && let Some(uri) = self.uri_of(path)
+        {
+            self.publish(uri, Vec::new(), None);
+        }
+    }
+
+    /// A bibliography file changed, in the editor (`uri` open) or on disk
+    /// (`uri` none, `path` given): after the pause in typing, the
+    /// bibliographies that hold it are read again now, its errors
+    /// published, and the open digests that read it checked again (every
+    /// open digest for a change on disk: a new `.bib` joins its folder's).
+    pub fn bibliography_changed(self: &Arc<Self>, path: PathBuf, open: Option<Uri>) {
+        let generation = match &open {
+            Some(uri) => match self.with_documents(|docs| docs.get(uri).map(|d| d.generation)) {
+                Some(generation) => Some(generation),
+                None => return,
+            },
+            None => None,
+        };
+        let session = self.clone();
+        let debounce = self.negotiated().debounce;
+        tokio::spawn(async move {
+            if let Some(generation) = generation {
+                if !debounce.is_zero() {
+                    tokio::time::sleep(debounce).await;
+                }
+                let uri = open.as_ref();
+                let now = session
+                    .with_documents(|docs| uri.and_then(|u| docs.get(u)).map(|d| d.generation));
+                if now != Some(generation) {
+                    return; // typed on: the next pause reads it
+                }
+            }
+            let worker = session.clone();
+            let target = path.clone();
+            let reread = tokio::task::spawn_blocking(move || {
+                let bibliographies = &worker.configs.bibliographies;
+                let held = bibliographies.changed(&target);
+                let target = normalize(&target);
+                if !target.is_file() && worker.open_text(&target).is_none() {
+                    // Deleted: its errors go (a digest whose configuration
+                    // names it says so when checked again).
+                    worker.forget_bibliography(&target);
+                    return;
+                }
+                let alone: crate::bibliographies::Files = Arc::from(vec![target]);
+                for files in held.iter().chain(held.is_empty().then_some(&alone)) {
+                    bibliographies.get(files, &*worker);
+                }
+                worker.publish_bibliographies();
+            });
+            if reread.await.is_err() {
+                return;
+            }
+            let message = format!(
+                "digest-lsp: read the bibliography file {} again",
+                path.display()
+            );
+            session.log(MessageType::LOG, message);
+            session.pull.changed();
+            match open {
+                Some(_) => {
+                    let path = normalize(&path);
+                    let affected: Vec<Uri> = session.with_documents(|docs| {
+                        docs.values_mut()
+                            .filter(|d| is_digest(d.path.as_deref()) && d.depends_on(&path))
+                            .map(|d| {
+                                d.recheck();
+                                d.uri.clone()
+                            })
+                            .collect()
+                    });
+                    for uri in affected {
+                        session.schedule_diagnostics(uri, Trigger::Recheck);
+                    }
+                }
+                None => session.recheck_all(),
+            }
+            session.request_refresh();
+        });
+    }
+
     /// Every other digest, as seen from `current` (a snapshot; none: from
     /// no file).
     pub fn digests(&self, current: Option<&Snapshot>) -> Digests<'_> {
@@ -595,7 +781,39 @@ impl Session {
         lock(&self.config_notices).shown.clear();
         lock(&self.format_off).clear();
         self.with_documents(|docs| docs.values_mut().for_each(Document::invalidate));
+        self.prune_bibliography_errors();
         self.schedule_all(Trigger::Reconfigure);
+    }
+
+    /// The configuration changed: the errors published for bibliography
+    /// files that no open digest's bibliography holds any more, and that
+    /// are not open themselves, are cleared (those still held are read
+    /// again as the digests are checked).
+    fn prune_bibliography_errors(&self) {
+        let (digests, open_bibs): (Vec<PathBuf>, Vec<PathBuf>) = self.with_documents(|docs| {
+            let paths = docs
+                .values()
+                .filter_map(|d| d.path.as_deref().map(normalize));
+            paths
+                .filter(|p| !is_config(Some(p)))
+                .partition(|p| !is_bib(Some(p)))
+        });
+        let bibliographies = &self.configs.bibliographies;
+        let held: HashSet<PathBuf> = (digests.iter())
+            .flat_map(|digest| {
+                let loaded = self.configs.for_file(digest, self);
+                bibliographies.files_for(digest, &loaded).to_vec()
+            })
+            .chain(open_bibs)
+            .collect();
+        let gone: Vec<PathBuf> = lock(&self.bib_published)
+            .iter()
+            .filter(|(path, errors)| !errors.is_empty() && !held.contains(*path))
+            .map(|(path, _)| path.clone())
+            .collect();
+        for path in gone {
+            self.forget_bibliography(&path);
+        }
     }
 
     /// Another file changed: check the open digests again (their own
@@ -614,7 +832,7 @@ impl Session {
         let in_folders = path.as_deref().is_some_and(|p| self.index.within(p));
         let affected: Vec<Uri> = self.with_documents(|docs| {
             docs.values_mut()
-                .filter(|d| d.uri != *uri && !is_config(d.path.as_deref()))
+                .filter(|d| d.uri != *uri && is_digest(d.path.as_deref()))
                 .filter(|d| {
                     let compared =
                         in_folders && d.path.as_deref().is_some_and(|p| self.index.within(p));
@@ -806,6 +1024,9 @@ impl Source for Session {
     fn open_digest(&self, path: &Path) -> Option<Arc<Analysis>> {
         let found = self.with_documents(|docs| {
             let doc = docs.values().find(|d| d.path.as_deref() == Some(path))?;
+            if is_bib(Some(path)) {
+                return None; // not analysed as a digest
+            }
             Some(match doc.current_analysis() {
                 Some(analysis) => Ok(analysis),
                 None => Err((
@@ -847,7 +1068,7 @@ impl Source for Session {
     fn open_digests(&self, except: Option<&Path>) -> Vec<Layer> {
         let open = self.with_documents(|docs| {
             docs.values()
-                .filter(|d| !is_config(d.path.as_deref()))
+                .filter(|d| is_digest(d.path.as_deref()))
                 .filter_map(|d| {
                     // Files only: an `untitled:` document has no place in a folder.
                     let path = normalize(d.path.as_deref().filter(|p| p.is_absolute())?);
@@ -886,6 +1107,42 @@ impl Source for Session {
     fn in_folders(&self, path: &Path) -> bool {
         self.index.within(path)
     }
+}
+
+/// The LSP diagnostics of a bibliography file's errors, in `text`.
+fn bibliography_diagnostics(
+    errors: &[digest_analysis::bibliography::BibError],
+    text: &str,
+    encoding: Encoding,
+) -> Vec<Diagnostic> {
+    if errors.is_empty() {
+        return Vec::new();
+    }
+    let rope = ropey::Rope::from_str(text);
+    let mut positions = Positions::of_rope(&rope, encoding);
+    (errors.iter())
+        .map(|e| {
+            let start = e.range.start.min(text.len());
+            let range =
+                digest_analysis::TextRange::new(start, e.range.end.clamp(start, text.len()));
+            Diagnostic {
+                range: positions.range(range),
+                severity: Some(tower_lsp_server::ls_types::DiagnosticSeverity::ERROR),
+                code: Some(tower_lsp_server::ls_types::NumberOrString::String(
+                    BIBLIOGRAPHY_CODE.to_string(),
+                )),
+                source: Some("digest".to_string()),
+                message: e.message.clone(),
+                ..Diagnostic::default()
+            }
+        })
+        .collect()
+}
+
+/// True for an open document that is a digest: neither a `digest.toml`
+/// nor a bibliography file.
+pub fn is_digest(path: Option<&Path>) -> bool {
+    !is_config(path) && !is_bib(path)
 }
 
 pub fn is_config(path: Option<&Path>) -> bool {

@@ -191,9 +191,11 @@ fn contains(root: &Path, path: &Path) -> bool {
 }
 
 /// The files the server asks the editor to watch: the configurations, the
-/// digests, and `*.txt` (what `[files] include` names most often; an event
-/// for a file no include names is dropped by [`Index::refresh`]).
-pub const WATCHED: [&str; 3] = ["**/digest.toml", "**/*.digest", "**/*.txt"];
+/// digests, `*.txt` (what `[files] include` names most often; an event
+/// for a file no include names is dropped by [`Index::refresh`]) and the
+/// bibliographies (`*.bib`; the other files that `[bibliography] files`
+/// names are watched one by one once read).
+pub const WATCHED: [&str; 4] = ["**/digest.toml", "**/*.digest", "**/*.txt", "**/*.bib"];
 
 /// Reads and analyses the digest at `path` under its own configuration;
 /// `None` when there is no such file (nor a regular file: a FIFO is never

@@ -100,6 +100,9 @@ local function get_clients()
 end
 M.clients = get_clients
 
+-- Defined below (on_attach calls it).
+local attach_bibliographies
+
 local warned = false
 local function warn_once(msg)
   if not warned then
@@ -324,6 +327,10 @@ end
 --- Buffer-local setup when the client attaches: commands, lenses, and on old
 --- Neovim versions the defaults that newer ones set themselves (K, CTRL-]).
 local function on_attach(client, bufnr)
+  if vim.bo[bufnr].filetype == 'bib' then
+    return -- a bibliography file: synced only (see attach_bibliography)
+  end
+  vim.schedule(attach_bibliographies)
   create_commands(bufnr)
   show_lenses(client, bufnr)
   if vim.fn.has('nvim-0.10') == 0 then
@@ -334,6 +341,35 @@ local function on_attach(client, bufnr)
   end
 end
 M._on_attach = on_attach
+
+--- Attaches the bibliography file of `bufnr` (a `*.bib`, filetype `bib`) to
+--- every running digest-lsp whose root holds it, so that its unsaved edits
+--- reach the digests' hovers and diagnostics (and its broken entries are
+--- shown). digest-lsp is never started for a `.bib` alone: one opened before
+--- any digest is attached when the first digest starts the client.
+function M.attach_bibliography(bufnr)
+  bufnr = (bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr
+  local name = vim.api.nvim_buf_get_name(bufnr)
+  if name == '' then
+    return
+  end
+  local path = vim.fn.fnamemodify(name, ':p')
+  for _, client in ipairs(get_clients()) do
+    local root = client.config and client.config.root_dir
+    if type(root) == 'string' and path:sub(1, #root + 1) == root .. '/' and not vim.lsp.buf_is_attached(bufnr, client.id) then
+      vim.lsp.buf_attach_client(bufnr, client.id)
+    end
+  end
+end
+
+--- Attaches every loaded `.bib` buffer to the running digest-lsp clients.
+attach_bibliographies = function()
+  for _, b in ipairs(vim.api.nvim_list_bufs()) do
+    if vim.api.nvim_buf_is_loaded(b) and vim.bo[b].filetype == 'bib' then
+      M.attach_bibliography(b)
+    end
+  end
+end
 
 --- Starts digest-lsp for `bufnr`, or attaches the running client with the same root.
 --- Returns the client id, or nil when the server cannot be started.
@@ -428,9 +464,11 @@ if vim.fn.has('nvim-0.8') == 1 then
     group = vim.api.nvim_create_augroup('digest_lsp_attach', { clear = true }),
     callback = function(args)
       local client = vim.lsp.get_client_by_id(args.data and args.data.client_id or -1)
-      if client and client.name == NAME then
+      if client and client.name == NAME and vim.bo[args.buf].filetype ~= 'bib' then
         create_commands(args.buf)
         show_lenses(client, args.buf)
+        -- The bibliography files already open join the client.
+        vim.schedule(attach_bibliographies)
       end
     end,
   })

@@ -512,19 +512,6 @@ fn include_pattern(pattern: &str) -> Result<(), String> {
     include_glob(pattern).map(drop)
 }
 
-fn bibliography_file(file: &str) -> Result<(), String> {
-    if file.trim().is_empty() {
-        Err("a file name must not be empty".to_string())
-    } else {
-        Ok(())
-    }
-}
-
-fn set_bibliography_files(b: &mut Build, items: Vec<Item>) -> Result<(), String> {
-    b.config.bibliography_files = Some(items.into_iter().map(|(file, _)| file).collect());
-    Ok(())
-}
-
 fn section_kind(kind: &str) -> Result<(), String> {
     if kind.trim().is_empty() {
         Err("a section kind's name must not be empty".to_string())
@@ -541,6 +528,29 @@ fn set_typography_sections(b: &mut Build, items: Vec<Item>) -> Result<(), String
         }
     }
     b.config.typography.sections = sections;
+    Ok(())
+}
+
+fn bibliography_file(file: &str) -> Result<(), String> {
+    if file.trim().is_empty() {
+        Err("a bibliography file's name must not be empty".to_string())
+    } else if file.contains(['\n', '\r']) {
+        Err("a bibliography file's name must not contain a line break".to_string())
+    } else {
+        Ok(())
+    }
+}
+
+/// A repeat is harmless and dropped; an empty array is the default (every
+/// `*.bib` beside the digest).
+fn set_bibliography_files(b: &mut Build, items: Vec<Item>) -> Result<(), String> {
+    let mut files: Vec<String> = Vec::new();
+    for (file, _) in items {
+        if !files.contains(&file) {
+            files.push(file);
+        }
+    }
+    b.config.bibliography_files = (!files.is_empty()).then_some(files);
     Ok(())
 }
 

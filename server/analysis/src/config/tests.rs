@@ -954,6 +954,7 @@ fn unknown_key_in_every_table() {
         ("files", "include"),
         ("typography", "spacing, sections"),
         ("format", "enabled"),
+        ("bibliography", "files"),
     ];
     for (table, known) in cases {
         let text = format!("[{table}]\ncolour = \"red\"\n");
@@ -1203,4 +1204,24 @@ fn the_docs_list_every_key() {
             entry.table
         );
     }
+}
+
+#[test]
+fn bibliography_files_are_kept_as_written_once_each() {
+    let c = ok("[bibliography]\nfiles = [\"refs.bib\", \"zotero.json\", \"refs.bib\"]\n");
+    assert_eq!(
+        c.bibliography_files,
+        Some(vec!["refs.bib".to_string(), "zotero.json".to_string()])
+    );
+    assert_eq!(ok("[bibliography]\nfiles = []\n").bibliography_files, None);
+    assert_eq!(
+        one("[bibliography]\nfiles = [\"\"]\n"),
+        (
+            2,
+            10,
+            "\"\"",
+            "invalid file \"\" in [bibliography]: a bibliography file's name must not be empty"
+                .to_string()
+        )
+    );
 }

@@ -44,6 +44,7 @@ use digest_analysis::Analysis;
 use digest_analysis::workspace::normalize;
 
 use super::{Session, Snapshot, is_config};
+use crate::bibliographies::is_bib;
 use crate::check::{self, Together};
 use crate::convert::{self, Locator};
 use crate::digests::{Current, Digests};
@@ -183,6 +184,7 @@ impl Session {
             Some(answer) => answer,
             None => {
                 let (version, items) = self.findings(uri)?;
+                self.publish_bibliographies();
                 self.pull.remember(uri, (generation, version), items)
             }
         };
@@ -211,7 +213,7 @@ impl Session {
     fn findings(&self, uri: &Uri) -> Result<(Option<i32>, Vec<Diagnostic>), jsonrpc::Error> {
         let path = uri.to_file_path().map(|p| normalize(&p));
         let version = self.version(uri);
-        if is_config(path.as_deref()) {
+        if is_config(path.as_deref()) || is_bib(path.as_deref()) {
             return Ok((version, Vec::new()));
         }
         if version.is_some() {
@@ -327,6 +329,7 @@ impl Session {
             for (i, answer) in todo.into_iter().zip(computed) {
                 answers[i] = answer.flatten();
             }
+            self.publish_bibliographies();
         }
         let listed: std::collections::HashSet<&Uri> = uris.iter().flatten().collect();
         // A digest the client knows that is gone (deleted, or no longer

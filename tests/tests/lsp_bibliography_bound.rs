@@ -63,7 +63,7 @@ fn a_bib_edited_in_the_editor_reaches_the_open_digests_diagnostics_and_hovers() 
 
     // Its year changed: the hover follows.
     client.drain_notifications("window/logMessage");
-    let later = format!("{REFS}{}", TUNG.replace("2019", "2020"));
+    let later = format!("{REFS}{}", TUNG.replace("year = {2019}", "year = {2020}"));
     client.change_full(&bib, 3, &later);
     client.expect_notification("window/logMessage", |p| {
         p["message"]

@@ -471,8 +471,10 @@ Paper3 Sparse Graph Students
     expect![[r#"
         a.digest 1:1..1:29 duplicate-paper-across-files Paper1 is also in `b` as Paper1, with the same DOI 10.5555/x.1: keep one and refer to it with `[[b#Paper1]]`
         a.digest 5:1..5:21 duplicate-paper-across-files Paper2 is also in `b` as Paper2, with the same arXiv identifier 2308.12345: keep one and refer to it with `[[b#Paper2]]`
+        a.digest 9:1..9:43 duplicate-paper-across-files Paper3 is also in `b` as Paper3, with the same bibliography entry `yilmaz2022graph`: keep one and refer to it with `[[b#Paper3]]`
         b.digest 1:1..1:29 duplicate-paper-across-files Paper1 is also in `a` as Paper1, with the same DOI 10.5555/x.1: keep one and refer to it with `[[a#Paper1]]`
         b.digest 5:1..5:26 duplicate-paper-across-files Paper2 is also in `a` as Paper2, with the same arXiv identifier 2308.12345: keep one and refer to it with `[[a#Paper2]]`
+        b.digest 9:1..9:29 duplicate-paper-across-files Paper3 is also in `a` as Paper3, with the same bibliography entry `yilmaz2022graph`: keep one and refer to it with `[[a#Paper3]]`
     "#]]
     .assert_eq(&render_workspace(&ws, check_workspace(&ws.files(), &config)));
 

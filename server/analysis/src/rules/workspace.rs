@@ -30,7 +30,8 @@ pub struct PaperKeys {
     /// Per paper: its arXiv identifiers (without version), sorted, each
     /// once; with that of the entry it cites.
     arxiv: Vec<Vec<String>>,
-    /// Per paper: the entry it is bound to, as `path\0key`.
+    /// Per paper: the key of the entry it is bound to, else of the first
+    /// entry it cites.
     entries: Vec<Option<String>>,
 }
 
@@ -78,11 +79,12 @@ impl PaperKeys {
             arxiv.dedup();
             keys.dois.push(dois);
             keys.arxiv.push(arxiv);
-            keys.entries.push(
-                bound.map(|(found, _)| {
-                    format!("{}\0{}", found.file.path.display(), found.entry.key)
-                }),
-            );
+            // The entry by its key: the entry bound to, else the key the
+            // paper cites (without a bibliography, as the server and `check`
+            // compare digests, two papers citing one key cite one entry).
+            let cited = facts.and_then(|f| f.keys.first().cloned());
+            keys.entries
+                .push(bound.map(|(found, _)| found.entry.key.clone()).or(cited));
         }
         keys
     }
@@ -125,7 +127,7 @@ impl Kind {
     fn same(self, key: &str) -> SamePaper {
         match self {
             Kind::Title => SamePaper::Title,
-            Kind::Entry => SamePaper::Entry(key.rsplit('\0').next().unwrap_or(key).to_string()),
+            Kind::Entry => SamePaper::Entry(key.to_string()),
             Kind::Doi => SamePaper::Doi(key.to_string()),
             Kind::Arxiv => SamePaper::Arxiv(key.to_string()),
             Kind::CodeLink => SamePaper::CodeLink(key.to_string()),

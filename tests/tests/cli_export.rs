@@ -338,3 +338,20 @@ fn the_shared_sample_exports_to_every_format() {
     assert_eq!(toc.matches("<li><a href=\"#paper").count(), 28);
     assert!(toc.contains("<li><a href=\"#paper28\">Paper28 "));
 }
+
+#[test]
+fn a_broken_digest_toml_is_reported_and_the_digest_still_exported() {
+    let dir = digest_e2e::temp_dir("export-config");
+    std::fs::write(dir.join("b.digest"), B).expect("write");
+    std::fs::write(dir.join("digest.toml"), "[rules\n").expect("write");
+    let (code, out, err) = run(&["export", "--to", "markdown", "b.digest"], &dir, None);
+    assert_eq!(code, 2);
+    assert_eq!(
+        out,
+        "# B\n\n<a id=\"paper1\"></a>\n\n## Paper1 Other\n\n**Abstract:** x\n\n**Summary:** y\n"
+    );
+    assert_eq!(
+        err,
+        "digest.toml:1:7: error[config]: invalid TOML: unclosed table, expected `]`\n"
+    );
+}

@@ -361,572 +361,572 @@ fn html_escapes_every_text_and_links_only_http() {
 fn json_of_the_hostile_digest() {
     expect![[r#"
         {
-          "counts": {
-            "error": 5,
-            "hint": 1,
-            "info": 0,
-            "warning": 1
-          },
-          "diagnostics": [
-            {
-              "code": "stray-text",
-              "column": 1,
-              "endColumn": 17,
-              "endLine": 9,
-              "line": 9,
-              "message": "Paper1: text before the first section belongs to no section: move it into a section, or start one before it (e.g. `摘要原文:`)",
-              "path": "dir/hostile.digest",
-              "severity": "warning"
-            },
-            {
-              "code": "unresolved-reference",
-              "column": 68,
-              "endColumn": 86,
-              "endLine": 15,
-              "line": 15,
-              "message": "Paper1: unresolved reference `missing#Paper1`: no digest found at `missing.digest`; fix the number or the file name",
-              "path": "dir/hostile.digest",
-              "severity": "error"
-            },
-            {
-              "code": "unresolved-reference",
-              "column": 88,
-              "endColumn": 102,
-              "endLine": 15,
-              "line": 15,
-              "message": "Paper1: unresolved reference `@smith2020`: no digest found at `@smith2020.digest`; fix the number or the file name",
-              "path": "dir/hostile.digest",
-              "severity": "error"
-            },
-            {
-              "code": "unresolved-reference",
-              "column": 107,
-              "endColumn": 113,
-              "endLine": 15,
-              "line": 15,
-              "message": "Paper1: unresolved reference `Paper9`: this digest has no such paper (its papers go up to Paper2); fix the number",
-              "path": "dir/hostile.digest",
-              "severity": "error"
-            },
-            {
-              "code": "malformed-link",
-              "column": 34,
-              "endColumn": 47,
-              "endLine": 16,
-              "line": 16,
-              "message": "Paper1: malformed link `htp://bad.org`: the scheme `htp://` is misspelt: write `http://` or `https://`",
-              "path": "dir/hostile.digest",
-              "severity": "error"
-            },
-            {
-              "code": "link-without-scheme",
-              "column": 48,
-              "endColumn": 59,
-              "endLine": 16,
-              "line": 16,
-              "message": "Paper1: `aka.ms/tiny` looks like a link without a scheme: write `https://aka.ms/tiny`",
-              "path": "dir/hostile.digest",
-              "severity": "hint"
-            },
-            {
-              "code": "duplicate-paper",
-              "column": 1,
-              "endColumn": 7,
-              "endLine": 22,
-              "line": 22,
-              "message": "Paper2 repeats the number of the heading on line 18 (`Paper2 \"><img src=x onerror=alert(1)>`): give this paper a number of its own",
-              "path": "dir/hostile.digest",
-              "severity": "error"
-            }
-          ],
+          "path": "dir/hostile.digest",
+          "title": "Hostile *digest* <script>alert(1)</script>",
+          "preamble": "Intro with _under_ and [brackets] & entities &amp; `code`.\n# not a heading\n- not a list\n    indented, not code",
           "papers": [
             {
-              "anchor": "paper1",
-              "entry": null,
-              "heading": "Paper1 Title with *stars* and <b>tags</b>",
-              "headingRange": {
-                "end": {
-                  "column": 42,
-                  "line": 8,
-                  "offset": 197
-                },
-                "start": {
-                  "column": 1,
-                  "line": 8,
-                  "offset": 156
-                }
-              },
-              "links": [
-                {
-                  "kind": "url",
-                  "problem": null,
-                  "range": {
-                    "end": {
-                      "column": 40,
-                      "line": 10,
-                      "offset": 262
-                    },
-                    "start": {
-                      "column": 23,
-                      "line": 10,
-                      "offset": 245
-                    }
-                  },
-                  "text": "https://x.org/a_b",
-                  "url": "https://x.org/a_b"
-                },
-                {
-                  "kind": "markdown",
-                  "problem": null,
-                  "range": {
-                    "end": {
-                      "column": 76,
-                      "line": 10,
-                      "offset": 298
-                    },
-                    "start": {
-                      "column": 45,
-                      "line": 10,
-                      "offset": 267
-                    }
-                  },
-                  "text": "docs",
-                  "url": "https://y.org/d?q=1&r=2"
-                },
-                {
-                  "kind": "markdown",
-                  "problem": null,
-                  "range": {
-                    "end": {
-                      "column": 33,
-                      "line": 16,
-                      "offset": 488
-                    },
-                    "start": {
-                      "column": 7,
-                      "line": 16,
-                      "offset": 462
-                    }
-                  },
-                  "text": "bad",
-                  "url": "javascript:alert(1)"
-                },
-                {
-                  "kind": "url",
-                  "problem": "the scheme `htp://` is misspelt: write `http://` or `https://`",
-                  "range": {
-                    "end": {
-                      "column": 47,
-                      "line": 16,
-                      "offset": 502
-                    },
-                    "start": {
-                      "column": 34,
-                      "line": 16,
-                      "offset": 489
-                    }
-                  },
-                  "text": "htp://bad.org",
-                  "url": "htp://bad.org"
-                },
-                {
-                  "kind": "no-scheme",
-                  "problem": null,
-                  "range": {
-                    "end": {
-                      "column": 59,
-                      "line": 16,
-                      "offset": 514
-                    },
-                    "start": {
-                      "column": 48,
-                      "line": 16,
-                      "offset": 503
-                    }
-                  },
-                  "text": "aka.ms/tiny",
-                  "url": "aka.ms/tiny"
-                },
-                {
-                  "kind": "angle",
-                  "problem": null,
-                  "range": {
-                    "end": {
-                      "column": 81,
-                      "line": 16,
-                      "offset": 536
-                    },
-                    "start": {
-                      "column": 60,
-                      "line": 16,
-                      "offset": 515
-                    }
-                  },
-                  "text": "https://z.org/angle",
-                  "url": "https://z.org/angle"
-                }
-              ],
               "number": 1,
+              "anchor": "paper1",
+              "title": "Title with *stars* and <b>tags</b>",
+              "heading": "Paper1 Title with *stars* and <b>tags</b>",
               "range": {
-                "end": {
-                  "column": 112,
-                  "line": 16,
-                  "offset": 567
-                },
                 "start": {
-                  "column": 1,
                   "line": 8,
+                  "column": 1,
                   "offset": 156
+                },
+                "end": {
+                  "line": 16,
+                  "column": 112,
+                  "offset": 567
                 }
               },
-              "references": [
-                {
-                  "range": {
-                    "end": {
-                      "column": 25,
-                      "line": 15,
-                      "offset": 358
-                    },
-                    "start": {
-                      "column": 19,
-                      "line": 15,
-                      "offset": 352
-                    }
-                  },
-                  "resolved": true,
-                  "target": {
-                    "kind": "paper",
-                    "number": 2
-                  },
-                  "text": "Paper2",
-                  "wiki": false
+              "headingRange": {
+                "start": {
+                  "line": 8,
+                  "column": 1,
+                  "offset": 156
                 },
-                {
-                  "range": {
-                    "end": {
-                      "column": 37,
-                      "line": 15,
-                      "offset": 370
-                    },
-                    "start": {
-                      "column": 27,
-                      "line": 15,
-                      "offset": 360
-                    }
-                  },
-                  "resolved": true,
-                  "target": {
-                    "kind": "paper",
-                    "number": 2
-                  },
-                  "text": "[[Paper2]]",
-                  "wiki": true
-                },
-                {
-                  "range": {
-                    "end": {
-                      "column": 55,
-                      "line": 15,
-                      "offset": 388
-                    },
-                    "start": {
-                      "column": 39,
-                      "line": 15,
-                      "offset": 372
-                    }
-                  },
-                  "resolved": true,
-                  "target": {
-                    "file": "other",
-                    "kind": "file-paper",
-                    "number": 2
-                  },
-                  "text": "[[other#Paper2]]",
-                  "wiki": true
-                },
-                {
-                  "range": {
-                    "end": {
-                      "column": 66,
-                      "line": 15,
-                      "offset": 399
-                    },
-                    "start": {
-                      "column": 57,
-                      "line": 15,
-                      "offset": 390
-                    }
-                  },
-                  "resolved": true,
-                  "target": {
-                    "file": "other",
-                    "kind": "file"
-                  },
-                  "text": "[[other]]",
-                  "wiki": true
-                },
-                {
-                  "range": {
-                    "end": {
-                      "column": 86,
-                      "line": 15,
-                      "offset": 419
-                    },
-                    "start": {
-                      "column": 68,
-                      "line": 15,
-                      "offset": 401
-                    }
-                  },
-                  "resolved": false,
-                  "target": {
-                    "file": "missing",
-                    "kind": "file-paper",
-                    "number": 1
-                  },
-                  "text": "[[missing#Paper1]]",
-                  "wiki": true
-                },
-                {
-                  "range": {
-                    "end": {
-                      "column": 102,
-                      "line": 15,
-                      "offset": 435
-                    },
-                    "start": {
-                      "column": 88,
-                      "line": 15,
-                      "offset": 421
-                    }
-                  },
-                  "resolved": false,
-                  "target": {
-                    "key": "smith2020",
-                    "kind": "citation"
-                  },
-                  "text": "[[@smith2020]]",
-                  "wiki": true
-                },
-                {
-                  "range": {
-                    "end": {
-                      "column": 113,
-                      "line": 15,
-                      "offset": 446
-                    },
-                    "start": {
-                      "column": 107,
-                      "line": 15,
-                      "offset": 440
-                    }
-                  },
-                  "resolved": false,
-                  "target": {
-                    "kind": "paper",
-                    "number": 9
-                  },
-                  "text": "Paper9",
-                  "wiki": false
+                "end": {
+                  "line": 8,
+                  "column": 42,
+                  "offset": 197
                 }
-              ],
+              },
+              "stray": {
+                "text": "stray words here",
+                "range": {
+                  "start": {
+                    "line": 9,
+                    "column": 1,
+                    "offset": 198
+                  },
+                  "end": {
+                    "line": 9,
+                    "column": 17,
+                    "offset": 214
+                  }
+                }
+              },
               "sections": [
                 {
                   "kind": "abstract",
                   "label": "摘要原文",
+                  "text": "First line with https://x.org/a_b and [docs](https://y.org/d?q=1&r=2).\n1. not a list\n+ plus\n== equals\n\nSecond paragraph 见Paper2, [[Paper2]], [[other#Paper2]], [[other]], [[missing#Paper1]], [[@smith2020]] and Paper9.",
                   "range": {
-                    "end": {
-                      "column": 114,
-                      "line": 15,
-                      "offset": 447
-                    },
                     "start": {
-                      "column": 1,
                       "line": 10,
+                      "column": 1,
                       "offset": 215
+                    },
+                    "end": {
+                      "line": 15,
+                      "column": 114,
+                      "offset": 447
                     }
-                  },
-                  "text": "First line with https://x.org/a_b and [docs](https://y.org/d?q=1&r=2).\n1. not a list\n+ plus\n== equals\n\nSecond paragraph 见Paper2, [[Paper2]], [[other#Paper2]], [[other]], [[missing#Paper1]], [[@smith2020]] and Paper9."
+                  }
                 },
                 {
                   "kind": "summary",
                   "label": "中文总结",
+                  "text": "[bad](javascript:alert(1)) htp://bad.org aka.ms/tiny <https://z.org/angle> \\back\\slash | pipe ~ tilde ---",
                   "range": {
-                    "end": {
-                      "column": 112,
-                      "line": 16,
-                      "offset": 567
-                    },
                     "start": {
-                      "column": 1,
                       "line": 16,
+                      "column": 1,
                       "offset": 448
+                    },
+                    "end": {
+                      "line": 16,
+                      "column": 112,
+                      "offset": 567
                     }
-                  },
-                  "text": "[bad](javascript:alert(1)) htp://bad.org aka.ms/tiny <https://z.org/angle> \\back\\slash | pipe ~ tilde ---"
+                  }
                 }
               ],
-              "stray": {
-                "range": {
-                  "end": {
-                    "column": 17,
-                    "line": 9,
-                    "offset": 214
+              "references": [
+                {
+                  "text": "Paper2",
+                  "target": {
+                    "kind": "paper",
+                    "number": 2
                   },
-                  "start": {
-                    "column": 1,
-                    "line": 9,
-                    "offset": 198
+                  "wiki": false,
+                  "resolved": true,
+                  "range": {
+                    "start": {
+                      "line": 15,
+                      "column": 19,
+                      "offset": 352
+                    },
+                    "end": {
+                      "line": 15,
+                      "column": 25,
+                      "offset": 358
+                    }
                   }
                 },
-                "text": "stray words here"
-              },
-              "title": "Title with *stars* and <b>tags</b>"
+                {
+                  "text": "[[Paper2]]",
+                  "target": {
+                    "kind": "paper",
+                    "number": 2
+                  },
+                  "wiki": true,
+                  "resolved": true,
+                  "range": {
+                    "start": {
+                      "line": 15,
+                      "column": 27,
+                      "offset": 360
+                    },
+                    "end": {
+                      "line": 15,
+                      "column": 37,
+                      "offset": 370
+                    }
+                  }
+                },
+                {
+                  "text": "[[other#Paper2]]",
+                  "target": {
+                    "kind": "file-paper",
+                    "file": "other",
+                    "number": 2
+                  },
+                  "wiki": true,
+                  "resolved": true,
+                  "range": {
+                    "start": {
+                      "line": 15,
+                      "column": 39,
+                      "offset": 372
+                    },
+                    "end": {
+                      "line": 15,
+                      "column": 55,
+                      "offset": 388
+                    }
+                  }
+                },
+                {
+                  "text": "[[other]]",
+                  "target": {
+                    "kind": "file",
+                    "file": "other"
+                  },
+                  "wiki": true,
+                  "resolved": true,
+                  "range": {
+                    "start": {
+                      "line": 15,
+                      "column": 57,
+                      "offset": 390
+                    },
+                    "end": {
+                      "line": 15,
+                      "column": 66,
+                      "offset": 399
+                    }
+                  }
+                },
+                {
+                  "text": "[[missing#Paper1]]",
+                  "target": {
+                    "kind": "file-paper",
+                    "file": "missing",
+                    "number": 1
+                  },
+                  "wiki": true,
+                  "resolved": false,
+                  "range": {
+                    "start": {
+                      "line": 15,
+                      "column": 68,
+                      "offset": 401
+                    },
+                    "end": {
+                      "line": 15,
+                      "column": 86,
+                      "offset": 419
+                    }
+                  }
+                },
+                {
+                  "text": "[[@smith2020]]",
+                  "target": {
+                    "kind": "citation",
+                    "key": "smith2020"
+                  },
+                  "wiki": true,
+                  "resolved": false,
+                  "range": {
+                    "start": {
+                      "line": 15,
+                      "column": 88,
+                      "offset": 421
+                    },
+                    "end": {
+                      "line": 15,
+                      "column": 102,
+                      "offset": 435
+                    }
+                  }
+                },
+                {
+                  "text": "Paper9",
+                  "target": {
+                    "kind": "paper",
+                    "number": 9
+                  },
+                  "wiki": false,
+                  "resolved": false,
+                  "range": {
+                    "start": {
+                      "line": 15,
+                      "column": 107,
+                      "offset": 440
+                    },
+                    "end": {
+                      "line": 15,
+                      "column": 113,
+                      "offset": 446
+                    }
+                  }
+                }
+              ],
+              "links": [
+                {
+                  "url": "https://x.org/a_b",
+                  "text": "https://x.org/a_b",
+                  "kind": "url",
+                  "range": {
+                    "start": {
+                      "line": 10,
+                      "column": 23,
+                      "offset": 245
+                    },
+                    "end": {
+                      "line": 10,
+                      "column": 40,
+                      "offset": 262
+                    }
+                  },
+                  "problem": null
+                },
+                {
+                  "url": "https://y.org/d?q=1&r=2",
+                  "text": "docs",
+                  "kind": "markdown",
+                  "range": {
+                    "start": {
+                      "line": 10,
+                      "column": 45,
+                      "offset": 267
+                    },
+                    "end": {
+                      "line": 10,
+                      "column": 76,
+                      "offset": 298
+                    }
+                  },
+                  "problem": null
+                },
+                {
+                  "url": "javascript:alert(1)",
+                  "text": "bad",
+                  "kind": "markdown",
+                  "range": {
+                    "start": {
+                      "line": 16,
+                      "column": 7,
+                      "offset": 462
+                    },
+                    "end": {
+                      "line": 16,
+                      "column": 33,
+                      "offset": 488
+                    }
+                  },
+                  "problem": null
+                },
+                {
+                  "url": "htp://bad.org",
+                  "text": "htp://bad.org",
+                  "kind": "url",
+                  "range": {
+                    "start": {
+                      "line": 16,
+                      "column": 34,
+                      "offset": 489
+                    },
+                    "end": {
+                      "line": 16,
+                      "column": 47,
+                      "offset": 502
+                    }
+                  },
+                  "problem": "the scheme `htp://` is misspelt: write `http://` or `https://`"
+                },
+                {
+                  "url": "aka.ms/tiny",
+                  "text": "aka.ms/tiny",
+                  "kind": "no-scheme",
+                  "range": {
+                    "start": {
+                      "line": 16,
+                      "column": 48,
+                      "offset": 503
+                    },
+                    "end": {
+                      "line": 16,
+                      "column": 59,
+                      "offset": 514
+                    }
+                  },
+                  "problem": null
+                },
+                {
+                  "url": "https://z.org/angle",
+                  "text": "https://z.org/angle",
+                  "kind": "angle",
+                  "range": {
+                    "start": {
+                      "line": 16,
+                      "column": 60,
+                      "offset": 515
+                    },
+                    "end": {
+                      "line": 16,
+                      "column": 81,
+                      "offset": 536
+                    }
+                  },
+                  "problem": null
+                }
+              ],
+              "entry": null
             },
             {
+              "number": 2,
               "anchor": "paper2",
-              "entry": null,
+              "title": "\"><img src=x onerror=alert(1)>",
               "heading": "Paper2 \"><img src=x onerror=alert(1)>",
-              "headingRange": {
-                "end": {
-                  "column": 38,
-                  "line": 18,
-                  "offset": 606
-                },
-                "start": {
-                  "column": 1,
-                  "line": 18,
-                  "offset": 569
-                }
-              },
-              "links": [],
-              "number": 2,
               "range": {
-                "end": {
-                  "column": 11,
-                  "line": 20,
-                  "offset": 629
-                },
                 "start": {
-                  "column": 1,
                   "line": 18,
+                  "column": 1,
                   "offset": 569
+                },
+                "end": {
+                  "line": 20,
+                  "column": 11,
+                  "offset": 629
                 }
               },
-              "references": [],
+              "headingRange": {
+                "start": {
+                  "line": 18,
+                  "column": 1,
+                  "offset": 569
+                },
+                "end": {
+                  "line": 18,
+                  "column": 38,
+                  "offset": 606
+                }
+              },
+              "stray": null,
               "sections": [
                 {
                   "kind": "abstract",
                   "label": "Abstract",
+                  "text": "a",
                   "range": {
-                    "end": {
-                      "column": 12,
-                      "line": 19,
-                      "offset": 618
-                    },
                     "start": {
-                      "column": 1,
                       "line": 19,
+                      "column": 1,
                       "offset": 607
+                    },
+                    "end": {
+                      "line": 19,
+                      "column": 12,
+                      "offset": 618
                     }
-                  },
-                  "text": "a"
+                  }
                 },
                 {
                   "kind": "summary",
                   "label": "Summary",
+                  "text": "b",
                   "range": {
-                    "end": {
-                      "column": 11,
-                      "line": 20,
-                      "offset": 629
-                    },
                     "start": {
-                      "column": 1,
                       "line": 20,
+                      "column": 1,
                       "offset": 619
+                    },
+                    "end": {
+                      "line": 20,
+                      "column": 11,
+                      "offset": 629
                     }
-                  },
-                  "text": "b"
+                  }
                 }
               ],
-              "stray": null,
-              "title": "\"><img src=x onerror=alert(1)>"
+              "references": [],
+              "links": [],
+              "entry": null
             },
             {
-              "anchor": "paper2-2",
-              "entry": null,
-              "heading": "Paper2 Again",
-              "headingRange": {
-                "end": {
-                  "column": 13,
-                  "line": 22,
-                  "offset": 643
-                },
-                "start": {
-                  "column": 1,
-                  "line": 22,
-                  "offset": 631
-                }
-              },
-              "links": [],
               "number": 2,
+              "anchor": "paper2-2",
+              "title": "Again",
+              "heading": "Paper2 Again",
               "range": {
-                "end": {
-                  "column": 11,
-                  "line": 24,
-                  "offset": 666
-                },
                 "start": {
-                  "column": 1,
                   "line": 22,
+                  "column": 1,
                   "offset": 631
+                },
+                "end": {
+                  "line": 24,
+                  "column": 11,
+                  "offset": 666
                 }
               },
-              "references": [],
+              "headingRange": {
+                "start": {
+                  "line": 22,
+                  "column": 1,
+                  "offset": 631
+                },
+                "end": {
+                  "line": 22,
+                  "column": 13,
+                  "offset": 643
+                }
+              },
+              "stray": null,
               "sections": [
                 {
                   "kind": "abstract",
                   "label": "Abstract",
+                  "text": "c",
                   "range": {
-                    "end": {
-                      "column": 12,
-                      "line": 23,
-                      "offset": 655
-                    },
                     "start": {
-                      "column": 1,
                       "line": 23,
+                      "column": 1,
                       "offset": 644
+                    },
+                    "end": {
+                      "line": 23,
+                      "column": 12,
+                      "offset": 655
                     }
-                  },
-                  "text": "c"
+                  }
                 },
                 {
                   "kind": "summary",
                   "label": "Summary",
+                  "text": "d",
                   "range": {
-                    "end": {
-                      "column": 11,
-                      "line": 24,
-                      "offset": 666
-                    },
                     "start": {
-                      "column": 1,
                       "line": 24,
+                      "column": 1,
                       "offset": 656
+                    },
+                    "end": {
+                      "line": 24,
+                      "column": 11,
+                      "offset": 666
                     }
-                  },
-                  "text": "d"
+                  }
                 }
               ],
-              "stray": null,
-              "title": "Again"
+              "references": [],
+              "links": [],
+              "entry": null
             }
           ],
-          "path": "dir/hostile.digest",
-          "preamble": "Intro with _under_ and [brackets] & entities &amp; `code`.\n# not a heading\n- not a list\n    indented, not code",
-          "title": "Hostile *digest* <script>alert(1)</script>"
+          "diagnostics": [
+            {
+              "path": "dir/hostile.digest",
+              "line": 9,
+              "column": 1,
+              "endLine": 9,
+              "endColumn": 17,
+              "severity": "warning",
+              "code": "stray-text",
+              "message": "Paper1: text before the first section belongs to no section: move it into a section, or start one before it (e.g. `摘要原文:`)"
+            },
+            {
+              "path": "dir/hostile.digest",
+              "line": 15,
+              "column": 68,
+              "endLine": 15,
+              "endColumn": 86,
+              "severity": "error",
+              "code": "unresolved-reference",
+              "message": "Paper1: unresolved reference `missing#Paper1`: no digest found at `missing.digest`; fix the number or the file name"
+            },
+            {
+              "path": "dir/hostile.digest",
+              "line": 15,
+              "column": 88,
+              "endLine": 15,
+              "endColumn": 102,
+              "severity": "error",
+              "code": "unresolved-reference",
+              "message": "Paper1: unresolved reference `@smith2020`: no digest found at `@smith2020.digest`; fix the number or the file name"
+            },
+            {
+              "path": "dir/hostile.digest",
+              "line": 15,
+              "column": 107,
+              "endLine": 15,
+              "endColumn": 113,
+              "severity": "error",
+              "code": "unresolved-reference",
+              "message": "Paper1: unresolved reference `Paper9`: this digest has no such paper (its papers go up to Paper2); fix the number"
+            },
+            {
+              "path": "dir/hostile.digest",
+              "line": 16,
+              "column": 34,
+              "endLine": 16,
+              "endColumn": 47,
+              "severity": "error",
+              "code": "malformed-link",
+              "message": "Paper1: malformed link `htp://bad.org`: the scheme `htp://` is misspelt: write `http://` or `https://`"
+            },
+            {
+              "path": "dir/hostile.digest",
+              "line": 16,
+              "column": 48,
+              "endLine": 16,
+              "endColumn": 59,
+              "severity": "hint",
+              "code": "link-without-scheme",
+              "message": "Paper1: `aka.ms/tiny` looks like a link without a scheme: write `https://aka.ms/tiny`"
+            },
+            {
+              "path": "dir/hostile.digest",
+              "line": 22,
+              "column": 1,
+              "endLine": 22,
+              "endColumn": 7,
+              "severity": "error",
+              "code": "duplicate-paper",
+              "message": "Paper2 repeats the number of the heading on line 18 (`Paper2 \"><img src=x onerror=alert(1)>`): give this paper a number of its own"
+            }
+          ],
+          "counts": {
+            "error": 5,
+            "warning": 1,
+            "info": 0,
+            "hint": 1
+          }
         }
     "#]]
     .assert_eq(&export_of(HOSTILE, Format::Json));
@@ -946,4 +946,68 @@ fn the_renderers_are_the_named_functions() {
     assert_eq!(render(Format::Markdown, &export), markdown(&export));
     assert_eq!(render(Format::Html, &export), html(&export));
     assert_eq!(render(Format::Json, &export), json(&export));
+}
+
+/// No other digest, and a bibliography.
+struct WithBibliography(digest_analysis::bibliography::Bibliography);
+
+impl digest_analysis::Resolver for WithBibliography {
+    fn lookup(&self, _relative: &str) -> digest_analysis::Lookup {
+        digest_analysis::Lookup::Missing
+    }
+
+    fn bibliography(&self) -> &digest_analysis::bibliography::Bibliography {
+        &self.0
+    }
+}
+
+#[test]
+fn json_gives_the_bound_entry_and_resolves_citations() {
+    use digest_analysis::bibliography::{BibFile, Bibliography};
+    let bib = "@inproceedings{smith2020,\n  title = {Tiny {Teachers}},\n  author = {Smith, Ann and Lee, Bo},\n  booktitle = {ICCV},\n  year = {2020},\n  doi = {10.1234/tt.5}\n}\n";
+    let resolver = WithBibliography(Bibliography::new(vec![BibFile::read(
+        std::path::Path::new("/refs/main.bib"),
+        bib,
+    )]));
+    let text = "T\n\nPaper1 Something else [[@smith2020]]\nAbstract: a\nSummary: see [[@smith2020]] and [[@nobody]]\nCite: [[@smith2020]]\n\nPaper2 tiny teachers\nAbstract: a\nSummary: b\n\nPaper3 Unbound\nAbstract: a\nSummary: b\n";
+    let config = Config::default();
+    let analysis = Analysis::new(text, &config);
+    let export = Export {
+        analysis: &analysis,
+        config: &config,
+        resolver: &resolver,
+        diagnostics: &[],
+        name: "t.digest",
+    };
+    let doc: serde_json::Value = serde_json::from_str(&json(&export)).unwrap();
+    let entry = serde_json::json!({
+        "key": "smith2020", "title": "Tiny Teachers", "authors": ["Ann Smith", "Bo Lee"],
+        "venue": "ICCV", "year": "2020", "doi": "10.1234/tt.5", "arxiv": null, "url": null,
+        "file": "/refs/main.bib", "line": 1
+    });
+    // Bound by the key in its heading, by its title, and not at all. (The
+    // `Cite:` line is a `cite` section once the configuration knows the
+    // kind, summary text before: a citation either way.)
+    assert_eq!(doc["papers"][0]["entry"], entry);
+    assert_eq!(doc["papers"][1]["entry"], entry);
+    assert_eq!(doc["papers"][2]["entry"], serde_json::Value::Null);
+    let citations: Vec<(String, bool)> = (doc["papers"][0]["references"].as_array().unwrap())
+        .iter()
+        .map(|r| {
+            (
+                r["target"]["key"].as_str().unwrap().to_string(),
+                r["resolved"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        citations,
+        [
+            ("smith2020".to_string(), true),
+            ("nobody".to_string(), false),
+            ("smith2020".to_string(), true)
+        ]
+    );
+    let md = markdown(&export);
+    assert!(md.contains("**Summary:** see smith2020 and nobody"), "{md}");
 }

@@ -113,9 +113,8 @@ pub(crate) struct Prepared<'a> {
     pub text: Cow<'a, str>,
     anchors: Vec<String>,
     /// Per file as written in a wiki reference: the base name of its
-    /// export (see the module's doc) and whether it was found, and for a
-    /// `[[file#PaperN]]`, whether it has paper N.
-    files: RefCell<HashMap<String, (String, Option<Lookup>)>>,
+    /// export (see the module's doc) and what its look-up gave.
+    files: RefCell<HashMap<String, (String, Lookup)>>,
     /// The entry each paper is bound to, worked out on first use.
     entries: std::sync::OnceLock<Vec<Option<EntryRef<'a>>>>,
 }
@@ -251,14 +250,14 @@ impl<'a> Prepared<'a> {
                 Some(Href::Here(self.anchor(index).to_string()))
             }
             RefTarget::FilePaper { file, number } => {
-                let (base, found) = self.other(file, Some(*number))?;
+                let (base, found) = self.other(file, Some(*number));
                 found.then(|| Href::Other {
                     base,
                     anchor: Some(format!("paper{number}")),
                 })
             }
             RefTarget::File(file) if citation_key(&reference.target).is_none() => {
-                let (base, found) = self.other(file, None)?;
+                let (base, found) = self.other(file, None);
                 found.then_some(Href::Other { base, anchor: None })
             }
             RefTarget::File(_) | RefTarget::BadAnchor { .. } => None,
@@ -275,18 +274,19 @@ impl<'a> Prepared<'a> {
     }
 
     /// Another digest as `[[file...]]` names it: the base name of its export
-    /// and whether it (and paper `number`, when given) exists.
-    fn other(&self, file: &str, number: Option<u64>) -> Option<(String, bool)> {
+    /// and whether it (and paper `number`, when given) exists. Each file is
+    /// looked up once per render.
+    fn other(&self, file: &str, number: Option<u64>) -> (String, bool) {
         let mut files = self.files.borrow_mut();
         let (base, lookup) = files.entry(file.to_string()).or_insert_with(|| {
             let (tried, lookup) = crate::resolve_file(self.export.resolver, file);
-            (strip_extension(&tried).to_string(), Some(lookup))
+            (strip_extension(&tried).to_string(), lookup)
         });
         let found = match lookup {
-            Some(Lookup::Found(other)) => number.is_none_or(|n| other.index.paper(n).is_some()),
-            _ => false,
+            Lookup::Found(other) => number.is_none_or(|n| other.index.paper(n).is_some()),
+            Lookup::Missing | Lookup::Unreadable(_) => false,
         };
-        Some((base.clone(), found))
+        (base.clone(), found)
     }
 
     /// The bibliography entry `paper` (at `index`) is bound to, if any.

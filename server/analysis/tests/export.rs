@@ -129,6 +129,8 @@ fn read_markdown(md: &str) -> Read {
                 read.text.push('\n');
             }
             Event::Start(Tag::Link { dest_url, .. }) => {
+                // (A link's text is a word of its own: `bad<https://...>`.)
+                read.text.push(' ');
                 link = Some((dest_url.to_string(), String::new()))
             }
             Event::End(TagEnd::Link) => {
@@ -194,20 +196,21 @@ fn markdown_reads_back_as_headings_anchors_and_links() {
     );
 }
 
-/// The runs of letters and digits of `text`, in order.
-fn words(text: &str) -> Vec<String> {
-    text.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_string)
-        .collect()
+/// The letters and digits of `text`, in order (punctuation and white
+/// space are what rendering may change: escapes, the brackets of a wiki
+/// reference, line breaks).
+fn letters(text: &str) -> Vec<char> {
+    text.chars().filter(|c| c.is_alphanumeric()).collect()
 }
 
-/// True when `needle` is `hay` with items left out.
-fn is_subsequence(needle: &[String], hay: &[String]) -> Result<(), String> {
+/// `Ok` when `needle` is `hay` with items left out; else the first item
+/// missing, with what came before it.
+fn is_subsequence(needle: &[char], hay: &[char]) -> Result<(), String> {
     let mut hay = hay.iter();
-    for word in needle {
-        if !hay.any(|h| h == word) {
-            return Err(word.clone());
+    for (i, c) in needle.iter().enumerate() {
+        if !hay.any(|h| h == c) {
+            let before: String = needle[i.saturating_sub(20)..i].iter().collect();
+            return Err(format!("{c:?} after {before:?}"));
         }
     }
     Ok(())
@@ -225,8 +228,8 @@ fn markdown_loses_no_text() {
         "\u{feff}Only a title\r\n\r\nand more\r\n",
     ] {
         let read = read_markdown(&export_of(text, Format::Markdown));
-        if let Err(word) = is_subsequence(&words(text), &words(&read.text)) {
-            panic!("{word:?} of {text:?} is lost: {:?}", read.text);
+        if let Err(word) = is_subsequence(&letters(text), &letters(&read.text)) {
+            panic!("{word} of {text:?} is lost: {:?}", read.text);
         }
     }
     // Every word in its place: the words rendered are the digest's, plus
@@ -1010,4 +1013,103 @@ fn json_gives_the_bound_entry_and_resolves_citations() {
     );
     let md = markdown(&export);
     assert!(md.contains("**Summary:** see smith2020 and nobody"), "{md}");
+}
+
+mod prop {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// Pieces that make up digests full of markup, references and links.
+    const PIECES: &[&str] = &[
+        "\n",
+        "\n\n",
+        "\r\n",
+        "\r",
+        " ",
+        "  ",
+        "\t",
+        "Paper1 ",
+        "Paper2 T\n",
+        "Paper 3",
+        "Abstract: ",
+        "Summary:",
+        "摘要原文: ",
+        "中文总结：",
+        "见",
+        "。",
+        "*",
+        "**",
+        "_",
+        "`",
+        "[",
+        "]",
+        "[[",
+        "]]",
+        "[[Paper1]]",
+        "[[other#Paper2]]",
+        "[[@k-1]]",
+        "(",
+        ")",
+        "<",
+        ">",
+        "#",
+        "# ",
+        "|",
+        "~",
+        "&",
+        "&amp;",
+        "\\",
+        "-",
+        "- ",
+        "+",
+        "=",
+        "===",
+        "1.",
+        "2)",
+        "    ",
+        "http://x.org/a_b",
+        "https://y.org/(z)",
+        "[t](https://z.org/p?q=1&r=2)",
+        "[j](javascript:alert(1))",
+        "<https://a.org/b>",
+        "htp://bad",
+        "aka.ms/x",
+        "word",
+        "词语",
+        "𝒳",
+        "\u{feff}",
+        "\"",
+        "'",
+    ];
+
+    fn digest() -> impl Strategy<Value = String> {
+        proptest::collection::vec(proptest::sample::select(PIECES), 0..60).prop_map(|p| p.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        /// Any digest renders in every format without a panic; the Markdown
+        /// read back keeps every word, and the JSON is JSON.
+        #[test]
+        fn renderers_lose_nothing(text in digest()) {
+            let md = export_of(&text, Format::Markdown);
+            let read = read_markdown(&md);
+            if let Err(word) = is_subsequence(&letters(&text), &letters(&read.text)) {
+                prop_assert!(false, "{word} lost from {text:?}: {md:?}");
+            }
+            let page = export_of(&text, Format::Html);
+            prop_assert!(!page.contains("<script"));
+            // Every link goes to the web, an anchor, or the other digest.
+            for href in page.split("href=\"").skip(1) {
+                prop_assert!(
+                    ["http://", "https://", "#", "other.html"].iter().any(|p| href.starts_with(p)),
+                    "{href}"
+                );
+            }
+            let doc: Result<serde_json::Value, _> = serde_json::from_str(&export_of(&text, Format::Json));
+            prop_assert!(doc.is_ok());
+        }
+    }
 }

@@ -309,6 +309,47 @@ fn the_shared_sample_exports_to_every_format() {
     let expected: Vec<String> = (1..=28).map(|n| format!("paper{n}")).collect();
     assert_eq!(anchors, expected);
 
+    // Read by a CommonMark parser: 28 second-level headings, each after
+    // its anchor, and every letter and digit of the sample, in order.
+    let mut headings = Vec::new();
+    let mut anchors_read = Vec::new();
+    let mut letters = String::new();
+    let mut in_heading = None;
+    for event in pulldown_cmark::Parser::new(&md) {
+        use pulldown_cmark::{Event, Tag, TagEnd};
+        match event {
+            Event::Start(Tag::Heading { level, .. }) => in_heading = Some((level, String::new())),
+            Event::End(TagEnd::Heading(_)) => headings.extend(in_heading.take()),
+            Event::Text(t) => {
+                if let Some((_, h)) = &mut in_heading {
+                    h.push_str(&t);
+                }
+                letters.extend(t.chars().filter(|c| c.is_alphanumeric()));
+            }
+            Event::InlineHtml(h) | Event::Html(h) if h.starts_with("<a id=") => {
+                anchors_read.push(h.to_string())
+            }
+            _ => {}
+        }
+    }
+    let second: Vec<&String> = (headings.iter())
+        .filter(|(level, _)| *level == pulldown_cmark::HeadingLevel::H2)
+        .map(|(_, text)| text)
+        .collect();
+    assert_eq!(second.len(), 28);
+    assert!(
+        second[2].starts_with("Paper3 Automated Knowledge Distillation"),
+        "{}",
+        second[2]
+    );
+    let expected: Vec<String> = (1..=28).map(|n| format!("<a id=\"paper{n}\">")).collect();
+    assert_eq!(anchors_read, expected);
+    let text = std::fs::read_to_string(&sample).expect("the sample");
+    let mut rendered = letters.chars();
+    for c in text.chars().filter(|c| c.is_alphanumeric()) {
+        assert!(rendered.any(|r| r == c), "{c:?} of the sample is lost");
+    }
+
     let (code, out, err) = run(&["export", "--to", "json", &sample], &dir, None);
     assert_eq!((code, err.as_str()), (0, ""));
     let doc: Value = serde_json::from_str(&out).expect("JSON");

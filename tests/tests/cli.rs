@@ -223,7 +223,7 @@ fn version_and_help() {
              Usage: digest-lsp [OPTIONS]\n       \
              digest-lsp <COMMAND>\n\n\
              Commands:\n  \
-             check  Check files and folders of digests, and the digests against each other\n"
+             check   Check files and folders of digests, and the digests against each other\n"
         ),
         "{out}"
     );

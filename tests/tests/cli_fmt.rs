@@ -505,7 +505,7 @@ fn fmt_help_says_what_it_does() {
     let (code, out, _) = run(&["--help"], Path::new("."), None);
     assert_eq!(code, 0);
     assert!(
-        out.contains("\n  fmt    Format digests into their canonical layout"),
+        out.contains("\n  fmt     Format digests into their canonical layout"),
         "{out}"
     );
     let (code, out, err) = run(&["fmt", "--frobnicate"], Path::new("."), None);

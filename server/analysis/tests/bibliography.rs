@@ -429,3 +429,17 @@ proptest::proptest! {
         let _ = (decode_latex(&text), normalise_title(&text));
     }
 }
+
+/// serde_json counts columns in bytes: an error inside a multi-byte
+/// character is placed at that character's start (found by `never_panics`).
+#[test]
+fn a_csl_json_error_inside_a_multibyte_character_lands_on_its_start() {
+    let text = "[{\"id\":\"é";
+    let (entries, errors) = digest_analysis::bibliography::parse_csl_json(text);
+    assert!(entries.is_empty());
+    let ranges: Vec<_> = errors
+        .iter()
+        .map(|e| (e.range.clone(), e.line, e.column))
+        .collect();
+    assert_eq!(ranges, vec![(8..8, 1, 9)]);
+}

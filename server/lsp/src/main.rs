@@ -1,5 +1,5 @@
 //! `digest-lsp`: the language server (no arguments, or `--stdio`) and the
-//! `check` and `fmt` commands. The only crate that knows the protocol and the disk;
+//! `check`, `fmt` and `export` commands. The only crate that knows the protocol and the disk;
 //! everything it knows of digests comes from `digest_analysis`.
 //!
 //! # The modules
@@ -19,7 +19,8 @@
 //! - LSP terms: [`convert`] (every shape sent; the outline in
 //!   `convert::outline`), [`positions`] (offsets <-> positions in the
 //!   negotiated encoding);
-//! - the CLI: [`cli`] (`check`), [`fmt`], [`render`] (terminal excerpts);
+//! - the CLI: [`cli`] (`check`), [`fmt`], [`export`], [`render`] (terminal
+//!   excerpts);
 //!   [`malloc`].
 //!
 //! # A keystroke, from the reader to the published diagnostics
@@ -58,6 +59,7 @@ mod convert;
 mod digests;
 mod discover;
 mod documents;
+mod export;
 mod files;
 mod fmt;
 mod framing;
@@ -98,6 +100,8 @@ enum Command {
     /// Format digests into their canonical layout, in place, or say which
     /// would change (--check, --diff)
     Fmt(fmt::FmtArgs),
+    /// Export digests to Markdown, HTML or JSON
+    Export(export::ExportArgs),
 }
 
 fn main() {
@@ -114,6 +118,9 @@ fn main() {
         }
         Some(Command::Fmt(args)) => {
             fmt::run(&args, &mut std::io::stdout().lock(), &mut std::io::stderr())
+        }
+        Some(Command::Export(args)) => {
+            export::run(&args, &mut std::io::stdout().lock(), &mut std::io::stderr())
         }
         None => {
             malloc::tune();

@@ -50,7 +50,8 @@ pub fn parse_csl_json(text: &str) -> (Vec<Entry>, Vec<BibError>) {
 }
 
 /// The byte offset of serde_json's 1-based line and column (a column of 0
-/// is the line's end before its newline).
+/// is the line's end before its newline), moved back to the start of the
+/// character it falls in (serde counts bytes, and may point inside one).
 fn offset_of(src: &str, line: usize, column: usize) -> usize {
     let line_start = if line <= 1 {
         0
@@ -59,7 +60,11 @@ fn offset_of(src: &str, line: usize, column: usize) -> usize {
             .nth(line - 2)
             .map_or(src.len(), |i| i + 1)
     };
-    (line_start + column.saturating_sub(1)).min(src.len())
+    let mut at = (line_start + column.saturating_sub(1)).min(src.len());
+    while !src.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
 }
 
 /// The byte ranges of the elements of the top-level array of `text`,

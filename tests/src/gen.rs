@@ -109,11 +109,13 @@ pub fn generate_bib(entries: usize, digest: &str, seed: u64) -> String {
         } else {
             "inproceedings"
         };
+        // From 30000 up: the digests' own arXiv links stop below (`url`),
+        // so no paper is bound to an entry by chance.
         let arxiv = format!(
             "{:02}{:02}.{:05}",
             year % 100,
             1 + r.below(12),
-            r.below(100_000)
+            30_000 + r.below(70_000)
         );
         let mut abstract_text = String::new();
         while abstract_text.len() < 170 {

@@ -24,38 +24,11 @@ local papers = tonumber(os.getenv('DIGEST_TXT_PAPERS') or '')
 local plain = os.getenv('DIGEST_PLAIN')
 local fixtures = os.getenv('DIGEST_FIXTURES')
 local editors = vim.fn.fnamemodify(debug.getinfo(1, 'S').source:sub(2), ':p:h:h:h')
-local v = vim.version()
-local suite = ('nvim-%d.%d.%d/%s'):format(v.major, v.minor, v.patch, mode)
-local TIMEOUT = 15000
-local failed = 0
+local h = require('harness')
+h.start(mode)
+local check, buf_clients, edit = h.check, h.buf_clients, h.edit
+local TIMEOUT = h.TIMEOUT
 
-local function out(line)
-  io.stdout:write(line .. '\n')
-  io.stdout:flush()
-end
-
-local function check(name, ok, why)
-  if ok then
-    out(('PASS %s: %s'):format(suite, name))
-  else
-    failed = failed + 1
-    out(('FAIL %s: %s: %s'):format(suite, name, why or 'assertion failed'))
-  end
-  return ok
-end
-
-local function buf_clients(bufnr)
-  if vim.lsp.get_clients then
-    return vim.lsp.get_clients({ bufnr = bufnr, name = 'digest' })
-  end
-  local found = {}
-  for _, c in pairs(vim.lsp.buf_get_clients(bufnr)) do
-    if c.name == 'digest' then
-      table.insert(found, c)
-    end
-  end
-  return found
-end
 
 --- The three prose options in the current window, as `wrap=… linebreak=… breakindent=…`.
 local function prose()
@@ -67,17 +40,12 @@ local function prose()
 end
 local DEFAULTS = 'wrap=true linebreak=false breakindent=false' -- Neovim's globals
 
-local function edit(file)
-  vim.cmd('edit ' .. vim.fn.fnameescape(file))
-  return vim.api.nvim_get_current_buf()
-end
-
 -- Only the txt mode needs the server: the others test filetypes and options.
 if mode ~= 'txt' then
   vim.g.digest_autostart = false
 end
 
-local ok, err = xpcall(function()
+h.run(function()
   check("Neovim's global values are the defaults", prose() == DEFAULTS, prose())
 
   if mode == 'unit' then
@@ -118,11 +86,7 @@ local ok, err = xpcall(function()
     local name = vim.fn.fnamemodify(txt, ':t')
     check(name .. ' opens with filetype digest', vim.bo.filetype == 'digest', 'filetype=' .. vim.bo.filetype)
     check('the prose options are on', prose() == 'wrap=true linebreak=true breakindent=true', prose())
-    local attached = vim.wait(TIMEOUT, function()
-      local c = buf_clients(bufnr)[1]
-      return c ~= nil and c.initialized ~= false and c.server_capabilities ~= nil
-    end, 20)
-    check('the client attaches to ' .. name, attached)
+    check('the client attaches to ' .. name, h.attach(bufnr) ~= nil)
     local params = { textDocument = vim.lsp.util.make_text_document_params(bufnr) }
     local responses = vim.lsp.buf_request_sync(bufnr, 'textDocument/documentSymbol', params, TIMEOUT) or {}
     local symbols
@@ -196,12 +160,4 @@ local ok, err = xpcall(function()
   else
     error('unknown DIGEST_MODE ' .. mode)
   end
-end, debug.traceback)
-
-check('the test ran to the end', ok, err)
-require('digest').stop()
-if failed > 0 then
-  vim.cmd('cquit 1')
-else
-  vim.cmd('qall!')
-end
+end)

@@ -14,60 +14,11 @@
 
 local mode = os.getenv('DIGEST_MODE') or 'default'
 local fixtures = assert(os.getenv('DIGEST_FIXTURES'), 'DIGEST_FIXTURES is not set')
-local v = vim.version()
-local suite = ('nvim-%d.%d.%d/%s'):format(v.major, v.minor, v.patch, mode)
-local TIMEOUT = 15000
-local failed = 0
+local h = require('harness')
+h.start(mode)
+local check, buf_clients, lines_of, find_line = h.check, h.buf_clients, h.lines_of, h.find_line
+local TIMEOUT = h.TIMEOUT
 
-local function out(line)
-  io.stdout:write(line .. '\n')
-  io.stdout:flush()
-end
-
-local function check(name, ok, why)
-  if ok then
-    out(('PASS %s: %s'):format(suite, name))
-  else
-    failed = failed + 1
-    out(('FAIL %s: %s: %s'):format(suite, name, why or 'assertion failed'))
-  end
-  return ok
-end
-
-local function finish()
-  require('digest').stop()
-  if failed > 0 then
-    vim.cmd('cquit 1')
-  else
-    vim.cmd('qall!')
-  end
-end
-
-local function buf_clients(bufnr)
-  if vim.lsp.get_clients then
-    return vim.lsp.get_clients({ bufnr = bufnr, name = 'digest' })
-  end
-  local found = {}
-  for _, c in pairs(vim.lsp.buf_get_clients(bufnr)) do
-    if c.name == 'digest' then
-      table.insert(found, c)
-    end
-  end
-  return found
-end
-
-local function lines_of(bufnr)
-  return vim.api.nvim_buf_get_lines(bufnr, 0, -1, false)
-end
-
---- 0-based line of the first line matching `pattern` (a Lua pattern).
-local function find_line(bufnr, pattern)
-  for i, line in ipairs(lines_of(bufnr)) do
-    if line:find(pattern) then
-      return i - 1
-    end
-  end
-end
 
 local function run_health()
   vim.cmd('checkhealth digest')
@@ -86,7 +37,7 @@ local function floating_windows()
   return wins
 end
 
-local ok, err = xpcall(function()
+h.run(function()
   if mode == 'enable' then
     vim.g.digest_autostart = false
     vim.lsp.enable('digest')
@@ -102,9 +53,7 @@ local ok, err = xpcall(function()
     return notify(msg, level, opts)
   end
 
-  local file = fixtures .. '/vision-kd.digest'
-  vim.cmd('edit ' .. vim.fn.fnameescape(file))
-  local bufnr = vim.api.nvim_get_current_buf()
+  local bufnr = h.edit(fixtures .. '/vision-kd.digest')
   check('filetype is detected', vim.bo.filetype == 'digest', 'filetype=' .. vim.bo.filetype)
 
   if mode == 'missing' then
@@ -133,12 +82,8 @@ local ok, err = xpcall(function()
   check('label is highlighted', group_at(ref_line, 0) == 'digestLabel', group_at(ref_line, 0))
 
   -- The client.
-  local attached = vim.wait(TIMEOUT, function()
-    local c = buf_clients(bufnr)[1]
-    return c ~= nil and c.initialized ~= false and c.server_capabilities ~= nil
-  end, 20)
-  local client = buf_clients(bufnr)[1]
-  if not check('client attaches', attached and client ~= nil) then
+  local client = h.attach(bufnr)
+  if not check('client attaches', client ~= nil) then
     return
   end
   if mode ~= 'enable' then
@@ -237,9 +182,7 @@ local ok, err = xpcall(function()
   -- Another digest under the same root reuses the client.
   vim.fn.mkdir(fixtures .. '/sub', 'p')
   local other = fixtures .. '/sub/second.digest'
-  vim.fn.writefile({ 'Second', '', 'Paper1 Other', '', 'Abstract: a', '', 'Summary: b' }, other)
-  vim.cmd('edit ' .. vim.fn.fnameescape(other))
-  local second = vim.api.nvim_get_current_buf()
+  local second = h.edit(other, { 'Second', '', 'Paper1 Other', '', 'Abstract: a', '', 'Summary: b' })
   vim.wait(TIMEOUT, function()
     return buf_clients(second)[1] ~= nil
   end, 20)
@@ -276,7 +219,4 @@ local ok, err = xpcall(function()
   end, 20)
   local after = buf_clients(bufnr)[1]
   check(':DigestRestart starts a new client', after ~= nil and after.id ~= before and client.is_stopped())
-end, debug.traceback)
-
-check('the test ran to the end', ok, err)
-finish()
+end)

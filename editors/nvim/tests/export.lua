@@ -18,63 +18,11 @@ local fixtures = assert(os.getenv('DIGEST_FIXTURES'), 'DIGEST_FIXTURES is not se
 local txt = os.getenv('DIGEST_TXT')
 local txt_papers = tonumber(os.getenv('DIGEST_TXT_PAPERS') or '')
 local export_out = os.getenv('DIGEST_EXPORT_OUT')
-local v = vim.version()
-local suite = ('nvim-%d.%d.%d/export'):format(v.major, v.minor, v.patch)
-local TIMEOUT = 15000
-local failed = 0
+local h = require('harness')
+h.start('export')
+local check, read, open = h.check, h.read, h.open
+local TIMEOUT = h.TIMEOUT
 
-local function out(line)
-  io.stdout:write(line .. '\n')
-  io.stdout:flush()
-end
-
-local function check(name, ok, why)
-  if ok then
-    out(('PASS %s: %s'):format(suite, name))
-  else
-    failed = failed + 1
-    out(('FAIL %s: %s: %s'):format(suite, name, why or 'assertion failed'))
-  end
-  return ok
-end
-
-local function finish()
-  require('digest').stop()
-  if failed > 0 then
-    vim.cmd('cquit 1')
-  else
-    vim.cmd('qall!')
-  end
-end
-
-local function read(path)
-  local f = io.open(path, 'rb')
-  if not f then
-    return nil
-  end
-  local text = f:read('*a')
-  f:close()
-  return text
-end
-
-local function buf_client(bufnr)
-  for _, client in ipairs(require('digest').clients()) do
-    if vim.lsp.buf_is_attached(bufnr, client.id) then
-      return client
-    end
-  end
-end
-
---- Opens `path` and waits for the client.
-local function open(path)
-  vim.cmd('edit ' .. vim.fn.fnameescape(path))
-  local bufnr = vim.api.nvim_get_current_buf()
-  local attached = vim.wait(TIMEOUT, function()
-    local c = buf_client(bufnr)
-    return c ~= nil and c.initialized ~= false and c.server_capabilities ~= nil
-  end, 20)
-  return bufnr, attached and buf_client(bufnr) or nil
-end
 
 --- What `digest/render` answers for the buffer now: the text the export
 --- must hold.
@@ -210,7 +158,7 @@ local ok, err = xpcall(function()
   -- the browser check of editors/test.sh.
   if txt and txt_papers then
     local sample = open(txt)
-    local sample_client = buf_client(sample)
+    local sample_client = h.buf_clients(sample)[1]
     check('the sample .txt opens as a digest with the client attached', sample_client ~= nil and vim.bo[sample].filetype == 'digest', vim.bo[sample].filetype)
     notified('DigestExport json')
     local stem = vim.fn.fnamemodify(txt, ':r')
@@ -231,4 +179,4 @@ end, debug.traceback)
 if not ok then
   check('the test ran to the end', false, err)
 end
-finish()
+h.finish()

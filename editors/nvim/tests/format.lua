@@ -12,39 +12,15 @@
 
 local fixtures = assert(os.getenv('DIGEST_FORMAT'), 'DIGEST_FORMAT is not set')
 local expected_dir = assert(os.getenv('DIGEST_FORMAT_EXPECTED'), 'DIGEST_FORMAT_EXPECTED is not set')
-local v = vim.version()
-local suite = ('nvim-%d.%d.%d/format'):format(v.major, v.minor, v.patch)
-local TIMEOUT = 15000
-local failed = 0
+local h = require('harness')
+h.start('format')
+local check = h.check
+local TIMEOUT = h.TIMEOUT
 
-local function out(line)
-  io.stdout:write(line .. '\n')
-  io.stdout:flush()
-end
 
-local function check(name, ok, why)
-  if ok then
-    out(('PASS %s: %s'):format(suite, name))
-  else
-    failed = failed + 1
-    out(('FAIL %s: %s: %s'):format(suite, name, why or 'assertion failed'))
-  end
-  return ok
-end
-
-local function finish()
-  require('digest').stop()
-  if failed > 0 then
-    vim.cmd('cquit 1')
-  else
-    vim.cmd('qall!')
-  end
-end
-
+--- The file's bytes (an error when it cannot be read).
 local function read(path)
-  local f = assert(io.open(path, 'rb'))
-  local text = f:read('*a')
-  f:close()
+  local text = assert(h.read(path), path)
   return text
 end
 
@@ -72,23 +48,9 @@ local function diff(got, want)
   return 'equal'
 end
 
-local function buf_client(bufnr)
-  for _, client in ipairs(require('digest').clients()) do
-    if vim.lsp.buf_is_attached(bufnr, client.id) then
-      return client
-    end
-  end
-end
-
 --- Opens `relative` (in the scratch copy) and waits for the client.
 local function open(relative)
-  vim.cmd('edit ' .. vim.fn.fnameescape(fixtures .. '/' .. relative))
-  local bufnr = vim.api.nvim_get_current_buf()
-  local attached = vim.wait(TIMEOUT, function()
-    local c = buf_client(bufnr)
-    return c ~= nil and c.initialized ~= false and c.server_capabilities ~= nil
-  end, 20)
-  return bufnr, attached and buf_client(bufnr) or nil
+  return h.open(fixtures .. '/' .. relative)
 end
 
 local function has_code(bufnr, code)
@@ -100,7 +62,7 @@ local function has_code(bufnr, code)
   return false
 end
 
-local ok, err = xpcall(function()
+h.run(function()
   local messy = read(expected_dir .. '/messy.digest')
   local notes = read(expected_dir .. '/typography/notes.digest')
   local saved = read(expected_dir .. '/no-format/on-save.digest')
@@ -235,7 +197,4 @@ local ok, err = xpcall(function()
     vim.fn.expand('%:t') .. ': ' .. vim.api.nvim_get_current_line()
   )
   vim.cmd('helpclose')
-end, debug.traceback)
-
-check('the test ran to the end', ok, err)
-finish()
+end)

@@ -10,38 +10,11 @@
 -- stdout and exits non-zero when a check failed.
 
 local fixtures = assert(os.getenv('DIGEST_FIXTURES'), 'DIGEST_FIXTURES is not set')
-local v = vim.version()
-local suite = ('nvim-%d.%d.%d/workspace'):format(v.major, v.minor, v.patch)
-local TIMEOUT = 15000
-local failed = 0
+local h = require('harness')
+h.start('workspace')
+local check, find_line = h.check, h.find_line
+local TIMEOUT = h.TIMEOUT
 
-local function out(line)
-  io.stdout:write(line .. '\n')
-  io.stdout:flush()
-end
-
-local function check(name, ok, why)
-  if ok then
-    out(('PASS %s: %s'):format(suite, name))
-  else
-    failed = failed + 1
-    out(('FAIL %s: %s: %s'):format(suite, name, why or 'assertion failed'))
-  end
-  return ok
-end
-
-local function client_of(bufnr)
-  return vim.lsp.get_clients({ bufnr = bufnr, name = 'digest' })[1]
-end
-
---- 0-based line of the first line of `bufnr` matching `pattern` (a Lua pattern).
-local function find_line(bufnr, pattern)
-  for i, line in ipairs(vim.api.nvim_buf_get_lines(bufnr, 0, -1, false)) do
-    if line:find(pattern) then
-      return i - 1
-    end
-  end
-end
 
 --- The titles of the resolved lenses of `bufnr`, as `line:title`, sorted by line.
 local function lens_titles(bufnr)
@@ -58,15 +31,9 @@ local function lens_titles(bufnr)
   return titles
 end
 
-local ok, err = xpcall(function()
-  local file = fixtures .. '/vision-kd.digest'
-  vim.cmd('edit ' .. vim.fn.fnameescape(file))
-  local bufnr = vim.api.nvim_get_current_buf()
-  local attached = vim.wait(TIMEOUT, function()
-    local c = client_of(bufnr)
-    return c ~= nil and c.initialized ~= false and c.server_capabilities ~= nil
-  end, 20)
-  if not check('client attaches', attached) then
+h.run(function()
+  local bufnr, client = h.open(fixtures .. '/vision-kd.digest')
+  if not check('client attaches', client ~= nil) then
     return
   end
 
@@ -104,8 +71,7 @@ local ok, err = xpcall(function()
   vim.cmd('cclose')
 
   -- The create fix: a digest refers to a paper of x.digest, which does not exist.
-  local asks = fixtures .. '/asks.digest'
-  vim.fn.writefile({
+  local asks_buf = h.edit(fixtures .. '/asks.digest', {
     '缺失文件的测试（编辑器测试用例）',
     '',
     'Paper1 Pointing At A Digest Not Written Yet',
@@ -113,9 +79,7 @@ local ok, err = xpcall(function()
     'Abstract: The summary below names a digest that is not there yet.',
     '',
     'Summary: 后续工作见[[x#Paper2]]。',
-  }, asks)
-  vim.cmd('edit ' .. vim.fn.fnameescape(asks))
-  local asks_buf = vim.api.nvim_get_current_buf()
+  })
   local target = fixtures .. '/x.digest'
   check('x.digest does not exist before the fix', vim.fn.filereadable(target) == 0)
   local unresolved = vim.wait(TIMEOUT, function()
@@ -156,19 +120,14 @@ local ok, err = xpcall(function()
   vim.api.nvim_buf_call(vim.fn.bufnr(target), function()
     vim.cmd('silent write')
   end)
-  local f = io.open(target, 'rb')
-  local text = f and f:read('*a')
-  if f then
-    f:close()
-  end
+  local text = h.read(target)
   check('written, x.digest holds them', text == 'Paper2\n\nAbstract:\n\nSummary:\n\n', vim.inspect(text))
   check('asks.digest is left as it was', not vim.bo[asks_buf].modified, 'modified')
 
   -- The bibliography (issue 15): a .bib beside the digests, opened, joins the
   -- running digest-lsp; its broken entry is shown, and goes once mended in
   -- the buffer, unsaved.
-  local bib = fixtures .. '/refs.bib'
-  vim.fn.writefile({
+  local bib_buf = h.edit(fixtures .. '/refs.bib', {
     '@article{hinton2015,',
     '  title = {Distilling the Knowledge in a Neural Network},',
     '  year = {2015},',
@@ -176,11 +135,9 @@ local ok, err = xpcall(function()
     '',
     '@article{broken,',
     '  title = {Unclosed',
-  }, bib)
-  vim.cmd('edit ' .. vim.fn.fnameescape(bib))
-  local bib_buf = vim.api.nvim_get_current_buf()
+  })
   local joined = vim.wait(TIMEOUT, function()
-    return client_of(bib_buf) ~= nil
+    return h.buf_clients(bib_buf)[1] ~= nil
   end, 20)
   check('the .bib (filetype ' .. vim.bo[bib_buf].filetype .. ') joins the running digest-lsp', joined)
   local function bib_errors()
@@ -201,12 +158,4 @@ local ok, err = xpcall(function()
   end, 20)
   check('mended in the buffer, unsaved: no error', bib_errors() == '', bib_errors())
   check('the .bib is left unsaved', vim.bo[bib_buf].modified, 'not modified')
-end, debug.traceback)
-
-check('the test ran to the end', ok, err)
-require('digest').stop()
-if failed > 0 then
-  vim.cmd('cquit 1')
-else
-  vim.cmd('qall!')
-end
+end)

@@ -9,6 +9,8 @@
 //!   [`apply_edits`], which applies text edits as an editor would;
 //! - [`after`], the position just after a piece of a fixture's text, and
 //!   [`fixture`], a file of `tests/fixtures/`;
+//! - [`run_cli`], the binary run once as a command (`check`, `fmt`,
+//!   `export`), and [`read`], a file it wrote, read back;
 //! - on [`Client`]: [`Client::start`] (spawn and initialise), the requests
 //!   the tests make most ([`Client::hover`], [`Client::definition`],
 //!   [`Client::document_symbols`], [`Client::workspace_symbols`]) and the
@@ -18,8 +20,9 @@
 //! Positions here are LSP positions as the tests write them: UTF-16 columns
 //! unless a test negotiated another encoding.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Output, Stdio};
 
 use serde_json::{Value, json};
 
@@ -193,6 +196,41 @@ pub fn fixture(name: &str) -> String {
         .join(name);
     std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("cannot read the fixture {}: {e}", path.display()))
+}
+
+/// `digest-lsp <args>` run in `cwd` as a user would, `stdin` written to
+/// its standard input (then closed; closed at once when `None`): its exit
+/// status (-1 when a signal ended it), stdout and stderr.
+pub fn run_cli(args: &[&str], cwd: &Path, stdin: Option<&[u8]>) -> (i32, String, String) {
+    let mut child = Command::new(server_binary())
+        .args(args)
+        .current_dir(cwd)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("digest-lsp runs");
+    if let Some(input) = stdin
+        && let Some(mut pipe) = child.stdin.take()
+    {
+        pipe.write_all(input).expect("write stdin");
+    }
+    drop(child.stdin.take());
+    let Output {
+        status,
+        stdout,
+        stderr,
+    } = child.wait_with_output().expect("digest-lsp ends");
+    (
+        status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&stdout).into_owned(),
+        String::from_utf8_lossy(&stderr).into_owned(),
+    )
+}
+
+/// The text of `path` (a file a test's command wrote), read back.
+pub fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).expect("read back")
 }
 
 /// A workspace folder for one test: [`crate::temp_dir`] named `ws-<name>`.

@@ -25,7 +25,7 @@ pub use client::{Client, file_uri, server_binary};
 pub use r#gen::{Rng, generate, generate_bib, generate_sized, paper_count};
 pub use helpers::{
     after, apply_edits, at, codes, diagnostic, document, edits_by_uri, fixture, hover_markdown,
-    position, published, range, watching, workspace_dir,
+    position, published, range, read, run_cli, watching, workspace_dir,
 };
 
 use std::path::{Path, PathBuf};

@@ -1,38 +1,9 @@
 //! `digest-lsp check`, `--version` and `--help`, run as a user would.
 
-use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
 
-use digest_e2e::server_binary;
+use digest_e2e::{run_cli as run, server_binary};
 use serde_json::Value;
-
-fn run(args: &[&str], cwd: &Path, stdin: Option<&[u8]>) -> (i32, String, String) {
-    let mut child = Command::new(server_binary())
-        .args(args)
-        .current_dir(cwd)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("digest-lsp runs");
-    if let Some(input) = stdin
-        && let Some(mut pipe) = child.stdin.take()
-    {
-        pipe.write_all(input).expect("write stdin");
-    }
-    drop(child.stdin.take());
-    let Output {
-        status,
-        stdout,
-        stderr,
-    } = child.wait_with_output().expect("digest-lsp ends");
-    (
-        status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&stdout).into_owned(),
-        String::from_utf8_lossy(&stderr).into_owned(),
-    )
-}
 
 const CLEAN: &str = "Title\n\nPaper1 A\n摘要原文: a\n中文总结: b\n";
 const WARNS: &str =

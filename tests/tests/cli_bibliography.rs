@@ -4,27 +4,13 @@
 //! it, counted in the summary and in the exit status.
 
 use std::path::Path;
-use std::process::{Command, Output};
 
-use digest_e2e::{server_binary, temp_dir, write_file as write};
+use digest_e2e::{run_cli, temp_dir, write_file as write};
 use serde_json::{Value, json};
 
+/// `digest-lsp check <args>` in `cwd`, nothing on its standard input.
 fn check(args: &[&str], cwd: &Path) -> (i32, String, String) {
-    let Output {
-        status,
-        stdout,
-        stderr,
-    } = Command::new(server_binary())
-        .arg("check")
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .expect("digest-lsp runs");
-    (
-        status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&stdout).into_owned(),
-        String::from_utf8_lossy(&stderr).into_owned(),
-    )
+    run_cli(&[&["check"], args].concat(), cwd, None)
 }
 
 /// Two good entries around one whose title brace is never closed.

@@ -2,39 +2,10 @@
 //! statuses, and the JSON (of the export and of `check --format json`)
 //! validated against the project's JSON Schema.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
 
-use digest_e2e::server_binary;
+use digest_e2e::run_cli as run;
 use serde_json::{Value, json};
-
-fn run(args: &[&str], cwd: &Path, stdin: Option<&[u8]>) -> (i32, String, String) {
-    let mut child = Command::new(server_binary())
-        .args(args)
-        .current_dir(cwd)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("digest-lsp runs");
-    if let Some(input) = stdin
-        && let Some(mut pipe) = child.stdin.take()
-    {
-        pipe.write_all(input).expect("write stdin");
-    }
-    drop(child.stdin.take());
-    let Output {
-        status,
-        stdout,
-        stderr,
-    } = child.wait_with_output().expect("digest-lsp ends");
-    (
-        status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&stdout).into_owned(),
-        String::from_utf8_lossy(&stderr).into_owned(),
-    )
-}
 
 fn schema_path() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/schema/digest.schema.json")
@@ -58,11 +29,17 @@ fn assert_valid(doc: &Value) {
 const A: &str = "Notes on *distillation*\n\nPaper1 Teacher <small>\n摘要原文: see [[b#Paper1]] and Paper2.\n中文总结: 见https://x.org/a_b。\n\nPaper2 Student\n摘要原文: a\n中文总结: aka.ms/s\n";
 const B: &str = "B\n\nPaper1 Other\nAbstract: x\nSummary: y\n";
 
-#[test]
-fn one_digest_goes_to_stdout_as_markdown() {
-    let dir = digest_e2e::temp_dir("export-md");
+/// A fresh folder `name` with `a.digest` ([`A`]) and `b.digest` ([`B`]).
+fn a_and_b(name: &str) -> PathBuf {
+    let dir = digest_e2e::temp_dir(name);
     std::fs::write(dir.join("a.digest"), A).expect("write");
     std::fs::write(dir.join("b.digest"), B).expect("write");
+    dir
+}
+
+#[test]
+fn one_digest_goes_to_stdout_as_markdown() {
+    let dir = a_and_b("export-md");
     let (code, out, err) = run(&["export", "--to", "markdown", "a.digest"], &dir, None);
     assert_eq!(err, "");
     assert_eq!(code, 0);
@@ -80,9 +57,7 @@ fn one_digest_goes_to_stdout_as_markdown() {
 
 #[test]
 fn json_carries_checks_diagnostics_and_follows_the_schema() {
-    let dir = digest_e2e::temp_dir("export-json");
-    std::fs::write(dir.join("a.digest"), A).expect("write");
-    std::fs::write(dir.join("b.digest"), B).expect("write");
+    let dir = a_and_b("export-json");
     let (code, out, err) = run(&["export", "--to", "json", "a.digest"], &dir, None);
     assert_eq!((code, err.as_str()), (0, ""));
     let doc: Value = serde_json::from_str(&out).expect("JSON");

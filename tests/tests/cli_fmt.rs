@@ -1,42 +1,9 @@
 //! `digest-lsp fmt`, run as a user would: files rewritten in place, `--check`,
 //! `--diff`, standard input, the configuration, and what cannot be read.
 
-use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
 
-use digest_e2e::{server_binary, temp_dir, write_file};
-
-fn run(args: &[&str], cwd: &Path, stdin: Option<&[u8]>) -> (i32, String, String) {
-    let mut child = Command::new(server_binary())
-        .args(args)
-        .current_dir(cwd)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("digest-lsp runs");
-    if let Some(input) = stdin
-        && let Some(mut pipe) = child.stdin.take()
-    {
-        pipe.write_all(input).expect("write stdin");
-    }
-    drop(child.stdin.take());
-    let Output {
-        status,
-        stdout,
-        stderr,
-    } = child.wait_with_output().expect("digest-lsp ends");
-    (
-        status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&stdout).into_owned(),
-        String::from_utf8_lossy(&stderr).into_owned(),
-    )
-}
-
-fn read(path: &Path) -> String {
-    std::fs::read_to_string(path).expect("read back")
-}
+use digest_e2e::{read, run_cli as run, temp_dir, write_file};
 
 /// CRLF line ends (and one LF), trailing spaces and a tab, runs of blank
 /// lines, a heading with a space, a leading zero and a colon, labels with

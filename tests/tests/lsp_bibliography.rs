@@ -37,6 +37,39 @@ fn broken_entry() -> Value {
     )])
 }
 
+/// Waits for the diagnostics of the file `uri` (not open, or a bibliography:
+/// no version) and compares them whole with `want`.
+#[track_caller]
+fn expect_published(client: &mut Client, uri: &str, want: Value) {
+    assert_eq!(
+        client.wait_diagnostics(uri, None),
+        published(uri, None, want)
+    );
+}
+
+/// The error of a named bibliography file that is not there.
+fn not_there() -> Value {
+    json!([diagnostic(
+        "bibliography",
+        1,
+        range(0, 0, 0, 0),
+        "this bibliography file cannot be read: No such file or directory (os error 2)",
+    )])
+}
+
+/// A fresh folder `name` with `a.digest` ([`DIGEST`]) and `refs.bib`
+/// ([`REFS`]) in it: the folder and the two files' URIs.
+fn digest_and_refs(name: &str) -> (std::path::PathBuf, String, String) {
+    let dir = scratch(name);
+    write(&dir.join("a.digest"), DIGEST);
+    write(&dir.join("refs.bib"), REFS);
+    let (uri, bib) = (
+        file_uri(dir.join("a.digest")),
+        file_uri(dir.join("refs.bib")),
+    );
+    (dir, uri, bib)
+}
+
 /// `textDocument/didOpen` of a BibTeX file, as VS Code and Neovim send it.
 fn open_bib(client: &mut Client, uri: &str, text: &str, version: i64) {
     client.notify(
@@ -58,20 +91,11 @@ fn wait_reread(client: &mut Client, path: &std::path::Path) {
 
 #[test]
 fn a_broken_entry_is_an_error_of_the_bib_file_published_with_the_digest_check() {
-    let dir = scratch("bib-broken");
-    write(&dir.join("a.digest"), DIGEST);
-    write(&dir.join("refs.bib"), REFS);
-    let (uri, bib) = (
-        file_uri(dir.join("a.digest")),
-        file_uri(dir.join("refs.bib")),
-    );
+    let (_dir, uri, bib) = digest_and_refs("bib-broken");
     let mut client = Client::start(json!({}), None);
     client.open(&uri, DIGEST, 1);
     // The bib file is not open: its error is published all the same.
-    assert_eq!(
-        client.wait_diagnostics(&bib, None),
-        published(&bib, None, broken_entry())
-    );
+    expect_published(&mut client, &bib, broken_entry());
     assert_eq!(
         client.wait_diagnostics(&uri, Some(1)),
         published(&uri, Some(1), json!([]))
@@ -96,32 +120,23 @@ fn a_bib_edited_in_the_editor_is_read_from_its_text_and_from_the_disk_once_close
     let mut client = Client::start(json!({}), None);
     // Open alone (no digest open): read and its error published.
     open_bib(&mut client, &bib, REFS, 1);
-    assert_eq!(
-        client.wait_diagnostics(&bib, None),
-        published(&bib, None, broken_entry())
-    );
+    expect_published(&mut client, &bib, broken_entry());
     wait_reread(&mut client, &path);
     // Mended in the editor, not saved: the error goes.
     client.change_full(&bib, 2, REFS_MENDED);
-    assert_eq!(
-        client.wait_diagnostics(&bib, None),
-        published(&bib, None, json!([]))
-    );
+    expect_published(&mut client, &bib, json!([]));
     // Broken again elsewhere: a new error at its place.
     let broken = REFS_MENDED.replace("  year = {2019},\n}\n", "  year = {2019},\n");
     client.change_full(&bib, 3, &broken);
-    assert_eq!(
-        client.wait_diagnostics(&bib, None),
-        published(
-            &bib,
-            None,
-            json!([diagnostic(
-                "bibliography",
-                1,
-                range(19, 16, 19, 16),
-                "entry `park2019relational`: unexpected end of file",
-            )])
-        )
+    expect_published(
+        &mut client,
+        &bib,
+        json!([diagnostic(
+            "bibliography",
+            1,
+            range(19, 16, 19, 16),
+            "entry `park2019relational`: unexpected end of file",
+        )]),
     );
     // A bib file is no digest: nothing to format, no outline.
     assert_eq!(
@@ -134,20 +149,14 @@ fn a_bib_edited_in_the_editor_is_read_from_its_text_and_from_the_disk_once_close
     assert_eq!(client.document_symbols(&bib), json!([]));
     // Closed unsaved: the disk's text, and its error, apply again.
     client.close(&bib);
-    assert_eq!(
-        client.wait_diagnostics(&bib, None),
-        published(&bib, None, broken_entry())
-    );
+    expect_published(&mut client, &bib, broken_entry());
     assert_eq!(client.shutdown_and_exit().code(), Some(0));
 }
 
 #[test]
 fn a_bib_changed_on_disk_is_read_again_when_the_editor_says_so() {
-    let dir = scratch("bib-disk");
-    write(&dir.join("a.digest"), DIGEST);
-    write(&dir.join("refs.bib"), REFS);
+    let (dir, uri, bib) = digest_and_refs("bib-disk");
     let path = dir.join("refs.bib");
-    let (uri, bib) = (file_uri(dir.join("a.digest")), file_uri(&path));
     let mut client = Client::start(watching(), Some(&dir));
     let registration = client.expect_server_request("client/registerCapability");
     let globs = &registration["registrations"][0]["registerOptions"]["watchers"];
@@ -159,20 +168,14 @@ fn a_bib_changed_on_disk_is_read_again_when_the_editor_says_so() {
     );
     client.wait_indexed();
     client.open(&uri, DIGEST, 1);
-    assert_eq!(
-        client.wait_diagnostics(&bib, None),
-        published(&bib, None, broken_entry())
-    );
+    expect_published(&mut client, &bib, broken_entry());
     // Mended on disk (Better BibTeX re-exports it).
     write(&path, REFS_MENDED);
     client.notify(
         "workspace/didChangeWatchedFiles",
         json!({"changes": [{"uri": bib, "type": 2}]}),
     );
-    assert_eq!(
-        client.wait_diagnostics(&bib, None),
-        published(&bib, None, json!([]))
-    );
+    expect_published(&mut client, &bib, json!([]));
     wait_reread(&mut client, &path);
     // Deleted: no bibliography beside the digest any more; nothing to say.
     std::fs::remove_file(&path).expect("delete");
@@ -213,16 +216,7 @@ fn the_config_names_the_files_and_a_missing_one_is_an_error_at_its_start() {
         got,
         [
             published(&bib, None, broken_entry()),
-            published(
-                &json_uri,
-                None,
-                json!([diagnostic(
-                    "bibliography",
-                    1,
-                    range(0, 0, 0, 0),
-                    "this bibliography file cannot be read: No such file or directory (os error 2)",
-                )])
-            ),
+            published(&json_uri, None, not_there()),
         ]
     );
     assert!(!got.iter().any(|p| p["uri"] == other.as_str()));
@@ -231,23 +225,14 @@ fn the_config_names_the_files_and_a_missing_one_is_an_error_at_its_start() {
 
 #[test]
 fn a_client_that_pulls_gets_the_bib_errors_pushed_and_a_pull_of_the_bib_answers_none() {
-    let dir = scratch("bib-pull");
-    write(&dir.join("a.digest"), DIGEST);
-    write(&dir.join("refs.bib"), REFS);
-    let (uri, bib) = (
-        file_uri(dir.join("a.digest")),
-        file_uri(dir.join("refs.bib")),
-    );
+    let (dir, uri, bib) = digest_and_refs("bib-pull");
     let capabilities = json!({"textDocument": {"diagnostic": {"dynamicRegistration": false}}});
     let mut client = Client::start(capabilities, Some(&dir));
     client.wait_indexed();
     client.open(&uri, DIGEST, 1);
     let report = client.request_ok("textDocument/diagnostic", document(&uri));
     assert_eq!(report["items"], json!([]));
-    assert_eq!(
-        client.wait_diagnostics(&bib, None),
-        published(&bib, None, broken_entry())
-    );
+    expect_published(&mut client, &bib, broken_entry());
     open_bib(&mut client, &bib, REFS, 1);
     let report = client.request_ok("textDocument/diagnostic", document(&bib));
     assert_eq!(report["items"], json!([]));
@@ -256,13 +241,7 @@ fn a_client_that_pulls_gets_the_bib_errors_pushed_and_a_pull_of_the_bib_answers_
 
 #[test]
 fn a_bib_edit_asks_a_client_that_pulls_to_pull_again() {
-    let dir = scratch("bib-refresh");
-    write(&dir.join("a.digest"), DIGEST);
-    write(&dir.join("refs.bib"), REFS);
-    let (uri, bib) = (
-        file_uri(dir.join("a.digest")),
-        file_uri(dir.join("refs.bib")),
-    );
+    let (dir, uri, bib) = digest_and_refs("bib-refresh");
     let capabilities = json!({
         "textDocument": {"diagnostic": {"dynamicRegistration": false}},
         "workspace": {"diagnostics": {"refreshSupport": true}},
@@ -271,18 +250,12 @@ fn a_bib_edit_asks_a_client_that_pulls_to_pull_again() {
     client.wait_indexed();
     client.open(&uri, DIGEST, 1);
     client.request_ok("textDocument/diagnostic", document(&uri));
-    assert_eq!(
-        client.wait_diagnostics(&bib, None),
-        published(&bib, None, broken_entry())
-    );
+    expect_published(&mut client, &bib, broken_entry());
     // The one that follows the indexing.
     client.expect_server_request("workspace/diagnostic/refresh");
     open_bib(&mut client, &bib, REFS, 1);
     client.change_full(&bib, 2, REFS_MENDED);
-    assert_eq!(
-        client.wait_diagnostics(&bib, None),
-        published(&bib, None, json!([]))
-    );
+    expect_published(&mut client, &bib, json!([]));
     // The next: the bib edit's.
     client.expect_server_request("workspace/diagnostic/refresh");
     assert_eq!(client.shutdown_and_exit().code(), Some(0));
@@ -305,19 +278,7 @@ fn a_named_csl_json_file_is_watched_one_by_one_and_read_again_when_exported() {
     client.wait_indexed();
     client.open(&uri, DIGEST, 1);
     // Not exported yet: an error, and the file watched by its folder and name.
-    assert_eq!(
-        client.wait_diagnostics(&json_uri, None),
-        published(
-            &json_uri,
-            None,
-            json!([diagnostic(
-                "bibliography",
-                1,
-                range(0, 0, 0, 0),
-                "this bibliography file cannot be read: No such file or directory (os error 2)",
-            )])
-        )
-    );
+    expect_published(&mut client, &json_uri, not_there());
     let folder = file_uri(&dir);
     assert_eq!(
         client.expect_server_request("client/registerCapability"),
@@ -338,10 +299,7 @@ fn a_named_csl_json_file_is_watched_one_by_one_and_read_again_when_exported() {
         "workspace/didChangeWatchedFiles",
         json!({"changes": [{"uri": json_uri, "type": 1}]}),
     );
-    assert_eq!(
-        client.wait_diagnostics(&json_uri, None),
-        published(&json_uri, None, json!([]))
-    );
+    expect_published(&mut client, &json_uri, json!([]));
     assert_eq!(client.shutdown_and_exit().code(), Some(0));
 }
 
@@ -359,19 +317,13 @@ fn a_file_the_config_no_longer_names_loses_its_errors() {
     );
     let mut client = Client::start(json!({}), None);
     client.open(&uri, DIGEST, 1);
-    assert_eq!(
-        client.wait_diagnostics(&old, None),
-        published(&old, None, broken_entry())
-    );
+    expect_published(&mut client, &old, broken_entry());
     // Edited in the editor: the digest's bibliography is another file now.
     let config = "[bibliography]\nfiles = [\"new.json\"]\n";
     client.notify(
         "textDocument/didOpen",
         json!({"textDocument": {"uri": toml_uri, "languageId": "toml", "version": 1, "text": config}}),
     );
-    assert_eq!(
-        client.wait_diagnostics(&old, None),
-        published(&old, None, json!([]))
-    );
+    expect_published(&mut client, &old, json!([]));
     assert_eq!(client.shutdown_and_exit().code(), Some(0));
 }

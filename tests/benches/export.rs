@@ -15,15 +15,19 @@
 
 use std::hint::black_box;
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use digest_analysis::export::{Export, Format, render};
 use digest_analysis::{Analysis, Config, NoFiles, check};
+use digest_e2e::measure::{Runs, ms};
 
 const SEED: u64 = 2024;
-const MIN_RUNS: usize = 10;
-const MAX_RUNS: usize = 100;
-const BUDGET: Duration = Duration::from_secs(3);
+/// At least 10 timed runs, up to 100 within 3 s.
+const RUNS: Runs = Runs {
+    min: 10,
+    max: 100,
+    budget: Duration::from_secs(3),
+};
 /// The most one export of the 10 MB digest may take (median).
 const TARGET: Duration = Duration::from_millis(300);
 
@@ -59,7 +63,7 @@ fn main() {
         let analysis = Analysis::new(&text, &config);
         for format in Format::ALL {
             let size = export(&analysis, &config, format).len();
-            let (median, min, runs) = time(|| {
+            let (median, min, runs) = RUNS.time(|| {
                 black_box(export(&analysis, &config, format));
             });
             let mb = text.len() as f64 / 1e6;
@@ -114,7 +118,7 @@ fn binary(text: &str) {
     let size = format!("{:.1} MB", text.len() as f64 / 1e6);
     for format in Format::ALL {
         let out = dir.join(format!("large.{}", format.extension()));
-        let (median, min, n) = time(|| {
+        let (median, min, n) = RUNS.time(|| {
             let status = Command::new(&bin)
                 .args(["export", "--to", format.name(), "-o"])
                 .arg(&out)
@@ -133,23 +137,4 @@ fn binary(text: &str) {
         );
     }
     let _ = std::fs::remove_dir_all(&dir);
-}
-
-/// One warm-up run of `f`, then timed runs; the median, the minimum and
-/// how many runs.
-fn time(mut f: impl FnMut()) -> (Duration, Duration, usize) {
-    f();
-    let mut times = Vec::new();
-    let started = Instant::now();
-    while times.len() < MIN_RUNS || (times.len() < MAX_RUNS && started.elapsed() < BUDGET) {
-        let t = Instant::now();
-        f();
-        times.push(t.elapsed());
-    }
-    times.sort();
-    (times[times.len() / 2], times[0], times.len())
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1e3
 }

@@ -24,11 +24,15 @@ use std::time::{Duration, Instant};
 
 use digest_analysis::format::{apply, format_source};
 use digest_analysis::{Config, FormatOptions};
+use digest_e2e::measure::{Runs, ms};
 
 const SEED: u64 = 2024;
-const MIN_RUNS: usize = 10;
-const MAX_RUNS: usize = 200;
-const BUDGET: Duration = Duration::from_secs(3);
+/// At least 10 timed runs, up to 200 within 3 s.
+const RUNS: Runs = Runs {
+    min: 10,
+    max: 200,
+    budget: Duration::from_secs(3),
+};
 
 fn main() {
     let measure = std::env::args().any(|a| a == "--bench");
@@ -53,7 +57,7 @@ fn main() {
         let messy = messy(&clean);
         for (variant, text) in [("clean", &clean), ("messy", &messy)] {
             let (edits, _) = format(text, &config);
-            let (median, min, runs) = time(|| {
+            let (median, min, runs) = RUNS.time(|| {
                 black_box(format(text, &config));
             });
             let mb = text.len() as f64 / 1e6;
@@ -94,7 +98,7 @@ fn binary(clean: &str, messy: &str) {
         ("fmt --diff (messy)", &["fmt", "--diff"], messy_path, None),
     ];
     for (what, args, file, stdin) in runs {
-        let (median, min, n) = time(|| {
+        let (median, min, n) = RUNS.time(|| {
             let mut command = Command::new(&bin);
             command
                 .args(args)
@@ -119,7 +123,7 @@ fn binary(clean: &str, messy: &str) {
     // In place: the messy file written afresh before each run (not timed).
     let target = dir.join("rewritten.digest");
     let mut times = Vec::new();
-    for _ in 0..MIN_RUNS {
+    for _ in 0..RUNS.min {
         std::fs::write(&target, messy).expect("write the messy digest");
         let t = Instant::now();
         let status = Command::new(&bin)
@@ -165,23 +169,4 @@ fn messy(text: &str) -> String {
         out.push_str("\r\n");
     }
     out
-}
-
-/// One warm-up run of `f`, then timed runs; the median, the minimum and
-/// how many runs.
-fn time(mut f: impl FnMut()) -> (Duration, Duration, usize) {
-    f();
-    let mut times = Vec::new();
-    let started = Instant::now();
-    while times.len() < MIN_RUNS || (times.len() < MAX_RUNS && started.elapsed() < BUDGET) {
-        let t = Instant::now();
-        f();
-        times.push(t.elapsed());
-    }
-    times.sort();
-    (times[times.len() / 2], times[0], times.len())
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1e3
 }

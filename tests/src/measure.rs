@@ -1,12 +1,44 @@
 //! Small measuring helpers for the benches and the soak test.
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
 /// Milliseconds since `start`.
 pub fn ms_since(start: Instant) -> f64 {
-    start.elapsed().as_secs_f64() * 1e3
+    ms(start.elapsed())
+}
+
+/// `d` in milliseconds.
+pub fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e3
+}
+
+/// How [`Runs::time`] times a piece of work: at least `min` runs, then
+/// more while the `budget` lasts, `max` at the most.
+#[derive(Clone, Copy, Debug)]
+pub struct Runs {
+    pub min: usize,
+    pub max: usize,
+    pub budget: Duration,
+}
+
+impl Runs {
+    /// One warm-up run of `f`, then timed runs; the median, the minimum
+    /// and how many runs.
+    pub fn time(self, mut f: impl FnMut()) -> (Duration, Duration, usize) {
+        f();
+        let mut times = Vec::new();
+        let started = Instant::now();
+        while times.len() < self.min || (times.len() < self.max && started.elapsed() < self.budget)
+        {
+            let t = Instant::now();
+            f();
+            times.push(t.elapsed());
+        }
+        times.sort();
+        (times[times.len() / 2], times[0], times.len())
+    }
 }
 
 /// The `contentChanges` of a `didChange` that types `text` at

@@ -102,21 +102,9 @@ fn paper_html(out: &mut String, prepared: &Prepared<'_>, index: usize, paper: &P
         escape(out, &section.kind);
         out.push_str("\">\n<p><span class=\"label\">");
         escape(out, prepared.str(section.label));
-        let colon = prepared.str(TextRange::new(section.label.end, section.range.end));
-        let colon = match colon.chars().next() {
-            Some('：') => "：",
-            _ => ":",
-        };
-        out.push_str(colon);
+        out.push_str(prepared.colon(section));
         out.push_str("</span>");
-        let mut first = true;
-        prepared.events(section.text, &paper.inline, &mut |event| {
-            if first {
-                out.push(' ');
-                first = false;
-            }
-            write_event(out, event);
-        });
+        prepared.write_events(out, &[" "], section.text, &paper.inline, write_event);
         out.push_str("</p>\n</section>\n");
     }
     out.push_str("</article>\n");
@@ -131,17 +119,8 @@ fn block(
     range: TextRange,
     inline: &Inline,
 ) {
-    let mut first = true;
-    prepared.events(range, inline, &mut |event| {
-        if first {
-            out.push_str("<div class=\"");
-            out.push_str(class);
-            out.push_str("\">\n<p>");
-            first = false;
-        }
-        write_event(out, event);
-    });
-    if !first {
+    let open = ["<div class=\"", class, "\">\n<p>"];
+    if prepared.write_events(out, &open, range, inline, write_event) {
         out.push_str("</p>\n</div>\n");
     }
 }

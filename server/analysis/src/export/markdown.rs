@@ -43,37 +43,16 @@ fn paper_md(out: &mut String, prepared: &Prepared<'_>, index: usize, paper: &Pap
     for section in &paper.sections {
         out.push_str("\n**");
         escape(out, prepared.str(section.label), false);
-        // The colon as written (`:` or `：`).
-        let colon = prepared.str(TextRange::new(section.label.end, section.range.end));
-        let colon = colon.chars().next().map_or(":", |c| match c {
-            '：' => "：",
-            _ => ":",
-        });
-        out.push_str(colon);
+        out.push_str(prepared.colon(section));
         out.push_str("**");
-        let mut first = true;
-        prepared.events(section.text, &paper.inline, &mut |event| {
-            if first {
-                out.push(' ');
-                first = false;
-            }
-            write_event(out, event);
-        });
+        prepared.write_events(out, &[" "], section.text, &paper.inline, write_event);
         out.push('\n');
     }
 }
 
 /// A block of text as its own paragraphs (nothing when it is blank).
 fn block(out: &mut String, prepared: &Prepared<'_>, range: TextRange, inline: &Inline) {
-    let mut first = true;
-    prepared.events(range, inline, &mut |event| {
-        if first {
-            out.push('\n');
-            first = false;
-        }
-        write_event(out, event);
-    });
-    if !first {
+    if prepared.write_events(out, &["\n"], range, inline, write_event) {
         out.push('\n');
     }
 }

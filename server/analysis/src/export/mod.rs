@@ -42,7 +42,7 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 
 use crate::bibliography::{self, EntryRef};
-use crate::syntax::{Inline, Link, LinkKind, Paper, RefTarget, Reference};
+use crate::syntax::{Inline, Link, LinkKind, Paper, RefTarget, Reference, Section};
 use crate::{Analysis, Config, Diagnostic, Lookup, Resolver, TextRange};
 
 pub use html::html;
@@ -302,6 +302,37 @@ impl<'a> Prepared<'a> {
                 .collect()
         });
         entries.get(index).copied().flatten()
+    }
+
+    /// The colon that ends `section`'s label, as written (`:` or `：`).
+    pub fn colon(&self, section: &Section) -> &'static str {
+        let after = self.str(TextRange::new(section.label.end, section.range.end));
+        match after.chars().next() {
+            Some('：') => "：",
+            _ => ":",
+        }
+    }
+
+    /// The events of `range` (as [`Prepared::events`]) written to `out` by
+    /// `write`, the pieces of `open` before the first; nothing when the text
+    /// is blank. Whether anything was written.
+    pub fn write_events(
+        &self,
+        out: &mut String,
+        open: &[&str],
+        range: TextRange,
+        inline: &Inline,
+        write: fn(&mut String, Event<'_>),
+    ) -> bool {
+        let mut first = true;
+        self.events(range, inline, &mut |event| {
+            if first {
+                open.iter().for_each(|piece| out.push_str(piece));
+                first = false;
+            }
+            write(out, event);
+        });
+        !first
     }
 
     /// The events of the text in `range`, with the links and references of

@@ -6,7 +6,7 @@ mod common;
 
 use common::Files;
 use digest_analysis::export::{Export, Format, html, json, markdown, render};
-use digest_analysis::{Analysis, Config, check};
+use digest_analysis::{Analysis, Config, Resolver, check};
 use expect_test::expect;
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
@@ -45,19 +45,36 @@ fn files() -> Files {
     Files::default().with("other.digest", OTHER)
 }
 
-fn export_of(text: &str, format: Format) -> String {
+/// `f` on the export of `text` (the default configuration) named `name`,
+/// other digests and the bibliography from `resolver`, with the findings
+/// of `check` when `checked` (else none).
+fn with_export<R>(
+    text: &str,
+    name: &str,
+    resolver: &dyn Resolver,
+    checked: bool,
+    f: impl FnOnce(&Export<'_>) -> R,
+) -> R {
     let config = Config::default();
     let analysis = Analysis::new(text, &config);
-    let files = files();
-    let diagnostics = check(&analysis, &config, &files);
-    let export = Export {
+    let diagnostics = if checked {
+        check(&analysis, &config, resolver)
+    } else {
+        Vec::new()
+    };
+    f(&Export {
         analysis: &analysis,
         config: &config,
-        resolver: &files,
+        resolver,
         diagnostics: &diagnostics,
-        name: "dir/hostile.digest",
-    };
-    render(format, &export)
+        name,
+    })
+}
+
+fn export_of(text: &str, format: Format) -> String {
+    with_export(text, "dir/hostile.digest", &files(), true, |export| {
+        render(format, export)
+    })
 }
 
 #[test]
@@ -107,10 +124,12 @@ fn markdown_of_the_hostile_digest() {
 /// The headings, anchors, links and text that a CommonMark parser reads.
 #[derive(Debug, Default)]
 struct Read {
-    headings: Vec<(u8, String)>,
+    /// Each heading as `level text`.
+    headings: Vec<String>,
     /// The raw HTML, joined.
     html: String,
-    links: Vec<(String, String)>,
+    /// Each link as `text -> url`.
+    links: Vec<String>,
     /// Every text, with each link's URL after its text.
     text: String,
 }
@@ -125,7 +144,9 @@ fn read_markdown(md: &str) -> Read {
                 heading = Some((level as u8, String::new()))
             }
             Event::End(TagEnd::Heading(_)) => {
-                read.headings.extend(heading.take());
+                if let Some((level, text)) = heading.take() {
+                    read.headings.push(format!("{level} {text}"));
+                }
                 read.text.push('\n');
             }
             Event::Start(Tag::Link { dest_url, .. }) => {
@@ -138,7 +159,7 @@ fn read_markdown(md: &str) -> Read {
                     read.text.push(' ');
                     read.text.push_str(&url);
                     read.text.push(' ');
-                    read.links.push((url, text));
+                    read.links.push(format!("{text} -> {url}"));
                 }
             }
             Event::Text(t) | Event::Code(t) => {
@@ -162,11 +183,8 @@ fn read_markdown(md: &str) -> Read {
 #[test]
 fn markdown_reads_back_as_headings_anchors_and_links() {
     let read = read_markdown(&export_of(HOSTILE, Format::Markdown));
-    let headings: Vec<String> = (read.headings.iter())
-        .map(|(level, text)| format!("{level} {text}"))
-        .collect();
     assert_eq!(
-        headings,
+        read.headings,
         [
             "1 Hostile *digest* <script>alert(1)</script>",
             "2 Paper1 Title with *stars* and <b>tags</b>",
@@ -179,11 +197,8 @@ fn markdown_reads_back_as_headings_anchors_and_links() {
         read.html,
         "<a id=\"paper1\"></a><a id=\"paper2\"></a><a id=\"paper2-2\"></a>"
     );
-    let links: Vec<String> = (read.links.iter())
-        .map(|(url, text)| format!("{text} -> {url}"))
-        .collect();
     assert_eq!(
-        links,
+        read.links,
         [
             "https://x.org/a_b -> https://x.org/a_b",
             "docs -> https://y.org/d?q=1&r=2",
@@ -937,24 +952,23 @@ fn json_of_the_hostile_digest() {
 
 #[test]
 fn the_renderers_are_the_named_functions() {
-    let config = Config::default();
-    let analysis = Analysis::new(OTHER, &config);
-    let export = Export {
-        analysis: &analysis,
-        config: &config,
-        resolver: &digest_analysis::NoFiles,
-        diagnostics: &[],
-        name: "other.digest",
-    };
-    assert_eq!(render(Format::Markdown, &export), markdown(&export));
-    assert_eq!(render(Format::Html, &export), html(&export));
-    assert_eq!(render(Format::Json, &export), json(&export));
+    with_export(
+        OTHER,
+        "other.digest",
+        &digest_analysis::NoFiles,
+        false,
+        |export| {
+            assert_eq!(render(Format::Markdown, export), markdown(export));
+            assert_eq!(render(Format::Html, export), html(export));
+            assert_eq!(render(Format::Json, export), json(export));
+        },
+    );
 }
 
 /// No other digest, and a bibliography.
 struct WithBibliography(digest_analysis::bibliography::Bibliography);
 
-impl digest_analysis::Resolver for WithBibliography {
+impl Resolver for WithBibliography {
     fn lookup(&self, _relative: &str) -> digest_analysis::Lookup {
         digest_analysis::Lookup::Missing
     }
@@ -973,16 +987,10 @@ fn json_gives_the_bound_entry_and_resolves_citations() {
         bib,
     )]));
     let text = "T\n\nPaper1 Something else [[@smith2020]]\nAbstract: a\nSummary: see [[@smith2020]] and [[@nobody]]\nCite: [[@smith2020]]\n\nPaper2 tiny teachers\nAbstract: a\nSummary: b\n\nPaper3 Unbound\nAbstract: a\nSummary: b\n";
-    let config = Config::default();
-    let analysis = Analysis::new(text, &config);
-    let export = Export {
-        analysis: &analysis,
-        config: &config,
-        resolver: &resolver,
-        diagnostics: &[],
-        name: "t.digest",
-    };
-    let doc: serde_json::Value = serde_json::from_str(&json(&export)).unwrap();
+    let (doc, md) = with_export(text, "t.digest", &resolver, false, |export| {
+        (json(export), markdown(export))
+    });
+    let doc: serde_json::Value = serde_json::from_str(&doc).unwrap();
     let entry = serde_json::json!({
         "key": "smith2020", "title": "Tiny Teachers", "authors": ["Ann Smith", "Bo Lee"],
         "venue": "ICCV", "year": "2020", "doi": "10.1234/tt.5", "arxiv": null, "url": null,
@@ -1010,7 +1018,6 @@ fn json_gives_the_bound_entry_and_resolves_citations() {
             ("smith2020".to_string(), true)
         ]
     );
-    let md = markdown(&export);
     assert!(md.contains("**Summary:** see smith2020 and nobody"), "{md}");
 }
 

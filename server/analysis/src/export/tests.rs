@@ -4,7 +4,9 @@
 use super::*;
 use crate::NoFiles;
 
-fn events(text: &str) -> Vec<String> {
+/// `f` on the [`Prepared`] export of `text` (named `x.digest`, the default
+/// configuration, no other digest, no findings).
+fn with_prepared<R>(text: &str, f: impl FnOnce(&Prepared<'_>) -> R) -> R {
     let config = Config::default();
     let analysis = Analysis::new(text, &config);
     let export = Export {
@@ -14,13 +16,18 @@ fn events(text: &str) -> Vec<String> {
         diagnostics: &[],
         name: "x.digest",
     };
-    let prepared = Prepared::new(&export);
-    let paper = &analysis.syntax.papers[0];
-    let mut out = Vec::new();
-    prepared.events(paper.sections[0].text, &paper.inline, &mut |e| {
-        out.push(format!("{e:?}"))
-    });
-    out
+    f(&Prepared::new(&export))
+}
+
+fn events(text: &str) -> Vec<String> {
+    with_prepared(text, |prepared| {
+        let paper = &prepared.analysis().syntax.papers[0];
+        let mut out = Vec::new();
+        prepared.events(paper.sections[0].text, &paper.inline, &mut |e| {
+            out.push(format!("{e:?}"))
+        });
+        out
+    })
 }
 
 #[test]
@@ -49,17 +56,10 @@ fn events_keep_paragraphs_and_lines_and_drop_indentation() {
 
 #[test]
 fn anchors_of_repeated_numbers_are_distinct() {
-    let config = Config::default();
-    let analysis = Analysis::new("Paper3 A\n\nPaper3 B\n\nPaper3 C\n\nPaper4 D\n", &config);
-    let export = Export {
-        analysis: &analysis,
-        config: &config,
-        resolver: &NoFiles,
-        diagnostics: &[],
-        name: "x.digest",
-    };
-    let prepared = Prepared::new(&export);
-    let anchors: Vec<&str> = (0..4).map(|i| prepared.anchor(i)).collect();
+    let text = "Paper3 A\n\nPaper3 B\n\nPaper3 C\n\nPaper4 D\n";
+    let anchors: Vec<String> = with_prepared(text, |prepared| {
+        (0..4).map(|i| prepared.anchor(i).to_string()).collect()
+    });
     assert_eq!(anchors, ["paper3", "paper3-2", "paper3-3", "paper4"]);
 }
 

@@ -174,6 +174,15 @@ pub struct ConfigProblems {
     pub problems: Vec<Diagnostic>,
 }
 
+/// The cross-file rule's keys of a checked digest with the entries of its
+/// bibliography its papers are bound to (spec, "Bibliography": papers of
+/// two digests bound to one entry, by whatever way, are one paper). The
+/// CLI's way: [`Analysis::paper_keys`] knows only the keys cited.
+pub fn bound_keys(checked: &Checked, configs: &Configs, source: &dyn Source) -> PaperKeys {
+    let bibliography = configs.bibliographies.get(&checked.bibliography, source);
+    PaperKeys::with_bibliography(&checked.analysis, &bibliography)
+}
+
 /// What the cross-file rule compares a digest with: every digest checked
 /// together (this one among them, at `current`), with their keys.
 pub struct Together<'a> {

@@ -30,7 +30,7 @@ use digest_analysis::rules::PaperKeys;
 use digest_analysis::workspace::normalize;
 use digest_analysis::{Diagnostic, WorkspaceFile};
 
-use crate::check::{Checked, Together, check_file, problems};
+use crate::check::{Checked, Together, bound_keys, check_file, problems};
 use crate::cli::{self, EXIT_CLEAN, EXIT_TROUBLE, Input};
 use crate::digests::{Current, Digests};
 use crate::files::{Configs, DiskOnly};
@@ -135,10 +135,10 @@ pub fn run(args: &ExportArgs, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
             analysis: &r.checked.analysis,
         })
         .collect();
-    let keys: Vec<&PaperKeys> = read
-        .iter()
-        .map(|r| r.checked.analysis.paper_keys())
+    let keys: Vec<PaperKeys> = (read.iter())
+        .map(|r| bound_keys(&r.checked, &configs, &DiskOnly))
         .collect();
+    let keys: Vec<&PaperKeys> = keys.iter().collect();
     let targets = Targets::new(args.output.as_deref(), several, &paths, &read, format);
 
     let mut configs_reported = BTreeSet::new();
@@ -157,6 +157,26 @@ pub fn run(args: &ExportArgs, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
                 let _ = writeln!(err, "{line}");
             }
             trouble = true;
+        }
+        // Never over a digest (a digest kept as `notes.md`, exported to
+        // Markdown into its own folder): the editor's export refuses it too.
+        if let Some(target) = targets.get(current)
+            && let Some(digest) = read.iter().position(|d| is_input(&d.input, target))
+        {
+            let whose = match digest == current {
+                true => "itself".to_string(),
+                false => read
+                    .get(digest)
+                    .map_or_else(String::new, |d| d.shown.clone()),
+            };
+            let _ = writeln!(
+                err,
+                "{}: cannot write {}: the export would overwrite the digest {whose}",
+                r.shown,
+                target.display()
+            );
+            trouble = true;
+            continue;
         }
         let rendered = render_one(r, &configs, &found.digest, format);
         let written = match targets.get(current) {
@@ -270,6 +290,18 @@ fn common_folder(files: &[&PathBuf]) -> PathBuf {
         });
     }
     common.unwrap_or_default()
+}
+
+/// Whether `target` is the file `input` was read from (`notes.md`,
+/// `./notes.md`, a link to it).
+fn is_input(input: &Input, target: &Path) -> bool {
+    let Input::File(path) = input else {
+        return false;
+    };
+    match (std::fs::canonicalize(path), std::fs::canonicalize(target)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => absolute(path) == absolute(target),
+    }
 }
 
 /// Writes `text` to `path`, making its folders first.

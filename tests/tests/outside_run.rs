@@ -1,0 +1,120 @@
+//! An outside tester's run of the bibliography (issue 15) and the export
+//! (issue 16): what a demanding user tried and found wrong, each finding a
+//! test that failed before its fix.
+//!
+//! Every fixture is written here, in a fresh folder; every wait is on an
+//! event, with a timeout.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+use digest_e2e::{server_binary, workspace_dir as scratch, write_file as write};
+
+/// Runs the binary in `cwd`; exit status, stdout, stderr.
+fn run(args: &[&str], cwd: &Path, stdin: Option<&[u8]>) -> (i32, String, String) {
+    let mut child = Command::new(server_binary())
+        .args(args)
+        .current_dir(cwd)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("digest-lsp runs");
+    if let Some(input) = stdin
+        && let Some(mut pipe) = child.stdin.take()
+    {
+        pipe.write_all(input).expect("write stdin");
+    }
+    drop(child.stdin.take());
+    let Output {
+        status,
+        stdout,
+        stderr,
+    } = child.wait_with_output().expect("digest-lsp ends");
+    (
+        status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&stdout).into_owned(),
+        String::from_utf8_lossy(&stderr).into_owned(),
+    )
+}
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).expect("the file is there")
+}
+
+/// A digest kept as Markdown (`[files] include = ["*.md"]`).
+const NOTES_MD: &str = "Paper1 Teacher\nAbstract: a\nSummary: b\n";
+
+#[test]
+fn export_to_markdown_never_writes_over_a_digest_kept_as_markdown() {
+    let dir = scratch("outside-export-over-md");
+    write(&dir.join("digest.toml"), "[files]\ninclude = [\"*.md\"]\n");
+    write(&dir.join("notes.md"), NOTES_MD);
+    write(&dir.join("more.md"), NOTES_MD);
+
+    // Named as its own output.
+    let (code, out, err) = run(
+        &["export", "--to", "markdown", "-o", "notes.md", "notes.md"],
+        &dir,
+        None,
+    );
+    assert_eq!(
+        (code, out.as_str(), err.as_str()),
+        (
+            2,
+            "",
+            "notes.md: cannot write notes.md: the export would overwrite the digest itself\n"
+        )
+    );
+    assert_eq!(read(&dir.join("notes.md")), NOTES_MD);
+
+    // A folder exported into itself: neither digest is written over, and
+    // each says so.
+    let (code, out, err) = run(&["export", "--to", "markdown", "-o", ".", "."], &dir, None);
+    assert_eq!(
+        (code, out.as_str(), err.as_str()),
+        (
+            2,
+            "",
+            "./more.md: cannot write ./more.md: the export would overwrite the digest itself\n\
+             ./notes.md: cannot write ./notes.md: the export would overwrite the digest itself\n"
+        )
+    );
+    assert_eq!(read(&dir.join("notes.md")), NOTES_MD);
+    assert_eq!(read(&dir.join("more.md")), NOTES_MD);
+}
+
+/// A bibliography of two entries, each with an identifier.
+const LIBRARY: &str = "@article{hinton2015distilling,\n  title = {Distilling the Knowledge in a Neural Network},\n  author = {Hinton, Geoffrey and Vinyals, Oriol and Dean, Jeff},\n  year = {2015},\n  doi = {10.48550/arXiv.1503.02531},\n  eprint = {1503.02531},\n  archiveprefix = {arXiv},\n}\n\n@inproceedings{park2019relational,\n  title = {Relational Knowledge Distillation},\n  author = {Park, Wonpyo},\n  year = {2019},\n  eprint = {1904.05068},\n  archiveprefix = {arXiv},\n}\n";
+
+/// Paper1 bound by its title, Paper2 by its arXiv identifier.
+const BY_TITLE: &str = "Paper1 Distilling the knowledge in a neural network\nAbstract: soft targets.\nSummary: 软目标。\n\nPaper2 Distances and angles\nAbstract: see https://arxiv.org/abs/1904.05068 for it.\nSummary: 关系。\n";
+
+/// Paper1 bound by its DOI, Paper2 by its title: the same two papers, told
+/// apart from [`BY_TITLE`] by no shared title or identifier in the text.
+const BY_ID: &str = "Paper1 Soft targets from an ensemble\nAbstract: https://doi.org/10.48550/arXiv.1503.02531\nSummary: 同上。\n\nPaper2 Relational knowledge distillation\nAbstract: a.\nSummary: b.\n";
+
+#[test]
+fn check_finds_papers_of_two_digests_bound_to_one_entry_by_different_ways() {
+    let dir = scratch("outside-bound-twice");
+    write(&dir.join("refs.bib"), LIBRARY);
+    write(&dir.join("a.digest"), BY_TITLE);
+    write(&dir.join("b.digest"), BY_ID);
+    let (code, out, err) = run(&["check", "--format", "text", "."], &dir, None);
+    assert_eq!(
+        (code, out.as_str(), err.as_str()),
+        (
+            0,
+            "./a.digest:1:1: hint[duplicate-paper-across-files]: Paper1 is also in `b` as Paper1, with the same bibliography entry `hinton2015distilling`: keep one and refer to it with `[[b#Paper1]]`\n\
+             ./a.digest:5:1: hint[duplicate-paper-across-files]: Paper2 is also in `b` as Paper2, with the same bibliography entry `park2019relational`: keep one and refer to it with `[[b#Paper2]]`\n\
+             ./a.digest:5:8: hint[title-mismatch]: Paper2's title differs from that of the entry `park2019relational` it is bound to by its arXiv identifier (\"Relational Knowledge Distillation\"): correct the heading's title, or the entry\n\
+             ./b.digest:1:1: hint[duplicate-paper-across-files]: Paper1 is also in `a` as Paper1, with the same bibliography entry `hinton2015distilling`: keep one and refer to it with `[[a#Paper1]]`\n\
+             ./b.digest:1:8: hint[title-mismatch]: Paper1's title differs from that of the entry `hinton2015distilling` it is bound to by its DOI (\"Distilling the Knowledge in a Neural Network\"): correct the heading's title, or the entry\n\
+             ./b.digest:5:1: hint[duplicate-paper-across-files]: Paper2 is also in `a` as Paper2, with the same bibliography entry `park2019relational`: keep one and refer to it with `[[a#Paper2]]`\n\
+             0 errors, 0 warnings, 0 infos, 6 hints\n",
+            ""
+        )
+    );
+}

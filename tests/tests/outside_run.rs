@@ -9,7 +9,11 @@ use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
-use digest_e2e::{server_binary, workspace_dir as scratch, write_file as write};
+use digest_e2e::{
+    Client, codes, diagnostic, file_uri, published, range, server_binary, workspace_dir as scratch,
+    write_file as write,
+};
+use serde_json::json;
 
 /// Runs the binary in `cwd`; exit status, stdout, stderr.
 fn run(args: &[&str], cwd: &Path, stdin: Option<&[u8]>) -> (i32, String, String) {
@@ -117,4 +121,147 @@ fn check_finds_papers_of_two_digests_bound_to_one_entry_by_different_ways() {
             ""
         )
     );
+}
+
+#[test]
+fn the_server_finds_papers_of_two_digests_bound_to_one_entry_by_different_ways() {
+    let dir = scratch("outside-bound-twice-lsp");
+    write(&dir.join("refs.bib"), LIBRARY);
+    write(&dir.join("a.digest"), BY_TITLE);
+    write(&dir.join("b.digest"), BY_ID);
+    let (a, b) = (
+        file_uri(dir.join("a.digest")),
+        file_uri(dir.join("b.digest")),
+    );
+    let mut client = Client::start(json!({}), Some(&dir));
+    client.wait_indexed();
+    // b is closed: its papers are known from the index.
+    assert_eq!(
+        client.open_and_wait(&a, BY_TITLE, 1),
+        published(
+            &a,
+            Some(1),
+            json!([
+                diagnostic(
+                    "title-mismatch",
+                    4,
+                    range(4, 7, 4, 27),
+                    "Paper2's title differs from that of the entry `park2019relational` it is bound to by its arXiv identifier (\"Relational Knowledge Distillation\"): correct the heading's title, or the entry",
+                ),
+                diagnostic(
+                    "duplicate-paper-across-files",
+                    4,
+                    range(0, 0, 0, 51),
+                    "Paper1 is also in `b` as Paper1, with the same bibliography entry `hinton2015distilling`: keep one and refer to it with `[[b#Paper1]]`",
+                ),
+                diagnostic(
+                    "duplicate-paper-across-files",
+                    4,
+                    range(4, 0, 4, 27),
+                    "Paper2 is also in `b` as Paper2, with the same bibliography entry `park2019relational`: keep one and refer to it with `[[b#Paper2]]`",
+                ),
+            ])
+        )
+    );
+    // Both open: b says so too.
+    let found = client.open_and_wait(&b, BY_ID, 1);
+    assert_eq!(
+        codes(&found),
+        [
+            "title-mismatch@0",
+            "duplicate-paper-across-files@0",
+            "duplicate-paper-across-files@4"
+        ]
+    );
+    assert_eq!(client.shutdown_and_exit().code(), Some(0));
+}
+
+/// A Better CSL JSON export named after the digest it serves.
+const LIBRARY_JSON: &str = "[{\"id\": \"park2019relational\", \"title\": \"Relational Knowledge Distillation\", \"issued\": {\"date-parts\": [[2019]]}}]\n";
+
+/// Cites the entry of [`LIBRARY_JSON`].
+const CITING: &str = "Paper1 Relational Knowledge Distillation\nAbstract: a\nSummary: b\nCite: [[@park2019relational]]\n";
+
+#[test]
+fn export_to_json_never_writes_over_the_csl_json_bibliography_beside_the_digest() {
+    let dir = scratch("outside-export-over-json");
+    write(
+        &dir.join("digest.toml"),
+        "[bibliography]\nfiles = [\"library.json\"]\n",
+    );
+    write(&dir.join("library.json"), LIBRARY_JSON);
+    write(&dir.join("library.digest"), CITING);
+    let (code, out, err) = run(
+        &["export", "--to", "json", "-o", ".", "library.digest"],
+        &dir,
+        None,
+    );
+    let bib = dir.join("library.json");
+    assert_eq!(
+        (code, out.as_str(), err.as_str()),
+        (
+            2,
+            "",
+            "library.digest: cannot write ./library.json: the export would overwrite the bibliography file library.json\n"
+        )
+    );
+    assert_eq!(read(&bib), LIBRARY_JSON);
+
+    // The editor's "Digest: Export..." to JSON, by default next to the
+    // digest: the same name.
+    let uri = file_uri(dir.join("library.digest"));
+    let mut client = Client::start(json!({}), Some(&dir));
+    client.wait_indexed();
+    let refused = client.request(
+        "workspace/executeCommand",
+        json!({"command": "digest.export", "arguments": [uri, "json"]}),
+    );
+    assert_eq!(
+        refused,
+        Err(json!({
+            "code": -32803,
+            "message": format!(
+                "digest-lsp: the export would overwrite a file of the digest's bibliography ({})",
+                bib.display()
+            ),
+        }))
+    );
+    assert_eq!(read(&bib), LIBRARY_JSON);
+    // Nor another digest of the workspace, nor a document open in the
+    // editor.
+    write(&dir.join("other.digest"), CITING);
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": file_uri(dir.join("other.digest")), "type": 1}]}),
+    );
+    client.wait_followed();
+    let other = dir.join("other.digest");
+    let refused = client.request(
+        "workspace/executeCommand",
+        json!({"command": "digest.export", "arguments": [uri, "markdown", "other.digest"]}),
+    );
+    assert_eq!(
+        refused,
+        Err(json!({
+            "code": -32803,
+            "message": format!("digest-lsp: the export would overwrite a digest ({})", other.display()),
+        }))
+    );
+    assert_eq!(read(&other), CITING);
+    let notes = dir.join("notes.txt");
+    write(&notes, "my notes\n");
+    client.open(&file_uri(&notes), "my notes, unsaved\n", 1);
+    let refused = client.request(
+        "workspace/executeCommand",
+        json!({"command": "digest.export", "arguments": [uri, "markdown", "notes.txt"]}),
+    );
+    assert_eq!(
+        refused,
+        Err(json!({
+            "code": -32803,
+            "message": format!("digest-lsp: the export would overwrite a document open in the editor ({})", notes.display()),
+        }))
+    );
+    assert_eq!(read(&notes), "my notes\n");
+    assert_eq!(client.shutdown_and_exit().code(), Some(0));
 }

@@ -161,17 +161,11 @@ pub fn run(args: &ExportArgs, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
         // Never over a digest (a digest kept as `notes.md`, exported to
         // Markdown into its own folder): the editor's export refuses it too.
         if let Some(target) = targets.get(current)
-            && let Some(digest) = read.iter().position(|d| is_input(&d.input, target))
+            && let Some(what) = overwritten(&read, current, target)
         {
-            let whose = match digest == current {
-                true => "itself".to_string(),
-                false => read
-                    .get(digest)
-                    .map_or_else(String::new, |d| d.shown.clone()),
-            };
             let _ = writeln!(
                 err,
-                "{}: cannot write {}: the export would overwrite the digest {whose}",
+                "{}: cannot write {}: the export would overwrite {what}",
                 r.shown,
                 target.display()
             );
@@ -292,15 +286,32 @@ fn common_folder(files: &[&PathBuf]) -> PathBuf {
     common.unwrap_or_default()
 }
 
-/// Whether `target` is the file `input` was read from (`notes.md`,
-/// `./notes.md`, a link to it).
-fn is_input(input: &Input, target: &Path) -> bool {
-    let Input::File(path) = input else {
-        return false;
-    };
-    match (std::fs::canonicalize(path), std::fs::canonicalize(target)) {
+/// What `target`, the output of digest `current` of `read`, would write
+/// over: one of the digests exported (a digest kept as `notes.md`), or a
+/// file of their bibliographies (`library.json` beside `library.digest`).
+fn overwritten(read: &[Read], current: usize, target: &Path) -> Option<String> {
+    for (i, digest) in read.iter().enumerate() {
+        if let Input::File(path) = &digest.input
+            && same_file(path, target)
+        {
+            return Some(match i == current {
+                true => "the digest itself".to_string(),
+                false => format!("the digest {}", digest.shown),
+            });
+        }
+    }
+    let bibliography = (read.iter())
+        .flat_map(|digest| digest.checked.bibliography.iter())
+        .find(|file| same_file(file, target))?;
+    Some(format!("the bibliography file {}", bibliography.display()))
+}
+
+/// Whether `a` and `b` name one file (`notes.md`, `./notes.md`, a link to
+/// it).
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
         (Ok(a), Ok(b)) => a == b,
-        _ => absolute(path) == absolute(target),
+        _ => absolute(a) == absolute(b),
     }
 }
 

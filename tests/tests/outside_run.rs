@@ -173,6 +173,20 @@ fn the_server_finds_papers_of_two_digests_bound_to_one_entry_by_different_ways()
             "duplicate-paper-across-files@4"
         ]
     );
+    // The entry of Paper1 taken out of the bibliography in the editor,
+    // unsaved: the two Paper1 are no longer one, in either digest.
+    let bib = file_uri(dir.join("refs.bib"));
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": bib, "languageId": "bibtex", "version": 1, "text": LIBRARY}}),
+    );
+    let without = &LIBRARY[LIBRARY.find("@inproceedings").unwrap_or(0)..];
+    client.change_full(&bib, 2, without);
+    client.wait_codes(&b, |codes| codes == ["duplicate-paper-across-files@4"]);
+    client.change_full(&a, 2, BY_TITLE);
+    client.wait_codes(&a, |codes| {
+        codes == ["title-mismatch@4", "duplicate-paper-across-files@4"]
+    });
     assert_eq!(client.shutdown_and_exit().code(), Some(0));
 }
 

@@ -279,3 +279,57 @@ fn export_to_json_never_writes_over_the_csl_json_bibliography_beside_the_digest(
     assert_eq!(read(&notes), "my notes\n");
     assert_eq!(client.shutdown_and_exit().code(), Some(0));
 }
+
+#[test]
+fn a_bibliography_file_is_neither_rendered_nor_exported_as_a_digest() {
+    let dir = scratch("outside-render-bib");
+    write(&dir.join("refs.bib"), LIBRARY);
+    write(
+        &dir.join("digest.toml"),
+        "[bibliography]\nfiles = [\"refs.bib\", \"library.json\"]\n",
+    );
+    write(&dir.join("library.json"), LIBRARY_JSON);
+    write(&dir.join("a.digest"), CITING);
+    let mut client = Client::start(json!({}), Some(&dir));
+    client.wait_indexed();
+    // The digest's check reads its bibliography.
+    client.open_and_wait(&file_uri(dir.join("a.digest")), CITING, 1);
+    for name in ["refs.bib", "library.json"] {
+        let path = dir.join(name);
+        let uri = file_uri(&path);
+        let refusal = json!({
+            "code": -32803,
+            "message": format!("digest-lsp: {} is a bibliography file, not a digest", path.display()),
+        });
+        let rendered = client.request(
+            "digest/render",
+            json!({"textDocument": {"uri": uri}, "format": "markdown"}),
+        );
+        assert_eq!(rendered, Err(refusal.clone()), "{name}");
+        let exported = client.request(
+            "workspace/executeCommand",
+            json!({"command": "digest.export", "arguments": [uri, "markdown"]}),
+        );
+        assert_eq!(exported, Err(refusal.clone()), "{name}");
+    }
+    // Open in the editor, too (an empty digest was rendered then).
+    let bib = file_uri(dir.join("refs.bib"));
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": bib, "languageId": "bibtex", "version": 1, "text": LIBRARY}}),
+    );
+    let rendered = client.request(
+        "digest/render",
+        json!({"textDocument": {"uri": bib}, "format": "html"}),
+    );
+    assert_eq!(
+        rendered,
+        Err(json!({
+            "code": -32803,
+            "message": format!("digest-lsp: {} is a bibliography file, not a digest", dir.join("refs.bib").display()),
+        }))
+    );
+    assert!(!dir.join("refs.md").exists());
+    assert!(!dir.join("library.md").exists());
+    assert_eq!(client.shutdown_and_exit().code(), Some(0));
+}

@@ -13,6 +13,7 @@ use tower_lsp_server::jsonrpc;
 use tower_lsp_server::ls_types::Uri;
 
 use super::Session;
+use crate::bibliographies::is_bib;
 use crate::check::{self, Checked};
 use crate::digests::{Current, Digests};
 use crate::files::read_text;
@@ -49,6 +50,14 @@ impl Session {
         {
             return Err(refused(format!(
                 "digest-lsp: {} is a configuration, not a digest",
+                path.display()
+            )));
+        }
+        if let Some(path) = &path
+            && (is_bib(Some(path)) || self.configs.bibliographies.holds(path))
+        {
+            return Err(refused(format!(
+                "digest-lsp: {} is a bibliography file, not a digest",
                 path.display()
             )));
         }

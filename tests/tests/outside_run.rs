@@ -333,3 +333,67 @@ fn a_bibliography_file_is_neither_rendered_nor_exported_as_a_digest() {
     assert!(!dir.join("library.md").exists());
     assert_eq!(client.shutdown_and_exit().code(), Some(0));
 }
+
+/// Go to definition on a citation and a broken entry's error, with CJK and
+/// an emoji in the `.bib`, in each encoding a client may negotiate: the
+/// entry's line (the editor's text once open), the error at the character
+/// where the reader stopped (`x` after `T😀}`: 12 characters, 13 UTF-16
+/// units, 15 bytes into its line).
+#[test]
+fn definition_and_bib_errors_are_placed_in_every_encoding_with_cjk_in_the_bib() {
+    let cite = "Paper1 T\nAbstract: a\nSummary: b\nCite: [[@k1]]\n";
+    for (encoding, column) in [("utf-16", 13), ("utf-8", 15), ("utf-32", 12)] {
+        let dir = scratch(&format!("outside-bib-{encoding}"));
+        write(
+            &dir.join("refs.bib"),
+            "% 注释😀\n@article{k1,\n title={T},\n}\n",
+        );
+        write(&dir.join("a.digest"), cite);
+        let (uri, bib) = (
+            file_uri(dir.join("a.digest")),
+            file_uri(dir.join("refs.bib")),
+        );
+        let mut client = Client::start(
+            json!({"general": {"positionEncodings": [encoding]}}),
+            Some(&dir),
+        );
+        client.open_and_wait(&uri, cite, 1);
+        let at_key = json!({"textDocument": {"uri": uri}, "position": {"line": 3, "character": 9}});
+        assert_eq!(
+            client.request_ok("textDocument/definition", at_key.clone()),
+            json!({"uri": bib, "range": range(1, 0, 1, 0)}),
+            "{encoding}"
+        );
+        // Open in the editor, a line added above the entry, unsaved.
+        client.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": bib, "languageId": "bibtex", "version": 1, "text": "% 注释😀\n\n@article{k1,\n title={T},\n}\n"}}),
+        );
+        client.expect_notification("window/logMessage", |p| {
+            p["message"]
+                .as_str()
+                .is_some_and(|m| m.starts_with("digest-lsp: read the bibliography file"))
+        });
+        assert_eq!(
+            client.request_ok("textDocument/definition", at_key),
+            json!({"uri": bib, "range": range(2, 0, 2, 0)}),
+            "{encoding}"
+        );
+        client.change_full(&bib, 2, "% 注释😀\n@article{k1,\n title={T😀} x,\n}\n");
+        assert_eq!(
+            client.wait_diagnostics(&bib, None),
+            published(
+                &bib,
+                None,
+                json!([diagnostic(
+                    "bibliography",
+                    1,
+                    range(2, column, 2, column),
+                    "entry `k1`: expected comma"
+                )])
+            ),
+            "{encoding}"
+        );
+        assert_eq!(client.shutdown_and_exit().code(), Some(0));
+    }
+}

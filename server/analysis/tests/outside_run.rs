@@ -101,3 +101,16 @@ fn the_line_breaks_of_a_section_are_hard_breaks_in_markdown() {
         .count();
     assert_eq!((hard, soft), (2, 0), "{out}");
 }
+
+/// In BibTeX any text outside entries is a comment and `@` opens an entry
+/// wherever it is: an entry after a note on its line, or two entries on
+/// one line (a minified export), are entries. Today both are dropped
+/// without a word (and the citation says "no bibliography was found").
+#[test]
+fn an_entry_that_does_not_start_its_line_is_read() {
+    let text = "note: 注释 @article{k1,\n  title = {One},\n}\n@article{k2, title = {Two}} @article{k3, title = {Three}}\n";
+    let file = BibFile::read(Path::new("/lib/refs.bib"), text);
+    assert_eq!(file.errors.len(), 0, "{:?}", file.errors);
+    let keys: Vec<&str> = file.entries.iter().map(|e| e.key.as_str()).collect();
+    assert_eq!(keys, ["k1", "k2", "k3"]);
+}

@@ -7,7 +7,9 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
-use digest_analysis::rules::{MAX_DIAGNOSTICS, PaperKeys, check_workspace, check_workspace_file};
+use digest_analysis::rules::{
+    MAX_DIAGNOSTICS, PaperKeys, check_workspace_file, check_workspace_with_keys,
+};
 use digest_analysis::{
     Analysis, Config, Diagnostic, Dirty, Rule, RuleCache, WorkspaceFile, check_with,
 };
@@ -174,6 +176,15 @@ pub struct ConfigProblems {
     pub problems: Vec<Diagnostic>,
 }
 
+/// The cross-file rule's keys of a checked digest with the entries of its
+/// bibliography its papers are bound to (spec, "Bibliography": papers of
+/// two digests bound to one entry, by whatever way, are one paper). The
+/// CLI's way: [`Analysis::paper_keys`] knows only the keys cited.
+pub fn bound_keys(checked: &Checked, configs: &Configs, source: &dyn Source) -> PaperKeys {
+    let bibliography = configs.bibliographies.get(&checked.bibliography, source);
+    PaperKeys::with_bibliography(&checked.analysis, &bibliography)
+}
+
 /// What the cross-file rule compares a digest with: every digest checked
 /// together (this one among them, at `current`), with their keys.
 pub struct Together<'a> {
@@ -196,12 +207,13 @@ pub fn problems(checked: &Checked, together: Option<Together<'_>>) -> Problems {
 /// pass over the workspace, where a pass per file would be quadratic), by
 /// file index, under the default configuration; `None` when that turns
 /// the rule off. [`problems_with`] gives each file its own severity.
-pub fn all_hints(files: &[WorkspaceFile<'_>]) -> Option<Vec<Vec<Diagnostic>>> {
+/// `keys[i]`: those of `files[i]`.
+pub fn all_hints(files: &[WorkspaceFile<'_>], keys: &[&PaperKeys]) -> Option<Vec<Vec<Diagnostic>>> {
     let config = Config::default();
     config.severity(Rule::DuplicatePaperAcrossFiles)?;
     let mut hints = vec![Vec::new(); files.len()];
     if files.len() > 1 {
-        for (f, d) in check_workspace(files, &config) {
+        for (f, d) in check_workspace_with_keys(files, keys, &config) {
             if let Some(file) = hints.get_mut(f) {
                 file.push(d);
             }

@@ -12,7 +12,7 @@ use digest_analysis::{Diagnostic, LineIndex, Severity, TextRange, WorkspaceFile}
 use serde_json::json;
 
 use crate::bibliographies::{BIBLIOGRAPHY_CODE, ReadFile};
-use crate::check::{Together, check_file, problems};
+use crate::check::{Together, bound_keys, check_file, problems};
 use crate::discover;
 use crate::files::{Configs, DiskOnly, LoadedConfig, read_text};
 use crate::render::Excerpts;
@@ -95,9 +95,10 @@ pub fn run(
             analysis: &c.analysis,
         })
         .collect();
-    let keys: Vec<&PaperKeys> = (checked_files.iter())
-        .map(|(_, _, _, c)| c.analysis.paper_keys())
+    let keys: Vec<PaperKeys> = (checked_files.iter())
+        .map(|(_, _, _, c)| bound_keys(c, &configs, &DiskOnly))
         .collect();
+    let keys: Vec<&PaperKeys> = keys.iter().collect();
 
     let mut rows = Vec::new();
     let mut configs_reported = BTreeSet::new();

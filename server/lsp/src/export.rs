@@ -30,7 +30,7 @@ use digest_analysis::rules::PaperKeys;
 use digest_analysis::workspace::normalize;
 use digest_analysis::{Diagnostic, WorkspaceFile};
 
-use crate::check::{Checked, Together, check_file, problems};
+use crate::check::{Checked, Together, bound_keys, check_file, problems};
 use crate::cli::{self, EXIT_CLEAN, EXIT_TROUBLE, Input};
 use crate::digests::{Current, Digests};
 use crate::files::{Configs, DiskOnly};
@@ -135,10 +135,10 @@ pub fn run(args: &ExportArgs, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
             analysis: &r.checked.analysis,
         })
         .collect();
-    let keys: Vec<&PaperKeys> = read
-        .iter()
-        .map(|r| r.checked.analysis.paper_keys())
+    let keys: Vec<PaperKeys> = (read.iter())
+        .map(|r| bound_keys(&r.checked, &configs, &DiskOnly))
         .collect();
+    let keys: Vec<&PaperKeys> = keys.iter().collect();
     let targets = Targets::new(args.output.as_deref(), several, &paths, &read, format);
 
     let mut configs_reported = BTreeSet::new();
@@ -157,6 +157,20 @@ pub fn run(args: &ExportArgs, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
                 let _ = writeln!(err, "{line}");
             }
             trouble = true;
+        }
+        // Never over a digest (a digest kept as `notes.md`, exported to
+        // Markdown into its own folder): the editor's export refuses it too.
+        if let Some(target) = targets.get(current)
+            && let Some(what) = overwritten(&read, current, target)
+        {
+            let _ = writeln!(
+                err,
+                "{}: cannot write {}: the export would overwrite {what}",
+                r.shown,
+                target.display()
+            );
+            trouble = true;
+            continue;
         }
         let rendered = render_one(r, &configs, &found.digest, format);
         let written = match targets.get(current) {
@@ -270,6 +284,35 @@ fn common_folder(files: &[&PathBuf]) -> PathBuf {
         });
     }
     common.unwrap_or_default()
+}
+
+/// What `target`, the output of digest `current` of `read`, would write
+/// over: one of the digests exported (a digest kept as `notes.md`), or a
+/// file of their bibliographies (`library.json` beside `library.digest`).
+fn overwritten(read: &[Read], current: usize, target: &Path) -> Option<String> {
+    for (i, digest) in read.iter().enumerate() {
+        if let Input::File(path) = &digest.input
+            && same_file(path, target)
+        {
+            return Some(match i == current {
+                true => "the digest itself".to_string(),
+                false => format!("the digest {}", digest.shown),
+            });
+        }
+    }
+    let bibliography = (read.iter())
+        .flat_map(|digest| digest.checked.bibliography.iter())
+        .find(|file| same_file(file, target))?;
+    Some(format!("the bibliography file {}", bibliography.display()))
+}
+
+/// Whether `a` and `b` name one file (`notes.md`, `./notes.md`, a link to
+/// it).
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => absolute(a) == absolute(b),
+    }
 }
 
 /// Writes `text` to `path`, making its folders first.

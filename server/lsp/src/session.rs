@@ -10,7 +10,7 @@ pub mod pull;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock, Weak};
 use std::time::{Duration, Instant};
 
 use tower_lsp_server::Client;
@@ -25,6 +25,8 @@ use tower_lsp_server::ls_types::{
     WorkDoneProgressReport,
 };
 
+use digest_analysis::bibliography::Bibliography;
+use digest_analysis::rules::PaperKeys;
 use digest_analysis::workspace::normalize;
 use digest_analysis::{Analysis, LineIndex, Lookup};
 
@@ -32,7 +34,7 @@ use crate::bibliographies::{BIBLIOGRAPHY_CODE, ReadFile, is_bib};
 use crate::check::{self, Checked, ConfigProblems, Together, analyse, check_document};
 use crate::convert::outline::OutlineJson;
 use crate::convert::{self, Locator};
-use crate::digests::{Current, Digests, IndexedDigest, Layer};
+use crate::digests::{Current, Digests, IndexedDigest, Layer, View};
 use crate::documents::Document;
 use crate::files::{CONFIG_FILE, Configs, Source, lock};
 use crate::positions::{Encoding, Positions};
@@ -197,6 +199,19 @@ pub struct Session {
     bib_published: Mutex<HashMap<PathBuf, Vec<Diagnostic>>>,
     /// The bibliography files the editor was asked to watch one by one.
     bib_watched: Mutex<HashSet<PathBuf>>,
+    /// Per digest with a bibliography, its cross-file keys with the
+    /// entries its papers are bound to (see [`Session::bound_keys`]).
+    bound_keys: Mutex<HashMap<PathBuf, BoundKeys>>,
+}
+
+/// A digest's cross-file keys derived with its bibliography, valid while
+/// the analysis and the bibliography they were derived from are the ones
+/// in use (a `Weak` keeps its allocation, so an equal pointer is the same
+/// value).
+struct BoundKeys {
+    analysis: Weak<Analysis>,
+    bibliography: Weak<Bibliography>,
+    keys: Arc<PaperKeys>,
 }
 
 #[derive(Default)]
@@ -241,6 +256,7 @@ impl Session {
             pull: pull::Pulls::default(),
             bib_published: Mutex::new(HashMap::new()),
             bib_watched: Mutex::new(HashSet::new()),
+            bound_keys: Mutex::new(HashMap::new()),
         }
     }
 
@@ -526,13 +542,63 @@ impl Session {
         digests: &Digests<'_>,
     ) -> check::Problems {
         let view = self.index.within(path).then(|| digests.view());
-        let (files, keys) = view.map(|v| (v.files(), v.keys())).unwrap_or_default();
+        let bound = view.map(|v| self.bound_keys(v)).unwrap_or_default();
+        let (files, keys) = view
+            .map(|v| (v.files(), keys_of(v, &bound)))
+            .unwrap_or_default();
         let together = view.map(|v| Together {
             files: &files,
             keys: &keys,
             current: v.current.unwrap_or_default(),
         });
         check::problems(checked, together)
+    }
+
+    /// The cross-file rule's keys of every digest of `view` whose
+    /// bibliography has entries, derived with it (spec, "Bibliography":
+    /// papers of two digests bound to one entry, by their citations, their
+    /// identifiers or their titles, are one paper); `None` for the others,
+    /// whose [`Analysis::paper_keys`] serve. Kept per digest until its
+    /// analysis or its bibliography changes, so a keystroke derives those
+    /// of the edited digest alone. Nothing when `view` holds one digest.
+    pub fn bound_keys(&self, view: &View) -> Vec<Option<Arc<PaperKeys>>> {
+        if view.paths.len() < 2 {
+            return Vec::new();
+        }
+        let bibliographies = &self.configs.bibliographies;
+        let keys = (view.paths.iter().zip(&view.analyses))
+            .map(|(path, analysis)| {
+                let loaded = self.configs.for_file(path, self);
+                let files = bibliographies.files_for(path, &loaded);
+                if files.is_empty() {
+                    return None;
+                }
+                let bibliography = bibliographies.get(&files, self);
+                if bibliography.is_empty() {
+                    return None;
+                }
+                if let Some(hit) = lock(&self.bound_keys).get(path)
+                    && Weak::as_ptr(&hit.analysis) == Arc::as_ptr(analysis)
+                    && Weak::as_ptr(&hit.bibliography) == Arc::as_ptr(&bibliography)
+                {
+                    return Some(hit.keys.clone());
+                }
+                let keys = Arc::new(PaperKeys::with_bibliography(analysis, &bibliography));
+                let kept = BoundKeys {
+                    analysis: Arc::downgrade(analysis),
+                    bibliography: Arc::downgrade(&bibliography),
+                    keys: keys.clone(),
+                };
+                lock(&self.bound_keys).insert(path.clone(), kept);
+                Some(keys)
+            })
+            .collect();
+        // Digests gone from the workspace are forgotten.
+        let mut kept = lock(&self.bound_keys);
+        if kept.len() > view.paths.len() {
+            kept.retain(|path, _| view.index_of(path).is_some());
+        }
+        keys
     }
 
     /// Publishes the errors of the bibliography files read since the last
@@ -1010,6 +1076,17 @@ impl Session {
         session.recheck_all();
         session.request_refresh();
     }
+}
+
+/// The keys of every digest of `view`: those of `bound` where derived
+/// ([`Session::bound_keys`]), else the analysis's own.
+pub fn keys_of<'v>(view: &'v View, bound: &'v [Option<Arc<PaperKeys>>]) -> Vec<&'v PaperKeys> {
+    (view.analyses.iter().enumerate())
+        .map(|(i, analysis)| match bound.get(i) {
+            Some(Some(keys)) => keys.as_ref(),
+            _ => analysis.paper_keys(),
+        })
+        .collect()
 }
 
 impl Source for Session {

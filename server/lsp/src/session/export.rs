@@ -13,6 +13,7 @@ use tower_lsp_server::jsonrpc;
 use tower_lsp_server::ls_types::Uri;
 
 use super::Session;
+use crate::bibliographies::is_bib;
 use crate::check::{self, Checked};
 use crate::digests::{Current, Digests};
 use crate::files::read_text;
@@ -49,6 +50,14 @@ impl Session {
         {
             return Err(refused(format!(
                 "digest-lsp: {} is a configuration, not a digest",
+                path.display()
+            )));
+        }
+        if let Some(path) = &path
+            && (is_bib(Some(path)) || self.configs.bibliographies.holds(path))
+        {
+            return Err(refused(format!(
+                "digest-lsp: {} is a bibliography file, not a digest",
                 path.display()
             )));
         }
@@ -133,9 +142,37 @@ impl Session {
                 out.display()
             )));
         }
+        if let Some(what) = self.held(rendered.path.as_deref(), &out) {
+            return Err(refused(format!(
+                "digest-lsp: the export would overwrite {what} ({})",
+                out.display()
+            )));
+        }
         std::fs::write(&out, rendered.text)
             .map_err(|e| refused(format!("digest-lsp: cannot write {}: {e}", out.display())))?;
         Ok(out)
+    }
+}
+
+impl Session {
+    /// What the file at `out` holds that an export must not replace: a
+    /// file of the bibliography of the digest at `digest` (`library.json`
+    /// beside `library.digest`: the JSON export's default name), another
+    /// digest of the workspace, or a document open in the editor.
+    fn held(&self, digest: Option<&Path>, out: &Path) -> Option<&'static str> {
+        if let Some(digest) = digest {
+            let loaded = self.configs.for_file(digest, self);
+            let files = self.configs.bibliographies.files_for(digest, &loaded);
+            if files.iter().any(|file| same_file(file, out)) {
+                return Some("a file of the digest's bibliography");
+            }
+        }
+        let path = digest_analysis::workspace::normalize(out);
+        if self.index.get(&path).is_some() {
+            return Some("a digest");
+        }
+        let open = Uri::from_file_path(&path).is_some_and(|uri| self.version(&uri).is_some());
+        open.then_some("a document open in the editor")
     }
 }
 

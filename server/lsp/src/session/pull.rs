@@ -287,13 +287,14 @@ impl Session {
             .filter(|&i| answers[i].is_none() && uris[i].is_some())
             .collect();
         if !todo.is_empty() {
-            let (files, keys) = (view.files(), view.keys());
+            let bound = self.bound_keys(view);
+            let (files, keys) = (view.files(), super::keys_of(view, &bound));
             // The cross-file rule over every digest in one pass, when many
             // closed digests are checked (a pass per file is quadratic);
             // for a few, a pass for each is less work.
             let closed = todo.iter().filter(|&&i| view.uris[i].is_none()).count();
             let hints = (closed > ONE_PASS_FROM)
-                .then(|| check::all_hints(&files))
+                .then(|| check::all_hints(&files, &keys))
                 .flatten();
             let computed = parallel(&todo, &AtomicUsize::new(0), |&i| {
                 let uri = uris[i].as_ref()?;

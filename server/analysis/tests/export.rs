@@ -82,9 +82,9 @@ fn markdown_of_the_hostile_digest() {
     expect![[r##"
         # Hostile \*digest\* \<script\>alert(1)\</script\>
 
-        Intro with \_under\_ and \[brackets\] \& entities \&amp; \`code\`.
-        \# not a heading
-        \- not a list
+        Intro with \_under\_ and \[brackets\] \& entities \&amp; \`code\`.\
+        \# not a heading\
+        \- not a list\
         indented, not code
 
         <a id="paper1"></a>
@@ -93,9 +93,9 @@ fn markdown_of_the_hostile_digest() {
 
         stray words here
 
-        **摘要原文:** First line with [https://x.org/a\_b](<https://x.org/a_b>) and [docs](<https://y.org/d?q=1\&r=2>).
-        1\. not a list
-        \+ plus
+        **摘要原文:** First line with [https://x.org/a\_b](<https://x.org/a_b>) and [docs](<https://y.org/d?q=1\&r=2>).\
+        1\. not a list\
+        \+ plus\
         \== equals
 
         Second paragraph 见[Paper2](<#paper2>), [Paper2](<#paper2>), [other\#Paper2](<other.md#paper2>), [other](<other.md>), \[\[missing\#Paper1\]\], smith2020 and Paper9.

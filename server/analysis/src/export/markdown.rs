@@ -63,7 +63,9 @@ fn write_event(out: &mut String, event: Event<'_>) {
             let line_start = out.ends_with('\n');
             escape(out, text, line_start);
         }
-        Event::LineBreak => out.push('\n'),
+        // A hard break (CommonMark's backslash at the line's end): a
+        // line break of the digest stays one, as in the HTML's `<br>`.
+        Event::LineBreak => out.push_str("\\\n"),
         Event::ParagraphBreak => out.push_str("\n\n"),
         Event::Link { text, url } => {
             out.push('[');

@@ -218,10 +218,22 @@ impl<'a> Prepared<'a> {
     /// `Paper3 Title` (keyword as written, the number, the title).
     pub fn heading(&self, paper: &Paper) -> String {
         let keyword = self.str(paper.keyword);
-        match paper.title {
-            Some(title) => format!("{keyword}{} {}", paper.number, self.str(title)),
-            None => format!("{keyword}{}", paper.number),
+        let Some(title) = paper.title else {
+            return format!("{keyword}{}", paper.number);
+        };
+        // A citation on the heading line is its key, as in the text.
+        let mut out = format!("{keyword}{} ", paper.number);
+        let mut at = title.start;
+        let citations = (paper.inline.references.iter())
+            .filter(|r| title.start <= r.range.start && r.range.end <= title.end)
+            .filter_map(|r| Some((r.range, r.citation()?)));
+        for (range, key) in citations {
+            out.push_str(self.str(TextRange::new(at, range.start)));
+            out.push_str(key);
+            at = range.end;
         }
+        out.push_str(self.str(TextRange::new(at, title.end)));
+        out
     }
 
     /// The 0-based line of `offset`.

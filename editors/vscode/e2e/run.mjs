@@ -1049,6 +1049,23 @@ async function previewUser() {
     check(`a click on Paper${target} in the preview moves the cursor to its heading (Ln ${line})`, true);
   });
 
+  await step(page, "link to another digest in the preview", async () => {
+    // A wiki reference typed at the end becomes a link to the other
+    // digest's export (its name without extension, .html#paper1); a click opens that digest
+    // at the heading instead of leaving the preview blank.
+    const other = fs.readFileSync(path.join(TXT_WORKSPACE, TXT_OTHER), "utf8").split(/\r\n|\n|\r/);
+    const line = other.findIndex((l) => /^Paper0*1(?![0-9])/.test(l)) + 1;
+    await page.locator(".tabs-container .tab", { hasText: TXT_DIGEST }).first().click();
+    await page.keyboard.press(`${MOD}+End`);
+    await page.keyboard.insertText(`See also [[${TXT_OTHER}#Paper1]].\n`);
+    const link = preview.locator(`a[href="${TXT_OTHER.replace(/\.[^.]*$/, "")}.html#paper1"]`);
+    await link.waitFor({ state: "attached" });
+    await link.click();
+    await page.locator(".tabs-container .tab.active", { hasText: TXT_OTHER }).waitFor();
+    await statusSelection.filter({ hasText: `Ln ${line}, Col 1` }).waitFor();
+    check(`a click on [[${TXT_OTHER}#Paper1]] in the preview opens ${TXT_OTHER} at its Paper1 (Ln ${line})`, true);
+  });
+
   await step(page, "export command", async () => {
     await page.locator(".tabs-container .tab", { hasText: TXT_DIGEST }).first().click();
     // Not runCommand: the format's quick pick follows the palette at once.

@@ -148,9 +148,14 @@ class Preview {
     });
   }
 
-  /** A message of the webview's script: a click on a paper. */
+  /** A message of the webview's script: a click on a paper, or on a link
+   * to another digest. */
   private received(message: unknown): void {
-    const m = message as { type?: string; line?: unknown };
+    const m = message as { type?: string; line?: unknown; href?: unknown };
+    if (m.type === "follow" && typeof m.href === "string") {
+      void openExportedLink(this.document.uri, m.href);
+      return;
+    }
     if (m.type !== "reveal" || typeof m.line !== "number" || !Number.isInteger(m.line)) return;
     const line = Math.max(0, Math.min(m.line, this.document.lineCount - 1));
     const position = new vscode.Position(line, 0);
@@ -163,6 +168,48 @@ class Preview {
         editor.revealRange(new vscode.Range(position, position), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
       });
   }
+}
+
+/**
+ * The digest an exported link names (`other.html#paper2`, relative to
+ * `from`'s folder): `other.digest`, else `other` as written, else
+ * `other.txt`, opened at its heading `PaperN` when the anchor names one.
+ */
+export async function openExportedLink(from: vscode.Uri, href: string): Promise<boolean> {
+  const [path, anchor = ""] = href.split("#", 2);
+  let base: string;
+  try {
+    base = decodeURIComponent(path).replace(/\.html$/, "");
+  } catch {
+    return false;
+  }
+  if (!base) return false;
+  const folder = vscode.Uri.joinPath(from, "..");
+  for (const name of [`${base}.digest`, base, `${base}.txt`]) {
+    const uri = vscode.Uri.joinPath(folder, name);
+    try {
+      const stat = await vscode.workspace.fs.stat(uri);
+      if (stat.type !== vscode.FileType.File) continue;
+    } catch {
+      continue;
+    }
+    const editor = await vscode.window.showTextDocument(uri, { preview: false });
+    const number = /^paper(\d+)/.exec(anchor)?.[1];
+    if (number) {
+      const heading = new RegExp(`^\\S+?\\s?0*${Number(number)}(?![0-9A-Za-z_])`);
+      for (let line = 0; line < editor.document.lineCount; line++) {
+        if (heading.test(editor.document.lineAt(line).text)) {
+          const position = new vscode.Position(line, 0);
+          editor.selection = new vscode.Selection(position, position);
+          editor.revealRange(new vscode.Range(position, position), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+          break;
+        }
+      }
+    }
+    return true;
+  }
+  void vscode.window.showWarningMessage(`Digest: no digest found for the link ${href}`);
+  return false;
 }
 
 /**
@@ -252,7 +299,18 @@ const SCRIPT = `
   });
   document.addEventListener("click", (event) => {
     const target = event.target instanceof Element ? event.target : null;
-    if (!target || target.closest("a[href]")) return; // links keep their meaning
+    if (!target) return;
+    const link = target.closest("a[href]");
+    if (link) {
+      // Anchors and web links keep their meaning; a link to another
+      // digest's export (other.html#paper2) opens that digest instead of
+      // leaving the preview blank.
+      const href = link.getAttribute("href") || "";
+      if (href.startsWith("#") || /^https?:/i.test(href)) return;
+      event.preventDefault();
+      vscode.postMessage({ type: "follow", href });
+      return;
+    }
     const paper = target.closest("[data-line]");
     if (!paper) return;
     const line = Number(paper.getAttribute("data-line"));

@@ -416,6 +416,13 @@ fn completion_after_the_at_sign_lists_the_keys() {
             garcia2022feature [Citation] 1:13..1:19 -> "garcia2022feature" | Some("Feature Mimicry for Detectors (2022)") | None | Some("garcia2022feature Feature Mimicry for Detectors")
         "#]],
     );
+    // Inside a key: the rest of it is replaced, and no second `]]` added.
+    check_completion(
+        "Paper1 A [[@GAR$0CIA]]\n",
+        expect![[r#"
+            garcia2022feature [Citation] 1:13..1:19 -> "garcia2022feature" | Some("Feature Mimicry for Detectors (2022)") | None | Some("garcia2022feature Feature Mimicry for Detectors")
+        "#]],
+    );
 }
 
 /// `path line:col..line:col code message` per finding.

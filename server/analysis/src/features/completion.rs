@@ -77,9 +77,14 @@ pub fn completion(
     if let Some(open) = prefix.rfind("[[@") {
         let typed = &prefix[open + 3..];
         if typed.bytes().all(is_key_byte) {
-            let closed =
-                rope.get_byte(offset) == Some(b']') && rope.get_byte(offset + 1) == Some(b']');
-            let range = TextRange::new(line_start + open + 3, offset);
+            // The rest of a key after the cursor is replaced too (`[[@|hin]]`
+            // completed is `[[@hinton2015]]`, not `[[@hinton2015]]hin]]`).
+            let mut end = offset;
+            while rope.get_byte(end).is_some_and(is_key_byte) {
+                end += 1;
+            }
+            let closed = rope.get_byte(end) == Some(b']') && rope.get_byte(end + 1) == Some(b']');
+            let range = TextRange::new(line_start + open + 3, end);
             return citations(bibliography, typed, range, closed);
         }
     }

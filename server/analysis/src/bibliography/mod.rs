@@ -62,7 +62,12 @@ pub struct BibError {
 
 impl BibError {
     pub(crate) fn at(text: &str, range: Range<usize>, message: String) -> Self {
-        let (line, column) = Lines::new(text).line_col(range.start);
+        Self::with_lines(&Lines::new(text), range, message)
+    }
+
+    /// [`BibError::at`] with the text's lines already found.
+    pub(crate) fn with_lines(lines: &Lines, range: Range<usize>, message: String) -> Self {
+        let (line, column) = lines.line_col(range.start);
         Self {
             range,
             line,

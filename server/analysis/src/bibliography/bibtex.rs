@@ -360,11 +360,23 @@ fn split(text: &str) -> Vec<Block> {
 
 fn field(e: &biblatex::Entry, name: &str) -> Option<String> {
     let raw = e.fields.get(name)?.format_verbatim();
-    let text = decode_latex(&raw)
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
+    let text = squash_spaces(decode_latex(&raw));
     (!text.is_empty()).then_some(text)
+}
+
+/// `text` with its runs of white space made one space, and none at its
+/// ends.
+fn squash_spaces(text: String) -> String {
+    let mut space_before = true;
+    let squashed = text.chars().all(|c| {
+        let ok = !c.is_whitespace() || (c == ' ' && !space_before);
+        space_before = c.is_whitespace();
+        ok
+    }) && !space_before;
+    if squashed || text.is_empty() {
+        return text;
+    }
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 fn convert(lines: &Lines, e: &biblatex::Entry, range: Range<usize>) -> Entry {
@@ -542,6 +554,14 @@ mod tests {
             1 => Just("@comment{x}\n".to_string()),
             1 => Just("@misc{broken\n  title = {No comma}\n}\n".to_string()),
         ]
+    }
+
+    proptest! {
+        #[test]
+        fn squash_spaces_is_split_and_join(text in "[ a\t\n\u{3000}\u{a0}b]{0,12}") {
+            let plain = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            prop_assert_eq!(squash_spaces(text), plain);
+        }
     }
 
     proptest! {

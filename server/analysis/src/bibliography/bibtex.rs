@@ -59,20 +59,31 @@ pub fn parse_bibtex(text: &str) -> (Vec<Entry>, Vec<BibError>) {
             .collect()
     };
     // Two or more cores: the entries in as many runs, one thread each.
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
-    let results = if threads > 1 && entries.len() >= PARALLEL_FROM {
+    let threads = match entries.len() >= PARALLEL_FROM {
+        true => std::thread::available_parallelism().map_or(1, |n| n.get().min(8)),
+        false => 1,
+    };
+    let results = if threads > 1 {
         let run = entries.len().div_ceil(threads);
         std::thread::scope(|scope| {
             let handles: Vec<_> = entries
                 .chunks(run)
-                .map(|blocks| scope.spawn(move || read(blocks)))
+                .map(|blocks| {
+                    let thread = std::thread::Builder::new().name("bibtex".into());
+                    (
+                        thread.spawn_scoped(scope, move || read(blocks)).ok(),
+                        blocks,
+                    )
+                })
                 .collect();
+            // A run whose thread could not start (or stopped) is read here.
             handles
                 .into_iter()
-                .zip(entries.chunks(run))
-                // Reading does not panic; were a thread to, its run is
-                // read again here.
-                .flat_map(|(handle, blocks)| handle.join().unwrap_or_else(|_| read(blocks)))
+                .flat_map(|(handle, blocks)| {
+                    handle
+                        .and_then(|h| h.join().ok())
+                        .unwrap_or_else(|| read(blocks))
+                })
                 .collect()
         })
     } else {

@@ -2,6 +2,7 @@
 //! a broken entry does not lose the others.
 
 use std::ops::Range;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use biblatex::{
     Bibliography, ChunksExt, Field, Pair, RawBibliography, RawChunk, RawEntry, Spanned,
@@ -58,34 +59,46 @@ pub fn parse_bibtex(text: &str) -> (Vec<Entry>, Vec<BibError>) {
             .map(|block| read_entry(text, &lines, block, &prelude))
             .collect()
     };
-    // Two or more cores: the entries in as many runs, one thread each.
+    // Two or more cores: the entries in batches, taken in turn by as many
+    // threads (this one too), so that a core busy with something else
+    // slows the read down rather than holding it up.
     let threads = match entries.len() >= PARALLEL_FROM {
         true => std::thread::available_parallelism().map_or(1, |n| n.get().min(8)),
         false => 1,
     };
-    let results = if threads > 1 {
-        let run = entries.len().div_ceil(threads);
+    let results: Vec<_> = if threads > 1 {
+        let batches: Vec<&[&Block]> = entries.chunks(BATCH).collect();
+        let next = AtomicUsize::new(0);
+        let work = || {
+            let mut done = Vec::new();
+            loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(batch) = batches.get(i) else {
+                    return done;
+                };
+                done.push((i, read(batch)));
+            }
+        };
+        let mut read_batches: Vec<Option<Vec<_>>> = vec![None; batches.len()];
         std::thread::scope(|scope| {
-            let handles: Vec<_> = entries
-                .chunks(run)
-                .map(|blocks| {
+            let helpers: Vec<_> = (1..threads)
+                .filter_map(|_| {
                     let thread = std::thread::Builder::new().name("bibtex".into());
-                    (
-                        thread.spawn_scoped(scope, move || read(blocks)).ok(),
-                        blocks,
-                    )
+                    thread.spawn_scoped(scope, work).ok()
                 })
                 .collect();
-            // A run whose thread could not start (or stopped) is read here.
-            handles
-                .into_iter()
-                .flat_map(|(handle, blocks)| {
-                    handle
-                        .and_then(|h| h.join().ok())
-                        .unwrap_or_else(|| read(blocks))
-                })
-                .collect()
-        })
+            let mut done = work();
+            for helper in helpers {
+                // A thread that stopped: its batches are read below.
+                done.extend(helper.join().unwrap_or_default());
+            }
+            for (i, read) in done {
+                read_batches[i] = Some(read);
+            }
+        });
+        (read_batches.into_iter().zip(&batches))
+            .flat_map(|(done, batch)| done.unwrap_or_else(|| read(batch)))
+            .collect()
     } else {
         read(&entries)
     };
@@ -103,6 +116,9 @@ pub fn parse_bibtex(text: &str) -> (Vec<Entry>, Vec<BibError>) {
 /// From this many entries on, they are read on more than one thread
 /// (below, starting a thread costs more than it saves).
 const PARALLEL_FROM: usize = 256;
+
+/// The entries a thread takes at a time (about a millisecond's work).
+const BATCH: usize = 64;
 
 /// The `@string`s of a file, read as one text (`len` bytes) that each entry
 /// is read after.

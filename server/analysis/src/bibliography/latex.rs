@@ -6,6 +6,10 @@
 /// space, and braces are removed. Unknown commands are kept without their
 /// backslash's braces; never fails.
 pub fn decode_latex(text: &str) -> String {
+    // Most fields hold none of what is decoded.
+    if !text.contains(['{', '}', '~', '-', '\\']) {
+        return text.to_string();
+    }
     let mut out = String::with_capacity(text.len());
     let chars: Vec<char> = text.chars().collect();
     let mut i = 0;

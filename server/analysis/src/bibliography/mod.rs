@@ -62,7 +62,12 @@ pub struct BibError {
 
 impl BibError {
     pub(crate) fn at(text: &str, range: Range<usize>, message: String) -> Self {
-        let (line, column) = Lines::new(text).line_col(range.start);
+        Self::with_lines(&Lines::new(text), range, message)
+    }
+
+    /// [`BibError::at`] with the text's lines already found.
+    pub(crate) fn with_lines(lines: &Lines, range: Range<usize>, message: String) -> Self {
+        let (line, column) = lines.line_col(range.start);
         Self {
             range,
             line,
@@ -147,6 +152,8 @@ pub struct Bibliography {
     by_title: HashMap<String, (usize, usize)>,
     /// Per file, per entry: the title normalised ([`normalise_title`]).
     titles: Vec<Vec<String>>,
+    /// See [`Bibliography::generation`].
+    generation: u64,
 }
 
 /// An entry together with the file it is in.
@@ -168,6 +175,10 @@ impl Bibliography {
             by_arxiv: HashMap::new(),
             by_title: HashMap::new(),
             titles: Vec::with_capacity(files.len()),
+            generation: {
+                static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+                NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+            },
         };
         for (f, file) in files.iter().enumerate() {
             let mut titles = Vec::with_capacity(file.entries.len());
@@ -196,6 +207,15 @@ impl Bibliography {
     pub fn empty() -> &'static Bibliography {
         static EMPTY: std::sync::OnceLock<Bibliography> = std::sync::OnceLock::new();
         EMPTY.get_or_init(Bibliography::default)
+    }
+
+    /// Which bibliography this is: each [`Bibliography::new`] hands out a
+    /// number never handed out before in this process (a clone keeps it;
+    /// the empty default is 0). Two with the same number bind papers the
+    /// same way, so what was derived from one holds for the other (the
+    /// rules keep each paper's findings by it).
+    pub fn generation(&self) -> u64 {
+        self.generation
     }
 
     pub fn is_empty(&self) -> bool {

@@ -488,6 +488,28 @@ struct Own {
     /// `None` for the many papers without any: a keystroke looks at every
     /// paper's.
     findings: Option<Box<Findings>>,
+    /// Its findings that depend on the bibliography as well; `None` until
+    /// the first check with one.
+    cited: Option<Cited>,
+}
+
+/// A paper's `unresolved-citation` and `title-mismatch` findings, at
+/// offsets from the paper's start, under the bibliography of `generation`
+/// ([`Bibliography::generation`]): an unchanged paper costs a look-up at a
+/// keystroke, not its binding's.
+#[derive(Debug)]
+struct Cited {
+    generation: u64,
+    /// `None` for the many papers without any.
+    diagnostics: Option<Box<[Diagnostic]>>,
+}
+
+impl Cited {
+    fn bytes(&self) -> usize {
+        self.diagnostics
+            .as_ref()
+            .map_or(0, |d| d.len() * DIAGNOSTIC_BYTES)
+    }
 }
 
 /// See [`Own`].
@@ -516,7 +538,7 @@ impl Own {
                 + f.diagnostics.len() * DIAGNOSTIC_BYTES
                 + size_of_val(&*f.typography)
         });
-        size_of::<(Stamp, Own)>() + findings
+        size_of::<(Stamp, Own)>() + findings + self.cited.as_ref().map_or(0, Cited::bytes)
     }
 }
 
@@ -578,7 +600,8 @@ pub fn check_with(
     let preamble = &syntax.preamble_inline;
     link_rules(analysis, None, preamble, &mut sink);
     let bibliography = resolver.bibliography();
-    unresolved_rules(analysis, None, preamble, &resolve, bibliography, &mut sink);
+    unresolved_rules(analysis, None, preamble, &resolve, &mut sink);
+    citation_rules(analysis, None, preamble, bibliography, &mut sink);
     sort(&mut sink.out);
     shown.diagnostics(0, 0, &sink.out, 0);
     sink.out.clear();
@@ -590,24 +613,6 @@ pub fn check_with(
     let this_check = cache.checks;
     for (i, (paper, &stamp)) in syntax.papers.iter().zip(&analysis.stamps).enumerate() {
         let group = i + 1;
-        // What depends on the other papers: worked out at each check.
-        let previous = i.checked_sub(1).map(|p| &syntax.papers[p]);
-        numbering_rules(analysis, previous, i, &mut sink);
-        unresolved_rules(
-            analysis,
-            Some(paper),
-            &paper.inline,
-            &resolve,
-            bibliography,
-            &mut sink,
-        );
-        title_mismatch(analysis, i, bibliography, &mut sink);
-        // Most papers have nothing to show: a keystroke checks them all.
-        if !sink.out.is_empty() {
-            sort(&mut sink.out);
-            shown.diagnostics(group, 0, &sink.out, 0);
-            sink.out.clear();
-        }
         // What depends on the paper alone: kept.
         let start = paper.range.start;
         let own = match cache.papers.entry(stamp) {
@@ -619,6 +624,43 @@ pub fn check_with(
             }
         };
         own.used = this_check;
+        // What depends on the other papers: worked out at each check.
+        let previous = i.checked_sub(1).map(|p| &syntax.papers[p]);
+        linked_rules(analysis, previous, i, &resolve, &mut sink);
+        // What depends on the paper and the bibliography: kept for this
+        // bibliography.
+        let generation = bibliography.generation();
+        if own
+            .cited
+            .as_ref()
+            .is_none_or(|c| c.generation != generation)
+        {
+            let mut cited = Sink {
+                config,
+                out: Vec::new(),
+            };
+            cited_rules(analysis, i, bibliography, &mut cited);
+            cited
+                .out
+                .iter_mut()
+                .for_each(|d| d.shift(-(start as isize)));
+            let cited = Cited {
+                generation,
+                diagnostics: (!cited.out.is_empty()).then(|| cited.out.into_boxed_slice()),
+            };
+            let old = own.cited.replace(cited).as_ref().map_or(0, Cited::bytes);
+            cache.bytes = (cache.bytes + own.cited.as_ref().map_or(0, Cited::bytes)) - old;
+        }
+        if let Some(kept) = own.cited.as_ref().and_then(|c| c.diagnostics.as_ref()) {
+            sink.out
+                .extend(kept.iter().map(|d| d.shifted(start as isize)));
+        }
+        // Most papers have nothing to show: a keystroke checks them all.
+        if !sink.out.is_empty() {
+            sort(&mut sink.out);
+            shown.diagnostics(group, 0, &sink.out, 0);
+            sink.out.clear();
+        }
         if let Some(own) = &mut own.findings {
             if !own.diagnostics.is_empty() {
                 shown.diagnostics(group, 1, &own.diagnostics, start);
@@ -693,7 +735,11 @@ fn own_findings(
             worded: Vec::new(),
         })
     });
-    Own { used: 0, findings }
+    Own {
+        used: 0,
+        findings,
+        cited: None,
+    }
 }
 
 /// Sorts diagnostics into output order: by range, then rule; stable.
@@ -1151,34 +1197,75 @@ fn link_rules(analysis: &Analysis, paper: Option<&Paper>, inline: &Inline, sink:
     }
 }
 
-/// A stretch's references that do not resolve.
+/// The rules of paper `index` that depend on the other papers (and
+/// digests): its number after the previous paper's, its references.
+fn linked_rules(
+    analysis: &Analysis,
+    previous: Option<&Paper>,
+    index: usize,
+    resolve: &dyn Fn(&RefTarget) -> Option<Unresolved>,
+    sink: &mut Sink<'_>,
+) {
+    numbering_rules(analysis, previous, index, sink);
+    if let Some(paper) = analysis.syntax.papers.get(index) {
+        unresolved_rules(analysis, Some(paper), &paper.inline, resolve, sink);
+    }
+}
+
+/// The rules of paper `index` that depend on it and the bibliography:
+/// its citations, its title against its entry's.
+fn cited_rules(
+    analysis: &Analysis,
+    index: usize,
+    bibliography: &Bibliography,
+    sink: &mut Sink<'_>,
+) {
+    if let Some(paper) = analysis.syntax.papers.get(index) {
+        citation_rules(analysis, Some(paper), &paper.inline, bibliography, sink);
+    }
+    title_mismatch(analysis, index, bibliography, sink);
+}
+
+/// A stretch's citations that name no entry of the bibliography.
+fn citation_rules(
+    analysis: &Analysis,
+    paper: Option<&Paper>,
+    inline: &Inline,
+    bibliography: &Bibliography,
+    sink: &mut Sink<'_>,
+) {
+    if !sink.on(Rule::UnresolvedCitation) {
+        return;
+    }
+    for reference in &inline.references {
+        let Some(key) = reference.citation() else {
+            continue;
+        };
+        if bibliography.entry(key).is_none() {
+            let problem = Problem::UnresolvedCitation {
+                paper: paper.map(|p| name(analysis, p)),
+                key: key.to_string(),
+                empty: bibliography.is_empty(),
+            };
+            sink.push(reference.range, problem, Vec::new());
+        }
+    }
+}
+
+/// A stretch's references (not citations) that do not resolve.
 fn unresolved_rules(
     analysis: &Analysis,
     paper: Option<&Paper>,
     inline: &Inline,
     resolve: &dyn Fn(&RefTarget) -> Option<Unresolved>,
-    bibliography: &Bibliography,
     sink: &mut Sink<'_>,
 ) {
-    let references = sink.on(Rule::UnresolvedReference);
-    let citations = sink.on(Rule::UnresolvedCitation);
-    if !references && !citations {
+    if !sink.on(Rule::UnresolvedReference) {
         return;
     }
     let paper = || paper.map(|p| name(analysis, p));
     for reference in &inline.references {
-        if let Some(key) = reference.citation() {
-            if citations && bibliography.entry(key).is_none() {
-                let problem = Problem::UnresolvedCitation {
-                    paper: paper(),
-                    key: key.to_string(),
-                    empty: bibliography.is_empty(),
-                };
-                sink.push(reference.range, problem, Vec::new());
-            }
-            continue;
-        }
-        if !references {
+        if reference.citation().is_some() {
             continue;
         }
         if let Some(reason) = resolve(&reference.target) {
@@ -1319,6 +1406,15 @@ mod tests {
 
     /// Every finding as a diagnostic, in output order, capped.
     fn plainly(analysis: &Analysis, config: &Config) -> Vec<Diagnostic> {
+        plainly_with(analysis, config, Bibliography::empty())
+    }
+
+    /// [`plainly`] with a bibliography.
+    fn plainly_with(
+        analysis: &Analysis,
+        config: &Config,
+        bibliography: &Bibliography,
+    ) -> Vec<Diagnostic> {
         let mut sink = Sink {
             config,
             out: Vec::new(),
@@ -1326,28 +1422,14 @@ mod tests {
         let highest = OnceCell::new();
         let resolve = |target: &RefTarget| resolve_with(analysis, &NoFiles, target, &highest);
         let syntax = &analysis.syntax;
-        link_rules(analysis, None, &syntax.preamble_inline, &mut sink);
-        let bibliography = Bibliography::empty();
-        unresolved_rules(
-            analysis,
-            None,
-            &syntax.preamble_inline,
-            &resolve,
-            bibliography,
-            &mut sink,
-        );
+        let preamble = &syntax.preamble_inline;
+        link_rules(analysis, None, preamble, &mut sink);
+        unresolved_rules(analysis, None, preamble, &resolve, &mut sink);
+        citation_rules(analysis, None, preamble, bibliography, &mut sink);
         for (i, paper) in syntax.papers.iter().enumerate() {
             let previous = i.checked_sub(1).map(|p| &syntax.papers[p]);
-            numbering_rules(analysis, previous, i, &mut sink);
-            unresolved_rules(
-                analysis,
-                Some(paper),
-                &paper.inline,
-                &resolve,
-                bibliography,
-                &mut sink,
-            );
-            title_mismatch(analysis, i, bibliography, &mut sink);
+            linked_rules(analysis, previous, i, &resolve, &mut sink);
+            cited_rules(analysis, i, bibliography, &mut sink);
             if paper.title.is_none() {
                 let problem = Problem::MissingTitle {
                     paper: name(analysis, paper),
@@ -1448,6 +1530,104 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// The bibliography of the tests below, as `check` is given it.
+    struct WithBib<'a>(&'a Bibliography);
+
+    impl Resolver for WithBib<'_> {
+        fn lookup(&self, _relative: &str) -> crate::Lookup {
+            crate::Lookup::Missing
+        }
+        fn bibliography(&self) -> &Bibliography {
+            self.0
+        }
+    }
+
+    fn library(bib: &str) -> Bibliography {
+        let file = crate::bibliography::BibFile::read(std::path::Path::new("refs.bib"), bib);
+        Bibliography::new(vec![file])
+    }
+
+    /// Pieces of digests that cite, name DOIs and arXiv identifiers, and
+    /// give titles, some of them those of the entries of [`BIBS`].
+    const CITING: &[&str] = &[
+        "\nPaper1 Tiny Teachers\n",
+        "\nPaper2 Tiny Teachers [[@tiny]]\n",
+        "\nPaper3 Other Words\n摘要原文: doi 10.5555/t.1 ",
+        "\nCite: [[@tiny]] [[@gone]]\n",
+        " arXiv:2308.12345 ",
+        "[[@tiny]]",
+        "[[@masks]]",
+        "\n中文总结: x\n",
+        "x",
+    ];
+
+    /// Two bibliographies: the second has another title for `tiny` and no
+    /// `masks`.
+    const BIBS: [&str; 2] = [
+        "@article{tiny,\n  title = {Tiny Teachers},\n  doi = {10.5555/t.1},\n}\n\
+         @misc{masks,\n  title = {Masks},\n  eprint = {2308.12345},\n  eprinttype = {arXiv},\n}\n",
+        "@article{tiny,\n  title = {Tiny Giant Teachers},\n  doi = {10.5555/t.1},\n}\n",
+    ];
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(100))]
+
+        #[test]
+        fn kept_citation_findings_follow_edits_and_the_bibliography(
+            pieces in prop::collection::vec(0..CITING.len(), 0..30),
+            steps in prop::collection::vec(
+                (any::<prop::sample::Index>(), 0..CITING.len(), 0..4usize),
+                1..8,
+            ),
+        ) {
+            let config = Config::default();
+            let bibs = [library(BIBS[0]), library(BIBS[1]), Bibliography::default()];
+            let mut text: String = pieces.into_iter().map(|i| CITING[i]).collect();
+            let mut analysis = Analysis::new(&text, &config);
+            let mut cache = RuleCache::default();
+            check_with(&analysis, &config, &WithBib(&bibs[0]), &mut cache);
+            for (at, piece, bib) in steps {
+                // 3: the first bibliography again, as a clone (the same
+                // generation).
+                let bib = if bib == 3 { bibs[0].clone() } else { bibs[bib].clone() };
+                let mut at = at.index(text.len() + 1);
+                while !text.is_char_boundary(at) {
+                    at -= 1;
+                }
+                text.insert_str(at, CITING[piece]);
+                let dirty = Dirty::replace(TextRange::new(at, at), CITING[piece].len());
+                analysis = analysis.into_edited(Rope::from_str(&text), dirty, &config);
+                let fresh = Analysis::new(&text, &config);
+                prop_assert_eq!(
+                    check_with(&analysis, &config, &WithBib(&bib), &mut cache),
+                    plainly_with(&fresh, &config, &bib)
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_paper_kept_is_checked_again_under_another_bibliography() {
+        let config = Config::default();
+        let text = "Paper1 Tiny Teachers [[@tiny]]\n摘要原文: a\n中文总结: b\n";
+        let analysis = Analysis::new(text, &config);
+        let mut cache = RuleCache::default();
+        let (first, second) = (library(BIBS[0]), library(BIBS[1]));
+        let messages = |bib: &Bibliography, cache: &mut RuleCache| -> Vec<String> {
+            let found = check_with(&analysis, &config, &WithBib(bib), cache);
+            found.iter().map(Diagnostic::message).collect()
+        };
+        assert_eq!(messages(&first, &mut cache), Vec::<String>::new());
+        assert_eq!(
+            messages(&second, &mut cache),
+            [
+                "Paper1's title differs from that of the entry `tiny` it is bound to by its \
+                 citation (\"Tiny Giant Teachers\"): correct the heading's title, or the citation"
+            ]
+        );
+        assert_eq!(messages(&first, &mut cache), Vec::<String>::new());
     }
 
     #[test]

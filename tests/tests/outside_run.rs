@@ -5,48 +5,11 @@
 //! Every fixture is written here, in a fresh folder; every wait is on an
 //! event, with a timeout.
 
-use std::io::Write;
-use std::path::Path;
-use std::process::{Command, Output, Stdio};
-
 use digest_e2e::{
-    Client, codes, diagnostic, file_uri, published, range, server_binary, workspace_dir as scratch,
-    write_file as write,
+    Client, codes, diagnostic, file_uri, published, range, read, run_cli as run,
+    workspace_dir as scratch, write_file as write,
 };
 use serde_json::json;
-
-/// Runs the binary in `cwd`; exit status, stdout, stderr.
-fn run(args: &[&str], cwd: &Path, stdin: Option<&[u8]>) -> (i32, String, String) {
-    let mut child = Command::new(server_binary())
-        .args(args)
-        .current_dir(cwd)
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("digest-lsp runs");
-    if let Some(input) = stdin
-        && let Some(mut pipe) = child.stdin.take()
-    {
-        pipe.write_all(input).expect("write stdin");
-    }
-    drop(child.stdin.take());
-    let Output {
-        status,
-        stdout,
-        stderr,
-    } = child.wait_with_output().expect("digest-lsp ends");
-    (
-        status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&stdout).into_owned(),
-        String::from_utf8_lossy(&stderr).into_owned(),
-    )
-}
-
-fn read(path: &Path) -> String {
-    std::fs::read_to_string(path).expect("the file is there")
-}
 
 /// A digest kept as Markdown (`[files] include = ["*.md"]`).
 const NOTES_MD: &str = "Paper1 Teacher\nAbstract: a\nSummary: b\n";

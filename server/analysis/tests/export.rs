@@ -996,6 +996,12 @@ fn json_gives_the_bound_entry_and_resolves_citations() {
         "venue": "ICCV", "year": "2020", "doi": "10.1234/tt.5", "arxiv": null, "url": null,
         "file": "/refs/main.bib", "line": 1
     });
+    // The heading's citation is a reference, not part of the title.
+    assert_eq!(doc["papers"][0]["title"], "Something else");
+    assert_eq!(
+        doc["papers"][0]["heading"],
+        "Paper1 Something else [[@smith2020]]"
+    );
     // Bound by the key in its heading, by its title, and not at all.
     assert_eq!(doc["papers"][0]["entry"], entry);
     assert_eq!(doc["papers"][1]["entry"], entry);

@@ -60,7 +60,9 @@ struct Document<'a> {
 struct PaperData<'a> {
     number: u64,
     anchor: &'a str,
-    title: Option<&'a str>,
+    /// The title without the citations written on the heading line (they
+    /// are among the references; `heading` keeps the line as written).
+    title: Option<std::borrow::Cow<'a, str>>,
     heading: &'a str,
     range: Range,
     heading_range: Range,
@@ -205,6 +207,34 @@ impl Positions<'_> {
     }
 }
 
+/// `title` of `paper` with its citations taken out.
+fn title_of<'a>(
+    prepared: &'a Prepared<'_>,
+    paper: &Paper,
+    title: crate::TextRange,
+) -> std::borrow::Cow<'a, str> {
+    let citations: Vec<crate::TextRange> = (paper.inline.references.iter())
+        .filter(|r| r.citation().is_some())
+        .filter(|r| title.start <= r.range.start && r.range.end <= title.end)
+        .map(|r| r.range)
+        .collect();
+    if citations.is_empty() {
+        return prepared.str(title).into();
+    }
+    let mut plain = String::new();
+    let mut at = title.start;
+    for range in citations {
+        plain.push_str(prepared.str(crate::TextRange::new(at, range.start)));
+        at = range.end;
+    }
+    plain.push_str(prepared.str(crate::TextRange::new(at, title.end)));
+    plain
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .into()
+}
+
 fn paper_of<'a>(
     prepared: &'a Prepared<'_>,
     at: &Positions<'_>,
@@ -214,7 +244,7 @@ fn paper_of<'a>(
     PaperData {
         number: paper.number,
         anchor: prepared.anchor(index),
-        title: paper.title.map(|t| prepared.str(t)),
+        title: paper.title.map(|t| title_of(prepared, paper, t)),
         heading: prepared.str(paper.heading),
         range: at.range(paper.range),
         heading_range: at.range(paper.heading),

@@ -30,7 +30,8 @@ pub struct Entry {
     pub key: String,
     /// The title, LaTeX accents and braces decoded; empty when there is none.
     pub title: String,
-    /// "First Last", in the entry's order.
+    /// "First Last" ("张三" for CJK names: [`display_name`]), in the
+    /// entry's order.
     pub authors: Vec<String>,
     /// The journal, or else the booktitle (CSL-JSON `container-title`).
     pub venue: Option<String>,
@@ -46,6 +47,35 @@ pub struct Entry {
     pub line: usize,
     /// The 1-based column (in characters) the entry starts at.
     pub column: usize,
+}
+
+/// A person's name for display, the one way for every format: "Given
+/// prefix Family suffix", its empty parts left out; but family name first
+/// and no space ("张三") when the given and family names are both CJK,
+/// as such names are written.
+pub fn display_name(given: &str, prefix: &str, family: &str, suffix: &str) -> String {
+    let (given, prefix, family, suffix) =
+        (given.trim(), prefix.trim(), family.trim(), suffix.trim());
+    if prefix.is_empty() && suffix.is_empty() && is_cjk(given) && is_cjk(family) {
+        return format!("{family}{given}");
+    }
+    [given, prefix, family, suffix]
+        .iter()
+        .filter(|s| !s.is_empty())
+        .copied()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// `text` is not empty and all CJK: Han (with its compatibility and
+/// extension blocks), kana, Hangul, and the iteration mark `々`.
+fn is_cjk(text: &str) -> bool {
+    !text.is_empty()
+        && text.chars().all(|c| {
+            matches!(c as u32,
+                0x3005 | 0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF
+                | 0xAC00..=0xD7AF | 0xF900..=0xFAFF | 0x20000..=0x3134F)
+        })
 }
 
 /// A part of a bibliography file that could not be read.

@@ -188,3 +188,52 @@ fn an_at_inside_an_entry_or_in_a_comment_is_not_an_entry() {
     let keys: Vec<&str> = file.entries.iter().map(|e| e.key.as_str()).collect();
     assert_eq!(keys, ["a"]);
 }
+
+/// A key repeated in a file: an error on the later entry, at its key; the
+/// first entry still counts.
+#[test]
+fn a_repeated_key_is_an_error_on_the_later_entry() {
+    let text = "@article{k,\n  title = {First},\n}\n\n  @misc{other, title = {O}} @book{ k ,\n  title = {Second},\n}\n";
+    let file = BibFile::read(Path::new("/lib/refs.bib"), text);
+    let errors: Vec<_> = (file.errors.iter())
+        .map(|e| (e.line, e.column, &text[e.range.clone()], e.message.as_str()))
+        .collect();
+    assert_eq!(
+        errors,
+        [(5, 36, "k", "duplicate key `k`: the entry at line 1 is used")]
+    );
+    let bibliography = Bibliography::new(vec![file]);
+    assert_eq!(
+        bibliography.entry("k").map(|e| e.entry.title.as_str()),
+        Some("First")
+    );
+}
+
+/// A key that an earlier file of the bibliography has: an error of the
+/// later file, naming the first; the first counts.
+#[test]
+fn a_key_repeated_in_a_later_file_is_an_error_of_that_file() {
+    let bib = "@article{k, title = {First}}\n";
+    let json = "[\n  {\"id\": \"x\"},\n  {\"id\": \"k\", \"title\": \"Second\"}\n]\n";
+    let bibliography = Bibliography::new(vec![
+        BibFile::read(Path::new("/lib/refs.bib"), bib),
+        BibFile::read(Path::new("/lib/zotero.json"), json),
+    ]);
+    assert_eq!(bibliography.files[0].errors, []);
+    let errors: Vec<_> = (bibliography.files[1].errors.iter())
+        .map(|e| (e.line, e.column, &json[e.range.clone()], e.message.as_str()))
+        .collect();
+    assert_eq!(
+        errors,
+        [(
+            3,
+            11,
+            "k",
+            "duplicate key `k`: the entry at line 1 of `refs.bib` is used"
+        )]
+    );
+    assert_eq!(
+        bibliography.entry("k").map(|e| e.entry.title.as_str()),
+        Some("First")
+    );
+}

@@ -145,7 +145,11 @@ impl Bibliographies {
             drop(state);
             return bibliography_of(read);
         }
-        for (file, text) in &read {
+        // The errors as the bibliography has them: with the keys that an
+        // earlier file has too.
+        let (files_read, texts): (Vec<BibFile>, Vec<Arc<str>>) = read.into_iter().unzip();
+        let bibliography = Arc::new(Bibliography::new(files_read));
+        for (file, text) in bibliography.files.iter().zip(&texts) {
             let text = match file.errors.is_empty() {
                 true => Arc::from(""),
                 false => text.clone(),
@@ -157,7 +161,6 @@ impl Bibliographies {
             };
             state.read.insert(file.path.clone(), kept);
         }
-        let bibliography = bibliography_of(read);
         state.sets.insert(files.clone(), bibliography.clone());
         bibliography
     }

@@ -10,7 +10,7 @@ use biblatex::{
 
 use super::bind::{arxiv_in_url, normalise_arxiv};
 use super::latex::decode_latex;
-use super::{BibError, Entry, Lines, display_name};
+use super::{BibError, Entry, Lines, display_name, key_in};
 
 /// One `@type{...}` block of a `.bib` file.
 struct Block {
@@ -482,7 +482,13 @@ fn convert(lines: &Lines, e: &biblatex::Entry, range: Range<usize>) -> Entry {
                     .and_then(normalise_arxiv)
             })
         });
+    let open = (lines.text.get(range.clone()))
+        .and_then(|src| src.find(['{', '(']))
+        .map_or(0, |i| i + 1);
+    let key_range = key_in(lines, &range, open, &e.key);
     Entry {
+        key_at: lines.line_col(key_range.start),
+        key_range,
         key: e.key.clone(),
         title: field(e, "title").unwrap_or_default(),
         authors,

@@ -8,7 +8,7 @@ use serde_json::Value;
 use super::bibtex::strip_doi_prefix;
 use super::bind::{arxiv_in_url, normalise_arxiv};
 use super::latex::decode_latex;
-use super::{BibError, Entry, Lines, display_name};
+use super::{BibError, Entry, Lines, display_name, key_in};
 
 /// Reads a CSL-JSON file (a top-level array of items). A broken item (bad
 /// JSON, not an object, no `id`) becomes a [`BibError`]; the others are
@@ -221,7 +221,13 @@ fn convert(lines: &Lines, item: &Value, range: Range<usize>) -> Result<Entry, St
                     .and_then(normalise_arxiv)
             })
         });
+    let id = (lines.text.get(range.clone()))
+        .and_then(|src| src.find("\"id\""))
+        .map_or(0, |i| i + 4);
+    let key_range = key_in(lines, &range, id, &key);
     Ok(Entry {
+        key_at: lines.line_col(key_range.start),
+        key_range,
         key,
         title: string(item, "title").unwrap_or_default(),
         authors,

@@ -239,7 +239,7 @@ Paper3 Dark Knowledge in the Wild
 ";
     expect![[r#"
         1:8..1:61 hint[title-mismatch] Paper1's title differs from that of the entry `mueller2021tiny` it is bound to by its citation ("Tiny Students Learn from Giant Teachers"): correct the heading's title, or the citation
-        2:11..2:26 error[unresolved-citation] Paper1: unresolved citation `@nobody2020`: no entry of the bibliography has this key; fix the key or add the entry
+        2:11..2:26 error[unresolved-citation] Paper1: unresolved citation `@nobody2020`: no entry of the bibliography has this key; fix the key or add the entry (or it is one that could not be read: see the errors in library.bib)
         5:8..5:21 hint[title-mismatch] Paper2's title differs from that of the entry `rossi2024token` it is bound to by its arXiv identifier ("Token Pruning Meets Distillation"): correct the heading's title, or the entry
         9:8..9:34 hint[title-mismatch] Paper3's title differs from that of the entry `zhang2022relation` it is bound to by its citation ("Relation Distillation for 3D Point Clouds"): correct the heading's title, or the citation
     "#]]
@@ -251,6 +251,33 @@ Paper3 Dark Knowledge in the Wild
         10:5..10:27 error[unresolved-citation] Paper3: unresolved citation `@zhang2022relation`: no bibliography was found (name its files in digest.toml under `[bibliography] files`, or put a `.bib` file beside the digest)
     "#]]
     .assert_eq(&diagnostics(text, &no_library()));
+}
+
+/// A bibliography file that is there but has no entry, or none that could
+/// be read: the message says so, not that there is no bibliography.
+#[test]
+fn an_unresolved_citation_says_what_the_bibliography_is() {
+    let text = "Paper1 Title\n引用: [[@park2019]]\n摘要原文: a\n中文总结: b\n";
+    let with = |files: &[(&str, &str)]| {
+        let files = (files.iter())
+            .map(|(path, text)| BibFile::read(Path::new(path), text))
+            .collect();
+        WithBib(Bibliography::new(files))
+    };
+    expect![[r#"
+        2:5..2:18 error[unresolved-citation] Paper1: unresolved citation `@park2019`: the bibliography (refs.bib) has no entry: add the entry with this key
+    "#]]
+    .assert_eq(&diagnostics(text, &with(&[("/lib/refs.bib", "% nothing yet\n")])));
+    expect![[r#"
+        2:5..2:18 error[unresolved-citation] Paper1: unresolved citation `@park2019`: the bibliography (refs.bib, zotero.json) has no entry that could be read: see the errors in refs.bib
+    "#]]
+    .assert_eq(&diagnostics(
+        text,
+        &with(&[
+            ("/lib/refs.bib", "@article{park2019\n  title = {No comma}\n}\n"),
+            ("/lib/zotero.json", "[]"),
+        ]),
+    ));
 }
 
 fn check_hover(fixture: &str, resolver: &dyn Resolver, expect: Expect) {

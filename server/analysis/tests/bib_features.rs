@@ -200,8 +200,8 @@ fn a_citation_is_its_own_reference_not_a_wiki_reference_to_a_file() {
         [
             "1:10..1:28 Citation(\"a.b:c/d+e_f-g\")",
             "2:7..2:18 Citation(\"Paper3\")",
-            "2:19..2:24 File(\"@\")",
-            "2:25..2:33 File(\"@x y\")",
+            "2:19..2:24 Citation(\"\")",
+            "2:25..2:33 Citation(\"x y\")",
             "2:34..2:42 File(\"@k\")",
         ]
     "#]]
@@ -278,6 +278,18 @@ fn an_unresolved_citation_says_what_the_bibliography_is() {
             ("/lib/zotero.json", "[]"),
         ]),
     ));
+}
+
+/// `[[@]]` and `[[@ park]]` are citations without a key, never references
+/// to a file `@`.
+#[test]
+fn a_citation_without_a_key_says_what_a_key_is() {
+    let text = "Paper1 Title [[@ park]]\n摘要原文: See [[@]].\n中文总结: b\n";
+    expect![[r#"
+        1:14..1:24 error[unresolved-citation] Paper1: unresolved citation `@ park`: this is no citation key: a key is one or more ASCII letters, digits and `_-:./+`, right after `[[@`
+        2:11..2:16 error[unresolved-citation] Paper1: unresolved citation `@`: this is no citation key: a key is one or more ASCII letters, digits and `_-:./+`, right after `[[@`
+    "#]]
+    .assert_eq(&diagnostics(text, &library()));
 }
 
 fn check_hover(fixture: &str, resolver: &dyn Resolver, expect: Expect) {

@@ -214,6 +214,9 @@ pub enum SamePaper {
 /// Why a citation does not resolve: what the digest's bibliography is.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Uncited {
+    /// What follows `@` is no key (`[[@]]`, `[[@ park]]`): see
+    /// [`is_citation_key`](crate::syntax::inline::is_citation_key).
+    NotAKey,
     /// The bibliography has entries, none with the key; `broken` names its
     /// files with errors (an entry that could not be read may be the one),
     /// empty when there are none.
@@ -416,6 +419,9 @@ impl Problem {
             }
             Self::UnresolvedCitation { paper, key, why } => {
                 let why = match why {
+                    Uncited::NotAKey => "this is no citation key: a key is one or more ASCII \
+                                         letters, digits and `_-:./+`, right after `[[@`"
+                        .to_string(),
                     Uncited::NoFile => "no bibliography was found (name its files in digest.toml \
                                         under `[bibliography] files`, or put a `.bib` file beside \
                                         the digest)"
@@ -1301,7 +1307,10 @@ fn citation_rules(
             let problem = Problem::UnresolvedCitation {
                 paper: paper.map(|p| name(analysis, p)),
                 key: key.to_string(),
-                why: Uncited::of(bibliography),
+                why: match crate::syntax::inline::is_citation_key(key) {
+                    true => Uncited::of(bibliography),
+                    false => Uncited::NotAKey,
+                },
             };
             sink.push(reference.range, problem, Vec::new());
         }

@@ -451,8 +451,13 @@ fn convert(lines: &Lines, e: &biblatex::Entry, range: Range<usize>) -> Entry {
             people
                 .iter()
                 .map(|p| {
-                    let [given, prefix, family, suffix] =
-                        [&p.given_name, &p.prefix, &p.name, &p.suffix].map(|s| decode_latex(s));
+                    let parts = [&p.given_name, &p.prefix, &p.name, &p.suffix];
+                    // Most names are Latin: decoded once, joined (a CJK
+                    // name has no TeX to decode but braces).
+                    if !(could_be_cjk(&p.given_name) && could_be_cjk(&p.name)) {
+                        return decode_latex(&display_name(parts[0], parts[1], parts[2], parts[3]));
+                    }
+                    let [given, prefix, family, suffix] = parts.map(|s| decode_latex(s));
                     display_name(&given, &prefix, &family, &suffix)
                 })
                 .collect()
@@ -503,6 +508,15 @@ fn convert(lines: &Lines, e: &biblatex::Entry, range: Range<usize>) -> Entry {
         column: lines.line_col(range.start).1,
         range,
     }
+}
+
+/// Whether `part` of a name may be CJK once decoded: its first character
+/// after braces is not ASCII (a quick test; [`display_name`] decides).
+fn could_be_cjk(part: &str) -> bool {
+    part.trim_start_matches([' ', '{'])
+        .chars()
+        .next()
+        .is_some_and(|c| !c.is_ascii())
 }
 
 /// `https://doi.org/10.1/x` and `doi:10.1/x` are `10.1/x`.

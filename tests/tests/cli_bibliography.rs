@@ -94,3 +94,45 @@ fn the_config_names_the_bibliography_and_a_missing_file_is_an_error() {
     );
     assert_eq!(code, 1);
 }
+
+/// A key that an earlier file of the bibliography has too: an error on the
+/// later file, at the key, naming the entry that counts; and a citation of
+/// a bibliography whose only file has no entry says so.
+#[test]
+fn a_key_in_two_files_is_an_error_of_the_later_one() {
+    let dir = temp_dir("cli-bib-dup");
+    write(&dir.join("a.digest"), DIGEST);
+    write(
+        &dir.join("a.bib"),
+        "@article{park2019relational,\n  title = {Relational Knowledge Distillation},\n}\n",
+    );
+    write(
+        &dir.join("b.bib"),
+        "% again\n@misc{park2019relational, title = {Another}}\n",
+    );
+    let (code, out, err) = check(&["--format", "text", "."], &dir);
+    assert_eq!(err, "");
+    assert_eq!(
+        out,
+        "b.bib:2:7: error[bibliography]: duplicate key `park2019relational`: the entry at line 1 of `a.bib` is used\n\
+         1 error, 0 warnings, 0 infos, 0 hints\n"
+    );
+    assert_eq!(code, 1);
+
+    let empty = temp_dir("cli-bib-empty");
+    write(
+        &empty.join("refs.bib"),
+        "% exported before the first entry\n",
+    );
+    write(
+        &empty.join("a.digest"),
+        "Paper1 Some Title [[@park2019relational]]\nAbstract: a\nSummary: b\n",
+    );
+    let (code, out, _) = check(&["--format", "text", "."], &empty);
+    assert_eq!(
+        out,
+        "./a.digest:1:19: error[unresolved-citation]: Paper1: unresolved citation `@park2019relational`: the bibliography (refs.bib) has no entry: add the entry with this key\n\
+         1 error, 0 warnings, 0 infos, 0 hints\n"
+    );
+    assert_eq!(code, 1);
+}

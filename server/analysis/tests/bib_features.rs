@@ -200,8 +200,8 @@ fn a_citation_is_its_own_reference_not_a_wiki_reference_to_a_file() {
         [
             "1:10..1:28 Citation(\"a.b:c/d+e_f-g\")",
             "2:7..2:18 Citation(\"Paper3\")",
-            "2:19..2:24 File(\"@\")",
-            "2:25..2:33 File(\"@x y\")",
+            "2:19..2:24 Citation(\"\")",
+            "2:25..2:33 Citation(\"x y\")",
             "2:34..2:42 File(\"@k\")",
         ]
     "#]]
@@ -239,7 +239,7 @@ Paper3 Dark Knowledge in the Wild
 ";
     expect![[r#"
         1:8..1:61 hint[title-mismatch] Paper1's title differs from that of the entry `mueller2021tiny` it is bound to by its citation ("Tiny Students Learn from Giant Teachers"): correct the heading's title, or the citation
-        2:11..2:26 error[unresolved-citation] Paper1: unresolved citation `@nobody2020`: no entry of the bibliography has this key; fix the key or add the entry
+        2:11..2:26 error[unresolved-citation] Paper1: unresolved citation `@nobody2020`: no entry of the bibliography has this key; fix the key or add the entry (or it is one that could not be read: see the errors in library.bib)
         5:8..5:21 hint[title-mismatch] Paper2's title differs from that of the entry `rossi2024token` it is bound to by its arXiv identifier ("Token Pruning Meets Distillation"): correct the heading's title, or the entry
         9:8..9:34 hint[title-mismatch] Paper3's title differs from that of the entry `zhang2022relation` it is bound to by its citation ("Relation Distillation for 3D Point Clouds"): correct the heading's title, or the citation
     "#]]
@@ -251,6 +251,45 @@ Paper3 Dark Knowledge in the Wild
         10:5..10:27 error[unresolved-citation] Paper3: unresolved citation `@zhang2022relation`: no bibliography was found (name its files in digest.toml under `[bibliography] files`, or put a `.bib` file beside the digest)
     "#]]
     .assert_eq(&diagnostics(text, &no_library()));
+}
+
+/// A bibliography file that is there but has no entry, or none that could
+/// be read: the message says so, not that there is no bibliography.
+#[test]
+fn an_unresolved_citation_says_what_the_bibliography_is() {
+    let text = "Paper1 Title\n引用: [[@park2019]]\n摘要原文: a\n中文总结: b\n";
+    let with = |files: &[(&str, &str)]| {
+        let files = (files.iter())
+            .map(|(path, text)| BibFile::read(Path::new(path), text))
+            .collect();
+        WithBib(Bibliography::new(files))
+    };
+    expect![[r#"
+        2:5..2:18 error[unresolved-citation] Paper1: unresolved citation `@park2019`: the bibliography (refs.bib) has no entry: add the entry with this key
+    "#]]
+    .assert_eq(&diagnostics(text, &with(&[("/lib/refs.bib", "% nothing yet\n")])));
+    expect![[r#"
+        2:5..2:18 error[unresolved-citation] Paper1: unresolved citation `@park2019`: the bibliography (refs.bib, zotero.json) has no entry that could be read: see the errors in refs.bib
+    "#]]
+    .assert_eq(&diagnostics(
+        text,
+        &with(&[
+            ("/lib/refs.bib", "@article{park2019\n  title = {No comma}\n}\n"),
+            ("/lib/zotero.json", "[]"),
+        ]),
+    ));
+}
+
+/// `[[@]]` and `[[@ park]]` are citations without a key, never references
+/// to a file `@`.
+#[test]
+fn a_citation_without_a_key_says_what_a_key_is() {
+    let text = "Paper1 Title [[@ park]]\n摘要原文: See [[@]].\n中文总结: b\n";
+    expect![[r#"
+        1:14..1:24 error[unresolved-citation] Paper1: unresolved citation `@ park`: this is no citation key: a key is one or more ASCII letters, digits and `_-:./+`, right after `[[@`
+        2:11..2:16 error[unresolved-citation] Paper1: unresolved citation `@`: this is no citation key: a key is one or more ASCII letters, digits and `_-:./+`, right after `[[@`
+    "#]]
+    .assert_eq(&diagnostics(text, &library()));
 }
 
 fn check_hover(fixture: &str, resolver: &dyn Resolver, expect: Expect) {

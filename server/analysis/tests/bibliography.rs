@@ -434,6 +434,18 @@ proptest::proptest! {
 /// character is placed at that character's start (found by `never_panics`).
 #[test]
 fn a_csl_json_error_inside_a_multibyte_character_lands_on_its_start() {
+    let text = "[{\"id\": \"a\\é\"}]";
+    let (entries, errors) = digest_analysis::bibliography::parse_csl_json(text);
+    assert!(entries.is_empty());
+    let ranges: Vec<_> = errors
+        .iter()
+        .map(|e| (e.range.clone(), e.line, e.column, e.message.as_str()))
+        .collect();
+    assert_eq!(
+        ranges,
+        vec![(11..11, 1, 12, "invalid item: invalid escape")]
+    );
+    // Cut inside the character's string: the error is the file's end.
     let text = "[{\"id\":\"é";
     let (entries, errors) = digest_analysis::bibliography::parse_csl_json(text);
     assert!(entries.is_empty());
@@ -441,5 +453,5 @@ fn a_csl_json_error_inside_a_multibyte_character_lands_on_its_start() {
         .iter()
         .map(|e| (e.range.clone(), e.line, e.column))
         .collect();
-    assert_eq!(ranges, vec![(8..8, 1, 9)]);
+    assert_eq!(ranges, vec![(10..10, 1, 10)]);
 }

@@ -114,3 +114,126 @@ fn an_entry_that_does_not_start_its_line_is_read() {
     let keys: Vec<&str> = file.entries.iter().map(|e| e.key.as_str()).collect();
     assert_eq!(keys, ["k1", "k2", "k3"]);
 }
+
+/// Braces nested 100,000 deep (in any field) took time growing with the
+/// square of the depth: such an entry is now an error of its own, found in
+/// one pass, and the entries around it are read.
+#[test]
+fn braces_nested_absurdly_deep_are_an_error_of_their_entry() {
+    let depth = 100_000;
+    let text = format!(
+        "@article{{a, title = {{A}}}}\n@article{{deep,\n  title = {{{}{}}},\n}}\n@article{{b, title = {{B}}}}\n",
+        "{".repeat(depth),
+        "}".repeat(depth)
+    );
+    let file = BibFile::read(Path::new("/lib/refs.bib"), &text);
+    let keys: Vec<&str> = file.entries.iter().map(|e| e.key.as_str()).collect();
+    assert_eq!(keys, ["a", "b"]);
+    let errors: Vec<_> = (file.errors.iter())
+        .map(|e| (e.line, e.column, &text[e.range.clone()], e.message.as_str()))
+        .collect();
+    assert_eq!(
+        errors,
+        [(
+            2,
+            1,
+            "@article",
+            "entry `deep`: braces nested more than 64 deep: not read"
+        )]
+    );
+}
+
+/// A CSL-JSON file cut inside its last item: one error, at the end.
+#[test]
+fn a_csl_json_file_cut_inside_an_item_is_one_error_at_its_end() {
+    let text = "[\n  {\"id\": \"a\", \"title\": \"One\"},\n  {\"id\": \"b\", \"tit";
+    let file = BibFile::read(Path::new("/lib/zotero.json"), text);
+    let found: Vec<(usize, usize)> = file.errors.iter().map(|e| (e.line, e.column)).collect();
+    assert_eq!(found, [(3, 19)], "{:?}", file.errors);
+    let keys: Vec<&str> = file.entries.iter().map(|e| e.key.as_str()).collect();
+    assert_eq!(keys, ["a"]);
+}
+
+/// The same name formatter for CSL-JSON: family first for CJK names.
+#[test]
+fn cjk_author_names_in_csl_json_keep_the_family_name_first() {
+    let text = r#"[{"id": "z", "author": [{"family": "张", "given": "三"}, {"family": "Li", "given": "Si"}, {"family": "van Dyk", "given": "Ann", "suffix": "Jr."}]}]"#;
+    let file = BibFile::read(Path::new("/lib/zotero.json"), text);
+    assert_eq!(file.errors, []);
+    assert_eq!(
+        file.entries[0].authors,
+        ["张三", "Si Li", "Ann van Dyk Jr."]
+    );
+}
+
+/// An `eprint` without a type is arXiv's when it has an arXiv identifier's
+/// shape; with a type naming something else (`pubmed`), it is not.
+#[test]
+fn an_untyped_eprint_shaped_like_an_arxiv_id_is_one() {
+    let text = "@misc{a, eprint = {2305.04321v2}}\n@misc{b, eprint = {2305.04321}, eprinttype = {pubmed}}\n\
+                @misc{c, eprint = {12345678}}\n@misc{d, eprint = {2305.04321}, archivePrefix = {arXiv}}\n";
+    let file = BibFile::read(Path::new("/lib/refs.bib"), text);
+    assert_eq!(file.errors, []);
+    let arxiv: Vec<Option<&str>> = file.entries.iter().map(|e| e.arxiv.as_deref()).collect();
+    assert_eq!(arxiv, [Some("2305.04321"), None, None, Some("2305.04321")]);
+}
+
+/// An `@` in a field (an e-mail address) does not open an entry, and one
+/// in the comment text between entries without a brace after it neither.
+#[test]
+fn an_at_inside_an_entry_or_in_a_comment_is_not_an_entry() {
+    let text = "mail me@home please\n@misc{a, note = {x@y.org @misc{no}}, title = {A}}\n";
+    let file = BibFile::read(Path::new("/lib/refs.bib"), text);
+    assert_eq!(file.errors, []);
+    let keys: Vec<&str> = file.entries.iter().map(|e| e.key.as_str()).collect();
+    assert_eq!(keys, ["a"]);
+}
+
+/// A key repeated in a file: an error on the later entry, at its key; the
+/// first entry still counts.
+#[test]
+fn a_repeated_key_is_an_error_on_the_later_entry() {
+    let text = "@article{k,\n  title = {First},\n}\n\n  @misc{other, title = {O}} @book{ k ,\n  title = {Second},\n}\n";
+    let file = BibFile::read(Path::new("/lib/refs.bib"), text);
+    let errors: Vec<_> = (file.errors.iter())
+        .map(|e| (e.line, e.column, &text[e.range.clone()], e.message.as_str()))
+        .collect();
+    assert_eq!(
+        errors,
+        [(5, 36, "k", "duplicate key `k`: the entry at line 1 is used")]
+    );
+    let bibliography = Bibliography::new(vec![file]);
+    assert_eq!(
+        bibliography.entry("k").map(|e| e.entry.title.as_str()),
+        Some("First")
+    );
+}
+
+/// A key that an earlier file of the bibliography has: an error of the
+/// later file, naming the first; the first counts.
+#[test]
+fn a_key_repeated_in_a_later_file_is_an_error_of_that_file() {
+    let bib = "@article{k, title = {First}}\n";
+    let json = "[\n  {\"id\": \"x\"},\n  {\"id\": \"k\", \"title\": \"Second\"}\n]\n";
+    let bibliography = Bibliography::new(vec![
+        BibFile::read(Path::new("/lib/refs.bib"), bib),
+        BibFile::read(Path::new("/lib/zotero.json"), json),
+    ]);
+    assert_eq!(bibliography.files[0].errors, []);
+    let errors: Vec<_> = (bibliography.files[1].errors.iter())
+        .map(|e| (e.line, e.column, &json[e.range.clone()], e.message.as_str()))
+        .collect();
+    assert_eq!(
+        errors,
+        [(
+            3,
+            11,
+            "k",
+            "duplicate key `k`: the entry at line 1 of `refs.bib` is used"
+        )]
+    );
+    assert_eq!(
+        bibliography.entry("k").map(|e| e.entry.title.as_str()),
+        Some("First")
+    );
+}

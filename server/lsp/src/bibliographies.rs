@@ -74,8 +74,8 @@ fn empty() -> Arc<Bibliography> {
 impl Bibliographies {
     /// The files of the bibliography of the digest at `digest` under the
     /// configuration `loaded`: those its `[bibliography] files` names,
-    /// relative to the `digest.toml`'s folder, else every `*.bib` of the
-    /// digest's folder.
+    /// relative to the `digest.toml`'s folder (`files = []`: none, the
+    /// bibliography turned off), else every `*.bib` of the digest's folder.
     pub fn files_for(&self, digest: &Path, loaded: &LoadedConfig) -> Files {
         if let (Some(named), Some(toml)) = (&loaded.config.bibliography_files, &loaded.path) {
             let folder = toml.parent().unwrap_or(Path::new(""));
@@ -145,7 +145,11 @@ impl Bibliographies {
             drop(state);
             return bibliography_of(read);
         }
-        for (file, text) in &read {
+        // The errors as the bibliography has them: with the keys that an
+        // earlier file has too.
+        let (files_read, texts): (Vec<BibFile>, Vec<Arc<str>>) = read.into_iter().unzip();
+        let bibliography = Arc::new(Bibliography::new(files_read));
+        for (file, text) in bibliography.files.iter().zip(&texts) {
             let text = match file.errors.is_empty() {
                 true => Arc::from(""),
                 false => text.clone(),
@@ -157,7 +161,6 @@ impl Bibliographies {
             };
             state.read.insert(file.path.clone(), kept);
         }
-        let bibliography = bibliography_of(read);
         state.sets.insert(files.clone(), bibliography.clone());
         bibliography
     }
@@ -288,6 +291,23 @@ mod tests {
         assert_eq!(held.len(), 2);
         assert_eq!(held[1], files);
         assert!(!bibs.holds(&dir.join("b.bib")));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn an_empty_list_of_files_is_no_bibliography() {
+        let dir = scratch("none");
+        std::fs::write(dir.join("digest.toml"), "[bibliography]\nfiles = []\n").expect("write");
+        std::fs::write(dir.join("refs.bib"), REFS).expect("write");
+        let configs = Configs::default();
+        let digest = dir.join("x.digest");
+        let loaded = configs.for_file(&digest, &DiskOnly);
+        let bibs = &configs.bibliographies;
+        let files = bibs.files_for(&digest, &loaded);
+        assert_eq!(&*files, Vec::<PathBuf>::new());
+        let bibliography = bibs.get(&files, &DiskOnly);
+        assert!(bibliography.files.is_empty());
+        assert!(bibs.take_read().is_empty(), "refs.bib is not read");
         let _ = std::fs::remove_dir_all(&dir);
     }
 

@@ -10,7 +10,7 @@ use biblatex::{
 
 use super::bind::{arxiv_in_url, normalise_arxiv};
 use super::latex::decode_latex;
-use super::{BibError, Entry, Lines};
+use super::{BibError, Entry, Lines, display_name, key_in};
 
 /// One `@type{...}` block of a `.bib` file.
 struct Block {
@@ -19,6 +19,8 @@ struct Block {
     range: Range<usize>,
     /// The key as written (empty for `@string`, `@comment`, `@preamble`).
     key: String,
+    /// Braces nest deeper than [`MAX_DEPTH`] in it.
+    too_deep: bool,
 }
 
 /// Reads a BibTeX/BibLaTeX file. A broken entry becomes a [`BibError`] at
@@ -35,6 +37,10 @@ pub fn parse_bibtex(text: &str) -> (Vec<Entry>, Vec<BibError>) {
     // are read once, as one text: the prelude.
     let mut prelude = String::new();
     for block in blocks.iter().filter(|b| b.kind == "string") {
+        if block.too_deep {
+            errors.push(too_deep(&lines, block));
+            continue;
+        }
         let src = &text[block.range.clone()];
         match RawBibliography::parse(&format!("{src}\n")) {
             Ok(_) => {
@@ -154,6 +160,9 @@ fn read_entry(
     block: &Block,
     prelude: &Prelude<'_>,
 ) -> Result<Option<Entry>, BibError> {
+    if block.too_deep {
+        return Err(too_deep(lines, block));
+    }
     let src = &text[block.range.clone()];
     let mut raw = RawBibliography::parse(src).map_err(|err| error(lines, block, 0, err))?;
     for entry in &mut raw.entries {
@@ -320,25 +329,28 @@ fn error(lines: &Lines, block: &Block, before: usize, err: biblatex::ParseError)
     BibError::with_lines(lines, start..end, format!("{what}: {}", err.kind))
 }
 
-/// Splits `text` into `@type{...}` blocks: each starts at an `@` first on
-/// its line (after spaces) and ends at its balancing brace or parenthesis,
-/// or, when it does not balance, before the next such `@`.
+/// Splits `text` into `@type{...}` blocks. As in BibTeX, text outside
+/// entries is a comment and an `@` anywhere outside a block opens one
+/// (after a note on its line, or after another entry on the same line). A
+/// block ends at its balancing brace or parenthesis, or, when it does not
+/// balance, before the next `@` first on its line (after spaces).
 fn split(text: &str) -> Vec<Block> {
     let bytes = text.as_bytes();
-    let starts: Vec<usize> = memchr::memchr_iter(b'@', bytes)
+    let line_starts: Vec<usize> = memchr::memchr_iter(b'@', bytes)
         .filter(|&at| {
-            let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
-            text[line_start..at]
-                .bytes()
-                .all(|b| b == b' ' || b == b'\t')
+            let line_start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |i| i + 1);
+            bytes[line_start..at]
+                .iter()
+                .all(|&b| b == b' ' || b == b'\t')
         })
         .collect();
     let mut blocks = Vec::new();
-    for (n, &at) in starts.iter().enumerate() {
-        let limit = starts.get(n + 1).copied().unwrap_or(text.len());
-        if blocks.last().is_some_and(|b: &Block| b.range.end > at) {
-            continue;
-        }
+    let mut from = 0;
+    while let Some(i) = memchr::memchr(b'@', &bytes[from..]) {
+        let at = from + i;
+        from = at + 1;
+        let next = line_starts.partition_point(|&s| s <= at);
+        let limit = line_starts.get(next).copied().unwrap_or(text.len());
         let kind_end = text[at + 1..limit]
             .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
             .map_or(limit, |i| at + 1 + i);
@@ -355,10 +367,14 @@ fn split(text: &str) -> Vec<Block> {
         };
         let close = if bytes[open] == b'{' { b'}' } else { b')' };
         let mut depth = 0usize;
+        let mut deepest = 0usize;
         let mut end = limit;
         for (i, &b) in bytes[open + 1..limit].iter().enumerate() {
             match b {
-                b'{' => depth += 1,
+                b'{' => {
+                    depth += 1;
+                    deepest = deepest.max(depth);
+                }
                 b'}' if depth > 0 => depth -= 1,
                 _ if b == close && depth == 0 => {
                     end = open + 1 + i + 1;
@@ -376,13 +392,35 @@ fn split(text: &str) -> Vec<Block> {
         };
         // Trailing blank text of an unbalanced block is not part of it.
         let end = at + text[at..end].trim_end().len();
+        from = end.max(from);
         blocks.push(Block {
             kind,
             range: at..end,
             key,
+            too_deep: deepest > MAX_DEPTH,
         });
     }
     blocks
+}
+
+/// The deepest nesting of braces read in an entry: deeper is an error of
+/// the entry (`biblatex` takes time growing with the square of the depth,
+/// and recursion).
+const MAX_DEPTH: usize = 64;
+
+/// The error of a block whose braces nest deeper than [`MAX_DEPTH`].
+fn too_deep(lines: &Lines, block: &Block) -> BibError {
+    let what = if block.key.is_empty() {
+        format!("@{}", block.kind)
+    } else {
+        format!("entry `{}`", block.key)
+    };
+    let at = block.range.start;
+    BibError::with_lines(
+        lines,
+        at..at + 1 + block.kind.len(),
+        format!("{what}: braces nested more than {MAX_DEPTH} deep: not read"),
+    )
 }
 
 fn field(e: &biblatex::Entry, name: &str) -> Option<String> {
@@ -414,13 +452,13 @@ fn convert(lines: &Lines, e: &biblatex::Entry, range: Range<usize>) -> Entry {
                 .iter()
                 .map(|p| {
                     let parts = [&p.given_name, &p.prefix, &p.name, &p.suffix];
-                    let joined = parts
-                        .iter()
-                        .filter(|s| !s.is_empty())
-                        .map(|s| s.as_str())
-                        .collect::<Vec<_>>()
-                        .join(" ");
-                    decode_latex(&joined)
+                    // Most names are Latin: decoded once, joined (a CJK
+                    // name has no TeX to decode but braces).
+                    if !(could_be_cjk(&p.given_name) && could_be_cjk(&p.name)) {
+                        return decode_latex(&display_name(parts[0], parts[1], parts[2], parts[3]));
+                    }
+                    let [given, prefix, family, suffix] = parts.map(|s| decode_latex(s));
+                    display_name(&given, &prefix, &family, &suffix)
                 })
                 .collect()
         })
@@ -429,9 +467,14 @@ fn convert(lines: &Lines, e: &biblatex::Entry, range: Range<usize>) -> Entry {
         .or_else(|| field(e, "date").map(|d| d.chars().take_while(char::is_ascii_digit).collect()));
     let doi = field(e, "doi").map(|d| strip_doi_prefix(&d).to_string());
     let url = field(e, "url");
-    let eprint_is_arxiv = ["eprinttype", "archiveprefix"]
+    // An eprint is arXiv's when its type says so, or, with no type, when
+    // it has the shape of an arXiv identifier (`normalise_arxiv` checks).
+    let eprint_types: Vec<String> = ["eprinttype", "archiveprefix"]
         .iter()
-        .any(|f| field(e, f).is_some_and(|v| v.eq_ignore_ascii_case("arxiv")));
+        .filter_map(|f| field(e, f))
+        .collect();
+    let eprint_is_arxiv =
+        eprint_types.is_empty() || eprint_types.iter().any(|v| v.eq_ignore_ascii_case("arxiv"));
     let arxiv = field(e, "eprint")
         .filter(|_| eprint_is_arxiv)
         .and_then(|id| normalise_arxiv(id.trim_start_matches("arXiv:")))
@@ -444,7 +487,13 @@ fn convert(lines: &Lines, e: &biblatex::Entry, range: Range<usize>) -> Entry {
                     .and_then(normalise_arxiv)
             })
         });
+    let open = (lines.text.get(range.clone()))
+        .and_then(|src| src.find(['{', '(']))
+        .map_or(0, |i| i + 1);
+    let key_range = key_in(lines, &range, open, &e.key);
     Entry {
+        key_at: lines.line_col(key_range.start),
+        key_range,
         key: e.key.clone(),
         title: field(e, "title").unwrap_or_default(),
         authors,
@@ -459,6 +508,15 @@ fn convert(lines: &Lines, e: &biblatex::Entry, range: Range<usize>) -> Entry {
         column: lines.line_col(range.start).1,
         range,
     }
+}
+
+/// Whether `part` of a name may be CJK once decoded: its first character
+/// after braces is not ASCII (a quick test; [`display_name`] decides).
+fn could_be_cjk(part: &str) -> bool {
+    part.trim_start_matches([' ', '{'])
+        .chars()
+        .next()
+        .is_some_and(|c| !c.is_ascii())
 }
 
 /// `https://doi.org/10.1/x` and `doi:10.1/x` are `10.1/x`.
@@ -496,6 +554,10 @@ mod tests {
         let mut errors = Vec::new();
         let mut prelude = String::new();
         for block in blocks.iter().filter(|b| b.kind == "string") {
+            if block.too_deep {
+                errors.push(too_deep(&lines, block));
+                continue;
+            }
             let src = &text[block.range.clone()];
             match Bibliography::parse(&format!("{prelude}{src}\n")) {
                 Ok(_) => {
@@ -507,6 +569,10 @@ mod tests {
         }
         let mut entries = Vec::new();
         for block in blocks.iter().filter(|b| is_entry(&b.kind)) {
+            if block.too_deep {
+                errors.push(too_deep(&lines, block));
+                continue;
+            }
             let src = format!("{prelude}{}", &text[block.range.clone()]);
             match Bibliography::parse(&src) {
                 Ok(bib) => {

@@ -8,7 +8,7 @@ use serde_json::Value;
 use super::bibtex::strip_doi_prefix;
 use super::bind::{arxiv_in_url, normalise_arxiv};
 use super::latex::decode_latex;
-use super::{BibError, Entry, Lines};
+use super::{BibError, Entry, Lines, display_name, key_in};
 
 /// Reads a CSL-JSON file (a top-level array of items). A broken item (bad
 /// JSON, not an object, no `id`) becomes a [`BibError`]; the others are
@@ -17,8 +17,8 @@ pub fn parse_csl_json(text: &str) -> (Vec<Entry>, Vec<BibError>) {
     let mut entries = Vec::new();
     let mut errors = Vec::new();
     let lines = Lines::new(text);
-    let items = match split_array(text) {
-        Ok(items) => items,
+    let (items, closed) = match split_array(text) {
+        Ok(found) => found,
         Err((at, message)) => {
             errors.push(BibError::at(text, at..at, message));
             return (entries, errors);
@@ -31,6 +31,8 @@ pub fn parse_csl_json(text: &str) -> (Vec<Entry>, Vec<BibError>) {
                 Ok(entry) => entries.push(entry),
                 Err(message) => errors.push(BibError::at(text, range, message)),
             },
+            // The item the file is cut in: the error at the end says it.
+            Err(_) if !closed && range.end == text.len() => {}
             Err(err) => {
                 let at = range.start + offset_of(src, err.line(), err.column());
                 // serde's message ends with its own (item-relative) position.
@@ -45,6 +47,16 @@ pub fn parse_csl_json(text: &str) -> (Vec<Entry>, Vec<BibError>) {
                 ));
             }
         }
+    }
+    // Cut short (an export still being written, half a copy): an error at
+    // the end.
+    if !closed {
+        let end = text.len();
+        errors.push(BibError::at(
+            text,
+            end..end,
+            "the file ends before the closing `]` of its array: is it cut short?".to_string(),
+        ));
     }
     (entries, errors)
 }
@@ -67,9 +79,13 @@ fn offset_of(src: &str, line: usize, column: usize) -> usize {
     at
 }
 
+/// The byte ranges of the items of an array, and whether it is closed.
+type Items = (Vec<Range<usize>>, bool);
+
 /// The byte ranges of the elements of the top-level array of `text`,
-/// found by scanning strings and brackets (the elements are parsed later).
-fn split_array(text: &str) -> Result<Vec<Range<usize>>, (usize, String)> {
+/// found by scanning strings and brackets (the elements are parsed later),
+/// and whether the array is closed by its `]`.
+fn split_array(text: &str) -> Result<Items, (usize, String)> {
     let bytes = text.as_bytes();
     let start = text
         .find(|c: char| !c.is_whitespace() && c != '\u{feff}')
@@ -107,7 +123,7 @@ fn split_array(text: &str) -> Result<Vec<Range<usize>>, (usize, String)> {
                 if let Some(s) = item_start.take() {
                     items.push(s..trim_end(text, s, i));
                 }
-                return Ok(items);
+                return Ok((items, true));
             }
             b',' if depth == 0 => {
                 if let Some(s) = item_start.take() {
@@ -124,7 +140,7 @@ fn split_array(text: &str) -> Result<Vec<Range<usize>>, (usize, String)> {
     if let Some(s) = item_start.take() {
         items.push(s..text.len());
     }
-    Ok(items)
+    Ok((items, false))
 }
 
 fn trim_end(text: &str, start: usize, end: usize) -> usize {
@@ -156,14 +172,13 @@ fn convert(lines: &Lines, item: &Value, range: Range<usize>) -> Result<Entry, St
             people
                 .iter()
                 .filter_map(|p| {
-                    let parts: Vec<String> = ["given", "non-dropping-particle", "family"]
-                        .iter()
-                        .filter_map(|f| string(p, f))
-                        .collect();
-                    if parts.is_empty() {
-                        string(p, "literal")
-                    } else {
-                        Some(parts.join(" "))
+                    let [given, prefix, family, suffix] =
+                        ["given", "non-dropping-particle", "family", "suffix"]
+                            .map(|f| string(p, f).unwrap_or_default());
+                    let name = display_name(&given, &prefix, &family, &suffix);
+                    match name.is_empty() {
+                        true => string(p, "literal"),
+                        false => Some(name),
                     }
                 })
                 .collect()
@@ -206,7 +221,13 @@ fn convert(lines: &Lines, item: &Value, range: Range<usize>) -> Result<Entry, St
                     .and_then(normalise_arxiv)
             })
         });
+    let id = (lines.text.get(range.clone()))
+        .and_then(|src| src.find("\"id\""))
+        .map_or(0, |i| i + 4);
+    let key_range = key_in(lines, &range, id, &key);
     Ok(Entry {
+        key_at: lines.line_col(key_range.start),
+        key_range,
         key,
         title: string(item, "title").unwrap_or_default(),
         authors,

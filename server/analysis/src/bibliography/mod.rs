@@ -30,7 +30,8 @@ pub struct Entry {
     pub key: String,
     /// The title, LaTeX accents and braces decoded; empty when there is none.
     pub title: String,
-    /// "First Last", in the entry's order.
+    /// "First Last" ("张三" for CJK names: [`display_name`]), in the
+    /// entry's order.
     pub authors: Vec<String>,
     /// The journal, or else the booktitle (CSL-JSON `container-title`).
     pub venue: Option<String>,
@@ -42,10 +43,59 @@ pub struct Entry {
     pub url: Option<String>,
     /// The bytes of the entry in its file.
     pub range: Range<usize>,
+    /// The bytes of its key in its file (the entry's start when the key is
+    /// not written as is, as a CSL-JSON `id` with escapes).
+    pub key_range: Range<usize>,
+    /// The 1-based line and column (in characters) of `key_range`'s start.
+    pub key_at: (usize, usize),
     /// The 1-based line the entry starts on.
     pub line: usize,
     /// The 1-based column (in characters) the entry starts at.
     pub column: usize,
+}
+
+/// Where `key` is in `range` of the text `lines` is of, searched from
+/// `from` bytes into the range on (after the `{`, the `"id"`).
+pub(crate) fn key_in(lines: &Lines, range: &Range<usize>, from: usize, key: &str) -> Range<usize> {
+    let found = (lines.text.get(range.start + from..range.end))
+        .and_then(|src| src.find(key))
+        .filter(|_| !key.is_empty());
+    match found {
+        Some(i) => {
+            let at = range.start + from + i;
+            at..at + key.len()
+        }
+        None => range.start..range.start,
+    }
+}
+
+/// A person's name for display, the one way for every format: "Given
+/// prefix Family suffix", its empty parts left out; but family name first
+/// and no space ("张三") when the given and family names are both CJK,
+/// as such names are written.
+pub fn display_name(given: &str, prefix: &str, family: &str, suffix: &str) -> String {
+    let (given, prefix, family, suffix) =
+        (given.trim(), prefix.trim(), family.trim(), suffix.trim());
+    if prefix.is_empty() && suffix.is_empty() && is_cjk(given) && is_cjk(family) {
+        return format!("{family}{given}");
+    }
+    [given, prefix, family, suffix]
+        .iter()
+        .filter(|s| !s.is_empty())
+        .copied()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// `text` is not empty and all CJK: Han (with its compatibility and
+/// extension blocks), kana, Hangul, and the iteration mark `々`.
+fn is_cjk(text: &str) -> bool {
+    !text.is_empty()
+        && text.chars().all(|c| {
+            matches!(c as u32,
+                0x3005 | 0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF
+                | 0xAC00..=0xD7AF | 0xF900..=0xFAFF | 0x20000..=0x3134F)
+        })
 }
 
 /// A part of a bibliography file that could not be read.
@@ -131,11 +181,42 @@ impl BibFile {
         } else {
             parse_bibtex(text)
         };
-        Self {
+        let mut file = Self {
             path: path.to_path_buf(),
             entries,
             errors,
+        };
+        file.duplicate_keys();
+        file
+    }
+
+    /// An error on each entry whose key an earlier entry of the file has
+    /// (the first one counts).
+    fn duplicate_keys(&mut self) {
+        let mut first: HashMap<&str, usize> = HashMap::with_capacity(self.entries.len());
+        let mut found = Vec::new();
+        for entry in &self.entries {
+            match first.get(entry.key.as_str()) {
+                Some(&line) => found.push(duplicate(entry, format!("the entry at line {line}"))),
+                None => {
+                    first.insert(&entry.key, entry.line);
+                }
+            }
         }
+        if !found.is_empty() {
+            self.errors.extend(found);
+            self.errors.sort_by_key(|e| e.range.start);
+        }
+    }
+}
+
+/// The error of `entry`, whose key `used` (an earlier entry) has too.
+fn duplicate(entry: &Entry, used: String) -> BibError {
+    BibError {
+        range: entry.key_range.clone(),
+        line: entry.key_at.0,
+        column: entry.key_at.1,
+        message: format!("duplicate key `{}`: {used} is used", entry.key),
     }
 }
 
@@ -167,7 +248,13 @@ pub struct EntryRef<'a> {
 }
 
 impl Bibliography {
-    pub fn new(files: Vec<BibFile>) -> Self {
+    /// The bibliography of `files`, in their order. An entry whose key an
+    /// entry of an earlier file has is an error of its file (the first
+    /// counts; a file's own repeated keys are its reader's errors).
+    pub fn new(mut files: Vec<BibFile>) -> Self {
+        if files.len() > 1 {
+            duplicate_keys_across(&mut files);
+        }
         let mut bib = Self {
             files: Vec::new(),
             by_key: HashMap::new(),
@@ -284,6 +371,37 @@ impl Bibliography {
             return None;
         }
         found(self.by_title.get(&facts.title)?, BindBy::Title)
+    }
+}
+
+/// An error on each entry whose key an entry of an earlier file has.
+fn duplicate_keys_across(files: &mut [BibFile]) {
+    let mut first: HashMap<String, (usize, usize)> = HashMap::new();
+    for f in 0..files.len() {
+        let mut found = Vec::new();
+        for entry in &files[f].entries {
+            match first.get(entry.key.as_str()) {
+                Some(&(g, line)) if g != f => {
+                    let name = files[g].path.file_name().map_or_else(
+                        || files[g].path.display().to_string(),
+                        |n| n.to_string_lossy().into_owned(),
+                    );
+                    found.push(duplicate(
+                        entry,
+                        format!("the entry at line {line} of `{name}`"),
+                    ));
+                }
+                Some(_) => {}
+                None => {
+                    first.insert(entry.key.clone(), (f, entry.line));
+                }
+            }
+        }
+        if !found.is_empty() {
+            let errors = &mut files[f].errors;
+            errors.extend(found);
+            errors.sort_by_key(|e| e.range.start);
+        }
     }
 }
 

@@ -63,7 +63,8 @@ pub struct Config {
     pub format_enabled: bool,
     /// The bibliography files (`[bibliography] files`), as written: paths
     /// relative to the folder of the `digest.toml`. `None`: every `*.bib`
-    /// in the digest's own folder (the caller lists them).
+    /// in the digest's own folder (the caller lists them). `Some([])`: no
+    /// bibliography (`files = []`).
     pub bibliography_files: Option<Vec<String>>,
 }
 

@@ -131,7 +131,7 @@ pub(super) const SCHEMA: &[Entry] = &[
             set: set_bibliography_files,
         }),
         "every `*.bib` in the digest's folder",
-        "BibTeX/BibLaTeX (`.bib`) and CSL-JSON (`.json`) files, relative to this file's folder.",
+        "BibTeX/BibLaTeX (`.bib`) and CSL-JSON (`.json`) files, relative to this file's folder; `[]`: no bibliography.",
     ),
 ];
 
@@ -541,8 +541,9 @@ fn bibliography_file(file: &str) -> Result<(), String> {
     }
 }
 
-/// A repeat is harmless and dropped; an empty array is the default (every
-/// `*.bib` beside the digest).
+/// A repeat is harmless and dropped; an empty array is no bibliography
+/// (the way to turn it off: without the key, every `*.bib` beside the
+/// digest is).
 fn set_bibliography_files(b: &mut Build, items: Vec<Item>) -> Result<(), String> {
     let mut files: Vec<String> = Vec::new();
     for (file, _) in items {
@@ -550,7 +551,7 @@ fn set_bibliography_files(b: &mut Build, items: Vec<Item>) -> Result<(), String>
             files.push(file);
         }
     }
-    b.config.bibliography_files = (!files.is_empty()).then_some(files);
+    b.config.bibliography_files = Some(files);
     Ok(())
 }
 

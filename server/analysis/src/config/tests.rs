@@ -1213,7 +1213,11 @@ fn bibliography_files_are_kept_as_written_once_each() {
         c.bibliography_files,
         Some(vec!["refs.bib".to_string(), "zotero.json".to_string()])
     );
-    assert_eq!(ok("[bibliography]\nfiles = []\n").bibliography_files, None);
+    // The way to turn the bibliography off (no key: every `*.bib` beside).
+    assert_eq!(
+        ok("[bibliography]\nfiles = []\n").bibliography_files,
+        Some(vec![])
+    );
     assert_eq!(
         one("[bibliography]\nfiles = [\"\"]\n"),
         (

@@ -146,12 +146,12 @@ pub enum Problem {
         same: SamePaper,
         more: usize,
     },
-    /// `[[@key]]` names no entry of the bibliography (`empty`: the digest
-    /// has no bibliography, or none with an entry).
+    /// `[[@key]]` names no entry of the bibliography; `why` says what the
+    /// bibliography is.
     UnresolvedCitation {
         paper: Option<String>,
         key: String,
-        empty: bool,
+        why: Uncited,
     },
     /// The paper, bound to the entry `key` by `by` (its key, DOI or arXiv
     /// identifier), has a title other than the entry's `title`.
@@ -209,6 +209,59 @@ pub enum SamePaper {
     Arxiv(String),
     /// Both are bound to the bibliography entry with this key.
     Entry(String),
+}
+
+/// Why a citation does not resolve: what the digest's bibliography is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Uncited {
+    /// What follows `@` is no key (`[[@]]`, `[[@ park]]`): see
+    /// [`is_citation_key`](crate::syntax::inline::is_citation_key).
+    NotAKey,
+    /// The bibliography has entries, none with the key; `broken` names its
+    /// files with errors (an entry that could not be read may be the one),
+    /// empty when there are none.
+    NoEntry { broken: String },
+    /// The digest has no bibliography file.
+    NoFile,
+    /// Its files (named) have no entry at all, and no error.
+    NoEntries { files: String },
+    /// Its files (named) have no entry that could be read; `broken` names
+    /// those with errors.
+    Unreadable { files: String, broken: String },
+}
+
+impl Uncited {
+    /// What `bibliography` is, for a citation it has no entry for.
+    fn of(bibliography: &Bibliography) -> Self {
+        let names = |broken: bool| {
+            (bibliography.files.iter())
+                .filter(|f| !broken || !f.errors.is_empty())
+                .map(|f| {
+                    f.path.file_name().map_or_else(
+                        || f.path.display().to_string(),
+                        |n| n.to_string_lossy().into_owned(),
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        if bibliography.files.is_empty() {
+            Uncited::NoFile
+        } else if !bibliography.is_empty() {
+            Uncited::NoEntry {
+                broken: names(true),
+            }
+        } else if bibliography.files.iter().all(|f| f.errors.is_empty()) {
+            Uncited::NoEntries {
+                files: names(false),
+            }
+        } else {
+            Uncited::Unreadable {
+                files: names(false),
+                broken: names(true),
+            }
+        }
+    }
 }
 
 /// Why a reference does not resolve.
@@ -364,24 +417,33 @@ impl Problem {
                      keep one and refer to it with `[[{other_file}#{other_paper}]]`"
                 )
             }
-            Self::UnresolvedCitation {
-                paper,
-                key,
-                empty: true,
-            } => format!(
-                "{}unresolved citation `@{key}`: no bibliography was found (name its files in \
-                 digest.toml under `[bibliography] files`, or put a `.bib` file beside the digest)",
-                within(paper)
-            ),
-            Self::UnresolvedCitation {
-                paper,
-                key,
-                empty: false,
-            } => format!(
-                "{}unresolved citation `@{key}`: no entry of the bibliography has this key; \
-                 fix the key or add the entry",
-                within(paper)
-            ),
+            Self::UnresolvedCitation { paper, key, why } => {
+                let why = match why {
+                    Uncited::NotAKey => "this is no citation key: a key is one or more ASCII \
+                                         letters, digits and `_-:./+`, right after `[[@`"
+                        .to_string(),
+                    Uncited::NoFile => "no bibliography was found (name its files in digest.toml \
+                                        under `[bibliography] files`, or put a `.bib` file beside \
+                                        the digest)"
+                        .to_string(),
+                    Uncited::NoEntries { files } => format!(
+                        "the bibliography ({files}) has no entry: add the entry with this key"
+                    ),
+                    Uncited::Unreadable { files, broken } => format!(
+                        "the bibliography ({files}) has no entry that could be read: see the \
+                         errors in {broken}"
+                    ),
+                    Uncited::NoEntry { broken } if broken.is_empty() => {
+                        "no entry of the bibliography has this key; fix the key or add the entry"
+                            .to_string()
+                    }
+                    Uncited::NoEntry { broken } => format!(
+                        "no entry of the bibliography has this key; fix the key or add the \
+                         entry (or it is one that could not be read: see the errors in {broken})"
+                    ),
+                };
+                format!("{}unresolved citation `@{key}`: {why}", within(paper))
+            }
             Self::TitleMismatch {
                 paper,
                 key,
@@ -1245,7 +1307,10 @@ fn citation_rules(
             let problem = Problem::UnresolvedCitation {
                 paper: paper.map(|p| name(analysis, p)),
                 key: key.to_string(),
-                empty: bibliography.is_empty(),
+                why: match crate::syntax::inline::is_citation_key(key) {
+                    true => Uncited::of(bibliography),
+                    false => Uncited::NotAKey,
+                },
             };
             sink.push(reference.range, problem, Vec::new());
         }

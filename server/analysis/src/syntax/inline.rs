@@ -705,15 +705,22 @@ fn keyword_number(s: &str, keywords: &[String]) -> Option<u64> {
         })
 }
 
-/// The key of a citation, from what `[[` and `]]` enclose: `@` and one or
-/// more of ASCII letters, digits and `_-:./+`, nothing else.
+/// The key of a citation, from what `[[` and `]]` enclose: what follows
+/// `@`, as written. Without a `#` (`[[@x#Paper3]]` is a paper of the file
+/// `@x`), it is a citation even when the key is not one ([`is_citation_key`]:
+/// `[[@]]`, `[[@ park]]`): the rules say so, rather than look for a file.
 fn citation_key(content: &str) -> Option<&str> {
     let key = content.strip_prefix('@')?;
-    let valid = !key.is_empty()
+    (is_citation_key(key) || !key.contains('#')).then_some(key)
+}
+
+/// A citation key: one or more of ASCII letters, digits and `_-:./+`,
+/// nothing else.
+pub fn is_citation_key(key: &str) -> bool {
+    !key.is_empty()
         && key
             .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"_-:./+".contains(&b));
-    valid.then_some(key)
+            .all(|b| b.is_ascii_alphanumeric() || b"_-:./+".contains(&b))
 }
 
 /// Appends the citations `[[@key]]` of `range` of `text` (a heading line,
@@ -1146,6 +1153,7 @@ mod tests {
             found,
             vec![
                 ("[[@a]]", Some("a")),
+                ("[[@b c]]", Some("b c")),
                 ("[[@d]]", Some("d")),
                 ("[[@e]]", Some("e"))
             ]
@@ -1178,6 +1186,10 @@ mod tests {
             ("[[@a-b_c:d/e.f+g]]", "[[@a-b_c:d/e.f+g]]", Citation("a-b_c:d/e.f+g".into())),
             ("[[@Paper3]]", "[[@Paper3]]", Citation("Paper3".into())),
             ("[[@x#Paper3]]", "[[@x#Paper3]]", FilePaper { file: "@x".into(), number: 3 }),
+            // Not a key, but a citation all the same (never the file `@`).
+            ("[[@]]", "[[@]]", Citation(String::new())),
+            ("[[@ park]]", "[[@ park]]", Citation(" park".into())),
+            ("[[@park 2019]]", "[[@park 2019]]", Citation("park 2019".into())),
         ];
         for (text, range, target) in table {
             assert_eq!(refs(text), vec![(*range, target.clone(), true)], "{text}");

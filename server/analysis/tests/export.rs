@@ -272,6 +272,25 @@ fn markdown_of_a_digest_without_title_uses_the_file_name() {
     .assert_eq(&export_of("\nPaper1 A\nSummary: s\n", Format::Markdown));
 }
 
+/// A citation is its key; one whose key is none (`[[@]]`, `[[@ x]]`: an
+/// `unresolved-citation`) stays as written, so no text is lost.
+#[test]
+fn a_citation_without_a_key_stays_as_written() {
+    expect![[r##"
+        # T
+
+        <a id="paper1"></a>
+
+        ## Paper1 A
+
+        **Summary:** a \[\[@\]\] b \[\[@ park\]\] c k1.
+    "##]]
+    .assert_eq(&export_of(
+        "T\n\nPaper1 A\nSummary: a [[@]] b [[@ park]] c [[@k1]].\n",
+        Format::Markdown,
+    ));
+}
+
 #[test]
 fn html_of_the_hostile_digest() {
     expect![[r##"

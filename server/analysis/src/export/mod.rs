@@ -400,10 +400,15 @@ impl<'a> Prepared<'a> {
                 },
                 Item::Reference(reference) => {
                     if citation_key(&reference.target).is_some() {
-                        // The key as written in the text: `[[@key]]`.
+                        // The key as written in the text (`[[@key]]`), as the
+                        // spec asks; a citation whose key is none (`[[@]]`,
+                        // `[[@ x]]`) stays as written.
                         let inner = written.get(2..written.len().saturating_sub(2));
-                        let key = inner.unwrap_or(written).trim();
-                        lines.item(Event::Citation(key.strip_prefix('@').unwrap_or(key)));
+                        let key = inner.and_then(|k| k.strip_prefix('@'));
+                        match key.filter(|k| crate::syntax::inline::is_citation_key(k)) {
+                            Some(key) => lines.item(Event::Citation(key)),
+                            None => lines.text(written),
+                        }
                     } else if let Some(href) = self.href(reference) {
                         let text = match reference.wiki {
                             true => written

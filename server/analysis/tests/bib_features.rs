@@ -8,31 +8,18 @@ mod common;
 
 use std::path::Path;
 
-use common::{cursor, render_diagnostic, span, workspace};
+use common::{WithBib, cursor, render_diagnostic, span, workspace};
 use digest_analysis::bibliography::{BibFile, Bibliography, bindings};
 use digest_analysis::features::{
     CompletionItem, completion, definition, document_links, highlights, hover, semantic_tokens,
 };
 use digest_analysis::rules::{PaperKeys, check_workspace, check_workspace_with_keys};
 use digest_analysis::syntax::RefTarget;
-use digest_analysis::{Analysis, Config, Dirty, Lookup, Resolver, check};
+use digest_analysis::{Analysis, Config, Dirty, Resolver, check};
 use expect_test::{Expect, expect};
 
 const BIB: &str = include_str!("fixtures/library.bib");
 const CSL: &str = include_str!("fixtures/library.json");
-
-/// A digest standing alone, with a bibliography.
-struct WithBib(Bibliography);
-
-impl Resolver for WithBib {
-    fn lookup(&self, _relative: &str) -> Lookup {
-        Lookup::Missing
-    }
-
-    fn bibliography(&self) -> &Bibliography {
-        &self.0
-    }
-}
 
 fn library() -> WithBib {
     WithBib(Bibliography::new(vec![BibFile::read(

@@ -22,6 +22,20 @@ use digest_analysis::{
     Analysis, Config, Diagnostic, LineIndex, Lookup, Resolver, TextRange, check,
 };
 
+/// A digest standing alone (every other digest missing), with a
+/// bibliography.
+pub struct WithBib(pub digest_analysis::bibliography::Bibliography);
+
+impl Resolver for WithBib {
+    fn lookup(&self, _relative: &str) -> Lookup {
+        Lookup::Missing
+    }
+
+    fn bibliography(&self) -> &digest_analysis::bibliography::Bibliography {
+        &self.0
+    }
+}
+
 /// Renders a range as `line:col..line:col`, 1-based, columns in characters.
 pub fn span(text: &str, range: TextRange) -> String {
     let index = LineIndex::new(text);

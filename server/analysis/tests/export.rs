@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::Files;
+use common::{Files, WithBib};
 use digest_analysis::export::{Export, Format, html, json, markdown, render};
 use digest_analysis::{Analysis, Config, Resolver, check};
 use expect_test::expect;
@@ -984,24 +984,11 @@ fn the_renderers_are_the_named_functions() {
     );
 }
 
-/// No other digest, and a bibliography.
-struct WithBibliography(digest_analysis::bibliography::Bibliography);
-
-impl Resolver for WithBibliography {
-    fn lookup(&self, _relative: &str) -> digest_analysis::Lookup {
-        digest_analysis::Lookup::Missing
-    }
-
-    fn bibliography(&self) -> &digest_analysis::bibliography::Bibliography {
-        &self.0
-    }
-}
-
 #[test]
 fn json_gives_the_bound_entry_and_resolves_citations() {
     use digest_analysis::bibliography::{BibFile, Bibliography};
     let bib = "@inproceedings{smith2020,\n  title = {Tiny {Teachers}},\n  author = {Smith, Ann and Lee, Bo},\n  booktitle = {ICCV},\n  year = {2020},\n  doi = {10.1234/tt.5}\n}\n";
-    let resolver = WithBibliography(Bibliography::new(vec![BibFile::read(
+    let resolver = WithBib(Bibliography::new(vec![BibFile::read(
         std::path::Path::new("/refs/main.bib"),
         bib,
     )]));

@@ -6,23 +6,13 @@
 
 use std::path::Path;
 
+mod common;
+use common::WithBib;
+
 use digest_analysis::bibliography::{BibFile, Bibliography};
 use digest_analysis::export::{Export, Format, render};
-use digest_analysis::{Analysis, Config, Lookup, Resolver};
+use digest_analysis::{Analysis, Config};
 use pulldown_cmark::{Event, Parser};
-
-/// A digest standing alone, with a bibliography.
-struct WithBib(Bibliography);
-
-impl Resolver for WithBib {
-    fn lookup(&self, _relative: &str) -> Lookup {
-        Lookup::Missing
-    }
-
-    fn bibliography(&self) -> &Bibliography {
-        &self.0
-    }
-}
 
 fn markdown(text: &str, bibliography: Bibliography) -> String {
     let config = Config::default();

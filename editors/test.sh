@@ -335,7 +335,7 @@ elif [ ! -f "$E2E/.complete" ]; then
   fail export-html "not run: playwright-core (editors/vscode/e2e) is not installed"
 else
   mkdir -p "$WORK/export-html"
-  (cd "$E2E" && cp "$EDITORS/vscode/e2e/export-page.mjs" . &&
+  (cd "$E2E" && cp "$EDITORS/vscode/e2e/export-page.mjs" "$EDITORS/vscode/e2e/chromium.mjs" . &&
     SCRATCH=$WORK/export-html timeout 120 node export-page.mjs "$OUT/export-sample.html" \
       "$OUT/export-sample.png" "$TXT_PAPERS") >"$OUT/export-html.log" 2>&1 </dev/null
   status=$?
@@ -371,7 +371,7 @@ elif [ -f "$E2E/.complete" ] && [ -n "${VSIX:-}" ]; then
   cp "$EDITORS/fixtures/txt/reading-notes.txt" "$WORK/vscode/txt/second-digest.txt"
   cp "$EDITORS/fixtures/txt/ordinary.txt" "$WORK/vscode/txt/"
   # No digest-lsp on PATH: the first session must find the bundled one.
-  (cd "$E2E" && cp "$EDITORS/vscode/e2e/run.mjs" . &&
+  (cd "$E2E" && cp "$EDITORS/vscode/e2e/run.mjs" "$EDITORS/vscode/e2e/chromium.mjs" . &&
     PATH=$BARE_PATH CODE_SERVER=$E2E/node_modules/.bin/code-server VSIX=$VSIX DIGEST_LSP=$SERVER \
       WORKSPACE=$WORK/vscode/workspace TXT_WORKSPACE=$WORK/vscode/txt TXT_DIGEST=$TXT_NAME \
       TXT_PAPERS=$TXT_PAPERS TXT_OTHER=second-digest.txt TXT_PLAIN=ordinary.txt \

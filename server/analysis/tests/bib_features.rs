@@ -536,10 +536,11 @@ fn citations_are_coloured_as_wiki_references_and_are_no_links() {
         .filter(|t| DIGEST[t.range.start..t.range.end].starts_with("[[@"))
         .map(|t| format!("{} {:?}", span(DIGEST, t.range), t.kind))
         .collect();
-    // The heading's citation is inside the title's token.
+    // The heading's citation too: the title's token stops around it.
     expect![[r#"
         [
             "4:5..4:27 WikiReference",
+            "8:34..8:55 WikiReference",
             "25:13..25:35 WikiReference",
         ]
     "#]]

@@ -47,7 +47,17 @@ pub fn semantic_tokens(analysis: &Analysis, range: Option<TextRange>) -> Vec<Sem
         token(paper.keyword, TokenKind::HeadingKeyword);
         token(paper.number_range, TokenKind::Number);
         if let Some(title) = paper.title {
-            token(title, TokenKind::Title);
+            // The title around the citations written in it, which are
+            // coloured as references (below).
+            let mut at = title.start;
+            let citations = (paper.inline.references.iter())
+                .filter(|r| r.citation().is_some())
+                .filter(|r| title.start <= r.range.start && r.range.end <= title.end);
+            for citation in citations {
+                token(TextRange::new(at, citation.range.start), TokenKind::Title);
+                at = citation.range.end;
+            }
+            token(TextRange::new(at, title.end), TokenKind::Title);
         }
         for section in &paper.sections {
             token(section.label, TokenKind::Label);

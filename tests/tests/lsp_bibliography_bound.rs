@@ -78,3 +78,26 @@ fn a_bib_edited_in_the_editor_reaches_the_open_digests_diagnostics_and_hovers() 
     client.wait_codes(&uri, |codes| codes == ["unresolved-citation@2"]);
     assert_eq!(client.shutdown_and_exit().code(), Some(0));
 }
+
+/// A reference into a digest of another folder shows that paper bound in
+/// the other digest's own bibliography (its folder's `refs.bib`), not in
+/// the referring digest's.
+#[test]
+fn a_reference_into_another_folder_uses_that_digests_bibliography() {
+    let dir = scratch("bib-other-folder");
+    let here = "Paper1 Notes\nAbstract: a\nSummary: see [[../theirs/b#Paper1]].\n";
+    let theirs = "Paper1 Relational Knowledge Distillation\nAbstract: a\nSummary: b\n";
+    digest_e2e::write_file(&dir.join("mine/a.digest"), here);
+    digest_e2e::write_file(&dir.join("mine/refs.bib"), TUNG);
+    digest_e2e::write_file(&dir.join("theirs/b.digest"), theirs);
+    digest_e2e::write_file(&dir.join("theirs/refs.bib"), REFS);
+    let uri = file_uri(dir.join("mine/a.digest"));
+    let mut client = Client::start(json!({}), None);
+    client.open(&uri, here, 1);
+    client.wait_codes(&uri, <[String]>::is_empty);
+    assert_eq!(
+        hover_text(&mut client, &uri, position(2, 20)),
+        "**Paper1 Relational Knowledge Distillation**\n\nWonpyo Park, Dongju Kim, Yan Lu et al. · Computer Vision and Pattern Recognition · 2019\n\nb"
+    );
+    assert_eq!(client.shutdown_and_exit().code(), Some(0));
+}

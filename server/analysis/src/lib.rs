@@ -178,6 +178,13 @@ pub trait Resolver {
     fn bibliography(&self) -> &bibliography::Bibliography {
         bibliography::Bibliography::empty()
     }
+
+    /// The bibliography of another digest, by its path as [`Resolver::lookup`]
+    /// found it (its own `digest.toml` may name other files); `None`: the
+    /// same as this digest's.
+    fn bibliography_of(&self, _relative: &str) -> Option<Arc<bibliography::Bibliography>> {
+        None
+    }
 }
 
 /// A resolver for a file that stands alone: every other digest is missing.

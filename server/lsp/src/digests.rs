@@ -200,6 +200,14 @@ impl Resolver for Digests<'_> {
     fn bibliography(&self) -> &Bibliography {
         &self.bibliography_of_current().1
     }
+
+    fn bibliography_of(&self, relative: &str) -> Option<Arc<Bibliography>> {
+        let path = self.path_of(relative);
+        let loaded = self.configs.for_file(&path, self.source);
+        let bibliographies = &self.configs.bibliographies;
+        let files = bibliographies.files_for(&path, &loaded);
+        Some(bibliographies.get(&files, self.source))
+    }
 }
 
 /// An indexed digest: path, analysis.

@@ -52,6 +52,9 @@ pub fn hover(
         Under::Reference(reference) => {
             let to = resolve(analysis, &reference.target, |file| found(resolver, file))?;
             let digest = to.analysis();
+            // Another digest's paper is bound in that digest's bibliography.
+            let theirs = to.file().and_then(|file| resolver.bibliography_of(&file));
+            let bibliography = theirs.as_deref().unwrap_or(bibliography);
             let markdown = match to.paper {
                 Some(i) => paper_preview(digest, &digest.syntax.papers[i], config, bibliography),
                 None => {

@@ -71,10 +71,11 @@ fn a_config_applies_a_broken_one_is_reported_and_edits_are_live() {
             ),
         })
     );
-    assert_eq!(
-        client.wait_diagnostics(&uri, Some(1)),
-        published(&uri, Some(1), numbering(2))
-    );
+    // Waited for by value: a re-check of the digest begun before the
+    // change (the workspace index finishing) may publish the old findings
+    // first, under a loaded machine.
+    let defaults = published(&uri, Some(1), numbering(2));
+    client.expect_notification("textDocument/publishDiagnostics", |p| *p == defaults);
 
     // Fixed in the editor, before it is saved: the open text wins.
     client.open(&config_uri, "[rules]\nnumbering = \"off\"\n", 1);
@@ -82,10 +83,8 @@ fn a_config_applies_a_broken_one_is_reported_and_edits_are_live() {
         client.wait_diagnostics(&config_uri, None),
         published(&config_uri, None, json!([]))
     );
-    assert_eq!(
-        client.wait_diagnostics(&uri, Some(1)),
-        published(&uri, Some(1), json!([]))
-    );
+    let off = published(&uri, Some(1), json!([]));
+    client.expect_notification("textDocument/publishDiagnostics", |p| *p == off);
     // One message only for that one broken file.
     assert_eq!(client.drain_notifications("window/showMessage").len(), 0);
     assert_eq!(client.shutdown_and_exit().code(), Some(0));

@@ -465,18 +465,10 @@ pub(crate) fn facts_of(analysis: &Analysis, index: usize) -> PaperFacts {
         .filter_map(|(_, a)| normalise_arxiv(&a))
         .collect();
     arxiv.dedup();
-    let title = paper.title.map_or(String::new(), |t| {
-        let title = analysis.slice(t);
-        let mut plain = String::with_capacity(title.len());
-        let mut from = 0;
-        for (range, _) in extract_citation_keys(&title) {
-            // `range` is the key's: the citation is 3 bytes before, 2 after.
-            plain.push_str(&title[from..range.start - 3]);
-            from = range.end + 2;
-        }
-        plain.push_str(&title[from..]);
-        normalise_title(&plain)
-    });
+    let plain: String = (paper.title_pieces().into_iter())
+        .map(|piece| analysis.slice(piece))
+        .collect();
+    let title = normalise_title(&plain);
     PaperFacts {
         keys,
         dois,

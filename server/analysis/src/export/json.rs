@@ -207,29 +207,17 @@ impl Positions<'_> {
     }
 }
 
-/// `title` of `paper` with its citations taken out.
-fn title_of<'a>(
-    prepared: &'a Prepared<'_>,
-    paper: &Paper,
-    title: crate::TextRange,
-) -> std::borrow::Cow<'a, str> {
-    let citations: Vec<crate::TextRange> = (paper.inline.references.iter())
-        .filter(|r| r.citation().is_some())
-        .filter(|r| title.start <= r.range.start && r.range.end <= title.end)
-        .map(|r| r.range)
-        .collect();
-    if citations.is_empty() {
-        return prepared.str(title).into();
+/// The title of `paper` with its citations taken out.
+fn title_of<'a>(prepared: &'a Prepared<'_>, paper: &Paper) -> std::borrow::Cow<'a, str> {
+    if paper.title_citations().next().is_none() {
+        return paper
+            .title
+            .map(|t| prepared.str(t))
+            .unwrap_or_default()
+            .into();
     }
-    let mut plain = String::new();
-    let mut at = title.start;
-    for range in citations {
-        plain.push_str(prepared.str(crate::TextRange::new(at, range.start)));
-        at = range.end;
-    }
-    plain.push_str(prepared.str(crate::TextRange::new(at, title.end)));
-    plain
-        .split_whitespace()
+    (paper.title_pieces().iter())
+        .flat_map(|&piece| prepared.str(piece).split_whitespace())
         .collect::<Vec<_>>()
         .join(" ")
         .into()
@@ -244,7 +232,7 @@ fn paper_of<'a>(
     PaperData {
         number: paper.number,
         anchor: prepared.anchor(index),
-        title: paper.title.map(|t| title_of(prepared, paper, t)),
+        title: paper.title.map(|_| title_of(prepared, paper)),
         heading: prepared.str(paper.heading),
         range: at.range(paper.range),
         heading_range: at.range(paper.heading),

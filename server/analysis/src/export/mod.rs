@@ -224,13 +224,13 @@ impl<'a> Prepared<'a> {
         // A citation on the heading line is its key, as in the text.
         let mut out = format!("{keyword}{} ", paper.number);
         let mut at = title.start;
-        let citations = (paper.inline.references.iter())
-            .filter(|r| title.start <= r.range.start && r.range.end <= title.end)
-            .filter_map(|r| Some((r.range, r.citation()?)));
-        for (range, key) in citations {
-            out.push_str(self.str(TextRange::new(at, range.start)));
-            out.push_str(key);
-            at = range.end;
+        for citation in paper.title_citations() {
+            out.push_str(self.str(TextRange::new(at, citation.range.start)));
+            match citation.citation() {
+                Some(key) if crate::syntax::inline::is_citation_key(key) => out.push_str(key),
+                _ => out.push_str(self.str(citation.range)), // no key: as written
+            }
+            at = citation.range.end;
         }
         out.push_str(self.str(TextRange::new(at, title.end)));
         out

@@ -46,18 +46,10 @@ pub fn semantic_tokens(analysis: &Analysis, range: Option<TextRange>) -> Vec<Sem
     for paper in &syntax.papers[papers_overlapping(&syntax.papers, range)] {
         token(paper.keyword, TokenKind::HeadingKeyword);
         token(paper.number_range, TokenKind::Number);
-        if let Some(title) = paper.title {
-            // The title around the citations written in it, which are
-            // coloured as references (below).
-            let mut at = title.start;
-            let citations = (paper.inline.references.iter())
-                .filter(|r| r.citation().is_some())
-                .filter(|r| title.start <= r.range.start && r.range.end <= title.end);
-            for citation in citations {
-                token(TextRange::new(at, citation.range.start), TokenKind::Title);
-                at = citation.range.end;
-            }
-            token(TextRange::new(at, title.end), TokenKind::Title);
+        // The title around the citations written in it, which are coloured
+        // as references (below).
+        for piece in paper.title_pieces() {
+            token(piece, TokenKind::Title);
         }
         for section in &paper.sections {
             token(section.label, TokenKind::Label);

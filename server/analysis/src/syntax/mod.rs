@@ -70,6 +70,37 @@ impl Paper {
         TextRange::new(self.keyword.start, self.number_range.end)
     }
 
+    /// The citations written in the title (`Paper3 Title [[@key]]`), in
+    /// order: they bind the paper and are references, not title text.
+    pub fn title_citations(&self) -> impl Iterator<Item = &Reference> {
+        let title = self.title.unwrap_or_default();
+        let inside = move |r: &&Reference| {
+            !title.is_empty() && title.start <= r.range.start && r.range.end <= title.end
+        };
+        // The heading's citations come first among the paper's references.
+        (self.inline.references.iter())
+            .take_while(move |r| r.range.start < title.end)
+            .filter(inside)
+            .filter(|r| r.citation().is_some())
+    }
+
+    /// The title's text ranges around its citations ([`Paper::title_citations`]),
+    /// empty pieces left out; none without a title.
+    pub fn title_pieces(&self) -> Vec<TextRange> {
+        let Some(title) = self.title else {
+            return Vec::new();
+        };
+        let mut pieces = Vec::new();
+        let mut at = title.start;
+        for citation in self.title_citations() {
+            pieces.push(TextRange::new(at, citation.range.start));
+            at = citation.range.end;
+        }
+        pieces.push(TextRange::new(at, title.end));
+        pieces.retain(|p| !p.is_empty());
+        pieces
+    }
+
     pub fn section(&self, kind: &str) -> Option<&Section> {
         self.sections.iter().find(|s| &*s.kind == kind)
     }

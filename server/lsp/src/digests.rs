@@ -134,11 +134,7 @@ impl<'a> Digests<'a> {
             let Some(current) = &self.current else {
                 return (Files::default(), Arc::default());
             };
-            let loaded = self.configs.for_file(&current.path, self.source);
-            let bibliographies = &self.configs.bibliographies;
-            let files = bibliographies.files_for(&current.path, &loaded);
-            let bibliography = bibliographies.get(&files, self.source);
-            (files, bibliography)
+            self.configs.bibliography(&current.path, self.source)
         })
     }
 
@@ -203,10 +199,7 @@ impl Resolver for Digests<'_> {
 
     fn bibliography_of(&self, relative: &str) -> Option<Arc<Bibliography>> {
         let path = self.path_of(relative);
-        let loaded = self.configs.for_file(&path, self.source);
-        let bibliographies = &self.configs.bibliographies;
-        let files = bibliographies.files_for(&path, &loaded);
-        Some(bibliographies.get(&files, self.source))
+        Some(self.configs.bibliography(&path, self.source).1)
     }
 }
 

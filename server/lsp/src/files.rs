@@ -9,8 +9,9 @@ use digest_analysis::workspace::normalize;
 use digest_analysis::{Analysis, Config, ConfigError, Lookup, parse_config};
 use tower_lsp_server::ls_types::Uri;
 
-use crate::bibliographies::Bibliographies;
+use crate::bibliographies::{Bibliographies, Files};
 use crate::digests::{IndexedDigest, Layer};
+use digest_analysis::bibliography::Bibliography;
 
 pub const CONFIG_FILE: &str = "digest.toml";
 
@@ -97,6 +98,21 @@ pub struct Configs {
 }
 
 impl Configs {
+    /// The files of the bibliography of the digest at `digest` (spec,
+    /// "Bibliography"), under the configuration that applies to it.
+    pub fn bibliography_files(&self, digest: &Path, source: &dyn Source) -> Files {
+        let loaded = self.for_file(digest, source);
+        self.bibliographies.files_for(digest, &loaded)
+    }
+
+    /// The bibliography of the digest at `digest`: its files, and their
+    /// entries (kept from an earlier read, or read now).
+    pub fn bibliography(&self, digest: &Path, source: &dyn Source) -> (Files, Arc<Bibliography>) {
+        let files = self.bibliography_files(digest, source);
+        let bibliography = self.bibliographies.get(&files, source);
+        (files, bibliography)
+    }
+
     /// The configuration that applies to a digest at `file`.
     pub fn for_file(&self, file: &Path, source: &dyn Source) -> Arc<LoadedConfig> {
         let dir = file.parent().unwrap_or(Path::new("."));

@@ -565,15 +565,9 @@ impl Session {
         if view.paths.len() < 2 {
             return Vec::new();
         }
-        let bibliographies = &self.configs.bibliographies;
         let keys = (view.paths.iter().zip(&view.analyses))
             .map(|(path, analysis)| {
-                let loaded = self.configs.for_file(path, self);
-                let files = bibliographies.files_for(path, &loaded);
-                if files.is_empty() {
-                    return None;
-                }
-                let bibliography = bibliographies.get(&files, self);
+                let (_, bibliography) = self.configs.bibliography(path, self);
                 if bibliography.is_empty() {
                     return None;
                 }
@@ -864,12 +858,8 @@ impl Session {
                 .filter(|p| !is_config(Some(p)))
                 .partition(|p| !is_bib(Some(p)))
         });
-        let bibliographies = &self.configs.bibliographies;
         let held: HashSet<PathBuf> = (digests.iter())
-            .flat_map(|digest| {
-                let loaded = self.configs.for_file(digest, self);
-                bibliographies.files_for(digest, &loaded).to_vec()
-            })
+            .flat_map(|digest| self.configs.bibliography_files(digest, self).to_vec())
             .chain(open_bibs)
             .collect();
         let gone: Vec<PathBuf> = lock(&self.bib_published)

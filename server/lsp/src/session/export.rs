@@ -161,8 +161,7 @@ impl Session {
     /// digest of the workspace, or a document open in the editor.
     fn held(&self, digest: Option<&Path>, out: &Path) -> Option<&'static str> {
         if let Some(digest) = digest {
-            let loaded = self.configs.for_file(digest, self);
-            let files = self.configs.bibliographies.files_for(digest, &loaded);
+            let files = self.configs.bibliography_files(digest, self);
             if files.iter().any(|file| same_file(file, out)) {
                 return Some("a file of the digest's bibliography");
             }

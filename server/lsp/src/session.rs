@@ -565,9 +565,16 @@ impl Session {
         if view.paths.len() < 2 {
             return Vec::new();
         }
+        // A digest's bibliography depends on its folder alone (the
+        // configuration that applies there, the `*.bib` files there): one
+        // look-up per folder, not per digest, at every keystroke.
+        let mut by_folder: HashMap<&Path, Arc<Bibliography>> = HashMap::new();
         let keys = (view.paths.iter().zip(&view.analyses))
             .map(|(path, analysis)| {
-                let (_, bibliography) = self.configs.bibliography(path, self);
+                let folder = path.parent().unwrap_or(Path::new(""));
+                let bibliography = (by_folder.entry(folder))
+                    .or_insert_with(|| self.configs.bibliography(path, self).1)
+                    .clone();
                 if bibliography.is_empty() {
                     return None;
                 }

@@ -1,5 +1,5 @@
 //! A scripted stand-in for a language server, used only to test the client
-//! harness itself (tests/tests/client.rs). Single-threaded: it reads one
+//! harness itself (tests/tests/it/client.rs). Single-threaded: it reads one
 //! message, acts, and reads the next.
 //!
 //! Requests it understands:

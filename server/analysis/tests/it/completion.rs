@@ -1,9 +1,7 @@
 //! Completion: papers after `Paper` and `[[`, digests after `[[`, another
 //! digest's papers after `[[file#`, missing labels at the start of a line.
 
-mod common;
-
-use common::{span, workspace_with};
+use crate::common::{span, workspace_with};
 use digest_analysis::Config;
 use digest_analysis::features::{CompletionItem, CompletionKind, completion};
 use expect_test::{Expect, expect};

@@ -1,8 +1,6 @@
 //! Document highlight: a paper's heading (write) and references (read).
 
-mod common;
-
-use common::{cursor, span};
+use crate::common::{cursor, span};
 use digest_analysis::features::{Highlight, HighlightKind, highlights};
 use digest_analysis::{Analysis, Config};
 use expect_test::{Expect, expect};
@@ -21,7 +19,7 @@ Paper2 Again
 
 /// The highlights with the cursor before `needle` in `TEXT`: `kind range`.
 fn check(needle: &str, expect: Expect) {
-    let (text, offset) = cursor(&common::mark(TEXT, needle));
+    let (text, offset) = cursor(&crate::common::mark(TEXT, needle));
     let analysis = Analysis::new(&text, &Config::default());
     let found = highlights(&analysis, offset).into_iter().map(|h| {
         let Highlight { range, kind } = h;
@@ -31,7 +29,7 @@ fn check(needle: &str, expect: Expect) {
         };
         format!("{kind} {}", span(&text, range))
     });
-    expect.assert_eq(&common::lines(found));
+    expect.assert_eq(&crate::common::lines(found));
 }
 
 #[test]

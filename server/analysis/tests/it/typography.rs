@@ -4,9 +4,7 @@
 //! links, references and code spans beside it.
 #![allow(clippy::unwrap_used)]
 
-mod common;
-
-use common::{show_text, span};
+use crate::common::{show_text, span};
 use digest_analysis::format::apply;
 use digest_analysis::rules::typography::{
     self, Spacing, TypographyOptions, findings_with, fix_all_with,

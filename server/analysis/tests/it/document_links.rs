@@ -1,8 +1,6 @@
 //! Document links: URLs, links without a scheme, wiki references.
 
-mod common;
-
-use common::{Files, span};
+use crate::common::{Files, span};
 use digest_analysis::features::{DocumentLink, LinkTarget, document_links};
 use digest_analysis::{Analysis, Config};
 use expect_test::{Expect, expect};

@@ -1,8 +1,6 @@
 //! Outline, hover and definition: fixtures with `$0` cursors, exact results.
 
-mod common;
-
-use common::{Files, cursor, span};
+use crate::common::{Files, cursor, span};
 use digest_analysis::features::{Hover, Target, definition, excerpt, hover, outline};
 use digest_analysis::{Analysis, Config};
 use expect_test::{Expect, expect};
@@ -28,11 +26,14 @@ fn analysis(text: &str) -> Analysis {
 }
 
 fn at(marker: &str) -> String {
-    common::mark(DIGEST, marker)
+    crate::common::mark(DIGEST, marker)
 }
 
 fn check_outline(text: &str, expect: Expect) {
-    expect.assert_eq(&common::render_outline(text, &outline(&analysis(text))));
+    expect.assert_eq(&crate::common::render_outline(
+        text,
+        &outline(&analysis(text)),
+    ));
 }
 
 /// The hover at the `$0`, if any.
@@ -200,7 +201,7 @@ fn excerpts_cut_at_words_for_latin_and_anywhere_for_cjk() {
         "supercalifragilistic" 5 -> "super…"
         "蒸馏distillation方法" 6 -> "蒸馏…"
     "#]]
-    .assert_eq(&common::lines(rendered));
+    .assert_eq(&crate::common::lines(rendered));
 }
 
 #[test]

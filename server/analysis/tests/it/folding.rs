@@ -1,8 +1,6 @@
 //! Folding ranges: papers and sections, as byte ranges.
 
-mod common;
-
-use common::span;
+use crate::common::span;
 use digest_analysis::features::{Fold, FoldKind, folding_ranges};
 use digest_analysis::{Analysis, Config};
 use expect_test::{Expect, expect};
@@ -18,7 +16,7 @@ fn check(text: &str, expect: Expect) {
         };
         format!("{kind} {}", span(text, range))
     });
-    expect.assert_eq(&common::lines(folds));
+    expect.assert_eq(&crate::common::lines(folds));
 }
 
 #[test]

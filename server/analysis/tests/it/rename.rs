@@ -1,17 +1,15 @@
 //! Rename: renumbering a paper across the workspace, and its refusals.
 
-mod common;
-
-use common::{Workspace, span, workspace};
+use crate::common::{Workspace, span, workspace};
 use digest_analysis::FileEdits;
 use digest_analysis::features::{RenameError, RenameTarget, prepare_rename, rename};
 use expect_test::{Expect, expect};
 
 /// Papers 1 and 2 of `a`, referred to in every form, from three digests.
-const WORKSPACE: &str = common::NUMBERED_WORKSPACE;
+const WORKSPACE: &str = crate::common::NUMBERED_WORKSPACE;
 
 fn at(needle: &str) -> String {
-    common::mark(WORKSPACE, needle)
+    crate::common::mark(WORKSPACE, needle)
 }
 
 /// A refusal: the error, then its message.
@@ -173,7 +171,7 @@ fn renumbering_rewrites_the_heading_and_every_reference() {
     expect![[r#"
         b.digest 2:53..2:59 Paper1: unresolved reference `Paper2`: this digest has no such paper (its papers go up to Paper1); fix the number
         sub/c.digest 2:23..2:35 Paper2: unresolved reference `a#Paper2`: no digest found at `a.digest`; fix the number or the file name
-    "#]].assert_eq(&common::lines(ws.unresolved(&ws.texts)));
+    "#]].assert_eq(&crate::common::lines(ws.unresolved(&ws.texts)));
 }
 
 #[test]
@@ -217,7 +215,7 @@ fn renumbering_from_a_wiki_reference_in_another_digest() {
     expect![[r#"
         b.digest 2:55..2:61 Paper1: unresolved reference `Paper2`: this digest has no such paper (its papers go up to Paper1); fix the number
         sub/c.digest 2:24..2:36 Paper2: unresolved reference `a#Paper2`: no digest found at `a.digest`; fix the number or the file name
-    "#]].assert_eq(&common::lines(ws.unresolved(&ws.apply(&edits))));
+    "#]].assert_eq(&crate::common::lines(ws.unresolved(&ws.apply(&edits))));
 }
 
 #[test]

@@ -1,10 +1,8 @@
 //! Moving digests and folders: the references that name them follow.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 
-use common::{Workspace, workspace};
+use crate::common::{Workspace, workspace};
 use digest_analysis::features::{FileRename, rename_files};
 use digest_analysis::syntax::RefTarget;
 use digest_analysis::workspace::normalize;

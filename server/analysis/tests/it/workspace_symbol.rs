@@ -1,8 +1,6 @@
 //! Workspace symbols: papers across digests, fuzzy, case-insensitive, ranked.
 
-mod common;
-
-use common::{span, workspace};
+use crate::common::{span, workspace};
 use digest_analysis::features::{WorkspaceSymbol, workspace_symbols};
 use expect_test::{Expect, expect};
 
@@ -44,7 +42,7 @@ fn render(query: &str, limit: usize) -> String {
                 span(text, selection)
             )
         });
-    common::lines(found)
+    crate::common::lines(found)
 }
 
 fn check(query: &str, limit: usize, expect: Expect) {

@@ -1,16 +1,14 @@
 //! Fixture tests for every rule: one case that fires and a near miss that
 //! must not.
 
-mod common;
-
-use common::{Files, diagnostics, diagnostics_with, render_outline};
+use crate::common::{Files, diagnostics, diagnostics_with, render_outline};
 use digest_analysis::features::outline;
 use digest_analysis::{Analysis, Config, parse_config};
 use expect_test::{Expect, expect};
 
 /// The diagnostics of `text` under `config`, one per line.
 fn check_with(text: &str, config: &Config, files: &Files, expect: Expect) {
-    expect.assert_eq(&common::lines(diagnostics_with(text, config, files)));
+    expect.assert_eq(&crate::common::lines(diagnostics_with(text, config, files)));
 }
 
 fn check(text: &str, expect: Expect) {

@@ -1,9 +1,6 @@
 //! The `duplicate-paper-across-files` rule: the same paper in two digests.
 
-#[macro_use]
-mod common;
-
-use common::{Workspace, workspace};
+use crate::common::{Workspace, workspace};
 use digest_analysis::rules::{Related, check_workspace};
 use digest_analysis::{Config, Diagnostic, parse_config};
 use expect_test::{Expect, expect};

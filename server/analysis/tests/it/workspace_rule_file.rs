@@ -1,10 +1,7 @@
 //! `check_workspace_file`: one file's cross-file findings from keys derived
 //! beforehand, exactly as `check_workspace` finds them for that file.
 
-#[macro_use]
-mod common;
-
-use common::workspace;
+use crate::common::workspace;
 use digest_analysis::Config;
 use digest_analysis::rules::{PaperKeys, check_workspace, check_workspace_file};
 

@@ -1,9 +1,7 @@
 //! Inlay hints: the referenced paper's title after in-file references.
 #![allow(clippy::unwrap_used)]
 
-mod common;
-
-use common::span;
+use crate::common::span;
 use digest_analysis::features::{InlayHint, inlay_hints};
 use digest_analysis::{Analysis, Config, TextRange};
 use expect_test::{Expect, expect};
@@ -24,7 +22,7 @@ fn check(range: TextRange, config: &Config, expect: Expect) {
         let InlayHint { offset, label } = h;
         format!("{} {label}", span(TEXT, TextRange::empty(offset)))
     });
-    expect.assert_eq(&common::lines(hints));
+    expect.assert_eq(&crate::common::lines(hints));
 }
 
 fn max_chars(n: usize) -> Config {

@@ -1,8 +1,6 @@
 //! Quick fixes: each applied to its diagnostic's text, the result checked.
 
-mod common;
-
-use common::{Workspace, diagnostics, render_diagnostic, workspace};
+use crate::common::{Workspace, diagnostics, render_diagnostic, workspace};
 use digest_analysis::features::{CodeAction, CreateFile, code_actions, fix_all_typography};
 use digest_analysis::{Config, Lookup, NoFiles, Resolver, check};
 use expect_test::{Expect, expect};
@@ -95,7 +93,7 @@ fn fixed(text: &str, code: &str) -> String {
 
 /// The diagnostics of a text, one per line.
 fn check_diagnostics(text: &str, expect: Expect) {
-    expect.assert_eq(&common::lines(diagnostics(text)));
+    expect.assert_eq(&crate::common::lines(diagnostics(text)));
 }
 
 #[test]
@@ -478,7 +476,7 @@ fn typography_on() -> Config {
 #[test]
 fn typography_findings_get_their_fix() {
     let config = typography_on();
-    let ws = common::workspace_with(
+    let ws = crate::common::workspace_with(
         "Paper1 T\n摘要原文: a\n中文总结: 用ＣＯＣＯ训练 , 方法(A)好\n",
         &config,
     );
@@ -543,7 +541,7 @@ fn fix_all_typography_applies_every_fix() {
         中文总结: 用 COCO 训练，方法（A）好
         笔记: 第 3 轮。
     "#]]
-    .assert_eq(&common::show_text(&digest_analysis::format::apply(
+    .assert_eq(&crate::common::show_text(&digest_analysis::format::apply(
         text, &edits,
     )));
     // Off: nothing.
@@ -554,7 +552,7 @@ fn fix_all_typography_applies_every_fix() {
 #[test]
 fn a_stale_typography_diagnostic_gets_no_fix() {
     let config = typography_on();
-    let ws = common::workspace_with("Paper1 T\n摘要原文: a\n中文总结: 用A\n", &config);
+    let ws = crate::common::workspace_with("Paper1 T\n摘要原文: a\n中文总结: 用A\n", &config);
     let d = check(&ws.analyses[0], &config, &NoFiles).remove(0);
     let mut moved = d.clone();
     moved.shift(1);
@@ -753,7 +751,7 @@ fn an_added_paper_is_laid_out_as_the_formatter_lays_it_out() {
     let applied = |text: &str| {
         let ws = workspace(&other(text));
         let fixes = create_fixes(&ws, &Config::default());
-        common::show_text(&ws.apply(&fixes[0].1.edits)[1])
+        crate::common::show_text(&ws.apply(&fixes[0].1.edits)[1])
     };
     // The file's line end and colon; the blank lines at the end go.
     expect![[r#"
@@ -845,7 +843,7 @@ fn the_heading_takes_the_references_keyword() {
     let (config, errors) =
         digest_analysis::parse_config("[headings]\nkeywords = [\"Paper\", \"论文\"]\n");
     assert_eq!(errors, []);
-    let ws = common::workspace_with(
+    let ws = crate::common::workspace_with(
         "论文1 A\n摘要原文: 论文 3 [[new#论文 002]]\n中文总结: b\n",
         &config,
     );

@@ -1,8 +1,6 @@
 //! Incremental analysis equals a fresh parse of the final text, for random
 //! edit sequences (headings added, removed and changed; CJK, emoji, CRLF).
 
-mod common;
-
 use digest_analysis::{Analysis, Config, Dirty, NoFiles, RuleCache, TextRange, check, check_with};
 use expect_test::expect;
 use proptest::prelude::*;
@@ -181,7 +179,11 @@ fn kept_findings_move_with_their_paper_and_follow_the_configuration() {
     let before = check_with(&analysis, &config, &NoFiles, &mut rules);
     assert_eq!(before, check(&analysis, &config, &NoFiles));
     let render = |text: &str, found: &[digest_analysis::Diagnostic]| {
-        common::lines(found.iter().map(|d| common::render_diagnostic(text, d)))
+        crate::common::lines(
+            found
+                .iter()
+                .map(|d| crate::common::render_diagnostic(text, d)),
+        )
     };
     expect![[r#"
         5:1..5:7 error[missing-title] Paper2 has no title: write the paper's title after the number

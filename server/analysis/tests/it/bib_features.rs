@@ -4,11 +4,9 @@
 //! completion) on the invented library of `fixtures/library.bib`.
 #![allow(clippy::unwrap_used)]
 
-mod common;
-
 use std::path::Path;
 
-use common::{WithBib, cursor, render_diagnostic, span, workspace};
+use crate::common::{WithBib, cursor, render_diagnostic, span, workspace};
 use digest_analysis::bibliography::{BibFile, Bibliography, bindings};
 use digest_analysis::features::{
     CompletionItem, completion, definition, document_links, highlights, hover, semantic_tokens,
@@ -18,8 +16,8 @@ use digest_analysis::syntax::RefTarget;
 use digest_analysis::{Analysis, Config, Dirty, Resolver, check};
 use expect_test::{Expect, expect};
 
-const BIB: &str = include_str!("fixtures/library.bib");
-const CSL: &str = include_str!("fixtures/library.json");
+const BIB: &str = include_str!("../fixtures/library.bib");
+const CSL: &str = include_str!("../fixtures/library.json");
 
 fn library() -> WithBib {
     WithBib(Bibliography::new(vec![BibFile::read(
@@ -453,7 +451,7 @@ fn completion_after_the_at_sign_lists_the_keys() {
 
 /// `path line:col..line:col code message` per finding.
 fn render_workspace(
-    ws: &common::Workspace,
+    ws: &crate::common::Workspace,
     found: Vec<(usize, digest_analysis::Diagnostic)>,
 ) -> String {
     found

@@ -1,9 +1,7 @@
 //! Reference lenses: on each heading, the references to its paper across
 //! the workspace.
 
-mod common;
-
-use common::workspace;
+use crate::common::workspace;
 use digest_analysis::features::{CodeLens, code_lenses, references};
 use expect_test::{Expect, expect};
 
@@ -20,7 +18,7 @@ fn check(fixture: &str, expect: Expect) {
         } = &lens;
         out.push_str(&format!(
             "{} paper {paper}: {}\n",
-            common::spanned(&ws.texts[0], *range),
+            crate::common::spanned(&ws.texts[0], *range),
             lens.title()
         ));
         for found in references {
@@ -33,7 +31,7 @@ fn check(fixture: &str, expect: Expect) {
 #[test]
 fn each_heading_counts_the_references_across_the_workspace() {
     check(
-        common::NUMBERED_WORKSPACE,
+        crate::common::NUMBERED_WORKSPACE,
         expect![[r#"
             3:1..3:24 "Paper1 Sparse Attention" paper 0: 2 references
                 a.digest 8:27..8:33
@@ -73,7 +71,7 @@ Paper2 C
 #[test]
 fn the_lenses_agree_with_find_references() {
     // From every file of the workspace, on every heading.
-    let ws = workspace(common::NUMBERED_WORKSPACE);
+    let ws = workspace(crate::common::NUMBERED_WORKSPACE);
     let files = ws.files();
     for current in 0..files.len() {
         for lens in code_lenses(&files, current) {

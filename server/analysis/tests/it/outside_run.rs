@@ -6,8 +6,7 @@
 
 use std::path::Path;
 
-mod common;
-use common::WithBib;
+use crate::common::WithBib;
 
 use digest_analysis::bibliography::{BibFile, Bibliography};
 use digest_analysis::export::{Export, Format, render};

@@ -1,8 +1,6 @@
 //! The parser: structure and exact ranges, and a property test.
 
-mod common;
-
-use common::{span, spanned};
+use crate::common::{span, spanned};
 use digest_analysis::syntax::{Inline, Link, Paper, Reference, Section, SourceFile, parse};
 use digest_analysis::{Analysis, Config, NoFiles, TextRange};
 use expect_test::{Expect, expect};

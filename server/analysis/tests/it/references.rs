@@ -1,14 +1,12 @@
 //! Find references: in-file and wiki references across a workspace.
 
-mod common;
-
-use common::workspace;
+use crate::common::workspace;
 use digest_analysis::FileRange;
 use digest_analysis::features::references;
 use expect_test::{Expect, expect};
 
 /// Papers 1 and 2 of `a`, referred to in every form, from three digests.
-const WORKSPACE: &str = common::NUMBERED_WORKSPACE;
+const WORKSPACE: &str = crate::common::NUMBERED_WORKSPACE;
 
 /// The references at the `$0` in `fixture`, one `path line:col..line:col`
 /// each.
@@ -21,11 +19,11 @@ fn check(fixture: &str, include_declaration: bool, expect: Expect) {
             let FileRange { file, range } = found;
             ws.loc(file, range)
         });
-    expect.assert_eq(&common::lines(found));
+    expect.assert_eq(&crate::common::lines(found));
 }
 
 fn at(needle: &str) -> String {
-    common::mark(WORKSPACE, needle)
+    crate::common::mark(WORKSPACE, needle)
 }
 
 #[test]

@@ -2,9 +2,7 @@
 //! CommonMark parser (pulldown-cmark), HTML with hostile text, JSON values.
 #![allow(clippy::unwrap_used)]
 
-mod common;
-
-use common::{Files, WithBib};
+use crate::common::{Files, WithBib};
 use digest_analysis::export::{Export, Format, html, json, markdown, render};
 use digest_analysis::{Analysis, Config, Resolver, check};
 use expect_test::expect;

@@ -1,9 +1,7 @@
 //! Semantic tokens: sorted, non-overlapping, for the whole text or a range.
 #![allow(clippy::unwrap_used)]
 
-mod common;
-
-use common::spanned;
+use crate::common::spanned;
 use digest_analysis::features::{SemanticToken, TokenKind, semantic_tokens};
 use digest_analysis::{Analysis, Config, TextRange};
 use expect_test::{Expect, expect};
@@ -33,7 +31,7 @@ fn check(range: Option<TextRange>, expect: Expect) {
         };
         format!("{kind} {}", spanned(TEXT, range))
     });
-    expect.assert_eq(&common::lines(tokens));
+    expect.assert_eq(&crate::common::lines(tokens));
 }
 
 #[test]

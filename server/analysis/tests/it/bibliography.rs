@@ -11,8 +11,8 @@ use digest_analysis::bibliography::{
 };
 use expect_test::{Expect, expect};
 
-const BIB: &str = include_str!("fixtures/library.bib");
-const CSL: &str = include_str!("fixtures/library.json");
+const BIB: &str = include_str!("../fixtures/library.bib");
+const CSL: &str = include_str!("../fixtures/library.json");
 
 fn render(text: &str, entries: &[Entry], errors: &[BibError]) -> String {
     let mut out = String::new();

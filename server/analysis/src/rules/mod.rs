@@ -223,6 +223,9 @@ pub enum Uncited {
     NoEntry { broken: String },
     /// The digest has no bibliography file.
     NoFile,
+    /// Its configuration turns the bibliography off (`[bibliography]
+    /// files = []`).
+    Off,
     /// Its files (named) have no entry at all, and no error.
     NoEntries { files: String },
     /// Its files (named) have no entry that could be read; `broken` names
@@ -231,8 +234,9 @@ pub enum Uncited {
 }
 
 impl Uncited {
-    /// What `bibliography` is, for a citation it has no entry for.
-    fn of(bibliography: &Bibliography) -> Self {
+    /// What `bibliography` is, for a citation it has no entry for, under
+    /// `config`.
+    fn of(bibliography: &Bibliography, config: &Config) -> Self {
         let names = |broken: bool| {
             (bibliography.files.iter())
                 .filter(|f| !broken || !f.errors.is_empty())
@@ -246,7 +250,10 @@ impl Uncited {
                 .join(", ")
         };
         if bibliography.files.is_empty() {
-            Uncited::NoFile
+            match config.bibliography_files.as_deref() {
+                Some([]) => Uncited::Off,
+                _ => Uncited::NoFile,
+            }
         } else if !bibliography.is_empty() {
             Uncited::NoEntry {
                 broken: names(true),
@@ -425,6 +432,9 @@ impl Problem {
                     Uncited::NoFile => "no bibliography was found (name its files in digest.toml \
                                         under `[bibliography] files`, or put a `.bib` file beside \
                                         the digest)"
+                        .to_string(),
+                    Uncited::Off => "the bibliography is turned off (`[bibliography] files = []` \
+                                     in digest.toml): name its files there to cite"
                         .to_string(),
                     Uncited::NoEntries { files } => format!(
                         "the bibliography ({files}) has no entry: add the entry with this key"
@@ -1308,7 +1318,7 @@ fn citation_rules(
                 paper: paper.map(|p| name(analysis, p)),
                 key: key.to_string(),
                 why: match crate::syntax::inline::is_citation_key(key) {
-                    true => Uncited::of(bibliography),
+                    true => Uncited::of(bibliography, sink.config),
                     false => Uncited::NotAKey,
                 },
             };

@@ -706,11 +706,13 @@ fn keyword_number(s: &str, keywords: &[String]) -> Option<u64> {
 }
 
 /// The key of a citation, from what `[[` and `]]` enclose: what follows
-/// `@`, as written. Without a `#` (`[[@x#Paper3]]` is a paper of the file
-/// `@x`), it is a citation even when the key is not one ([`is_citation_key`]:
-/// `[[@]]`, `[[@ park]]`): the rules say so, rather than look for a file.
+/// `@`, as written. Spaces around it are ignored, as around any wiki target
+/// (`[[ @k ]]` cites `k`). Without a `#` (`[[@x#Paper3]]` is a paper of the
+/// file `@x`), it is a citation even when the key is not one
+/// ([`is_citation_key`]: `[[@]]`, `[[@ park]]`): the rules say so, rather
+/// than look for a file.
 fn citation_key(content: &str) -> Option<&str> {
-    let key = content.strip_prefix('@')?;
+    let key = content.trim_matches([' ', '\t']).strip_prefix('@')?;
     (is_citation_key(key) || !key.contains('#')).then_some(key)
 }
 
@@ -731,7 +733,7 @@ pub fn scan_citations(text: &str, range: TextRange, out: &mut Inline) {
     };
     let bytes = &text.as_bytes()[..hi];
     let mut from = lo;
-    while let Some(i) = memchr::memmem::find(&bytes[from..], b"[[@") {
+    while let Some(i) = memchr::memmem::find(&bytes[from..], b"[[") {
         let t = from + i;
         let start = t + 2;
         let close = bytes[start..]
@@ -749,7 +751,9 @@ pub fn scan_citations(text: &str, range: TextRange, out: &mut Inline) {
                 }
                 from = close + 2;
             }
-            Some(close) => from = close.max(t + 1),
+            // `[[[@k]]]`: the pair that opens the citation starts at the
+            // next byte.
+            Some(_) => from = t + 1,
             None => break,
         }
     }
@@ -1143,7 +1147,7 @@ mod tests {
 
     #[test]
     fn heading_citations() {
-        let text = "Paper1 T [[@a]] [[x]] [[@b c]] [[@[[@d]] Paper2 [[@e]]";
+        let text = "Paper1 T [[@a]] [[x]] [[@b c]] [[@[[@d]] Paper2 [[@e]] [[[@f]]] [[ @g ]]";
         let mut out = Inline::default();
         scan_citations(text, TextRange::new(7, text.len()), &mut out);
         let found: Vec<_> = (out.references.iter())
@@ -1155,7 +1159,9 @@ mod tests {
                 ("[[@a]]", Some("a")),
                 ("[[@b c]]", Some("b c")),
                 ("[[@d]]", Some("d")),
-                ("[[@e]]", Some("e"))
+                ("[[@e]]", Some("e")),
+                ("[[@f]]", Some("f")),
+                ("[[ @g ]]", Some("g"))
             ]
         );
         assert!(out.links.is_empty());
@@ -1190,6 +1196,10 @@ mod tests {
             ("[[@]]", "[[@]]", Citation(String::new())),
             ("[[@ park]]", "[[@ park]]", Citation(" park".into())),
             ("[[@park 2019]]", "[[@park 2019]]", Citation("park 2019".into())),
+            // Spaces around the target are ignored, as for other targets.
+            ("[[ @park2019 ]]", "[[ @park2019 ]]", Citation("park2019".into())),
+            ("[[@park2019\t]]", "[[@park2019\t]]", Citation("park2019".into())),
+            ("[[ @ park ]]", "[[ @ park ]]", Citation(" park".into())),
         ];
         for (text, range, target) in table {
             assert_eq!(refs(text), vec![(*range, target.clone(), true)], "{text}");

@@ -187,7 +187,7 @@ fn a_citation_is_its_own_reference_not_a_wiki_reference_to_a_file() {
             "2:7..2:18 Citation(\"Paper3\")",
             "2:19..2:24 Citation(\"\")",
             "2:25..2:33 Citation(\"x y\")",
-            "2:34..2:42 File(\"@k\")",
+            "2:34..2:42 Citation(\"k\")",
         ]
     "#]]
     .assert_debug_eq(&refs);
@@ -263,6 +263,24 @@ fn an_unresolved_citation_says_what_the_bibliography_is() {
             ("/lib/zotero.json", "[]"),
         ]),
     ));
+}
+
+/// With `[bibliography] files = []` (the way to turn it off), a citation
+/// says the bibliography is off, not that none was found.
+#[test]
+fn a_citation_in_a_digest_whose_bibliography_is_off_says_so() {
+    let text = "Paper1 Title\n引用: [[@park2019]]\n摘要原文: a\n中文总结: b\n";
+    let (config, errors) = digest_analysis::parse_config("[bibliography]\nfiles = []\n");
+    assert!(errors.is_empty(), "{errors:?}");
+    let analysis = Analysis::new(text, &config);
+    let shown: String = check(&analysis, &config, &no_library())
+        .iter()
+        .map(|d| render_diagnostic(text, d) + "\n")
+        .collect();
+    expect![[r#"
+        2:5..2:18 error[unresolved-citation] Paper1: unresolved citation `@park2019`: the bibliography is turned off (`[bibliography] files = []` in digest.toml): name its files there to cite
+    "#]]
+    .assert_eq(&shown);
 }
 
 /// `[[@]]` and `[[@ park]]` are citations without a key, never references

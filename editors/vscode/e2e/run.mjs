@@ -514,7 +514,7 @@ async function configuredUser() {
 
   const {
     page, editor, statusSelection, statusMode, runCommand, gotoLine, open, waitForOutput, usingLines, moreUsingLines,
-    errorNotifications,
+    errorNotifications, input, quickOpen,
   } = await launch("configured", WORKSPACE, { "digest.server.path": DIGEST_LSP, "digest.detectPlainText": false });
 
   await step(page, "workbench loads", async () => {
@@ -718,6 +718,23 @@ async function configuredUser() {
     await toast.first().getByRole("button", { name: "Open Settings" }).click();
     await pathSetting.waitFor();
     check("its Open Settings button opens the digest.server.path setting", true);
+  });
+
+  await step(page, "no export while the server is missing", async () => {
+    // The server's digest.export is a command only while a client runs:
+    // with the binary missing, the palette does not offer it on a digest.
+    await quickOpen(FIXTURE);
+    await page.keyboard.press("F1");
+    await input.waitFor({ state: "visible" });
+    await input.fill(">Digest: ");
+    await page.locator(".quick-input-list .monaco-list-row", { hasText: "Digest: Restart Server" }).first().waitFor();
+    const offered = await page.locator(".quick-input-list .monaco-list-row", { hasText: "Digest: Export..." }).count();
+    check("Digest: Export... is not offered while the server is missing (no 'command not found')", offered === 0, `${offered} rows`);
+    await page.keyboard.press("Escape");
+    await input.waitFor({ state: "hidden" });
+    // Back to the settings, where the next step sets the path.
+    await page.locator(".tabs-container .tab", { hasText: "Settings" }).first().click();
+    await pathSetting.waitFor();
   });
 
   await step(page, "restart", async () => {

@@ -56,7 +56,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       }
     }),
     vscode.workspace.onDidOpenTextDocument(onOpen),
-    // (`digest.export` is the server's command, registered by the client.)
+    // (`digest.export` is the server's command, registered by the client:
+    // see setRunning.)
     vscode.workspace.onDidCloseTextDocument(onClose),
   );
   registerPreview(context, () => client, output);
@@ -176,6 +177,7 @@ async function restart(): Promise<void> {
 async function stop(): Promise<void> {
   const old = client;
   client = undefined;
+  setRunning(false);
   if (old) {
     try {
       if (old.needsStop()) await old.dispose(2000);
@@ -183,6 +185,16 @@ async function stop(): Promise<void> {
       output.appendLine(`The server did not stop cleanly: ${String(err)}`);
     }
   }
+}
+
+/**
+ * The context key `digest.serverRunning`: the server's `digest.export`
+ * exists as a VS Code command only while a client runs, so "Digest:
+ * Export..." is offered only then (not as "command not found" while the
+ * server is missing or restarting).
+ */
+function setRunning(running: boolean): void {
+  void vscode.commands.executeCommand("setContext", "digest.serverRunning", running);
 }
 
 async function start(): Promise<void> {
@@ -249,6 +261,7 @@ async function start(): Promise<void> {
       .then((choice) => choice && output.show(true));
     return;
   }
+  setRunning(true);
   const info = created.initializeResult?.serverInfo;
   output.appendLine(`Started ${info ? `${info.name} ${info.version ?? ""}`.trim() : "the server"}.`);
 }

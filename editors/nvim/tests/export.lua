@@ -37,28 +37,7 @@ local function rendered(client, bufnr, format)
   return response and response.result and response.result.text
 end
 
---- Runs `command`; returns the messages it gave through vim.notify.
-local function notified(command)
-  local messages = {}
-  local notify = vim.notify
-  vim.notify = function(msg, level)
-    table.insert(messages, { msg = msg, level = level })
-  end
-  local ok, err = pcall(vim.cmd, command)
-  vim.notify = notify
-  if not ok then
-    table.insert(messages, { msg = 'error: ' .. tostring(err), level = vim.log.levels.ERROR })
-  end
-  return messages
-end
-
-local function count(text, pattern)
-  local n = 0
-  for _ in (text or ''):gmatch(pattern) do
-    n = n + 1
-  end
-  return n
-end
+local notified, count = h.notified, h.count
 
 --- The lines of `text` that start with `prefix`.
 local function lines_starting(text, prefix)

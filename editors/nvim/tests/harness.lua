@@ -1,5 +1,5 @@
 -- What the Neovim end-to-end tests share (tests/e2e.lua, detect.lua,
--- format.lua, export.lua, workspace.lua): the `PASS suite: name` /
+-- format.lua, export.lua, preview.lua, workspace.lua): the `PASS suite: name` /
 -- `FAIL suite: name: why` lines, the exit status, opening a file and waiting
 -- for the digest client. tests/init.lua puts this folder on package.path:
 --
@@ -119,6 +119,30 @@ function M.find_line(bufnr, pattern)
       return i - 1
     end
   end
+end
+
+--- Runs `command`; returns the messages it gave through vim.notify.
+function M.notified(command)
+  local messages = {}
+  local notify = vim.notify
+  vim.notify = function(msg, level)
+    table.insert(messages, { msg = msg, level = level })
+  end
+  local ok, err = pcall(vim.cmd, command)
+  vim.notify = notify
+  if not ok then
+    table.insert(messages, { msg = 'error: ' .. tostring(err), level = vim.log.levels.ERROR })
+  end
+  return messages
+end
+
+--- How many times `pattern` (a Lua pattern) matches in `text`.
+function M.count(text, pattern)
+  local n = 0
+  for _ in (text or ''):gmatch(pattern) do
+    n = n + 1
+  end
+  return n
 end
 
 return M

@@ -577,7 +577,10 @@ pub fn capabilities(encoding: Encoding) -> lsp::InitializeResult {
                 resolve_provider: Some(false),
             }),
             execute_command_provider: Some(lsp::ExecuteCommandOptions {
-                commands: vec![crate::session::export::COMMAND.to_string()],
+                commands: vec![
+                    crate::session::export::COMMAND.to_string(),
+                    crate::preview::COMMAND.to_string(),
+                ],
                 work_done_progress_options: WorkDoneProgressOptions::default(),
             }),
             semantic_tokens_provider: Some(

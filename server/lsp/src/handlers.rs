@@ -23,6 +23,7 @@ use crate::convert::{self, Locator, outline};
 use crate::digests::Digests;
 use crate::documents::Document;
 use crate::files::lock;
+use crate::preview;
 use crate::serve::Outbox;
 use crate::session::{Negotiated, Session, Snapshot, Trigger, export, is_config};
 use crate::workspace;
@@ -111,8 +112,10 @@ impl Backend {
             if !pull {
                 self.session.publish(uri.clone(), Vec::new(), None);
             }
-            // The others see the disk's text of this file again.
+            // The others see the disk's text of this file again, and so
+            // does its preview.
             self.session.recheck_others(&uri);
+            self.session.previews.changed(&self.session, &uri);
             self.refresh_lenses();
             if pull {
                 self.session.request_refresh();
@@ -220,6 +223,37 @@ impl Backend {
             "format": format.name(),
             "text": rendered.text,
         }))
+    }
+
+    /// `workspace/executeCommand` of [`preview::COMMAND`] with the
+    /// argument `[uri]`: the address of the document's browser preview.
+    async fn preview_command(&self, arguments: Vec<serde_json::Value>) -> Result<String> {
+        let usage = || {
+            jsonrpc::Error::invalid_params(format!(
+                "digest-lsp: {} takes [uri], the digest's URI",
+                preview::COMMAND
+            ))
+        };
+        let [uri] = arguments.as_slice() else {
+            return Err(usage());
+        };
+        let uri = (uri.as_str())
+            .and_then(|u| u.parse::<Uri>().ok())
+            .ok_or_else(usage)?;
+        self.session.previews.open(&self.session, uri).await
+    }
+
+    /// The notification `digest/cursor {textDocument: {uri}, position}`:
+    /// where the editor's cursor is, for the browser preview to follow.
+    pub async fn cursor(&self, params: serde_json::Value) {
+        let (Ok(uri), Some(line)) = (
+            document_uri(&params, preview::CURSOR),
+            params["position"]["line"].as_u64(),
+        ) else {
+            return;
+        };
+        let line = u32::try_from(line).unwrap_or(u32::MAX);
+        self.session.previews.cursor(&uri, line);
     }
 
     /// `workspace/executeCommand` of [`export::COMMAND`] with the
@@ -399,6 +433,7 @@ impl Backend {
                 self.refresh_lenses();
                 self.session
                     .schedule_diagnostics(uri.clone(), Trigger::Edit);
+                self.session.previews.changed(&self.session, uri);
             }
         }
     }
@@ -407,6 +442,7 @@ impl Backend {
     /// (open documents now, the index in the background).
     fn config_changed(&self, paths: Vec<std::path::PathBuf>) {
         self.session.reconfigure();
+        self.session.previews.changed_all(&self.session);
         self.session.request_refresh();
         // Keywords, labels and the inlay-hint settings change what the
         // editor shows between edits: ask it to ask again.
@@ -474,14 +510,17 @@ impl LanguageServer for Backend {
         &self,
         params: ExecuteCommandParams,
     ) -> Result<Option<serde_json::Value>> {
-        if params.command != export::COMMAND {
-            return Err(jsonrpc::Error::invalid_params(format!(
-                "digest-lsp: unknown command {:?}",
-                params.command
-            )));
-        }
-        let written = self.export_command(params.arguments).await?;
-        Ok(Some(serde_json::Value::String(written)))
+        let answer = match params.command.as_str() {
+            export::COMMAND => self.export_command(params.arguments).await?,
+            preview::COMMAND => self.preview_command(params.arguments).await?,
+            _ => {
+                return Err(jsonrpc::Error::invalid_params(format!(
+                    "digest-lsp: unknown command {:?}",
+                    params.command
+                )));
+            }
+        };
+        Ok(Some(serde_json::Value::String(answer)))
     }
 
     async fn shutdown(&self) -> Result<()> {
@@ -523,6 +562,9 @@ impl LanguageServer for Backend {
         for bib in bibs {
             self.session.bibliography_changed(bib, None);
         }
+        // A preview shows whether its references to other digests resolve,
+        // and its own file's text when it is not open.
+        self.session.previews.changed_all(&self.session);
         let session = self.session.clone();
         let refreshed = tokio::task::spawn_blocking(move || session.refresh(&digests));
         let changed = refreshed.await.unwrap_or(0);

@@ -66,6 +66,7 @@ mod framing;
 mod handlers;
 mod malloc;
 mod positions;
+mod preview;
 mod render;
 mod serve;
 mod session;

@@ -123,7 +123,8 @@ async fn serve() {
     let outbox = Outbox(queue);
     let notices = outbox.clone();
     let mut builder = LspService::build(move |client| Backend::new(client, notices))
-        .custom_method("digest/render", Backend::render);
+        .custom_method("digest/render", Backend::render)
+        .custom_method(crate::preview::CURSOR, Backend::cursor);
     if std::env::var_os("DIGEST_LSP_TEST_HOOKS").is_some_and(|v| v == "1") {
         builder = crate::test_hooks::register(builder);
     }

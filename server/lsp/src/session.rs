@@ -71,6 +71,9 @@ pub struct ClientCaps {
     /// `workspace.didChangeWatchedFiles.relativePatternSupport`: a watcher
     /// can name a base folder (for a file outside the workspace folders).
     pub relative_watch_patterns: bool,
+    /// `window.showDocument.support`: a click in the browser preview moves
+    /// the editor's cursor.
+    pub show_document: bool,
 }
 
 impl ClientCaps {
@@ -90,6 +93,9 @@ impl ClientCaps {
                 text.and_then(|t| t.diagnostic.as_ref()?.related_information)
             ),
             work_done_progress: on(caps.window.as_ref().and_then(|w| w.work_done_progress)),
+            show_document: (caps.window.as_ref())
+                .and_then(|w| w.show_document.as_ref())
+                .is_some_and(|s| s.support),
             document_changes: on(
                 workspace.and_then(|w| w.workspace_edit.as_ref()?.document_changes)
             ),
@@ -202,6 +208,8 @@ pub struct Session {
     /// Per digest with a bibliography, its cross-file keys with the
     /// entries its papers are bound to (see [`Session::bound_keys`]).
     bound_keys: Mutex<HashMap<PathBuf, BoundKeys>>,
+    /// The browser previews (see [`crate::preview`]).
+    pub previews: crate::preview::Previews,
 }
 
 /// A digest's cross-file keys derived with its bibliography, valid while
@@ -257,6 +265,7 @@ impl Session {
             bib_published: Mutex::new(HashMap::new()),
             bib_watched: Mutex::new(HashSet::new()),
             bound_keys: Mutex::new(HashMap::new()),
+            previews: crate::preview::Previews::default(),
         }
     }
 

@@ -164,7 +164,10 @@ fn the_export_command_is_advertised_and_writes_next_to_the_digest() {
     let mut client = Client::spawn(&[], None);
     let init = client.initialize(json!({}), None);
     let commands = &init["capabilities"]["executeCommandProvider"];
-    assert_eq!(commands, &json!({"commands": ["digest.export"]}));
+    assert_eq!(
+        commands,
+        &json!({"commands": ["digest.export", "digest.preview"]})
+    );
 
     for (name, format) in [
         ("markdown", Format::Markdown),

@@ -52,7 +52,7 @@ fn every_feature_is_advertised() {
                 "range": true,
             },
             "codeLensProvider": {"resolveProvider": false},
-            "executeCommandProvider": {"commands": ["digest.export"]},
+            "executeCommandProvider": {"commands": ["digest.export", "digest.preview"]},
             "workspace": {
                 "workspaceFolders": {"supported": true, "changeNotifications": true},
                 "fileOperations": {"willRename": {"filters": [

@@ -18,6 +18,7 @@ mod lsp_export;
 mod lsp_faults;
 mod lsp_files;
 mod lsp_format;
+mod lsp_preview;
 mod lsp_pull;
 mod lsp_workspace;
 mod lsp_workspace_single;

@@ -241,6 +241,97 @@ function M.export(format, opts)
   return vim.uri_to_fname(result)
 end
 
+--- `client.notify`, called as each version wants it (a method from 0.11 on).
+local function notify_server(client, method, params)
+  if vim.fn.has('nvim-0.11') == 1 then
+    return client:notify(method, params)
+  end
+  return client.notify(method, params)
+end
+
+--- Opens `url` in the browser: `vim.ui.open` (0.10+), else xdg-open, open
+--- or start. Returns true, or false and why not.
+function M.open_url(url)
+  if vim.ui and vim.ui.open then
+    local _, err = vim.ui.open(url)
+    return err == nil, err
+  end
+  local cmd = { 'xdg-open', url }
+  if vim.fn.has('mac') == 1 then
+    cmd = { 'open', url }
+  elseif vim.fn.has('win32') == 1 then
+    cmd = { 'cmd', '/c', 'start', '', url }
+  end
+  local ok, job = pcall(vim.fn.jobstart, cmd, { detach = true })
+  if not ok or job <= 0 then
+    return false, 'cannot run ' .. cmd[1]
+  end
+  return true
+end
+
+--- The buffers whose cursor line is sent to the server for their preview.
+local following = {}
+
+--- Sends the buffer's cursor line to the server (`digest/cursor`) when it
+--- changes, for the browser preview to follow; from now until the buffer
+--- is wiped out.
+local function follow_cursor(bufnr)
+  local last = -1
+  local function send()
+    local line = vim.api.nvim_win_get_cursor(0)[1] - 1
+    local client = buf_client(bufnr)
+    if line == last or not client then
+      return
+    end
+    last = line
+    notify_server(client, 'digest/cursor', {
+      textDocument = { uri = vim.uri_from_bufnr(bufnr) },
+      position = { line = line, character = 0 },
+    })
+  end
+  if not following[bufnr] then
+    following[bufnr] = true
+    local group = vim.api.nvim_create_augroup('digest_preview_' .. bufnr, { clear = true })
+    vim.api.nvim_create_autocmd({ 'CursorMoved', 'CursorMovedI' }, { group = group, buffer = bufnr, callback = send })
+    vim.api.nvim_create_autocmd('BufWipeout', {
+      group = group,
+      buffer = bufnr,
+      callback = function()
+        following[bufnr] = nil
+      end,
+    })
+  end
+  if vim.api.nvim_get_current_buf() == bufnr then
+    send()
+  end
+end
+
+--- Opens a live preview of the buffer's digest in the browser: the server's
+--- `digest.preview` command answers the address of a page on 127.0.0.1
+--- that shows the buffer's text as one types, scrolls with the cursor, and
+--- moves the cursor to a paper clicked (`window/showDocument`, 0.8+).
+--- `opts`: `bufnr`, `open` (a function of the address; default
+--- `M.open_url`), `timeout_ms` (default 10000). Returns the address, or nil
+--- and why not; when no browser opens, the address and why.
+function M.preview(opts)
+  opts = opts or {}
+  local bufnr = resolve_buf(opts)
+  local params = { command = 'digest.preview', arguments = { vim.uri_from_bufnr(bufnr) } }
+  local url, why = ask(bufnr, 'workspace/executeCommand', params, opts.timeout_ms or 10000)
+  if not url then
+    return nil, why
+  end
+  if type(url) ~= 'string' then
+    return nil, 'digest.preview answered no address: ' .. vim.inspect(url)
+  end
+  follow_cursor(bufnr)
+  local opened, err = (opts.open or M.open_url)(url)
+  if opened == false then
+    return url, ('no browser opened (%s): open %s'):format(err or 'unknown error', url)
+  end
+  return url
+end
+
 --- The completion of `:DigestExport`: the formats starting with `lead`.
 function M._complete_export(lead)
   return vim.tbl_filter(function(name)
@@ -284,6 +375,14 @@ local function create_commands(bufnr)
     complete = M._complete_export,
     desc = 'Export the digest next to its file: :DigestExport markdown|html|json',
   })
+  cmd(bufnr, 'DigestPreview', function()
+    local url, why = M.preview()
+    if url and not why then
+      vim.notify('digest: preview at ' .. url, vim.log.levels.INFO)
+    else
+      vim.notify('digest: ' .. why, vim.log.levels.WARN)
+    end
+  end, { desc = 'Open a live preview of the digest in the browser' })
 end
 
 --- The reference lens's command (client-neutral: the heading's URI and

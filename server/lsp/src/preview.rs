@@ -1,0 +1,703 @@
+//! The live preview in a browser, for any editor (spec, "Export": the HTML
+//! rendering beside the text, updated as one types, scrolled with the
+//! cursor; a click on a paper moves the cursor there). VS Code has its own
+//! webview; Neovim, Emacs, Helix and the others get this page.
+//!
+//! The command `digest.preview [uri]` answers the address of a page served
+//! by a small HTTP server of this process, on 127.0.0.1, on a port the
+//! system picks when the first preview opens. Every address holds a random
+//! token: another user of the machine can reach the port, not the page.
+//! - `GET /<token>/<id>/`: the digest's HTML export, with [`SCRIPT`];
+//! - `GET /<token>/<id>/events`: server-sent events: `page` (the rendering
+//!   again after each pause in typing, `{"version", "html"}`) and `scroll`
+//!   (`{"line"}`, the editor's cursor, which it sends as the notification
+//!   `digest/cursor`);
+//! - `POST /<token>/<id>/reveal` `{"line": L}`: a click on a paper: the
+//!   editor is asked to show the digest at line L (`window/showDocument`);
+//! - `POST /<token>/<id>/follow` `{"href": "other.html#paper2"}`: a click
+//!   on a link to another digest's export: that digest, at its Paper2.
+//!
+//! Only GET and POST of these paths are answered; a request head over
+//! 16 KiB, a body over 4 KiB, a `Host` that is not this address (DNS
+//! rebinding) or a client slower than 10 seconds gets an error status and
+//! the connection closed. Nothing here can stop the language server.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, Weak};
+use std::time::Duration;
+
+use digest_analysis::export::Format;
+use digest_analysis::{Analysis, LineIndex};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{Semaphore, watch};
+use tower_lsp_server::jsonrpc;
+use tower_lsp_server::ls_types::{MessageType, Position, Range, ShowDocumentParams, Uri};
+
+use crate::files::{Source, lock, read_text};
+use crate::session::Session;
+
+/// The command of `workspace/executeCommand` that opens a preview.
+pub const COMMAND: &str = "digest.preview";
+
+/// The notification by which an editor says where its cursor is.
+pub const CURSOR: &str = "digest/cursor";
+
+/// The page's script: puts each rendering in, scrolls with the cursor,
+/// reports clicks.
+const SCRIPT: &str = include_str!("preview.js");
+
+/// How long the preview waits for typing to pause before it renders again.
+const DEBOUNCE: Duration = Duration::from_millis(150);
+/// The most bytes of a request's line and headers.
+const MAX_HEAD: usize = 16 * 1024;
+/// The most bytes of a request's body.
+const MAX_BODY: usize = 4 * 1024;
+/// How long a client may take to send its request.
+const READ_TIMEOUT: Duration = Duration::from_secs(10);
+/// Connections served at once; more are closed at once.
+const MAX_CONNECTIONS: usize = 64;
+/// A comment sent on an idle event stream, so that a dead one is noticed.
+const KEEP_ALIVE: Duration = Duration::from_secs(20);
+
+/// The previews of a session: the server (once started) and one page per
+/// previewed document.
+#[derive(Default)]
+pub struct Previews {
+    state: Mutex<State>,
+    /// Held while the listener starts, so that two first previews start
+    /// one.
+    starting: tokio::sync::Mutex<()>,
+}
+
+#[derive(Default)]
+struct State {
+    server: Option<Address>,
+    pages: HashMap<Uri, Arc<Page>>,
+    next_id: u64,
+}
+
+#[derive(Clone)]
+struct Address {
+    port: u16,
+    token: Arc<str>,
+}
+
+/// One previewed document.
+struct Page {
+    id: u64,
+    uri: Uri,
+    /// The last rendering.
+    frame: watch::Sender<Frame>,
+    /// The line of the editor's cursor.
+    cursor: watch::Sender<u32>,
+    /// Counts the changes, so that a render waits for typing to pause.
+    typed: AtomicU64,
+}
+
+/// A rendering of the document: its version (`None`: the file on disk) and
+/// the HTML.
+#[derive(Clone)]
+struct Frame {
+    version: Option<i32>,
+    html: Arc<str>,
+}
+
+impl Previews {
+    /// `digest.preview [uri]`: the document rendered now, the server
+    /// started if it is not, and the page's address.
+    pub async fn open(&self, session: &Arc<Session>, uri: Uri) -> Result<String, jsonrpc::Error> {
+        let frame = render(session, &uri).await?;
+        let address = self.listening(session).await?;
+        let page = {
+            let mut state = lock(&self.state);
+            if let Some(page) = state.pages.get(&uri) {
+                page.clone()
+            } else {
+                state.next_id += 1;
+                let page = Arc::new(Page {
+                    id: state.next_id,
+                    uri: uri.clone(),
+                    frame: watch::Sender::new(frame.clone()),
+                    cursor: watch::Sender::new(0),
+                    typed: AtomicU64::new(0),
+                });
+                state.pages.insert(uri, page.clone());
+                page
+            }
+        };
+        page.show(frame);
+        Ok(format!(
+            "http://127.0.0.1:{}/{}/{}/",
+            address.port, address.token, page.id
+        ))
+    }
+
+    /// The document at `uri` changed (an edit, a save, a file it refers
+    /// to): its preview, if any, renders again once typing pauses.
+    pub fn changed(&self, session: &Arc<Session>, uri: &Uri) {
+        let page = lock(&self.state).pages.get(uri).cloned();
+        if let Some(page) = page {
+            page.render_later(session);
+        }
+    }
+
+    /// Every preview renders again (a configuration or another digest
+    /// changed what they show).
+    pub fn changed_all(&self, session: &Arc<Session>) {
+        let pages: Vec<Arc<Page>> = lock(&self.state).pages.values().cloned().collect();
+        for page in pages {
+            page.render_later(session);
+        }
+    }
+
+    /// The editor's cursor in `uri` is on `line`.
+    pub fn cursor(&self, uri: &Uri, line: u32) {
+        if let Some(page) = lock(&self.state).pages.get(uri) {
+            page.cursor.send_replace(line);
+        }
+    }
+
+    fn page(&self, id: u64) -> Option<Arc<Page>> {
+        (lock(&self.state).pages.values())
+            .find(|p| p.id == id)
+            .cloned()
+    }
+
+    /// The server's address, started now if it is not running.
+    async fn listening(&self, session: &Arc<Session>) -> Result<Address, jsonrpc::Error> {
+        let _one = self.starting.lock().await;
+        if let Some(address) = lock(&self.state).server.clone() {
+            return Ok(address);
+        }
+        let failed = |e: std::io::Error| {
+            internal(format!(
+                "digest-lsp: the preview's server could not start on 127.0.0.1: {e}"
+            ))
+        };
+        let listener = TcpListener::bind(("127.0.0.1", 0)).await.map_err(failed)?;
+        let port = listener.local_addr().map_err(failed)?.port();
+        let token: Arc<str> = random_hex(16).map_err(failed)?.into();
+        let address = Address { port, token };
+        tokio::spawn(accept(listener, Arc::downgrade(session), address.clone()));
+        session.log(
+            MessageType::INFO,
+            format!("digest-lsp: previews are served on 127.0.0.1:{port}"),
+        );
+        lock(&self.state).server = Some(address.clone());
+        Ok(address)
+    }
+}
+
+fn internal(message: String) -> jsonrpc::Error {
+    jsonrpc::Error {
+        code: jsonrpc::ErrorCode::InternalError,
+        message: message.into(),
+        data: None,
+    }
+}
+
+impl Page {
+    /// Shows `frame` unless what is shown renders a later version.
+    fn show(&self, frame: Frame) {
+        self.frame.send_if_modified(|shown| {
+            let older = matches!((shown.version, frame.version), (Some(s), Some(new)) if new < s);
+            if older {
+                return false;
+            }
+            let changed = shown.html != frame.html;
+            *shown = frame;
+            changed
+        });
+    }
+
+    fn render_later(self: &Arc<Self>, session: &Arc<Session>) {
+        let typed = self.typed.fetch_add(1, Ordering::SeqCst) + 1;
+        let (page, session) = (self.clone(), session.clone());
+        tokio::spawn(async move {
+            tokio::time::sleep(DEBOUNCE).await;
+            if page.typed.load(Ordering::SeqCst) != typed {
+                return; // a later change renders
+            }
+            match render(&session, &page.uri).await {
+                Ok(frame) => page.show(frame),
+                Err(e) => session.log_warning(format!(
+                    "digest-lsp: the preview of {} was not rendered: {}",
+                    page.uri.as_str(),
+                    e.message
+                )),
+            }
+        });
+    }
+}
+
+/// The document's HTML, rendered off the protocol task.
+async fn render(session: &Arc<Session>, uri: &Uri) -> Result<Frame, jsonrpc::Error> {
+    let (worker, target) = (session.clone(), uri.clone());
+    let rendered = tokio::task::spawn_blocking(move || worker.render(&target, Format::Html))
+        .await
+        .map_err(|panic| {
+            internal(format!(
+                "digest-lsp: rendering {} failed: {panic}",
+                uri.as_str()
+            ))
+        })??;
+    Ok(Frame {
+        version: rendered.version,
+        html: rendered.text.into(),
+    })
+}
+
+/// `n` random bytes as hexadecimal.
+fn random_hex(n: usize) -> std::io::Result<String> {
+    let mut bytes = vec![0u8; n];
+    getrandom::fill(&mut bytes).map_err(|e| std::io::Error::other(e.to_string()))?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+async fn accept(listener: TcpListener, session: Weak<Session>, address: Address) {
+    let slots = Arc::new(Semaphore::new(MAX_CONNECTIONS));
+    loop {
+        let stream = match listener.accept().await {
+            Ok((stream, _)) => stream,
+            // Out of descriptors, say: the next accept may succeed, once
+            // some are closed.
+            Err(_) => {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
+            }
+        };
+        let Some(session) = session.upgrade() else {
+            return;
+        };
+        let Ok(slot) = slots.clone().try_acquire_owned() else {
+            continue; // dropped: closed
+        };
+        let address = address.clone();
+        tokio::spawn(async move {
+            let _slot = slot;
+            let _ = answer(stream, session, address).await;
+        });
+    }
+}
+
+/// A request as far as the preview reads it.
+struct Request {
+    method: String,
+    path: String,
+    host: Option<String>,
+    body: Vec<u8>,
+}
+
+/// What a request is answered with, when it is not an event stream.
+struct Response {
+    status: &'static str,
+    content_type: &'static str,
+    headers: Vec<(&'static str, String)>,
+    body: Vec<u8>,
+}
+
+impl Response {
+    fn text(status: &'static str, body: &str) -> Self {
+        Self {
+            status,
+            content_type: "text/plain; charset=utf-8",
+            headers: Vec::new(),
+            body: format!("{body}\n").into_bytes(),
+        }
+    }
+
+    fn empty() -> Self {
+        Self {
+            status: "204 No Content",
+            content_type: "text/plain; charset=utf-8",
+            headers: Vec::new(),
+            body: Vec::new(),
+        }
+    }
+
+    async fn write(self, stream: &mut TcpStream) -> std::io::Result<()> {
+        let mut head = format!(
+            "HTTP/1.1 {}\r\nContent-Type: {}\r\nContent-Length: {}\r\nCache-Control: no-store\r\n\
+             X-Content-Type-Options: nosniff\r\nReferrer-Policy: no-referrer\r\nConnection: close\r\n",
+            self.status,
+            self.content_type,
+            self.body.len()
+        );
+        for (name, value) in &self.headers {
+            head.push_str(&format!("{name}: {value}\r\n"));
+        }
+        head.push_str("\r\n");
+        stream.write_all(head.as_bytes()).await?;
+        stream.write_all(&self.body).await?;
+        stream.shutdown().await
+    }
+}
+
+async fn answer(
+    mut stream: TcpStream,
+    session: Arc<Session>,
+    address: Address,
+) -> std::io::Result<()> {
+    let request = match tokio::time::timeout(READ_TIMEOUT, read_request(&mut stream)).await {
+        Ok(Ok(request)) => request,
+        Ok(Err(refused)) => return refused.write(&mut stream).await,
+        Err(_) => {
+            return Response::text("408 Request Timeout", "too slow")
+                .write(&mut stream)
+                .await;
+        }
+    };
+    let hosts = [
+        format!("127.0.0.1:{}", address.port),
+        format!("localhost:{}", address.port),
+    ];
+    if request.host.as_ref().is_some_and(|h| !hosts.contains(h)) {
+        return Response::text("403 Forbidden", "not this host")
+            .write(&mut stream)
+            .await;
+    }
+    let not_found = || Response::text("404 Not Found", "no such preview");
+    let Some(rest) = (request.path.split('?').next())
+        .and_then(|p| p.strip_prefix('/'))
+        .and_then(|p| p.strip_prefix(&*address.token))
+        .and_then(|p| p.strip_prefix('/'))
+    else {
+        return not_found().write(&mut stream).await;
+    };
+    let (id, tail) = rest.split_once('/').unwrap_or((rest, ""));
+    let Some(page) = id.parse().ok().and_then(|id| session.previews.page(id)) else {
+        return not_found().write(&mut stream).await;
+    };
+    match (request.method.as_str(), tail) {
+        ("GET", "") => page_response(&page).write(&mut stream).await,
+        ("GET", "events") => events(stream, &page).await,
+        ("POST", "reveal") => {
+            reveal(&session, &page, &request.body)
+                .write(&mut stream)
+                .await
+        }
+        ("POST", "follow") => {
+            follow(&session, &page, &request.body)
+                .write(&mut stream)
+                .await
+        }
+        (_, "" | "events" | "reveal" | "follow") => {
+            Response::text("405 Method Not Allowed", "not with this method")
+                .write(&mut stream)
+                .await
+        }
+        _ => not_found().write(&mut stream).await,
+    }
+}
+
+async fn read_request(stream: &mut TcpStream) -> Result<Request, Response> {
+    let bad = |why: &str| Response::text("400 Bad Request", why);
+    let mut buffer = Vec::with_capacity(1024);
+    let mut chunk = [0u8; 4096];
+    let head_end = loop {
+        let end = memchr::memmem::find(&buffer, b"\r\n\r\n");
+        if end.unwrap_or(buffer.len()) > MAX_HEAD {
+            return Err(Response::text(
+                "431 Request Header Fields Too Large",
+                "request head too large",
+            ));
+        }
+        if let Some(end) = end {
+            break end;
+        }
+        match stream.read(&mut chunk).await {
+            Ok(0) | Err(_) => return Err(bad("incomplete request")),
+            Ok(n) => buffer.extend_from_slice(&chunk[..n]),
+        }
+    };
+    let head = std::str::from_utf8(&buffer[..head_end]).map_err(|_| bad("not UTF-8"))?;
+    let mut lines = head.split("\r\n");
+    let mut first = lines.next().unwrap_or("").split(' ');
+    let (Some(method), Some(path), Some(version), None) =
+        (first.next(), first.next(), first.next(), first.next())
+    else {
+        return Err(bad("malformed request line"));
+    };
+    if !version.starts_with("HTTP/1.") || !path.starts_with('/') {
+        return Err(bad("malformed request line"));
+    }
+    let mut host = None;
+    let mut length = 0usize;
+    for line in lines {
+        let Some((name, value)) = line.split_once(':') else {
+            return Err(bad("malformed header"));
+        };
+        let value = value.trim();
+        if name.eq_ignore_ascii_case("host") {
+            host = Some(value.to_ascii_lowercase());
+        } else if name.eq_ignore_ascii_case("content-length") {
+            length = value.parse().map_err(|_| bad("malformed Content-Length"))?;
+        } else if name.eq_ignore_ascii_case("transfer-encoding") {
+            return Err(Response::text(
+                "501 Not Implemented",
+                "no transfer encodings",
+            ));
+        }
+    }
+    if length > MAX_BODY {
+        return Err(Response::text("413 Content Too Large", "body too large"));
+    }
+    let mut body = buffer[head_end + 4..].to_vec();
+    while body.len() < length {
+        match stream.read(&mut chunk).await {
+            Ok(0) | Err(_) => return Err(bad("incomplete body")),
+            Ok(n) => body.extend_from_slice(&chunk[..n]),
+        }
+    }
+    body.truncate(length);
+    Ok(Request {
+        method: method.to_string(),
+        path: path.to_string(),
+        host,
+        body,
+    })
+}
+
+/// The page: the last rendering with the script, under a policy that lets
+/// only that script run and fetch only from here.
+fn page_response(page: &Page) -> Response {
+    let nonce = random_hex(16).unwrap_or_else(|_| format!("{:x}", page.id));
+    let html = page.frame.borrow().html.clone();
+    let style = "<style id=\"digest-preview-style\">[data-line]{cursor:pointer}\
+                 .digest-current{outline:2px solid #0078d4;outline-offset:4px}\
+                 #digest-notice{position:fixed;top:0;left:0;right:0;margin:0;padding:.4em 1em;\
+                 background:#fff3cd;color:#4d3800;font:14px sans-serif}</style>";
+    let script = format!("<script nonce=\"{nonce}\">{SCRIPT}</script>");
+    // The renderer's page has one head and one body, and escapes every text.
+    let mut body = html.to_string();
+    match body.find("</head>") {
+        Some(at) => body.insert_str(at, style),
+        None => body.insert_str(0, style),
+    }
+    match body.rfind("</body>") {
+        Some(at) => body.insert_str(at, &script),
+        None => body.push_str(&script),
+    }
+    let policy = format!(
+        "default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'nonce-{nonce}'; \
+         connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+    );
+    Response {
+        status: "200 OK",
+        content_type: "text/html; charset=utf-8",
+        headers: vec![("Content-Security-Policy", policy)],
+        body: body.into_bytes(),
+    }
+}
+
+/// The event stream of a page: the rendering and the cursor now, then each
+/// change, until the browser goes.
+async fn events(mut stream: TcpStream, page: &Page) -> std::io::Result<()> {
+    stream
+        .write_all(
+            b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\n\
+              X-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n",
+        )
+        .await?;
+    let mut frames = page.frame.subscribe();
+    let mut cursor = page.cursor.subscribe();
+    let frame = frames.borrow_and_update().clone();
+    stream.write_all(page_event(&frame).as_bytes()).await?;
+    let line = *cursor.borrow_and_update();
+    stream.write_all(scroll_event(line).as_bytes()).await?;
+    loop {
+        let event = tokio::select! {
+            changed = frames.changed() => {
+                if changed.is_err() {
+                    return Ok(());
+                }
+                let frame = frames.borrow_and_update().clone();
+                page_event(&frame)
+            }
+            changed = cursor.changed() => {
+                if changed.is_err() {
+                    return Ok(());
+                }
+                let line = *cursor.borrow_and_update();
+                scroll_event(line)
+            }
+            () = tokio::time::sleep(KEEP_ALIVE) => ": still here\n\n".to_string(),
+        };
+        stream.write_all(event.as_bytes()).await?;
+    }
+}
+
+fn page_event(frame: &Frame) -> String {
+    let data = serde_json::json!({ "version": frame.version, "html": &*frame.html });
+    format!("event: page\ndata: {data}\n\n")
+}
+
+fn scroll_event(line: u32) -> String {
+    format!("event: scroll\ndata: {{\"line\":{line}}}\n\n")
+}
+
+/// A click on the paper whose heading is on `line`: the editor is asked
+/// to show the digest there.
+fn reveal(session: &Arc<Session>, page: &Page, body: &[u8]) -> Response {
+    #[derive(serde::Deserialize)]
+    struct Reveal {
+        line: u32,
+    }
+    let Ok(Reveal { line }) = serde_json::from_slice(body) else {
+        return Response::text("400 Bad Request", "expected {\"line\": L}");
+    };
+    show(session, page.uri.clone(), line)
+}
+
+/// A click on a link to another digest's export (`other.html#paper2`,
+/// relative to this digest's folder): the editor is asked to show that
+/// digest (`other.digest`, else `other`, else `other.txt`), at the heading
+/// of the paper the anchor names.
+fn follow(session: &Arc<Session>, page: &Page, body: &[u8]) -> Response {
+    #[derive(serde::Deserialize)]
+    struct Follow {
+        href: String,
+    }
+    let Ok(Follow { href }) = serde_json::from_slice(body) else {
+        return Response::text(
+            "400 Bad Request",
+            "expected {\"href\": \"other.html#paper1\"}",
+        );
+    };
+    let Some(folder) = (page.uri.to_file_path()).and_then(|p| p.parent().map(Path::to_path_buf))
+    else {
+        return Response::text("404 Not Found", "this digest is not a file");
+    };
+    let Some((path, number)) = exported_link_target(&folder, &href) else {
+        return Response::text("404 Not Found", "no digest for this link");
+    };
+    let Some(uri) = Uri::from_file_path(&path) else {
+        return Response::text("404 Not Found", "no digest for this link");
+    };
+    let line = number.map_or(0, |n| heading_line(session, &path, n));
+    show(session, uri, line)
+}
+
+/// Asks the editor to show `uri` with the cursor at the start of `line`.
+fn show(session: &Arc<Session>, uri: Uri, line: u32) -> Response {
+    if !session.caps().show_document {
+        return Response::text(
+            "501 Not Implemented",
+            "the editor cannot be asked to show a document (window/showDocument)",
+        );
+    }
+    let at = Position::new(line, 0);
+    let params = ShowDocumentParams {
+        uri,
+        external: Some(false),
+        take_focus: Some(true),
+        selection: Some(Range::new(at, at)),
+    };
+    let client = session.client.clone();
+    tokio::spawn(async move {
+        let _ = tokio::time::timeout(Duration::from_secs(10), client.show_document(params)).await;
+    });
+    Response::empty()
+}
+
+/// The digest and paper number a link of an export names, relative to
+/// `folder`: `other.html#paper2` is paper 2 of `other.digest`, else of
+/// `other`, else of `other.txt`, whichever is a file.
+fn exported_link_target(folder: &Path, href: &str) -> Option<(PathBuf, Option<u64>)> {
+    let (path, anchor) = href.split_once('#').unwrap_or((href, ""));
+    let decoded = percent_decode(path)?;
+    let base = decoded.strip_suffix(".html").unwrap_or(&decoded);
+    if base.is_empty() || href.contains("://") {
+        return None;
+    }
+    let number = (anchor.strip_prefix("paper"))
+        .map(|rest| rest.split('-').next().unwrap_or(rest))
+        .and_then(|digits| digits.parse().ok());
+    [
+        format!("{base}.digest"),
+        base.to_string(),
+        format!("{base}.txt"),
+    ]
+    .into_iter()
+    .map(|name| folder.join(name))
+    .find(|p| p.is_file())
+    .map(|p| (p, number))
+}
+
+/// `%XX` decoded; `None` when that gives no UTF-8.
+fn percent_decode(s: &str) -> Option<String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && let Some(hex) = s.get(i + 1..i + 3)
+            && let Ok(b) = u8::from_str_radix(hex, 16)
+        {
+            out.push(b);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+/// The line of the heading of paper `number` of the digest at `path` (its
+/// open text, else the disk's); 0 when it has none.
+fn heading_line(session: &Session, path: &Path, number: u64) -> u32 {
+    let Some(text) = session.open_text(path).or_else(|| read_text(path).ok()) else {
+        return 0;
+    };
+    let config = session.configs.for_file(path, session);
+    let analysis = Analysis::new(&text, &config.config);
+    let Some(paper) = analysis.syntax.papers.iter().find(|p| p.number == number) else {
+        return 0;
+    };
+    let line = LineIndex::new(&text).line(paper.heading.start);
+    u32::try_from(line).unwrap_or(u32::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_of_an_export_name_a_digest_and_a_paper() {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        std::fs::write(dir.path().join("other.digest"), "Paper1 A\n").expect("written");
+        std::fs::write(dir.path().join("notes.txt"), "Paper1 A\n").expect("written");
+        std::fs::write(dir.path().join("综述 1.digest"), "Paper1 A\n").expect("written");
+        let target = |href: &str| {
+            exported_link_target(dir.path(), href).map(|(p, n)| {
+                let name = p.file_name().map(|n| n.to_string_lossy().into_owned());
+                (name.unwrap_or_default(), n)
+            })
+        };
+        assert_eq!(
+            target("other.html#paper2"),
+            Some(("other.digest".into(), Some(2)))
+        );
+        assert_eq!(
+            target("other.html#paper2-2"),
+            Some(("other.digest".into(), Some(2)))
+        );
+        assert_eq!(target("other.html"), Some(("other.digest".into(), None)));
+        assert_eq!(
+            target("notes.html#paper1"),
+            Some(("notes.txt".into(), Some(1)))
+        );
+        assert_eq!(
+            target("%E7%BB%BC%E8%BF%B0%201.html#paper1"),
+            Some(("综述 1.digest".into(), Some(1)))
+        );
+        assert_eq!(target("missing.html#paper1"), None);
+        assert_eq!(target("https://x.org/other.html"), None);
+        assert_eq!(target(".html"), None);
+        assert_eq!(target("%FF.html"), None);
+    }
+}

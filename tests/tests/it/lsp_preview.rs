@@ -1,0 +1,430 @@
+//! The browser preview over the real binary (server/lsp/src/preview.rs):
+//! `digest.preview` answers a page's address; the page is the HTML export
+//! with the preview's script; its event stream sends each rendering after
+//! an edit and the line of the editor's cursor (`digest/cursor`); a click
+//! on a paper or on a link to another digest asks the editor to show it
+//! (`window/showDocument`). Hostile requests get an error status and the
+//! language server goes on. Plain HTTP over `std::net`, no sleeps: every
+//! read waits for the server with a timeout.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::time::Duration;
+
+use digest_e2e::{Client, file_uri};
+use serde_json::{Value, json};
+
+/// CRLF line breaks, Chinese and an emoji: the lines the preview reports
+/// are the editor's lines.
+const NOTES: &str = "Reading notes 📚\r\n\r\nPaper1 学生与教师\r\n摘要原文: A small model learns, see [[other#Paper2]].\r\n中文总结: 小模型。\r\n\r\nPaper2 Second\r\n摘要原文: Again.\r\n中文总结: 再来。\r\n";
+
+const EDITED: &str = "Reading notes 📚\r\n\r\nPaper1 学生与教师\r\n摘要原文: A small model learns, see [[other#Paper2]].\r\n中文总结: 小模型。\r\n\r\nPaper2 Second, edited\r\n摘要原文: Again.\r\n中文总结: 再来。\r\n\r\nPaper3 Typed now\r\n摘要原文: New.\r\n中文总结: 新的。\r\n";
+
+/// The other digest: its Paper2's heading is on line 6 (0-based).
+const OTHER: &str =
+    "Other notes\n\nPaper1 One\n摘要原文: a\n中文总结: b\n\nPaper2 Two\n摘要原文: a\n中文总结: b\n";
+
+const TIMEOUT: Duration = Duration::from_secs(20);
+
+/// An answer to a plain request.
+#[derive(Debug)]
+struct Answer {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: String,
+}
+
+impl Answer {
+    fn header(&self, name: &str) -> Option<&str> {
+        (self.headers.iter())
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// The page's address split: `host:port` and the path.
+fn split(url: &str) -> (String, String) {
+    let rest = url.strip_prefix("http://").expect("an http address");
+    let (host, path) = rest.split_once('/').expect("a path");
+    (host.to_string(), format!("/{path}"))
+}
+
+fn connect(host: &str) -> TcpStream {
+    let stream = TcpStream::connect(host).expect("the preview's server accepts");
+    stream.set_read_timeout(Some(TIMEOUT)).expect("a timeout");
+    stream
+}
+
+/// Sends `raw` as is and reads the whole answer (the server closes).
+fn send(host: &str, raw: &[u8]) -> Answer {
+    let mut stream = connect(host);
+    stream.write_all(raw).expect("sent");
+    let mut bytes = Vec::new();
+    stream
+        .read_to_end(&mut bytes)
+        .expect("an answer before the timeout");
+    let text = String::from_utf8(bytes).expect("UTF-8");
+    let (head, body) = text.split_once("\r\n\r\n").expect("a head");
+    let mut lines = head.split("\r\n");
+    let status = (lines.next().and_then(|l| l.split(' ').nth(1)))
+        .and_then(|s| s.parse().ok())
+        .expect("a status");
+    let headers = lines
+        .filter_map(|l| l.split_once(": "))
+        .map(|(n, v)| (n.to_string(), v.to_string()))
+        .collect();
+    Answer {
+        status,
+        headers,
+        body: body.to_string(),
+    }
+}
+
+fn get(host: &str, path: &str) -> Answer {
+    send(
+        host,
+        format!("GET {path} HTTP/1.1\r\nHost: {host}\r\n\r\n").as_bytes(),
+    )
+}
+
+fn post(host: &str, path: &str, body: &str) -> Answer {
+    let raw = format!(
+        "POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    send(host, raw.as_bytes())
+}
+
+/// An open event stream.
+struct Events(BufReader<TcpStream>);
+
+impl Events {
+    fn open(host: &str, path: &str) -> Events {
+        let mut stream = connect(host);
+        let request = format!(
+            "GET {path}events HTTP/1.1\r\nHost: {host}\r\nAccept: text/event-stream\r\n\r\n"
+        );
+        stream.write_all(request.as_bytes()).expect("sent");
+        let mut reader = BufReader::new(stream);
+        let mut head = String::new();
+        loop {
+            let mut line = String::new();
+            reader.read_line(&mut line).expect("the stream's head");
+            if line == "\r\n" {
+                break;
+            }
+            head.push_str(&line);
+        }
+        assert!(head.starts_with("HTTP/1.1 200 OK\r\n"), "{head}");
+        assert!(
+            head.contains("Content-Type: text/event-stream\r\n"),
+            "{head}"
+        );
+        Events(reader)
+    }
+
+    /// The next event: its name and its data as JSON.
+    fn next(&mut self) -> (String, Value) {
+        let (mut name, mut data) = (String::new(), String::new());
+        loop {
+            let mut line = String::new();
+            let n = self
+                .0
+                .read_line(&mut line)
+                .expect("an event before the timeout");
+            assert!(n > 0, "the event stream ended");
+            let line = line.trim_end_matches('\n');
+            if line.is_empty() {
+                if !name.is_empty() {
+                    let data = serde_json::from_str(&data).expect("JSON data");
+                    return (name, data);
+                }
+                continue; // after a comment
+            }
+            if let Some(value) = line.strip_prefix("event: ") {
+                name = value.to_string();
+            } else if let Some(value) = line.strip_prefix("data: ") {
+                data.push_str(value);
+            }
+        }
+    }
+}
+
+/// The page without what the preview adds: the export's HTML exactly.
+fn without_preview(page: &str) -> String {
+    let cut = |text: &str, open: &str, close: &str| {
+        let start = text
+            .find(open)
+            .unwrap_or_else(|| panic!("{open} in the page"));
+        let end = start + text[start..].find(close).expect("closed") + close.len();
+        format!("{}{}", &text[..start], &text[end..])
+    };
+    let page = cut(page, "<style id=\"digest-preview-style\">", "</style>");
+    cut(&page, "<script nonce=\"", "</script>")
+}
+
+fn rendered(client: &mut Client, uri: &str) -> Value {
+    client.request_ok("digest/render", json!({"textDocument": {"uri": uri}}))
+}
+
+fn preview(client: &mut Client, arguments: Value) -> Result<Value, Value> {
+    let params = json!({"command": "digest.preview", "arguments": arguments});
+    client.request("workspace/executeCommand", params)
+}
+
+fn show_document(uri: &str, line: u64) -> Value {
+    let at = json!({"line": line, "character": 0});
+    json!({"uri": uri, "external": false, "takeFocus": true, "selection": {"start": at, "end": at}})
+}
+
+#[test]
+fn the_page_follows_edits_and_the_cursor_and_a_click_moves_the_editor() {
+    let dir = digest_e2e::temp_dir("preview-follow");
+    let notes = dir.join("notes.digest");
+    let other = dir.join("other.digest");
+    digest_e2e::write_file(&notes, "on disk, not what the editor shows\n");
+    digest_e2e::write_file(&other, OTHER);
+    let (uri, other_uri) = (file_uri(&notes), file_uri(&other));
+    let mut client = Client::start(
+        json!({"window": {"showDocument": {"support": true}}}),
+        Some(&dir),
+    );
+    client.respond_to("window/showDocument", |_| Ok(json!({"success": true})));
+    client.open_and_wait(&uri, NOTES, 1);
+
+    let url = preview(&mut client, json!([uri])).expect("an address");
+    let url = url.as_str().expect("a string").to_string();
+    let (host, path) = split(&url);
+    let token = path.split('/').nth(1).expect("a token").to_string();
+    assert!(host.starts_with("127.0.0.1:"), "{url}");
+    assert_eq!(path, format!("/{token}/1/"));
+    assert!(
+        token.len() == 32 && token.bytes().all(|b| b.is_ascii_hexdigit()),
+        "{token}"
+    );
+    // The same document again: the same page.
+    assert_eq!(preview(&mut client, json!([uri])), Ok(json!(url)));
+
+    // The page: the editor's text rendered, with the preview's script
+    // under a policy that lets only that script run.
+    let page = get(&host, &path);
+    assert_eq!(page.status, 200, "{page:?}");
+    assert_eq!(
+        page.header("Content-Type"),
+        Some("text/html; charset=utf-8")
+    );
+    assert_eq!(page.header("Referrer-Policy"), Some("no-referrer"));
+    let policy = page
+        .header("Content-Security-Policy")
+        .expect("a policy")
+        .to_string();
+    let nonce = (policy.split("'nonce-").nth(1))
+        .and_then(|rest| rest.split('\'').next())
+        .expect("a nonce");
+    assert!(page.body.contains(&format!("<script nonce=\"{nonce}\">")));
+    let now = rendered(&mut client, &uri);
+    assert_eq!(now["version"], json!(1));
+    assert_eq!(
+        without_preview(&page.body),
+        now["text"].as_str().expect("text")
+    );
+    assert!(
+        page.body
+            .contains("<article class=\"paper\" id=\"paper2\" data-line=\"6\">"),
+        "{}",
+        page.body
+    );
+
+    // The stream: the rendering and the cursor now, then each change.
+    let mut events = Events::open(&host, &path);
+    assert_eq!(
+        events.next(),
+        ("page".into(), json!({"version": 1, "html": now["text"]}))
+    );
+    assert_eq!(events.next(), ("scroll".into(), json!({"line": 0})));
+    client.change_full(&uri, 2, EDITED);
+    let (name, data) = events.next();
+    let edited = rendered(&mut client, &uri);
+    assert_eq!(edited["version"], json!(2));
+    assert_eq!(
+        (name.as_str(), &data),
+        ("page", &json!({"version": 2, "html": edited["text"]}))
+    );
+    assert!(
+        data["html"]
+            .as_str()
+            .is_some_and(|h| h.contains("Typed now"))
+    );
+    let cursor = json!({"textDocument": {"uri": uri}, "position": {"line": 11, "character": 4}});
+    client.notify("digest/cursor", cursor);
+    assert_eq!(events.next(), ("scroll".into(), json!({"line": 11})));
+
+    // A click on a paper: the editor shows the digest at its heading.
+    let clicked = post(&host, &format!("{path}reveal"), r#"{"line": 6}"#);
+    assert_eq!(clicked.status, 204, "{clicked:?}");
+    let asked = client.expect_server_request("window/showDocument");
+    assert_eq!(asked, show_document(&uri, 6));
+    // A link to the other digest's export: that digest at its Paper2.
+    let followed = post(
+        &host,
+        &format!("{path}follow"),
+        r#"{"href": "other.html#paper2"}"#,
+    );
+    assert_eq!(followed.status, 204, "{followed:?}");
+    let asked = client.expect_server_request("window/showDocument");
+    assert_eq!(asked, show_document(&other_uri, 6));
+    let nowhere = post(
+        &host,
+        &format!("{path}follow"),
+        r#"{"href": "missing.html#paper1"}"#,
+    );
+    assert_eq!(
+        (nowhere.status, nowhere.body.as_str()),
+        (404, "no digest for this link\n")
+    );
+
+    // The language server goes on.
+    assert_eq!(rendered(&mut client, &uri)["version"], json!(2));
+    client.shutdown_and_exit();
+}
+
+#[test]
+fn hostile_requests_get_an_error_status_and_the_server_goes_on() {
+    let dir = digest_e2e::temp_dir("preview-hostile");
+    let notes = dir.join("notes.digest");
+    digest_e2e::write_file(&notes, OTHER);
+    let uri = file_uri(&notes);
+    // No showDocument: a click cannot move the editor, and says so.
+    let mut client = Client::start(json!({}), Some(&dir));
+    // Not open: the disk's text.
+    let url = preview(&mut client, json!([uri])).expect("an address");
+    let (host, path) = split(url.as_str().expect("a string"));
+    let token = path.split('/').nth(1).expect("a token").to_string();
+
+    let status = |answer: Answer| (answer.status, answer.body);
+    assert_eq!(
+        status(post(&host, &format!("{path}reveal"), r#"{"line": 2}"#)),
+        (
+            501,
+            "the editor cannot be asked to show a document (window/showDocument)\n".into()
+        )
+    );
+    assert_eq!(status(get(&host, "/")), (404, "no such preview\n".into()));
+    assert_eq!(
+        status(get(&host, "/0123456789abcdef0123456789abcdef/1/")),
+        (404, "no such preview\n".into())
+    );
+    assert_eq!(
+        status(get(&host, &format!("/{token}/2/"))),
+        (404, "no such preview\n".into())
+    );
+    assert_eq!(
+        status(get(&host, &format!("{path}nothing"))),
+        (404, "no such preview\n".into())
+    );
+    assert_eq!(
+        status(send(
+            &host,
+            format!("DELETE {path} HTTP/1.1\r\nHost: {host}\r\n\r\n").as_bytes()
+        )),
+        (405, "not with this method\n".into())
+    );
+    assert_eq!(
+        status(send(
+            &host,
+            format!("GET {path} HTTP/1.1\r\nHost: evil.example:80\r\n\r\n").as_bytes()
+        )),
+        (403, "not this host\n".into())
+    );
+    assert_eq!(
+        status(send(&host, b"hello\r\n\r\n")),
+        (400, "malformed request line\n".into())
+    );
+    assert_eq!(
+        status(send(&host, b"GET / HTTP/1.1\r\nno colon\r\n\r\n")),
+        (400, "malformed header\n".into())
+    );
+    assert_eq!(
+        status(send(&host, b"GET / HTTP/1.1\r\n\xff\xfe\r\n\r\n")),
+        (400, "not UTF-8\n".into())
+    );
+    let huge = format!("GET {path} HTTP/1.1\r\nX: {}\r\n\r\n", "a".repeat(20_000));
+    assert_eq!(
+        status(send(&host, huge.as_bytes())),
+        (431, "request head too large\n".into())
+    );
+    let big = format!("POST {path}reveal HTTP/1.1\r\nHost: {host}\r\nContent-Length: 5000\r\n\r\n");
+    assert_eq!(
+        status(send(&host, big.as_bytes())),
+        (413, "body too large\n".into())
+    );
+    assert_eq!(
+        status(post(&host, &format!("{path}reveal"), "{\"line\": -1}")),
+        (400, "expected {\"line\": L}\n".into())
+    );
+    // A client that goes away mid-request.
+    drop(connect(&host));
+    let mut half = connect(&host);
+    half.write_all(b"GET / HT").expect("sent");
+    drop(half);
+
+    // Bad arguments are errors of the command; the server goes on.
+    for arguments in [json!([]), json!([42]), json!([uri, uri])] {
+        let error = preview(&mut client, arguments).expect_err("refused");
+        assert_eq!(error["code"], json!(-32602), "{error}");
+        assert_eq!(
+            error["message"],
+            json!("digest-lsp: digest.preview takes [uri], the digest's URI")
+        );
+    }
+    let config = dir.join("digest.toml");
+    digest_e2e::write_file(&config, "");
+    let error = preview(&mut client, json!([file_uri(&config)])).expect_err("refused");
+    assert!(
+        error["message"]
+            .as_str()
+            .is_some_and(|m| m.ends_with("is a configuration, not a digest")),
+        "{error}"
+    );
+
+    let page = get(&host, &path);
+    assert_eq!(page.status, 200);
+    assert_eq!(
+        without_preview(&page.body),
+        rendered(&mut client, &uri)["text"].as_str().expect("text")
+    );
+    client.shutdown_and_exit();
+}
+
+#[test]
+fn a_digest_changed_on_disk_is_shown_again() {
+    let dir = digest_e2e::temp_dir("preview-disk");
+    let notes = dir.join("notes.digest");
+    digest_e2e::write_file(&notes, OTHER);
+    let uri = file_uri(&notes);
+    let mut client = Client::start(json!({}), Some(&dir));
+    let url = preview(&mut client, json!([uri])).expect("an address");
+    let (host, path) = split(url.as_str().expect("a string"));
+    let mut events = Events::open(&host, &path);
+    let (name, first) = events.next();
+    assert_eq!((name.as_str(), &first["version"]), ("page", &Value::Null));
+    assert!(
+        first["html"]
+            .as_str()
+            .is_some_and(|h| h.contains("Paper2 Two"))
+    );
+    digest_e2e::write_file(&notes, &OTHER.replace("Paper2 Two", "Paper2 Rewritten"));
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": uri, "type": 2}]}),
+    );
+    loop {
+        let (name, data) = events.next();
+        if name == "page" {
+            let html = data["html"].as_str().expect("html");
+            assert!(html.contains("Paper2 Rewritten"), "{html}");
+            break;
+        }
+    }
+    client.shutdown_and_exit();
+}

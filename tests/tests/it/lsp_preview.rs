@@ -177,6 +177,20 @@ fn show_document(uri: &str, line: u64) -> Value {
     json!({"uri": uri, "external": false, "takeFocus": true, "selection": {"start": at, "end": at}})
 }
 
+/// [`OTHER`] on disk as `notes.digest` in a fresh folder, not open, and
+/// previewed by a server whose client cannot show documents: the client,
+/// the folder, the digest's URI, and the page's `host:port` and path.
+fn previewed_on_disk(test: &str) -> (Client, std::path::PathBuf, String, String, String) {
+    let dir = digest_e2e::temp_dir(&format!("preview-{test}"));
+    let notes = dir.join("notes.digest");
+    digest_e2e::write_file(&notes, OTHER);
+    let uri = file_uri(&notes);
+    let mut client = Client::start(json!({}), Some(&dir));
+    let url = preview(&mut client, json!([uri])).expect("an address");
+    let (host, path) = split(url.as_str().expect("a string"));
+    (client, dir, uri, host, path)
+}
+
 #[test]
 fn the_page_follows_edits_and_the_cursor_and_a_click_moves_the_editor() {
     let dir = digest_e2e::temp_dir("preview-follow");
@@ -290,15 +304,8 @@ fn the_page_follows_edits_and_the_cursor_and_a_click_moves_the_editor() {
 
 #[test]
 fn hostile_requests_get_an_error_status_and_the_server_goes_on() {
-    let dir = digest_e2e::temp_dir("preview-hostile");
-    let notes = dir.join("notes.digest");
-    digest_e2e::write_file(&notes, OTHER);
-    let uri = file_uri(&notes);
     // No showDocument: a click cannot move the editor, and says so.
-    let mut client = Client::start(json!({}), Some(&dir));
-    // Not open: the disk's text.
-    let url = preview(&mut client, json!([uri])).expect("an address");
-    let (host, path) = split(url.as_str().expect("a string"));
+    let (mut client, dir, uri, host, path) = previewed_on_disk("hostile");
     let token = path.split('/').nth(1).expect("a token").to_string();
 
     let status = |answer: Answer| (answer.status, answer.body);
@@ -398,13 +405,8 @@ fn hostile_requests_get_an_error_status_and_the_server_goes_on() {
 
 #[test]
 fn a_digest_changed_on_disk_is_shown_again() {
-    let dir = digest_e2e::temp_dir("preview-disk");
+    let (mut client, dir, uri, host, path) = previewed_on_disk("disk");
     let notes = dir.join("notes.digest");
-    digest_e2e::write_file(&notes, OTHER);
-    let uri = file_uri(&notes);
-    let mut client = Client::start(json!({}), Some(&dir));
-    let url = preview(&mut client, json!([uri])).expect("an address");
-    let (host, path) = split(url.as_str().expect("a string"));
     let mut events = Events::open(&host, &path);
     let (name, first) = events.next();
     assert_eq!((name.as_str(), &first["version"]), ("page", &Value::Null));

@@ -17,5 +17,34 @@
 
 (add-hook 'digest-mode-hook #'eglot-ensure)
 
+(defvar-local digest--cursor-line nil
+  "The line last sent to digest-lsp as the cursor's, for the preview.")
+
+(defun digest--send-cursor ()
+  "Tell digest-lsp the cursor's line when it changed (`digest/cursor')."
+  (let ((line (1- (line-number-at-pos)))
+        (server (eglot-current-server)))
+    (when (and server (not (eql line digest--cursor-line)))
+      (setq digest--cursor-line line)
+      (jsonrpc-notify server :digest/cursor
+                      `(:textDocument ,(eglot--TextDocumentIdentifier)
+                        :position (:line ,line :character 0))))))
+
+(defun digest-preview ()
+  "Open a live preview of the digest in the browser.
+digest-lsp's `digest.preview' command serves the HTML export on
+127.0.0.1; the page follows the buffer as you type and scrolls to the
+paper under the cursor.  Returns the page's address."
+  (interactive)
+  (let ((url (jsonrpc-request (eglot--current-server-or-lose) :workspace/executeCommand
+                              `(:command "digest.preview"
+                                :arguments [,(plist-get (eglot--TextDocumentIdentifier) :uri)]))))
+    (setq digest--cursor-line nil)
+    (add-hook 'post-command-hook #'digest--send-cursor nil t)
+    (digest--send-cursor)
+    (browse-url url)
+    (message "digest: preview at %s" url)
+    url))
+
 (provide 'digest-eglot)
 ;;; digest-eglot.el ends here

@@ -84,6 +84,54 @@
                           (lambda () (and (string-suffix-p "related.digest" (or buffer-file-name ""))
                                           (= (line-number-at-pos) 3))))
                          (format "%s line %d" buffer-file-name (line-number-at-pos)))
+      ;; The browser preview: a stub browser records the address; curl reads
+      ;; the page and its event stream, and posts a click (refused with 501
+      ;; where eglot has no window/showDocument, 1.9 say).
+      (find-file file)
+      (let* ((opened nil)
+             (browse-url-browser-function (lambda (url &rest _) (push url opened)))
+             (url (digest-preview))
+             (page (with-output-to-string
+                     (call-process "curl" nil standard-output nil "-s" "--max-time" "10" url)))
+             (stream "")
+             (curl (make-process :name "digest-events" :buffer nil :noquery t
+                                 :command (list "curl" "-sN" "--max-time" "60" (concat url "events"))
+                                 :filter (lambda (_ out) (setq stream (concat stream out)))))
+             (paper3 (save-excursion (goto-char (point-min))
+                                     (re-search-forward "^Paper3 ")
+                                     (1- (line-number-at-pos)))))
+        (digest-test-check "digest-preview opens one address on 127.0.0.1 in the browser"
+                           (and (equal opened (list url))
+                                (string-match-p "\\`http://127\\.0\\.0\\.1:[0-9]+/[0-9a-f]+/[0-9]+/\\'" url))
+                           (format "%S" opened))
+        (digest-test-check "the page shows the four papers"
+                           (= 4 (let ((n 0) (start 0))
+                                  (while (string-match "<article class=\"paper\" id=\"paper[0-9]+\"" page start)
+                                    (setq n (1+ n) start (match-end 0)))
+                                  n))
+                           (substring page 0 (min 300 (length page))))
+        (digest-test-check "the event stream opens"
+                           (digest-test-wait (lambda () (string-match-p "event: scroll" stream))) stream)
+        (goto-char (point-min))
+        (forward-line paper3)
+        (run-hooks 'post-command-hook)
+        (digest-test-check (format "the page follows the cursor to Paper3 (line %d)" paper3)
+                           (digest-test-wait
+                            (lambda () (string-match-p (format "\"line\":%d}" paper3) stream)))
+                           stream)
+        (delete-process curl)
+        (let ((status (with-output-to-string
+                        (call-process "curl" nil standard-output nil "-s" "-o" "/dev/null"
+                                      "-w" "%{http_code}" "--max-time" "10" "-X" "POST"
+                                      "--data" "{\"line\": 4}" (concat url "reveal")))))
+          (if (plist-get (plist-get (eglot-client-capabilities (eglot-current-server)) :window)
+                         :showDocument)
+              (digest-test-check "a click on Paper1 moves the cursor to its heading (204)"
+                                 (and (equal status "204")
+                                      (digest-test-wait (lambda () (= (line-number-at-pos) 5))))
+                                 (format "%s, line %d" status (line-number-at-pos)))
+            (digest-test-check "a click is refused (501): this eglot cannot show a document"
+                               (equal status "501") status))))
       (eglot-shutdown (eglot-current-server))
       ;; Formatting: the server's edits, applied by eglot.
       (let ((want (with-temp-buffer

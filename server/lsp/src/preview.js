@@ -55,7 +55,10 @@
   };
   const post = (what, body) =>
     fetch(base + what, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) })
-      .then((r) => { if (!r.ok && r.status !== 501) notice(`The editor was not reached (${r.status}).`); })
+      .then((r) => {
+        if (r.status === 501) notice("This editor cannot be asked to show a paper (it lacks window/showDocument).");
+        else if (!r.ok) notice(`The editor was not reached (${r.status}).`);
+      })
       .catch(() => notice("The language server is not running."));
   const events = new EventSource(base + "events");
   events.addEventListener("open", () => notice(""));

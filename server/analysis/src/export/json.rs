@@ -31,6 +31,12 @@ pub fn json(export: &Export<'_>) -> String {
         path: export.name,
         title: syntax.title.map(|t| prepared.str(t)),
         preamble: prepared.str(prepared.preamble_rest()).trim(),
+        preamble_references: (syntax.preamble_inline.references.iter())
+            .map(|r| reference_of(&prepared, &at, r))
+            .collect(),
+        preamble_links: (syntax.preamble_inline.links.iter())
+            .map(|link| link_of(&prepared, &at, link))
+            .collect(),
         papers: (syntax.papers.iter().enumerate())
             .map(|(index, paper)| paper_of(&prepared, &at, index, paper))
             .collect(),
@@ -46,10 +52,15 @@ pub fn json(export: &Export<'_>) -> String {
 }
 
 #[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
 struct Document<'a> {
     path: &'a str,
     title: Option<&'a str>,
     preamble: &'a str,
+    /// The references and links of the preamble (the title's line
+    /// included), as a paper's.
+    preamble_references: Vec<ReferenceData<'a>>,
+    preamble_links: Vec<LinkData<'a>>,
     papers: Vec<PaperData<'a>>,
     diagnostics: Vec<DiagnosticData<'a>>,
     counts: Counts,

@@ -399,6 +399,8 @@ fn json_of_the_hostile_digest() {
           "path": "dir/hostile.digest",
           "title": "Hostile *digest* <script>alert(1)</script>",
           "preamble": "Intro with _under_ and [brackets] & entities &amp; `code`.\n# not a heading\n- not a list\n    indented, not code",
+          "preambleReferences": [],
+          "preambleLinks": [],
           "papers": [
             {
               "number": 1,
@@ -1128,4 +1130,32 @@ mod prop {
             prop_assert!(doc.is_ok());
         }
     }
+}
+
+/// The preamble's references, citations and links are listed as a paper's
+/// are (`preambleReferences`, `preambleLinks`).
+#[test]
+fn json_lists_the_preamble_references_and_links() {
+    let text = "Reading list, after [[Paper2]] and Paper9\nSee https://example.org/list and [[@k1]].\n\nPaper1 A\nAbstract: a\nSummary: b\n\nPaper2 B\nAbstract: a\nSummary: b\n";
+    let doc = with_export(text, "t.digest", &files(), false, json);
+    let doc: serde_json::Value = serde_json::from_str(&doc).unwrap();
+    let at = |line: usize, column: usize, offset: usize| serde_json::json!({"line": line, "column": column, "offset": offset});
+    assert_eq!(
+        doc["preambleReferences"],
+        serde_json::json!([
+            {"text": "[[Paper2]]", "target": {"kind": "paper", "number": 2}, "wiki": true, "resolved": true,
+             "range": {"start": at(1, 21, 20), "end": at(1, 31, 30)}},
+            {"text": "Paper9", "target": {"kind": "paper", "number": 9}, "wiki": false, "resolved": false,
+             "range": {"start": at(1, 36, 35), "end": at(1, 42, 41)}},
+            {"text": "[[@k1]]", "target": {"kind": "citation", "key": "k1"}, "wiki": true, "resolved": false,
+             "range": {"start": at(2, 34, 75), "end": at(2, 41, 82)}},
+        ])
+    );
+    assert_eq!(
+        doc["preambleLinks"],
+        serde_json::json!([
+            {"url": "https://example.org/list", "text": "https://example.org/list", "kind": "url", "problem": null,
+             "range": {"start": at(2, 5, 46), "end": at(2, 29, 70)}},
+        ])
+    );
 }

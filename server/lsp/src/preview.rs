@@ -394,7 +394,6 @@ async fn answer(
 }
 
 async fn read_request(stream: &mut TcpStream) -> Result<Request, Response> {
-    let bad = |why: &str| Response::text("400 Bad Request", why);
     let mut buffer = Vec::with_capacity(1024);
     let mut chunk = [0u8; 4096];
     let head_end = loop {
@@ -413,7 +412,27 @@ async fn read_request(stream: &mut TcpStream) -> Result<Request, Response> {
             Ok(n) => buffer.extend_from_slice(&chunk[..n]),
         }
     };
-    let head = std::str::from_utf8(&buffer[..head_end]).map_err(|_| bad("not UTF-8"))?;
+    let (mut request, length) = parse_head(&buffer[..head_end])?;
+    let mut body = buffer[head_end + 4..].to_vec();
+    while body.len() < length {
+        match stream.read(&mut chunk).await {
+            Ok(0) | Err(_) => return Err(bad("incomplete body")),
+            Ok(n) => body.extend_from_slice(&chunk[..n]),
+        }
+    }
+    body.truncate(length);
+    request.body = body;
+    Ok(request)
+}
+
+fn bad(why: &str) -> Response {
+    Response::text("400 Bad Request", why)
+}
+
+/// A request's line and headers (without the blank line that ends them):
+/// the request without its body, and the body's length.
+fn parse_head(head: &[u8]) -> Result<(Request, usize), Response> {
+    let head = std::str::from_utf8(head).map_err(|_| bad("not UTF-8"))?;
     let mut lines = head.split("\r\n");
     let mut first = lines.next().unwrap_or("").split(' ');
     let (Some(method), Some(path), Some(version), None) =
@@ -445,20 +464,13 @@ async fn read_request(stream: &mut TcpStream) -> Result<Request, Response> {
     if length > MAX_BODY {
         return Err(Response::text("413 Content Too Large", "body too large"));
     }
-    let mut body = buffer[head_end + 4..].to_vec();
-    while body.len() < length {
-        match stream.read(&mut chunk).await {
-            Ok(0) | Err(_) => return Err(bad("incomplete body")),
-            Ok(n) => body.extend_from_slice(&chunk[..n]),
-        }
-    }
-    body.truncate(length);
-    Ok(Request {
+    let request = Request {
         method: method.to_string(),
         path: path.to_string(),
         host,
-        body,
-    })
+        body: Vec::new(),
+    };
+    Ok((request, length))
 }
 
 /// The page: the last rendering with the script, under a policy that lets
@@ -665,6 +677,58 @@ fn heading_line(session: &Session, path: &Path, number: u64) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn status(head: &[u8]) -> Result<(String, String, Option<String>, usize), &'static str> {
+        parse_head(head)
+            .map(|(r, n)| (r.method, r.path, r.host, n))
+            .map_err(|refused| refused.status)
+    }
+
+    #[test]
+    fn heads_are_read_or_refused_with_a_status() {
+        assert_eq!(
+            status(b"POST /t/1/reveal HTTP/1.1\r\nHost: 127.0.0.1:9\r\nContent-Length: 12"),
+            Ok((
+                "POST".into(),
+                "/t/1/reveal".into(),
+                Some("127.0.0.1:9".into()),
+                12
+            ))
+        );
+        assert_eq!(
+            status(b"GET / HTTP/1.0"),
+            Ok(("GET".into(), "/".into(), None, 0))
+        );
+        assert_eq!(status(b"GET / HTTP/2"), Err("400 Bad Request"));
+        assert_eq!(status(b"GET x HTTP/1.1"), Err("400 Bad Request"));
+        assert_eq!(status(b"GET  / HTTP/1.1"), Err("400 Bad Request"));
+        assert_eq!(status(b""), Err("400 Bad Request"));
+        assert_eq!(
+            status(b"GET / HTTP/1.1\r\nContent-Length: -1"),
+            Err("400 Bad Request")
+        );
+        assert_eq!(
+            status(b"GET / HTTP/1.1\r\nContent-Length: 4097"),
+            Err("413 Content Too Large")
+        );
+        assert_eq!(
+            status(b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked"),
+            Err("501 Not Implemented")
+        );
+    }
+
+    proptest::proptest! {
+        /// Whatever the bytes, a head is read or refused: never a panic.
+        #[test]
+        fn any_head_is_read_or_refused(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..200)) {
+            let _ = parse_head(&bytes);
+        }
+
+        #[test]
+        fn any_text_head_is_read_or_refused(head in "[A-Za-z /:.0-9\r\n-]{0,120}") {
+            let _ = parse_head(head.as_bytes());
+        }
+    }
 
     #[test]
     fn links_of_an_export_name_a_digest_and_a_paper() {

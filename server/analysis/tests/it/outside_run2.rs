@@ -1,0 +1,103 @@
+//! A second outside tester's run: what a demanding user of the analysis
+//! (formatting, completion, export) found wrong, each finding a test that
+//! failed before its fix.
+#![allow(clippy::unwrap_used)]
+
+use digest_analysis::format::{apply, format, format_text};
+use digest_analysis::{Analysis, Config, FormatOptions, TextEdit, TextRange};
+
+fn edits(text: &str) -> Vec<TextEdit> {
+    let config = Config::default();
+    format(
+        &Analysis::new(text, &config),
+        &config,
+        &FormatOptions::default(),
+    )
+}
+
+fn edit(start: usize, end: usize, new_text: &str) -> TextEdit {
+    TextEdit {
+        range: TextRange::new(start, end),
+        new_text: new_text.to_string(),
+    }
+}
+
+/// True when `at` lies between the `\r` and the `\n` of a CRLF.
+fn inside_crlf(text: &str, at: usize) -> bool {
+    at > 0 && text.as_bytes()[at - 1] == b'\r' && text.as_bytes().get(at) == Some(&b'\n')
+}
+
+/// A digest written on two machines: its first line ends in LF, others in
+/// CRLF. Spec, "Formatting": the file's first line end everywhere, as the
+/// smallest edits. An edit that starts or ends between the `\r` and the
+/// `\n` of a CRLF cannot be sent to an editor: an LSP position names a
+/// line and a character in it, and the server wrote it as one character
+/// past the line's end, which the protocol tells clients to read as the
+/// line's end. VS Code then inserted the `\n` before the CRLF instead of
+/// replacing its `\r`: "Paper1 Title\n\r\n".
+#[test]
+fn formatting_edits_never_start_or_end_inside_a_crlf() {
+    let text = "Notes\nPaper1 Title\r\nAbstract: a\r\nSummary: b\r\n";
+    assert_eq!(
+        edits(text),
+        [
+            edit(6, 6, "\n"),
+            edit(18, 20, "\n\n"),
+            edit(31, 33, "\n\n"),
+            edit(43, 45, "\n"),
+        ]
+    );
+    assert_eq!(
+        format_text(text, &Config::default(), &FormatOptions::default()),
+        "Notes\n\nPaper1 Title\n\nAbstract: a\n\nSummary: b\n"
+    );
+
+    // The other way round, and with blank lines and trailing white space
+    // between: never a boundary inside a CRLF, and the result is the one
+    // `fmt` writes.
+    let pieces = [
+        "Paper1 T",
+        "Paper 2: 标题😀",
+        "Abstract: a",
+        "Summary: b  ",
+        "",
+        "  ",
+        "text 😀",
+        "中文总结：全角",
+        "Notes:",
+    ];
+    let ends = ["\n", "\r\n", "\r"];
+    let mut checked = 0;
+    for first in 0..ends.len() {
+        for seed in 0..200usize {
+            let mut text = String::new();
+            let mut state = seed;
+            for i in 0..8 {
+                state = state
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1);
+                text.push_str(pieces[(state >> 33) % pieces.len()]);
+                let end = if i == 0 {
+                    first
+                } else {
+                    (state >> 40) % ends.len()
+                };
+                text.push_str(ends[end]);
+            }
+            let found = edits(&text);
+            for e in &found {
+                assert!(
+                    !inside_crlf(&text, e.range.start) && !inside_crlf(&text, e.range.end),
+                    "{e:?} splits a CRLF of {text:?}: {found:?}"
+                );
+            }
+            let config = Config::default();
+            assert_eq!(
+                apply(&text, &found),
+                format_text(&text, &config, &FormatOptions::default())
+            );
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 600);
+}

@@ -65,3 +65,70 @@ fn formatting_a_digest_with_mixed_line_ends_gives_what_fmt_writes() {
     }
     assert_eq!(client.shutdown_and_exit().code(), Some(0));
 }
+
+/// Two entries, one with a Chinese title.
+const LIBRARY: &str = "@article{zhang2020survey,\n  title = {知识蒸馏综述},\n  year = {2020},\n}\n\n@inproceedings{park2019relational,\n  title = {Relational Knowledge Distillation},\n  year = {2019},\n}\n";
+
+/// `[[@` typed in a summary (line 3), `[[@知识` in a note (line 4), an
+/// e-mail address at the start of a line of the paper (line 5).
+const CITING: &str = "Paper1 学生与教师\n摘要原文: a\n中文总结: 见[[@\n笔记: 见[[@知识\nme@\n";
+
+/// Docs, "Bibliography": "Completion after `[[@`: the keys of the entries
+/// whose key or title holds what you typed". The server did not list `@`
+/// among its trigger characters, so typing `[[@` in VS Code closed the list
+/// opened by `[` instead of showing the keys; and `[[@知识` (a Chinese
+/// title is no key) offered the papers, to be written over `@知识`.
+#[test]
+fn completion_after_the_at_sign_is_triggered_and_finds_titles() {
+    let dir = scratch("outside2-at-completion");
+    write(&dir.join("refs.bib"), LIBRARY);
+    let path = dir.join("notes.digest");
+    write(&path, CITING);
+    let uri = file_uri(&path);
+    let mut client = Client::spawn(&[], None);
+    let init = client.initialize(json!({}), Some(&dir));
+    assert_eq!(
+        init["capabilities"]["completionProvider"],
+        json!({"triggerCharacters": ["[", "#", "@"]})
+    );
+    client.open_and_wait(&uri, CITING, 1);
+    let complete = |client: &mut Client, line: u32, character: u32, trigger: Option<&str>| {
+        let context = match trigger {
+            Some(c) => json!({"triggerKind": 2, "triggerCharacter": c}),
+            None => json!({"triggerKind": 1}),
+        };
+        let params = json!({
+            "textDocument": {"uri": uri},
+            "position": {"line": line, "character": character},
+            "context": context,
+        });
+        let items = client.request_ok("textDocument/completion", params);
+        (items.as_array().into_iter().flatten())
+            .map(|i| format!("{} {}", i["label"], i["textEdit"]))
+            .collect::<Vec<_>>()
+    };
+    let at = |line: u32, start: u32, end: u32| json!({"start": {"line": line, "character": start}, "end": {"line": line, "character": end}});
+    assert_eq!(
+        complete(&mut client, 2, 10, Some("@")),
+        [
+            format!(
+                "\"zhang2020survey\" {}",
+                json!({"newText": "zhang2020survey]]", "range": at(2, 10, 10)})
+            ),
+            format!(
+                "\"park2019relational\" {}",
+                json!({"newText": "park2019relational]]", "range": at(2, 10, 10)})
+            ),
+        ]
+    );
+    assert_eq!(
+        complete(&mut client, 3, 10, None),
+        [format!(
+            "\"zhang2020survey\" {}",
+            json!({"newText": "zhang2020survey]]", "range": at(3, 8, 10)})
+        )]
+    );
+    // `@` anywhere else opens no list (here it would be the labels).
+    assert_eq!(complete(&mut client, 4, 3, Some("@")), Vec::<String>::new());
+    assert_eq!(client.shutdown_and_exit().code(), Some(0));
+}

@@ -3,6 +3,11 @@
 //! failed before its fix.
 #![allow(clippy::unwrap_used)]
 
+use std::path::Path;
+
+use crate::common::{span, workspace};
+use digest_analysis::bibliography::{BibFile, Bibliography};
+use digest_analysis::features::{CompletionItem, completion};
 use digest_analysis::format::{apply, format, format_text};
 use digest_analysis::{Analysis, Config, FormatOptions, TextEdit, TextRange};
 
@@ -100,4 +105,51 @@ fn formatting_edits_never_start_or_end_inside_a_crlf() {
         }
     }
     assert_eq!(checked, 600);
+}
+
+const LIBRARY: &str = "@article{zhang2020survey,\n  title = {知识蒸馏综述},\n  year = {2020},\n}\n\n@inproceedings{park2019relational,\n  title = {Relational Knowledge Distillation},\n  year = {2019},\n}\n";
+
+fn complete(fixture: &str) -> String {
+    let ws = workspace(fixture);
+    let (file, offset) = ws.cursor();
+    let bibliography = Bibliography::new(vec![BibFile::read(Path::new("/ws/refs.bib"), LIBRARY)]);
+    let items = completion(&ws.files(), file, offset, &Config::default(), &bibliography);
+    items
+        .into_iter()
+        .map(|item| {
+            let CompletionItem {
+                label,
+                kind,
+                insert,
+                range,
+                ..
+            } = item;
+            format!(
+                "{label} [{kind:?}] {} -> {insert:?}\n",
+                span(&ws.texts[file], range)
+            )
+        })
+        .collect()
+}
+
+/// Docs, "Bibliography": completion after `[[@` lists "the keys of the
+/// entries whose key or title holds what you typed". A Chinese title, or
+/// two words of an English one, are not key characters: the completion
+/// then fell through to the wiki references and offered to replace
+/// `@知识` with `Paper1]]`.
+#[test]
+fn completion_after_the_at_sign_finds_entries_by_a_chinese_title_or_several_words() {
+    assert_eq!(
+        complete("Paper1 A\n摘要原文: 见[[@知识$0\n中文总结: b\n"),
+        "zhang2020survey [Citation] 2:11..2:13 -> \"zhang2020survey]]\"\n"
+    );
+    assert_eq!(
+        complete("Paper1 A\nAbstract: see [[@relational know$0]]\nSummary: b\n"),
+        "park2019relational [Citation] 2:18..2:33 -> \"park2019relational\"\n"
+    );
+    // Nothing matches: no entry, and no paper or digest either.
+    assert_eq!(
+        complete("Paper1 A\nAbstract: see [[@无关$0\nSummary: b\n"),
+        ""
+    );
 }

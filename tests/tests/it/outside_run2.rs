@@ -6,7 +6,8 @@
 //! event, with a timeout.
 
 use digest_e2e::{
-    Client, apply_edits, file_uri, run_cli as run, workspace_dir as scratch, write_file as write,
+    Client, apply_edits, file_uri, read, run_cli as run, workspace_dir as scratch,
+    write_file as write,
 };
 use serde_json::json;
 
@@ -130,5 +131,43 @@ fn completion_after_the_at_sign_is_triggered_and_finds_titles() {
     );
     // `@` anywhere else opens no list (here it would be the labels).
     assert_eq!(complete(&mut client, 4, 3, Some("@")), Vec::<String>::new());
+    assert_eq!(client.shutdown_and_exit().code(), Some(0));
+}
+
+/// A digest to export.
+const NOTES: &str = "Reading notes\n\nPaper1 Tiny teachers\n\n摘要原文: Small models teach.\n\n中文总结: 小模型也能教。\n";
+
+/// Editors' README: `require('digest').export('html', { output =
+/// 'site/index.html' })`. Without a `site` folder the command failed
+/// ("cannot write …/site/index.html: No such file or directory"), and a
+/// folder as the output ("Is a directory") too, where `digest-lsp export
+/// -o` makes the folders and writes `NAME.EXT` into a folder.
+#[test]
+fn the_export_command_makes_its_folders_and_writes_into_a_folder() {
+    let dir = scratch("outside2-export-folders");
+    let path = dir.join("notes.digest");
+    write(&path, NOTES);
+    let (code, html, err) = run(&["export", "--to", "html", "notes.digest"], &dir, None);
+    assert_eq!((code, err.as_str()), (0, ""));
+    let uri = file_uri(&path);
+    let mut client = Client::start(json!({}), Some(&dir));
+    client.wait_indexed();
+    let mut export = |output: &str| {
+        let params = json!({"command": "digest.export", "arguments": [uri, "html", output]});
+        client.request("workspace/executeCommand", params)
+    };
+    let cases = [
+        ("site/index.html", "site/index.html"),
+        ("pages/", "pages/notes.html"),
+        ("site", "site/notes.html"),
+    ];
+    for (output, written) in cases {
+        assert_eq!(
+            export(output),
+            Ok(json!(file_uri(dir.join(written)))),
+            "{output}"
+        );
+        assert_eq!(read(&dir.join(written)), html, "{output}");
+    }
     assert_eq!(client.shutdown_and_exit().code(), Some(0));
 }

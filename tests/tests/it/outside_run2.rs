@@ -171,3 +171,66 @@ fn the_export_command_makes_its_folders_and_writes_into_a_folder() {
     }
     assert_eq!(client.shutdown_and_exit().code(), Some(0));
 }
+
+/// `digest-lsp <args>` in `cwd`, as a user for whom a folder with no
+/// permissions cannot be read: this user when so, else (root reads
+/// everything) the user `nobody` through `setpriv`.
+#[cfg(unix)]
+fn run_unprivileged(
+    args: &[&str],
+    cwd: &std::path::Path,
+    locked: &std::path::Path,
+) -> (i32, String, String) {
+    let mut command = if std::fs::read_dir(locked).is_err() {
+        std::process::Command::new(digest_e2e::server_binary())
+    } else {
+        let mut setpriv = std::process::Command::new("setpriv");
+        setpriv.args(["--reuid=65534", "--regid=65534", "--clear-groups"]);
+        setpriv.arg(digest_e2e::server_binary());
+        setpriv
+    };
+    let output = command
+        .args(args)
+        .current_dir(cwd)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("digest-lsp runs (as root, through setpriv)");
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+/// Spec, "The `check` command": exit 2 for "a file that cannot be read";
+/// and a CI job that checks nothing must not pass silently. A folder that
+/// cannot be read was skipped without a word: `check .` passed with the
+/// digests inside it unchecked, and `check locked` said "no digest found
+/// (looked for *.digest …)", which sends the user to the wrong fix.
+#[cfg(unix)]
+#[test]
+fn a_folder_that_cannot_be_read_is_said_and_is_trouble() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = scratch("outside2-unreadable-folder");
+    write(&dir.join("ok.digest"), NOTES);
+    write(&dir.join("locked").join("in.digest"), NOTES);
+    let locked = dir.join("locked");
+    let mode = |bits| std::fs::Permissions::from_mode(bits);
+    std::fs::set_permissions(&locked, mode(0o000)).expect("chmod 000");
+    let denied = "cannot be read: Permission denied (os error 13)";
+    let clean = "0 errors, 0 warnings, 0 infos, 0 hints\n";
+    let found = [
+        run_unprivileged(&["check", "--format", "text", "."], &dir, &locked),
+        run_unprivileged(&["check", "--format", "text", "locked"], &dir, &locked),
+        run_unprivileged(&["fmt", "--check", "."], &dir, &locked),
+    ];
+    std::fs::set_permissions(&locked, mode(0o755)).expect("chmod back");
+    assert_eq!(
+        found,
+        [
+            (2, clean.to_string(), format!("./locked: {denied}\n")),
+            (2, clean.to_string(), format!("locked: {denied}\n")),
+            (2, String::new(), format!("./locked: {denied}\n")),
+        ]
+    );
+}

@@ -153,3 +153,41 @@ fn completion_after_the_at_sign_finds_entries_by_a_chinese_title_or_several_word
         ""
     );
 }
+
+/// Docs, "Bibliography": `files` names files; without the key "every
+/// `*.bib` beside the digest" is read. A user who writes that folder
+/// (`files = ["./"]`) or a pattern as `[files] include` takes them
+/// (`files = ["*.bib"]`) got a `bibliography` error on a file named ""
+/// (`:1:1: error[bibliography]: … cannot be read: No such file or
+/// directory`, "see the errors in ") or on a file named `*.bib`. Each is
+/// now a `config` error that says what to write.
+#[test]
+fn bibliography_files_that_name_a_folder_or_a_pattern_are_config_errors() {
+    let folder = "a bibliography file's name must name a file, not a folder: name the `.bib` and `.json` files, or leave `files` out to read every `*.bib` beside the digest";
+    let pattern = "a bibliography file's name is a path, not a pattern: name each file, or leave `files` out to read every `*.bib` beside the digest";
+    for (file, why) in [
+        (".", folder),
+        ("./", folder),
+        ("..", folder),
+        ("../zotero/", folder),
+        ("lib/..", folder),
+        ("*.bib", pattern),
+        ("**/*.bib", pattern),
+        ("refs-?.bib", pattern),
+    ] {
+        let text = format!("[bibliography]\nfiles = [\"refs.bib\", {file:?}]\n");
+        let (config, errors) = digest_analysis::parse_config(&text);
+        let found: Vec<(usize, usize, String)> = (errors.iter())
+            .map(|e| (e.line, e.column, e.message.clone()))
+            .collect();
+        let message = format!("invalid file {file:?} in [bibliography]: {why}");
+        assert_eq!(found, [(2, 22, message)], "{file}");
+        assert_eq!(
+            config.bibliography_files, None,
+            "{file}: the defaults apply"
+        );
+    }
+    // Names that are files stay valid.
+    let text = "[bibliography]\nfiles = [\"../zotero/refs.bib\", \"./lib.json\", \"a.b/c.bib\"]\n";
+    assert_eq!(digest_analysis::parse_config(text).1, []);
+}

@@ -191,3 +191,23 @@ fn bibliography_files_that_name_a_folder_or_a_pattern_are_config_errors() {
     let text = "[bibliography]\nfiles = [\"../zotero/refs.bib\", \"./lib.json\", \"a.b/c.bib\"]\n";
     assert_eq!(digest_analysis::parse_config(text).1, []);
 }
+
+/// Spec, "What the editor shows": the hover shows the paper's number and
+/// title in bold, then its summary: text, not markup. The hover escaped
+/// `*`, `_`, `[` … but not `~` and `&`, which VS Code's Markdown reads as
+/// strikethrough and entities: a title "Sparse ~~Dense~~ Attention &amp;
+/// More" showed "Dense" struck through and "&" for `&amp;`. The
+/// Markdown export escapes both.
+#[test]
+fn the_hover_shows_tildes_and_ampersands_as_written() {
+    let text = "Paper1 Sparse ~~Dense~~ Attention &amp; More\nAbstract: a\nSummary: 约~3% 的 &lt;提升&gt;\n";
+    let config = Config::default();
+    let analysis = Analysis::new(text, &config);
+    let found = digest_analysis::features::hover(&analysis, 3, &config, &digest_analysis::NoFiles);
+    assert_eq!(
+        found.map(|h| h.markdown).as_deref(),
+        Some(
+            "**Paper1 Sparse \\~\\~Dense\\~\\~ Attention \\&amp; More**\n\n约\\~3% 的 \\&lt;提升\\&gt;"
+        )
+    );
+}

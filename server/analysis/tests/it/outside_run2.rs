@@ -211,3 +211,37 @@ fn the_hover_shows_tildes_and_ampersands_as_written() {
         )
     );
 }
+
+/// Spec, "What the editor shows": the hover's summary "is cut to at most
+/// the configured length … at any character for CJK". A character is what
+/// the reader sees: an abstract copied from a PDF on macOS writes `é` as
+/// `e` + U+0301, and the cut fell between the two (showing `e`, another
+/// letter), as it fell between a flag's halves (a boxed letter) and inside
+/// an emoji's ZWJ sequence or skin tone. Inlay hints cut titles the same.
+#[test]
+fn excerpts_never_cut_a_letter_from_its_accent_or_an_emoji_in_two() {
+    use digest_analysis::features::excerpt;
+    let acute = "e\u{301}";
+    assert_eq!(
+        excerpt(&acute.repeat(6), 5),
+        format!("{}…", acute.repeat(2))
+    );
+    assert_eq!(excerpt("Cafe\u{301}s", 4), "Caf…");
+    assert_eq!(excerpt(&"🇨🇳".repeat(4), 5), "🇨🇳🇨🇳…");
+    assert_eq!(excerpt("👨‍👩‍👧👨‍👩‍👧 abc", 7), "👨‍👩‍👧…");
+    assert_eq!(excerpt("👍🏽👍🏽👍🏽", 3), "👍🏽…");
+    // As before: Latin text at a word boundary, CJK at any character.
+    assert_eq!(excerpt("Cafe\u{301} au lait", 7), "Cafe\u{301}…");
+    assert_eq!(excerpt("中文字符测试", 4), "中文字符…");
+
+    let (config, errors) = digest_analysis::parse_config("[inlay-hints]\nmax-chars = 3\n");
+    assert_eq!(errors, []);
+    let text = "Paper1 Re\u{301}sume\u{301}\nAbstract: a\nSummary: b\n\nPaper2 B\nAbstract: see Paper1\nSummary: c\n";
+    let analysis = Analysis::new(text, &config);
+    let whole = TextRange::new(0, text.len());
+    let labels: Vec<String> = digest_analysis::features::inlay_hints(&analysis, whole, &config)
+        .into_iter()
+        .map(|h| h.label)
+        .collect();
+    assert_eq!(labels, ["R…"]);
+}

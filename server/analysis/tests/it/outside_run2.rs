@@ -245,3 +245,28 @@ fn excerpts_never_cut_a_letter_from_its_accent_or_an_emoji_in_two() {
         .collect();
     assert_eq!(labels, ["R…"]);
 }
+
+/// Docs, "Bibliography": a paper binds to the entry whose title equals its
+/// own "ignoring case, punctuation, white space and TeX braces". A title
+/// copied from a PDF on macOS writes `Ü` as `U` + U+0308: the comparison
+/// dropped the accent (a combining mark is no letter) and so did not find
+/// the entry typed with `Ü`, nor `{\"U}ber` decoded (composed) from TeX.
+#[test]
+fn a_title_with_decomposed_accents_binds_to_its_entry() {
+    let bib = "@article{mueller2021,\n  title = {{\\\"U}ber Caf{\\'e} Na{\\\"i}ve Distillation},\n  year = {2021},\n}\n@article{typed2022,\n  title = {Réseaux légers},\n  year = {2022},\n}\n";
+    let bibliography = Bibliography::new(vec![BibFile::read(Path::new("/ws/refs.bib"), bib)]);
+    let text = "Paper1 U\u{308}ber Cafe\u{301} Nai\u{308}ve Distillation\nAbstract: a\nSummary: b\n\nPaper2 Re\u{301}seaux le\u{301}gers\nAbstract: a\nSummary: b\n";
+    let analysis = Analysis::new(text, &Config::default());
+    let bound: Vec<Option<String>> =
+        digest_analysis::bibliography::bindings(&analysis, &bibliography)
+            .into_iter()
+            .map(|b| b.map(|(found, by)| format!("{} ({by:?})", found.entry.key)))
+            .collect();
+    assert_eq!(
+        bound,
+        [
+            Some("mueller2021 (Title)".to_string()),
+            Some("typed2022 (Title)".to_string())
+        ]
+    );
+}

@@ -299,8 +299,32 @@ fn plain_line(row: &Row, excerpts: Option<Excerpts>) -> String {
     };
     format!(
         "{}:{}:{}: {severity}: {}",
-        row.path, row.start.0, row.start.1, row.message
+        visible(&row.path),
+        row.start.0,
+        row.start.1,
+        visible(&row.message)
     )
+}
+
+/// `text` with its control characters made visible, as the excerpts show
+/// them (`␛` for ESC, `␇` for BEL, `␡` for DEL; a C1 control as
+/// `\u{9b}`): a digest's text quoted in a message must not drive the
+/// terminal (clear it, set its title). Tabs stay.
+fn visible(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains(|c: char| c.is_control() && c != '\t') {
+        return text.into();
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match u32::from(c) {
+            0x09 => out.push(c),
+            code @ 0x00..=0x1f => out.push(char::from_u32(0x2400 + code).unwrap_or('\u{fffd}')),
+            0x7f => out.push('\u{2421}'),
+            code @ 0x80..=0x9f => out.push_str(&format!("\\u{{{code:x}}}")),
+            _ => out.push(c),
+        }
+    }
+    out.into()
 }
 
 fn write_json(

@@ -234,3 +234,33 @@ fn a_folder_that_cannot_be_read_is_said_and_is_trouble() {
         ]
     );
 }
+
+/// A digest scraped from a blog can hold control characters. `check`
+/// quoted them raw in its messages: an earlier heading written with
+/// `ESC [ 2 J` cleared the user's terminal, BEL rang, `ESC ] 0 ; …` set
+/// the window's title (terminal escape injection), while the excerpts
+/// under the lines already showed them as `␛`, `␇`. The finding's line now
+/// shows them as the excerpts do; the JSON report keeps the text exact.
+#[test]
+fn check_never_writes_a_digest_s_control_characters_to_the_terminal() {
+    let dir = scratch("outside2-control-characters");
+    let text = "Paper1 Evil \u{1b}[2J\u{1b}]0;pwned\u{7} title \u{9b}31m\u{7f}\nAbstract: a\nSummary: b\n\nPaper1 Again\nAbstract: a\nSummary: b\n";
+    write(&dir.join("notes.digest"), text);
+    let (code, out, err) = run(&["check", "--format", "text", "notes.digest"], &dir, None);
+    assert_eq!(
+        (code, out.as_str(), err.as_str()),
+        (
+            1,
+            "notes.digest:5:1: error[duplicate-paper]: Paper1 repeats the number of the heading on line 1 (`Paper1 Evil ␛[2J␛]0;pwned␇ title \\u{9b}31m␡`): give this paper a number of its own\n\
+             1 error, 0 warnings, 0 infos, 0 hints\n",
+            ""
+        )
+    );
+    let (code, out, _) = run(&["check", "--format", "json", "notes.digest"], &dir, None);
+    let report: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    assert_eq!(code, 1);
+    assert_eq!(
+        report["diagnostics"][0]["message"],
+        "Paper1 repeats the number of the heading on line 1 (`Paper1 Evil \u{1b}[2J\u{1b}]0;pwned\u{7} title \u{9b}31m\u{7f}`): give this paper a number of its own"
+    );
+}

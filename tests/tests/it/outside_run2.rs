@@ -264,3 +264,33 @@ fn check_never_writes_a_digest_s_control_characters_to_the_terminal() {
         "Paper1 repeats the number of the heading on line 1 (`Paper1 Evil \u{1b}[2J\u{1b}]0;pwned\u{7} title \u{9b}31m\u{7f}`): give this paper a number of its own"
     );
 }
+
+/// Docs, "The export command": the JSON is "described by the JSON Schema
+/// docs/schema/digest.schema.json". A citation whose key is no key
+/// (`[[@]]`, `[[@ park]]`: an `unresolved-citation`, as the spec's
+/// readings settle) is exported with the key as written, which the
+/// schema's key pattern refused: the export of such a digest was not valid
+/// against its own schema.
+#[test]
+fn the_json_of_a_digest_with_an_invalid_citation_follows_the_schema() {
+    let dir = scratch("outside2-invalid-citation-json");
+    let text = "Paper1 Keys\nAbstract: [[@]] and [[@ park]] and [[@ok2020]]\nSummary: b\n";
+    write(&dir.join("notes.digest"), text);
+    let (code, out, err) = run(&["export", "--to", "json", "notes.digest"], &dir, None);
+    assert_eq!((code, err.as_str()), (0, ""));
+    let doc: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    let targets: Vec<&serde_json::Value> = (doc["papers"][0]["references"].as_array())
+        .into_iter()
+        .flatten()
+        .map(|r| &r["target"])
+        .collect();
+    assert_eq!(
+        targets,
+        [
+            &json!({"kind": "citation", "key": ""}),
+            &json!({"kind": "citation", "key": " park"}),
+            &json!({"kind": "citation", "key": "ok2020"}),
+        ]
+    );
+    crate::cli_export::assert_valid(&doc);
+}

@@ -1,6 +1,7 @@
 //! A second outside tester's run: what a demanding user of the analysis
-//! (formatting, completion, export) found wrong, each finding a test that
-//! failed before its fix.
+//! (formatting, completion, hover and inlay excerpts, the bibliography's
+//! configuration and binding) found wrong, each finding a test that failed
+//! before its fix.
 #![allow(clippy::unwrap_used)]
 
 use std::path::Path;

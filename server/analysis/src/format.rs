@@ -399,15 +399,23 @@ impl Edits<'_> {
         if old == new {
             return;
         }
-        let prefix: usize = (old.chars().zip(new.chars()))
+        let mut prefix: usize = (old.chars().zip(new.chars()))
             .take_while(|(a, b)| a == b)
             .map(|(a, _)| a.len_utf8())
             .sum();
+        // Never between the `\r` and the `\n` of a CRLF: no LSP position
+        // names that place (a client reads it as the line's end).
+        if prefix > 0 && self.inside_crlf(start + prefix) {
+            prefix -= 1;
+        }
         let (old, new) = (&old[prefix..], &new[prefix..]);
-        let suffix: usize = (old.chars().rev().zip(new.chars().rev()))
+        let mut suffix: usize = (old.chars().rev().zip(new.chars().rev()))
             .take_while(|(a, b)| a == b)
             .map(|(a, _)| a.len_utf8())
             .sum();
+        if suffix > 0 && self.inside_crlf(end - suffix) {
+            suffix -= 1;
+        }
         let range = TextRange::new(start + prefix, end - suffix);
         let new = &new[..new.len() - suffix];
         match self.edits.last_mut() {
@@ -420,6 +428,12 @@ impl Edits<'_> {
                 new_text: new.to_string(),
             }),
         }
+    }
+
+    /// True when `at` lies between the `\r` and the `\n` of a CRLF.
+    fn inside_crlf(&self, at: usize) -> bool {
+        let bytes = self.text.as_bytes();
+        at > 0 && bytes.get(at - 1) == Some(&b'\r') && bytes.get(at) == Some(&b'\n')
     }
 }
 

@@ -30,8 +30,8 @@ patterns of the digest.toml files on the way name; a file named explicitly is
 checked whatever its extension.
 
 Exit status: 0 when no finding is an error, 1 when one is, 2 for usage
-trouble, a file that cannot be read or is not UTF-8, or a folder in which no
-digest is found (the other inputs are still checked).")]
+trouble, a file or folder that cannot be read, a file that is not UTF-8, or
+a folder in which no digest is found (the other inputs are still checked).")]
 pub struct CheckArgs {
     /// `text`: the lines alone; `json`: one JSON document [default: text, with
     /// source excerpts when stdout is a terminal]
@@ -168,9 +168,9 @@ pub enum Input {
 /// The inputs that `paths` name (the current folder when none), as `check`
 /// finds them: `-` is standard input, a folder is searched with
 /// [`discover::walk`], a file is taken whatever its name; a file named
-/// twice (or inside two folders named) is taken once. What is missing, and
-/// a folder in which nothing is found, is said on `err`; the flag is true
-/// when something was.
+/// twice (or inside two folders named) is taken once. What is missing, a
+/// folder that cannot be read, and a folder in which nothing is found, is
+/// said on `err`; the flag is true when something was.
 pub fn gather(paths: &[PathBuf], configs: &Configs, err: &mut dyn Write) -> (Vec<Input>, bool) {
     let dot = [PathBuf::from(".")];
     let paths = if paths.is_empty() { &dot[..] } else { paths };
@@ -181,7 +181,12 @@ pub fn gather(paths: &[PathBuf], configs: &Configs, err: &mut dyn Write) -> (Vec
             inputs.push(Input::Stdin);
         } else if input.is_dir() {
             let found = discover::walk(std::slice::from_ref(input), configs, &DiskOnly);
-            if found.files.is_empty() {
+            // A folder that cannot be read holds digests left unchecked.
+            for (folder, why) in &found.unreadable {
+                let _ = writeln!(err, "{}: cannot be read: {why}", folder.display());
+                trouble = true;
+            }
+            if found.files.is_empty() && found.unreadable.is_empty() {
                 let _ = writeln!(err, "{}", nothing_found(input, &found));
                 trouble = true;
             }
@@ -294,8 +299,32 @@ fn plain_line(row: &Row, excerpts: Option<Excerpts>) -> String {
     };
     format!(
         "{}:{}:{}: {severity}: {}",
-        row.path, row.start.0, row.start.1, row.message
+        visible(&row.path),
+        row.start.0,
+        row.start.1,
+        visible(&row.message)
     )
+}
+
+/// `text` with its control characters made visible, as the excerpts show
+/// them (`␛` for ESC, `␇` for BEL, `␡` for DEL; a C1 control as
+/// `\u{9b}`): a digest's text quoted in a message must not drive the
+/// terminal (clear it, set its title). Tabs stay.
+fn visible(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains(|c: char| c.is_control() && c != '\t') {
+        return text.into();
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match u32::from(c) {
+            0x09 => out.push(c),
+            code @ 0x00..=0x1f => out.push(char::from_u32(0x2400 + code).unwrap_or('\u{fffd}')),
+            0x7f => out.push('\u{2421}'),
+            code @ 0x80..=0x9f => out.push_str(&format!("\\u{{{code:x}}}")),
+            _ => out.push(c),
+        }
+    }
+    out.into()
 }
 
 fn write_json(

@@ -556,7 +556,7 @@ pub fn capabilities(encoding: Encoding) -> lsp::InitializeResult {
                 work_done_progress_options: WorkDoneProgressOptions::default(),
             })),
             completion_provider: Some(CompletionOptions {
-                trigger_characters: Some(vec!["[".to_string(), "#".to_string()]),
+                trigger_characters: Some(vec!["[".to_string(), "#".to_string(), "@".to_string()]),
                 ..CompletionOptions::default()
             }),
             workspace_symbol_provider: Some(OneOf::Left(true)),

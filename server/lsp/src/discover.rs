@@ -60,6 +60,9 @@ pub struct Found {
     /// The `[files] include` patterns of the configurations met on the way,
     /// each once, sorted (for "looked for ..." messages).
     pub patterns: Vec<String>,
+    /// The folders that could not be read (no permission), sorted, with
+    /// why: the digests in them are not in `files`.
+    pub unreadable: Vec<(PathBuf, String)>,
 }
 
 impl Found {
@@ -77,8 +80,12 @@ pub fn walk(roots: &[PathBuf], configs: &Configs, source: &dyn Source) -> Found 
     let mut patterns = BTreeSet::new();
     let mut stack: Vec<PathBuf> = roots.to_vec();
     while let Some(folder) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&folder) else {
-            continue;
+        let entries = match std::fs::read_dir(&folder) {
+            Ok(entries) => entries,
+            Err(e) => {
+                found.unreadable.push((folder, e.to_string()));
+                continue;
+            }
         };
         let loaded = configs.for_dir(&folder, source);
         patterns.extend(loaded.config.include.patterns().iter().cloned());
@@ -104,6 +111,7 @@ pub fn walk(roots: &[PathBuf], configs: &Configs, source: &dyn Source) -> Found 
     }
     found.files.sort();
     found.files.dedup();
+    found.unreadable.sort();
     found.patterns = patterns.into_iter().collect();
     found
 }

@@ -684,11 +684,19 @@ impl LanguageServer for Backend {
 
     async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
         let at = params.text_document_position;
+        // `@` is a trigger for `[[@` alone: typed in an e-mail address or
+        // anywhere else, it opens no list.
+        let by_at =
+            (params.context.as_ref()).and_then(|c| c.trigger_character.as_deref()) == Some("@");
         self.request(at.text_document.uri, true, move |cx, to| {
             let (files, current) = cx.files();
             let offset = to.offset(at.position);
             let bibliography = digest_analysis::Resolver::bibliography(cx.digests);
-            let items = features::completion(&files, current, offset, cx.config(), bibliography);
+            let mut items =
+                features::completion(&files, current, offset, cx.config(), bibliography);
+            if by_at {
+                items.retain(|item| item.kind == features::CompletionKind::Citation);
+            }
             let items = (items.into_iter().enumerate())
                 .map(|(i, item)| convert::completion_item(i, item, to))
                 .collect();

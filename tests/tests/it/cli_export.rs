@@ -12,7 +12,7 @@ fn schema_path() -> PathBuf {
 }
 
 /// Fails with every error when `doc` does not follow the schema.
-fn assert_valid(doc: &Value) {
+pub(crate) fn assert_valid(doc: &Value) {
     let text = std::fs::read_to_string(schema_path()).expect("the schema is in the repository");
     let schema: Value = serde_json::from_str(&text).expect("the schema is JSON");
     let validator = jsonschema::draft202012::new(&schema).expect("the schema is a valid schema");

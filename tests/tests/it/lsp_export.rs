@@ -229,19 +229,22 @@ fn the_export_command_refuses_bad_arguments_and_unwritable_paths() {
         Err(invalid("digest-lsp: unknown command \"digest.delete\""))
     );
 
-    // A folder that does not exist, a folder in the way.
-    let nowhere = dir.join("no-such-folder").join("x.html");
-    let answer = export(&mut client, json!([uri, "html", "no-such-folder/x.html"]));
+    // A file in the way of a folder to make (a missing folder is made,
+    // and a folder takes `notes.html`, as `export -o` does:
+    // outside_run2::the_export_command_makes_its_folders_and_writes_into_a_folder).
+    let answer = export(&mut client, json!([uri, "html", "notes.digest/x.html"]));
     let message = format!(
-        "digest-lsp: cannot write {}: No such file or directory (os error 2)",
-        nowhere.display()
+        "digest-lsp: cannot make the folder {}: File exists (os error 17)",
+        dir.join("notes.digest").display()
     );
     assert_eq!(answer, Err(failed(message)));
-    std::fs::create_dir_all(dir.join("taken.html")).expect("a folder");
-    let answer = export(&mut client, json!([uri, "html", "taken.html"]));
+    // A file that cannot be replaced: a folder in the way inside the
+    // folder written into.
+    std::fs::create_dir_all(dir.join("taken").join("notes.html")).expect("a folder");
+    let answer = export(&mut client, json!([uri, "html", "taken/"]));
     let message = format!(
         "digest-lsp: cannot write {}: Is a directory (os error 21)",
-        dir.join("taken.html").display()
+        dir.join("taken/").join("notes.html").display()
     );
     assert_eq!(answer, Err(failed(message)));
     // Never over the digest itself: `notes.md` exported to Markdown.

@@ -38,7 +38,7 @@ fn every_feature_is_advertised() {
             "inlayHintProvider": true,
             "foldingRangeProvider": true,
             "renameProvider": {"prepareProvider": true},
-            "completionProvider": {"triggerCharacters": ["[", "#"]},
+            "completionProvider": {"triggerCharacters": ["[", "#", "@"]},
             "codeActionProvider": {"codeActionKinds": ["quickfix", "source.fixAll.digest"]},
             "documentFormattingProvider": true,
             "documentRangeFormattingProvider": true,

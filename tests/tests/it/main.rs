@@ -23,3 +23,4 @@ mod lsp_pull;
 mod lsp_workspace;
 mod lsp_workspace_single;
 mod outside_run;
+mod outside_run2;

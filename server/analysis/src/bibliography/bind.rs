@@ -9,6 +9,7 @@ use std::ops::Range;
 use super::Entry;
 use super::bibtex::strip_doi_prefix;
 use super::latex::decode_latex;
+use unicode_normalization::{IsNormalized, UnicodeNormalization};
 
 /// What the binding needs of one paper; the rules extract it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -86,11 +87,16 @@ pub fn bind(papers: &[PaperFacts], entries: &[Entry]) -> Vec<Option<Binding>> {
         .collect()
 }
 
-/// A title for comparison: TeX decoded, then only its letters and digits,
-/// lower case (Unicode-aware). `{Deep} Learning: A  Survey` and
-/// `deep learning - a survey` are equal.
+/// A title for comparison: TeX decoded and composed (NFC: `U` + U+0308,
+/// as text copied from a PDF on macOS writes it, is `Ü`), then only its
+/// letters and digits, lower case (Unicode-aware). `{Deep} Learning: A
+/// Survey` and `deep learning - a survey` are equal.
 pub fn normalise_title(title: &str) -> String {
-    crate::rules::normalize_title(&decode_latex(title))
+    let decoded = decode_latex(title);
+    if unicode_normalization::is_nfc_quick(decoded.chars()) == IsNormalized::Yes {
+        return crate::rules::normalize_title(&decoded);
+    }
+    crate::rules::normalize_title(&decoded.nfc().collect::<String>())
 }
 
 /// A DOI for comparison: without `https://doi.org/` or `doi:`, lower case

@@ -536,9 +536,28 @@ fn bibliography_file(file: &str) -> Result<(), String> {
         Err("a bibliography file's name must not be empty".to_string())
     } else if file.contains(['\n', '\r']) {
         Err("a bibliography file's name must not contain a line break".to_string())
+    } else if names_a_folder(file) {
+        Err(
+            "a bibliography file's name must name a file, not a folder: name the `.bib` \
+             and `.json` files, or leave `files` out to read every `*.bib` beside the digest"
+                .to_string(),
+        )
+    } else if file.contains(['*', '?']) {
+        Err(
+            "a bibliography file's name is a path, not a pattern: name each file, or \
+             leave `files` out to read every `*.bib` beside the digest"
+                .to_string(),
+        )
     } else {
         Ok(())
     }
+}
+
+/// True for a path that names a folder whatever the disk holds: it ends
+/// with a separator, or with `.` or `..` (`./`, `../zotero/`, `lib/..`).
+fn names_a_folder(file: &str) -> bool {
+    let last = file.rsplit(['/', '\\']).next().unwrap_or(file);
+    file.ends_with(['/', '\\']) || last == "." || last == ".."
 }
 
 /// A repeat is harmless and dropped; an empty array is no bibliography

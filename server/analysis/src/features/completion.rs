@@ -57,7 +57,8 @@ pub struct CompletionItem {
 ///   labels of the sections the paper lacks, each with its colon.
 /// - after `[[@` (in a heading line too): the keys of `bibliography`'s
 ///   entries, in its order, those whose key or title holds what was typed
-///   after the `@` (ignoring case), with title and year as detail.
+///   after the `@` (ignoring case; a key or words of a title, Chinese
+///   included), with title and year as detail.
 pub fn completion(
     files: &[WorkspaceFile<'_>],
     current: usize,
@@ -76,7 +77,9 @@ pub fn completion(
     let prefix = rope.byte_slice(line_start..offset).to_string();
     if let Some(open) = prefix.rfind("[[@") {
         let typed = &prefix[open + 3..];
-        if typed.bytes().all(is_key_byte) {
+        // A key, or words of a title (`[[@知识`, `[[@sparse atten`): the
+        // citation is still open until a `]`.
+        if !typed.contains(']') {
             // The rest of a key after the cursor is replaced too (`[[@|hin]]`
             // completed is `[[@hinton2015]]`, not `[[@hinton2015]]hin]]`).
             let mut end = offset;
@@ -130,7 +133,7 @@ fn citations(
     range: TextRange,
     closed: bool,
 ) -> Vec<CompletionItem> {
-    let typed = typed.to_lowercase();
+    let typed = typed.trim().to_lowercase();
     let close = if closed { "" } else { "]]" };
     bibliography
         .entries()

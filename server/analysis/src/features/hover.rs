@@ -5,6 +5,7 @@ use crate::bibliography::{Bibliography, Entry, binding};
 use crate::syntax::{LinkKind, Paper};
 use crate::workspace::paper_excerpt;
 use crate::{Analysis, Config, Resolver, TextRange};
+use unicode_normalization::char::is_combining_mark;
 
 /// Markdown to show, and the range it is about.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -150,7 +151,11 @@ fn entry_line(entry: &Entry) -> Option<String> {
 /// last word boundary in Latin text, at any character in CJK text; with `…`
 /// appended when cut.
 pub fn excerpt(text: &str, max: usize) -> String {
-    let Some((cut, next)) = text.char_indices().nth(max) else {
+    let Some((cut, _)) = text.char_indices().nth(max) else {
+        return text.to_string();
+    };
+    let cut = cluster_boundary(text, cut);
+    let Some(next) = text[cut..].chars().next() else {
         return text.to_string();
     };
     let mut end = cut;
@@ -173,8 +178,47 @@ pub fn excerpt(text: &str, max: usize) -> String {
     out
 }
 
+/// A letter or digit of Latin (non-CJK) text, or an accent combined with
+/// one (`e` + U+0301).
 fn is_latin_word_char(c: char) -> bool {
-    c.is_alphanumeric() && !is_cjk(c)
+    (c.is_alphanumeric() && !is_cjk(c)) || is_combining_mark(c)
+}
+
+/// `cut`, a character boundary of `text`, moved back until no character is
+/// cut from what it is drawn with: a letter from its combining accents, an
+/// emoji from its skin tone, variation selector or the rest of its ZWJ
+/// sequence, a flag from its other half. (Cut there, `é` written as `e` +
+/// U+0301 was shown as `e`, and a flag as a boxed letter.)
+pub(crate) fn cluster_boundary(text: &str, mut cut: usize) -> usize {
+    let regional = |c: char| ('\u{1F1E6}'..='\u{1F1FF}').contains(&c);
+    let continues = |c: char| {
+        is_combining_mark(c)
+            || matches!(c, '\u{200D}' | '\u{FE00}'..='\u{FE0F}' | '\u{1F3FB}'..='\u{1F3FF}')
+            || ('\u{E0020}'..='\u{E007F}').contains(&c)
+            || ('\u{E0100}'..='\u{E01EF}').contains(&c)
+    };
+    loop {
+        let (Some(before), Some(next)) =
+            (text[..cut].chars().next_back(), text[cut..].chars().next())
+        else {
+            return cut;
+        };
+        if continues(next) || before == '\u{200D}' {
+            cut -= before.len_utf8();
+            continue;
+        }
+        if regional(before) && regional(next) {
+            let run = text[..cut]
+                .chars()
+                .rev()
+                .take_while(|&c| regional(c))
+                .count();
+            if run % 2 == 1 {
+                cut -= before.len_utf8();
+            }
+        }
+        return cut;
+    }
 }
 
 fn is_cjk(c: char) -> bool {
@@ -182,13 +226,14 @@ fn is_cjk(c: char) -> bool {
         0x2E80..=0x9FFF | 0xAC00..=0xD7AF | 0xF900..=0xFAFF | 0xFF00..=0xFFEF | 0x20000..=0x3FFFF)
 }
 
-/// Escapes the characters that would turn plain text into Markdown markup.
+/// Escapes the characters that would turn plain text into Markdown markup
+/// (`~~` strikethrough and `&amp;` entities too, as the export does).
 fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         if matches!(
             c,
-            '\\' | '*' | '_' | '`' | '[' | ']' | '<' | '>' | '#' | '|'
+            '\\' | '*' | '_' | '`' | '[' | ']' | '<' | '>' | '#' | '|' | '~' | '&'
         ) {
             out.push('\\');
         }

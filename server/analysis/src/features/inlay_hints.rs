@@ -61,6 +61,7 @@ fn shorten(text: &str, max: usize) -> String {
                 .char_indices()
                 .nth(max - 1)
                 .map_or(text.len(), |(i, _)| i);
+            let keep = super::cluster_boundary(text, keep);
             format!("{}…", text[..keep].trim_end())
         }
     }

@@ -194,9 +194,10 @@ fn line_ends_follow_the_first() {
         fmt("Title\rPaper1 A\r\n\rAbstract: a\r\r\r"),
         "Title\r\rPaper1 A\r\rAbstract: a\r"
     );
-    // CRLF to CR: only the LF goes.
+    // CRLF to CR: the CRLF is replaced whole (no LSP position names the
+    // place between its `\r` and its `\n`).
     let text = "Paper1 A\r\r\nAbstract: a\r";
-    assert_eq!(edits(text), [edit(10, 11, "")]);
+    assert_eq!(edits(text), [edit(9, 11, "\r")]);
     // Chosen by the caller.
     let options = FormatOptions {
         line_end: Some(LineEnd::CrLf),

@@ -21,6 +21,7 @@ mod highlight;
 mod incremental;
 mod inlay_hints;
 mod outside_run;
+mod outside_run2;
 mod parse;
 mod references;
 mod rename;

@@ -126,12 +126,14 @@ impl Session {
         out: Option<&str>,
     ) -> Result<PathBuf, jsonrpc::Error> {
         let rendered = self.render(uri, format)?;
+        let written = out;
         let out = output_path(rendered.path.as_deref(), format, out).ok_or_else(|| {
             refused(format!(
                 "digest-lsp: {} is not a file: give the export's path",
                 uri.as_str()
             ))
         })?;
+        let out = into_folder(out, written, &file_name(uri), format);
         if rendered
             .path
             .as_deref()
@@ -148,8 +150,18 @@ impl Session {
                 out.display()
             )));
         }
-        std::fs::write(&out, rendered.text)
-            .map_err(|e| refused(format!("digest-lsp: cannot write {}: {e}", out.display())))?;
+        let cannot =
+            |e: std::io::Error| refused(format!("digest-lsp: cannot write {}: {e}", out.display()));
+        // Its folders made, as `digest-lsp export -o` makes them.
+        if let Some(folder) = out.parent()
+            && !folder.is_dir()
+        {
+            std::fs::create_dir_all(folder).map_err(|e| {
+                let folder = folder.display();
+                refused(format!("digest-lsp: cannot make the folder {folder}: {e}"))
+            })?;
+        }
+        std::fs::write(&out, rendered.text).map_err(cannot)?;
         Ok(out)
     }
 }
@@ -206,6 +218,17 @@ fn output_path(digest: Option<&Path>, format: Format, out: Option<&str>) -> Opti
         return Some(out);
     }
     Some(digest?.parent()?.join(out))
+}
+
+/// `out`, or, when it names a folder (one that exists, or written with a
+/// final `/`), the file `NAME.EXT` in it, the document's name with the
+/// format's extension: as `digest-lsp export -o` places it.
+fn into_folder(out: PathBuf, written: Option<&str>, name: &str, format: Format) -> PathBuf {
+    let slash = written.is_some_and(|w| w.ends_with('/') || w.ends_with(std::path::MAIN_SEPARATOR));
+    if !slash && !out.is_dir() {
+        return out;
+    }
+    out.join(Path::new(name).with_extension(format.extension()))
 }
 
 /// Whether `a` and `b` name one file (`notes.md`, `./notes.md`, a link to

@@ -144,7 +144,10 @@ pub fn run(
         Format::Text => write_text(out, &rows, &counts, excerpts),
         Format::Json => write_json(out, &rows, &counts),
     };
-    if let Err(e) = written {
+    // A reader that stopped early (`check . | head`) is no trouble.
+    if let Err(e) = written.and_then(|()| out.flush())
+        && e.kind() != std::io::ErrorKind::BrokenPipe
+    {
         let _ = writeln!(err, "digest-lsp check: cannot write the report: {e}");
         return EXIT_TROUBLE;
     }

@@ -180,6 +180,9 @@ pub fn run(args: &ExportArgs, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
             Some(target) => write_file(target, &rendered),
         };
         if let Err(e) = written {
+            if e.kind() == std::io::ErrorKind::BrokenPipe && targets.get(current).is_none() {
+                break; // the reader stopped early (`export … | head`)
+            }
             let target = targets
                 .get(current)
                 .map_or("standard output".to_string(), |t| t.display().to_string());

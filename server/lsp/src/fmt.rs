@@ -159,9 +159,15 @@ pub fn run(args: &FmtArgs, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
                 write_diff(out, diff_label(&shown), &text, new)
             }
         };
-        if let Err(e) = written.and_then(|()| out.flush()) {
-            let _ = writeln!(err, "digest-lsp fmt: cannot write the output: {e}");
-            return EXIT_TROUBLE;
+        match written.and_then(|()| out.flush()) {
+            Ok(()) => {}
+            // The reader stopped early (`fmt --diff | head`): nothing more
+            // to write, and no trouble.
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => break,
+            Err(e) => {
+                let _ = writeln!(err, "digest-lsp fmt: cannot write the output: {e}");
+                return EXIT_TROUBLE;
+            }
         }
     }
     if mode == Mode::Write && files > 0 {

@@ -467,3 +467,41 @@ fn on_a_terminal_a_long_cjk_line_is_windowed_with_its_underline_aligned() {
                0 errors, 0 warnings, 0 infos, 1 hint\n"
     );
 }
+
+/// A reader that stops early (`check . | head`, `fmt --diff | head`,
+/// `export … | head`) is no trouble: no "Broken pipe" on stderr, and the
+/// status the output would have had. The reader here is gone before the
+/// first byte is written.
+#[test]
+fn a_reader_that_stops_early_is_no_trouble() {
+    use std::process::{Command, Stdio};
+    let dir = digest_e2e::temp_dir("cli-broken-pipe");
+    // Warnings on many lines (exit 0), and a layout fmt would change (1).
+    let mut text = String::from("Notes\n\n");
+    for n in 1..=300 {
+        text.push_str(&format!("Paper{n}   Title {n}\n摘要原文: a\n\n"));
+    }
+    digest_e2e::write_file(&dir.join("notes.digest"), &text);
+    for (args, status) in [
+        (&["check", "notes.digest"][..], 0),
+        (&["fmt", "--diff", "notes.digest"][..], 1),
+        (&["export", "--to", "html", "notes.digest"][..], 0),
+    ] {
+        let mut child = Command::new(digest_e2e::server_binary())
+            .args(args)
+            .current_dir(&dir)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("digest-lsp runs");
+        drop(child.stdout.take());
+        let output = child.wait_with_output().expect("digest-lsp ends");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(
+            (output.status.code(), stderr.as_ref()),
+            (Some(status), ""),
+            "{args:?}"
+        );
+    }
+}

@@ -360,3 +360,49 @@ fn definition_and_bib_errors_are_placed_in_every_encoding_with_cjk_in_the_bib() 
         assert_eq!(client.shutdown_and_exit().code(), Some(0));
     }
 }
+
+/// `digest.export` never writes over a file of another digest's
+/// bibliography either (one the server has read).
+#[test]
+fn the_export_command_never_writes_over_another_digest_s_bibliography() {
+    let dir = scratch("outside-export-over-other-bib");
+    write(&dir.join("library.digest"), CITING);
+    write(
+        &dir.join("sub/digest.toml"),
+        "[bibliography]\nfiles = [\"refs.json\"]\n",
+    );
+    let refs = dir.join("sub/refs.json");
+    write(&refs, LIBRARY_JSON);
+    write(&dir.join("sub/cites.digest"), CITING);
+    let mut client = Client::start(json!({}), Some(&dir));
+    client.wait_indexed();
+    // The other digest's bibliography is read when it is checked.
+    let cites = file_uri(dir.join("sub/cites.digest"));
+    let published = client.open_and_wait(&cites, CITING, 1);
+    let codes: Vec<&str> = (published["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter())
+    .filter_map(|d| d["code"].as_str())
+    .collect();
+    // Its citation resolves (no unresolved-citation); the same paper is
+    // in library.digest.
+    assert_eq!(codes, ["duplicate-paper-across-files"]);
+    let uri = file_uri(dir.join("library.digest"));
+    let refused = client.request(
+        "workspace/executeCommand",
+        json!({"command": "digest.export", "arguments": [uri, "json", "sub/refs.json"]}),
+    );
+    assert_eq!(
+        refused,
+        Err(json!({
+            "code": -32803,
+            "message": format!(
+                "digest-lsp: the export would overwrite a file of a bibliography ({})",
+                refs.display()
+            ),
+        }))
+    );
+    assert_eq!(read(&refs), LIBRARY_JSON);
+    assert_eq!(client.shutdown_and_exit().code(), Some(0));
+}

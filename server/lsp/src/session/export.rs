@@ -169,14 +169,19 @@ impl Session {
 impl Session {
     /// What the file at `out` holds that an export must not replace: a
     /// file of the bibliography of the digest at `digest` (`library.json`
-    /// beside `library.digest`: the JSON export's default name), another
-    /// digest of the workspace, or a document open in the editor.
+    /// beside `library.digest`: the JSON export's default name) or of
+    /// another digest's read so far, another digest of the workspace, or a
+    /// document open in the editor.
     fn held(&self, digest: Option<&Path>, out: &Path) -> Option<&'static str> {
         if let Some(digest) = digest {
             let files = self.configs.bibliography_files(digest, self);
             if files.iter().any(|file| same_file(file, out)) {
                 return Some("a file of the digest's bibliography");
             }
+        }
+        // Another digest's bibliography, as far as one was read.
+        if self.configs.bibliographies.holds(out) {
+            return Some("a file of a bibliography");
         }
         let path = digest_analysis::workspace::normalize(out);
         if self.index.get(&path).is_some() {

@@ -147,6 +147,28 @@ impl Analysis {
         Some(cell.get_or_init(|| Arc::new(bibliography::facts_of(self, index))))
     }
 
+    /// The title of `paper` as a reader sees it: without the citations
+    /// written in it (`Paper3 Sparse Attention [[@key]]` is titled `Sparse
+    /// Attention`), the white space where they were made one space; `None`
+    /// without a title or when it is citations only. What hovers, inlay
+    /// hints, completion and the JSON export show.
+    pub fn title_text(&self, paper: &syntax::Paper) -> Option<Cow<'_, str>> {
+        let title = paper.title?;
+        if paper.title_citations().next().is_none() {
+            return Some(self.slice(title));
+        }
+        let mut out = String::new();
+        for piece in paper.title_pieces() {
+            for word in self.slice(piece).split_whitespace() {
+                if !out.is_empty() {
+                    out.push(' ');
+                }
+                out.push_str(word);
+            }
+        }
+        (!out.is_empty()).then_some(Cow::Owned(out))
+    }
+
     /// The text of `range` (empty when the range is not in the text).
     pub fn slice(&self, range: TextRange) -> Cow<'_, str> {
         self.text

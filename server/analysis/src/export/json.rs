@@ -218,22 +218,6 @@ impl Positions<'_> {
     }
 }
 
-/// The title of `paper` with its citations taken out.
-fn title_of<'a>(prepared: &'a Prepared<'_>, paper: &Paper) -> std::borrow::Cow<'a, str> {
-    if paper.title_citations().next().is_none() {
-        return paper
-            .title
-            .map(|t| prepared.str(t))
-            .unwrap_or_default()
-            .into();
-    }
-    (paper.title_pieces().iter())
-        .flat_map(|&piece| prepared.str(piece).split_whitespace())
-        .collect::<Vec<_>>()
-        .join(" ")
-        .into()
-}
-
 fn paper_of<'a>(
     prepared: &'a Prepared<'_>,
     at: &Positions<'_>,
@@ -243,7 +227,7 @@ fn paper_of<'a>(
     PaperData {
         number: paper.number,
         anchor: prepared.anchor(index),
-        title: paper.title.map(|_| title_of(prepared, paper)),
+        title: prepared.analysis().title_text(paper),
         heading: prepared.str(paper.heading),
         range: at.range(paper.range),
         heading_range: at.range(paper.heading),

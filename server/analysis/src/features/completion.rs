@@ -2,6 +2,8 @@
 //! digest's papers after `[[file#`, and the missing section labels at the
 //! start of a line in a paper.
 
+use std::borrow::Cow;
+
 use super::{Under, under_cursor};
 use crate::bibliography::Bibliography;
 use crate::workspace::{Paths, paper_excerpt, wiki_name};
@@ -252,7 +254,7 @@ impl Context<'_, '_> {
                     None => fallback,
                 };
                 let label = format!("{keyword}{}", paper.number);
-                let title = paper.title.map(|t| analysis.slice(t).into_owned());
+                let title = analysis.title_text(paper).map(Cow::into_owned);
                 CompletionItem {
                     insert: format!("{label}{close}"),
                     filter: match (&title, filter_by_title) {

@@ -106,9 +106,9 @@ fn paper_preview(
 ) -> String {
     let mut head = analysis.slice(paper.keyword).into_owned();
     head.push_str(&paper.number.to_string());
-    if let Some(title) = paper.title {
+    if let Some(title) = analysis.title_text(paper) {
         head.push(' ');
-        head.push_str(&analysis.slice(title));
+        head.push_str(&title);
     }
     let mut out = format!("**{}**", escape(&head));
     let index = analysis.syntax.paper_index_at(paper.range.start);

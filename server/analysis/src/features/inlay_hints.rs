@@ -36,16 +36,14 @@ pub fn inlay_hints(analysis: &Analysis, range: TextRange, config: &Config) -> Ve
             if !range.touches(reference.range.end) {
                 continue;
             }
-            let Some(title) = analysis
-                .index
-                .paper(number)
-                .and_then(|i| syntax.papers[i].title)
+            let Some(title) =
+                (analysis.index.paper(number)).and_then(|i| analysis.title_text(&syntax.papers[i]))
             else {
                 continue;
             };
             out.push(InlayHint {
                 offset: reference.range.end,
-                label: shorten(&analysis.slice(title), config.inlay_max_chars),
+                label: shorten(&title, config.inlay_max_chars),
             });
         }
     }

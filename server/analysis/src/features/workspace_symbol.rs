@@ -65,8 +65,8 @@ pub fn workspace_symbols(
             };
             consider(&paper.number.to_string(), &compact, true);
             consider(&analysis.slice(paper.name_range()), &compact, true);
-            if let Some(title) = paper.title {
-                consider(&analysis.slice(title), &query_text, false);
+            if let Some(title) = analysis.title_text(paper) {
+                consider(&title, &query_text, false);
             }
             if let Some((tier, len)) = best {
                 found.push((tier, len, f, i));

@@ -571,3 +571,47 @@ fn citations_are_coloured_as_wiki_references_and_are_no_links() {
     let at = DIGEST.find("[[@garcia").unwrap();
     assert_eq!(highlights(&analysis, at), vec![]);
 }
+
+/// A heading's citation binds the paper and is no part of its title: the
+/// hover, the inlay hint and the completion's detail show the title
+/// without it, as the JSON export does.
+#[test]
+fn a_heading_citation_is_left_out_of_the_title_shown() {
+    let text = "Paper1 Giant Teachers [[@mueller2021tiny]]  for Tiny Students\n摘要原文: a\n中文总结: b\n\nPaper2 [[@k]]\n摘要原文: see Paper1\n中文总结: 见Paper2\n";
+    let config = Config::default();
+    let analysis = Analysis::new(text, &config);
+    let at = text.find("see Paper1").unwrap() + 5;
+    let shown = hover(&analysis, at, &config, &no_library())
+        .unwrap()
+        .markdown;
+    assert_eq!(
+        shown.lines().next(),
+        Some("**Paper1 Giant Teachers for Tiny Students**")
+    );
+    let hints = digest_analysis::features::inlay_hints(
+        &analysis,
+        digest_analysis::TextRange::new(0, text.len()),
+        &config,
+    );
+    let labels: Vec<&str> = hints.iter().map(|h| h.label.as_str()).collect();
+    // Cut to 30 characters; a title that is citations only has none to
+    // show (Paper2 refers to itself).
+    assert_eq!(labels, ["Giant Teachers for Tiny Stude…"]);
+    let ws = workspace(&format!("{text}\nPaper3 C\n摘要原文: [[Pa$0\n"));
+    let (file, offset) = ws.cursor();
+    let details: Vec<(String, Option<String>)> =
+        completion(&ws.files(), file, offset, &config, Bibliography::empty())
+            .into_iter()
+            .map(|item| (item.label, item.detail))
+            .collect();
+    assert_eq!(
+        details[..2],
+        [
+            (
+                "Paper1".to_string(),
+                Some("Giant Teachers for Tiny Students".to_string())
+            ),
+            ("Paper2".to_string(), None),
+        ]
+    );
+}

@@ -46,6 +46,8 @@
       return style;
     });
     for (const s of page.body.querySelectorAll("script")) s.remove();
+    const lang = page.documentElement.getAttribute("lang");
+    if (lang !== null) document.documentElement.setAttribute("lang", lang);
     const title = page.querySelector("title");
     if (title) document.title = title.textContent;
     document.body.replaceChildren(...[...page.body.childNodes].map((n) => document.importNode(n, true)));

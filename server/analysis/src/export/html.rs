@@ -41,6 +41,45 @@ article.paper{border-top:1px solid var(--rule);padding:1.5rem 0 .5rem}\
 article.paper{break-inside:avoid;page-break-inside:avoid}h2{break-after:avoid;page-break-after:avoid}\
 a{color:inherit}}";
 
+/// The language of the page, for the browser's fonts, line breaking and
+/// screen readers: `ja` when the text has kana, else `ko` with hangul,
+/// else `zh` with Chinese characters (the digests this tool is for; one
+/// mixing English into Chinese is `zh`), else `en`.
+fn language(text: &str) -> &'static str {
+    let (mut hangul, mut han) = (false, false);
+    for c in text.chars() {
+        match c {
+            '\u{3040}'..='\u{30FF}' | '\u{31F0}'..='\u{31FF}' => return "ja",
+            '\u{AC00}'..='\u{D7AF}' | '\u{1100}'..='\u{11FF}' | '\u{3130}'..='\u{318F}' => {
+                hangul = true;
+            }
+            '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}' | '\u{20000}'..='\u{2FA1F}' => {
+                han = true;
+            }
+            _ => {}
+        }
+    }
+    match (hangul, han) {
+        (true, _) => "ko",
+        (false, true) => "zh",
+        (false, false) => "en",
+    }
+}
+
+#[cfg(test)]
+mod language_tests {
+    use super::language;
+
+    #[test]
+    fn the_page_language_follows_the_script() {
+        assert_eq!(language("Paper1 Sparse\nAbstract: only English"), "en");
+        assert_eq!(language("Paper1 Sparse\n中文总结: 稀疏教师"), "zh");
+        assert_eq!(language("Paper1 知識蒸留の論文"), "ja");
+        assert_eq!(language("Paper1 지식 증류 漢字"), "ko");
+        assert_eq!(language(""), "en");
+    }
+}
+
 /// One self-contained page.
 pub fn html(export: &Export<'_>) -> String {
     let prepared = Prepared::new(export);
@@ -48,8 +87,10 @@ pub fn html(export: &Export<'_>) -> String {
     let papers = &analysis.syntax.papers;
     let title = prepared.title();
     let mut out = String::with_capacity(prepared.text.len() * 5 / 4 + 4096);
+    out.push_str("<!DOCTYPE html>\n<html lang=\"");
+    out.push_str(language(&prepared.text));
     out.push_str(
-        "<!DOCTYPE html>\n<html>\n<head>\n<meta charset=\"utf-8\">\n\
+        "\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
          <meta name=\"color-scheme\" content=\"light dark\">\n<title>",
     );

@@ -293,7 +293,7 @@ fn a_citation_without_a_key_stays_as_written() {
 fn html_of_the_hostile_digest() {
     expect![[r##"
         <!DOCTYPE html>
-        <html>
+        <html lang="zh">
         <head>
         <meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">

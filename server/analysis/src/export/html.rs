@@ -66,20 +66,6 @@ fn language(text: &str) -> &'static str {
     }
 }
 
-#[cfg(test)]
-mod language_tests {
-    use super::language;
-
-    #[test]
-    fn the_page_language_follows_the_script() {
-        assert_eq!(language("Paper1 Sparse\nAbstract: only English"), "en");
-        assert_eq!(language("Paper1 Sparse\n中文总结: 稀疏教师"), "zh");
-        assert_eq!(language("Paper1 知識蒸留の論文"), "ja");
-        assert_eq!(language("Paper1 지식 증류 漢字"), "ko");
-        assert_eq!(language(""), "en");
-    }
-}
-
 /// One self-contained page.
 pub fn html(export: &Export<'_>) -> String {
     let prepared = Prepared::new(export);
@@ -205,4 +191,18 @@ pub(crate) fn escape(out: &mut String, text: &str) {
         last = i + 1;
     }
     out.push_str(text.get(last..).unwrap_or_default());
+}
+
+#[cfg(test)]
+mod language_tests {
+    use super::language;
+
+    #[test]
+    fn the_page_language_follows_the_script() {
+        assert_eq!(language("Paper1 Sparse\nAbstract: only English"), "en");
+        assert_eq!(language("Paper1 Sparse\n中文总结: 稀疏教师"), "zh");
+        assert_eq!(language("Paper1 知識蒸留の論文"), "ja");
+        assert_eq!(language("Paper1 지식 증류 漢字"), "ko");
+        assert_eq!(language(""), "en");
+    }
 }

@@ -128,7 +128,13 @@ impl Previews {
                 page
             }
         };
+        // An edit made while this rendering was under way found no page
+        // to tell: it is rendered now.
+        let version = frame.version;
         page.show(frame);
+        if session.version(&page.uri) != version {
+            page.render_later(session);
+        }
         Ok(format!(
             "http://127.0.0.1:{}/{}/{}/",
             address.port, address.token, page.id

@@ -6,7 +6,12 @@
 //!   diagnostics of `check` included; the target: under 300 ms for each
 //!   format at 10 MB, else the bench exits with 1;
 //! - for scale, the release binary's wall time on the 10 MB file,
-//!   `export --to FORMAT -o FILE` (read, check, render, write).
+//!   `export --to FORMAT -o FILE` (read, check, render, write);
+//! - the browser preview of the 10 MB digest open in the server
+//!   (`digest.preview`): each edit's page, from `didChange` to its event on
+//!   the page's stream (the preview's 150 ms pause included), and the
+//!   keystroke -> diagnostics latency with the preview open against the
+//!   same edits before it was opened.
 //!
 //! Plain `Instant` timing, as the other benches: one warm-up run, then at
 //! least 10 timed runs (up to a time budget); the median and the minimum.
@@ -19,7 +24,10 @@ use std::time::Duration;
 
 use digest_analysis::export::{Export, Format, render};
 use digest_analysis::{Analysis, Config, NoFiles, check};
-use digest_e2e::measure::{Runs, ms};
+use digest_e2e::Client;
+use digest_e2e::http::{Events, split};
+use digest_e2e::measure::{Runs, insertion, ms, percentile};
+use serde_json::json;
 
 const SEED: u64 = 2024;
 /// At least 10 timed runs, up to 100 within 3 s.
@@ -84,6 +92,7 @@ fn main() {
     }
     if let Some(text) = largest {
         binary(&text);
+        preview(&text);
     }
     if !over.is_empty() {
         eprintln!(
@@ -137,4 +146,67 @@ fn binary(text: &str) {
         );
     }
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The browser preview of `text` (10 MB), open in the release server: the
+/// keystroke -> diagnostics latency of 30 edits before the preview and 30
+/// with it, then each edit's page on the stream.
+fn preview(text: &str) {
+    let uri = "file:///tmp/bench-preview.digest";
+    let mut client = Client::from_command(Command::new(digest_e2e::server_binary()));
+    client.set_timeout(Duration::from_secs(120));
+    client.initialize_with(json!({
+        "processId": null, "rootUri": null, "capabilities": {},
+        "initializationOptions": {"debounceMs": 0},
+    }));
+    client.open(uri, text, 1);
+    client.wait_diagnostics(uri, Some(1));
+    let summaries: Vec<usize> = (text.lines().enumerate())
+        .filter(|(_, l)| l.starts_with("中文总结"))
+        .map(|(i, _)| i)
+        .collect();
+    let mut version = 1;
+    let mut keystrokes = |client: &mut Client, n: usize, mut page: Option<&mut Events>| {
+        let (mut typed, mut shown) = (Vec::new(), Vec::new());
+        for i in 0..n {
+            version += 1;
+            let line = summaries[(i * 7919 + version as usize) % summaries.len()];
+            let start = std::time::Instant::now();
+            client.change(uri, version, insertion(line, 7, "新"));
+            client.wait_diagnostics(uri, Some(version));
+            typed.push(ms(start.elapsed()));
+            if let Some(events) = page.as_deref_mut() {
+                loop {
+                    let (name, data) = events.next_event();
+                    if name == "page" && data["version"] == json!(version) {
+                        break;
+                    }
+                }
+                shown.push(ms(start.elapsed()));
+            }
+        }
+        (typed, shown)
+    };
+    let (mut before, _) = keystrokes(&mut client, 30, None);
+    let url = client.request_ok(
+        "workspace/executeCommand",
+        json!({"command": "digest.preview", "arguments": [uri]}),
+    );
+    let (host, path) = split(url.as_str().expect("an address"));
+    let mut events = Events::open(&host, &path);
+    let (name, _) = events.next_event();
+    assert_eq!(name, "page");
+    let (mut with, mut shown) = keystrokes(&mut client, 30, Some(&mut events));
+    println!(
+        "preview 10 MB: keystroke->diagnostics p50/p99 {:.2}/{:.2} ms with the preview open, \
+         {:.2}/{:.2} ms before it | edit -> its page on the stream p50/p99 {:.0}/{:.0} ms \
+         (150 ms of it the pause)",
+        percentile(&mut with, 0.5),
+        percentile(&mut with, 0.99),
+        percentile(&mut before, 0.5),
+        percentile(&mut before, 0.99),
+        percentile(&mut shown, 0.5),
+        percentile(&mut shown, 0.99),
+    );
+    client.shutdown_and_exit();
 }

@@ -10,6 +10,7 @@
 //!   waits the tests make most;
 //! - [`gen`](crate::r#gen): a seeded generator of realistic, clean digests
 //!   of any size, for load tests and benches;
+//! - [`http`]: a plain HTTP client for the browser preview's server;
 //! - [`pty`]: a program run with its stdout on a pseudo-terminal (Unix).
 
 pub mod client;
@@ -17,6 +18,7 @@ pub mod edits;
 pub mod framing;
 pub mod r#gen;
 pub mod helpers;
+pub mod http;
 pub mod measure;
 #[cfg(unix)]
 pub mod pty;

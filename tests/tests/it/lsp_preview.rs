@@ -7,10 +7,9 @@
 //! language server goes on. Plain HTTP over `std::net`, no sleeps: every
 //! read waits for the server with a timeout.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
-use std::time::Duration;
+use std::io::Write;
 
+use digest_e2e::http::{Answer, Events, connect, get, post, send, split};
 use digest_e2e::{Client, file_uri};
 use serde_json::{Value, json};
 
@@ -23,132 +22,6 @@ const EDITED: &str = "Reading notes 📚\r\n\r\nPaper1 学生与教师\r\n摘要
 /// The other digest: its Paper2's heading is on line 6 (0-based).
 const OTHER: &str =
     "Other notes\n\nPaper1 One\n摘要原文: a\n中文总结: b\n\nPaper2 Two\n摘要原文: a\n中文总结: b\n";
-
-const TIMEOUT: Duration = Duration::from_secs(20);
-
-/// An answer to a plain request.
-#[derive(Debug)]
-struct Answer {
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: String,
-}
-
-impl Answer {
-    fn header(&self, name: &str) -> Option<&str> {
-        (self.headers.iter())
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-}
-
-/// The page's address split: `host:port` and the path.
-fn split(url: &str) -> (String, String) {
-    let rest = url.strip_prefix("http://").expect("an http address");
-    let (host, path) = rest.split_once('/').expect("a path");
-    (host.to_string(), format!("/{path}"))
-}
-
-fn connect(host: &str) -> TcpStream {
-    let stream = TcpStream::connect(host).expect("the preview's server accepts");
-    stream.set_read_timeout(Some(TIMEOUT)).expect("a timeout");
-    stream
-}
-
-/// Sends `raw` as is and reads the whole answer (the server closes).
-fn send(host: &str, raw: &[u8]) -> Answer {
-    let mut stream = connect(host);
-    stream.write_all(raw).expect("sent");
-    let mut bytes = Vec::new();
-    stream
-        .read_to_end(&mut bytes)
-        .expect("an answer before the timeout");
-    let text = String::from_utf8(bytes).expect("UTF-8");
-    let (head, body) = text.split_once("\r\n\r\n").expect("a head");
-    let mut lines = head.split("\r\n");
-    let status = (lines.next().and_then(|l| l.split(' ').nth(1)))
-        .and_then(|s| s.parse().ok())
-        .expect("a status");
-    let headers = lines
-        .filter_map(|l| l.split_once(": "))
-        .map(|(n, v)| (n.to_string(), v.to_string()))
-        .collect();
-    Answer {
-        status,
-        headers,
-        body: body.to_string(),
-    }
-}
-
-fn get(host: &str, path: &str) -> Answer {
-    send(
-        host,
-        format!("GET {path} HTTP/1.1\r\nHost: {host}\r\n\r\n").as_bytes(),
-    )
-}
-
-fn post(host: &str, path: &str, body: &str) -> Answer {
-    let raw = format!(
-        "POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
-        body.len()
-    );
-    send(host, raw.as_bytes())
-}
-
-/// An open event stream.
-struct Events(BufReader<TcpStream>);
-
-impl Events {
-    fn open(host: &str, path: &str) -> Events {
-        let mut stream = connect(host);
-        let request = format!(
-            "GET {path}events HTTP/1.1\r\nHost: {host}\r\nAccept: text/event-stream\r\n\r\n"
-        );
-        stream.write_all(request.as_bytes()).expect("sent");
-        let mut reader = BufReader::new(stream);
-        let mut head = String::new();
-        loop {
-            let mut line = String::new();
-            reader.read_line(&mut line).expect("the stream's head");
-            if line == "\r\n" {
-                break;
-            }
-            head.push_str(&line);
-        }
-        assert!(head.starts_with("HTTP/1.1 200 OK\r\n"), "{head}");
-        assert!(
-            head.contains("Content-Type: text/event-stream\r\n"),
-            "{head}"
-        );
-        Events(reader)
-    }
-
-    /// The next event: its name and its data as JSON.
-    fn next(&mut self) -> (String, Value) {
-        let (mut name, mut data) = (String::new(), String::new());
-        loop {
-            let mut line = String::new();
-            let n = self
-                .0
-                .read_line(&mut line)
-                .expect("an event before the timeout");
-            assert!(n > 0, "the event stream ended");
-            let line = line.trim_end_matches('\n');
-            if line.is_empty() {
-                if !name.is_empty() {
-                    let data = serde_json::from_str(&data).expect("JSON data");
-                    return (name, data);
-                }
-                continue; // after a comment
-            }
-            if let Some(value) = line.strip_prefix("event: ") {
-                name = value.to_string();
-            } else if let Some(value) = line.strip_prefix("data: ") {
-                data.push_str(value);
-            }
-        }
-    }
-}
 
 /// The page without what the preview adds: the export's HTML exactly.
 fn without_preview(page: &str) -> String {
@@ -252,12 +125,12 @@ fn the_page_follows_edits_and_the_cursor_and_a_click_moves_the_editor() {
     // The stream: the rendering and the cursor now, then each change.
     let mut events = Events::open(&host, &path);
     assert_eq!(
-        events.next(),
+        events.next_event(),
         ("page".into(), json!({"version": 1, "html": now["text"]}))
     );
-    assert_eq!(events.next(), ("scroll".into(), json!({"line": 0})));
+    assert_eq!(events.next_event(), ("scroll".into(), json!({"line": 0})));
     client.change_full(&uri, 2, EDITED);
-    let (name, data) = events.next();
+    let (name, data) = events.next_event();
     let edited = rendered(&mut client, &uri);
     assert_eq!(edited["version"], json!(2));
     assert_eq!(
@@ -271,7 +144,7 @@ fn the_page_follows_edits_and_the_cursor_and_a_click_moves_the_editor() {
     );
     let cursor = json!({"textDocument": {"uri": uri}, "position": {"line": 11, "character": 4}});
     client.notify("digest/cursor", cursor);
-    assert_eq!(events.next(), ("scroll".into(), json!({"line": 11})));
+    assert_eq!(events.next_event(), ("scroll".into(), json!({"line": 11})));
 
     // A click on a paper: the editor shows the digest at its heading.
     let clicked = post(&host, &format!("{path}reveal"), r#"{"line": 6}"#);
@@ -408,7 +281,7 @@ fn a_digest_changed_on_disk_is_shown_again() {
     let (mut client, dir, uri, host, path) = previewed_on_disk("disk");
     let notes = dir.join("notes.digest");
     let mut events = Events::open(&host, &path);
-    let (name, first) = events.next();
+    let (name, first) = events.next_event();
     assert_eq!((name.as_str(), &first["version"]), ("page", &Value::Null));
     assert!(
         first["html"]
@@ -421,7 +294,7 @@ fn a_digest_changed_on_disk_is_shown_again() {
         json!({"changes": [{"uri": uri, "type": 2}]}),
     );
     loop {
-        let (name, data) = events.next();
+        let (name, data) = events.next_event();
         if name == "page" {
             let html = data["html"].as_str().expect("html");
             assert!(html.contains("Paper2 Rewritten"), "{html}");

@@ -631,7 +631,9 @@ impl Session {
             .map(|(path, analysis)| {
                 let folder = path.parent().unwrap_or(Path::new(""));
                 let bibliography = match &last {
-                    Some((was, bibliography)) if *was == folder => bibliography.clone(),
+                    Some((was, bibliography)) if was.as_os_str() == folder.as_os_str() => {
+                        bibliography.clone()
+                    }
                     _ => {
                         let bibliography = (by_folder.entry(folder))
                             .or_insert_with(|| self.configs.bibliography(path, self).1)

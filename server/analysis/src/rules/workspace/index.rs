@@ -142,11 +142,14 @@ impl<S> KeyIndex<S> {
         self.slots.get(slot as usize).and_then(Option::as_ref)
     }
 
-    /// Whether `files` are those of the last sync, in the same order.
+    /// Whether `files` are those of the last sync, in the same order (by
+    /// the bytes of their paths, a `memcmp`, where `Path`'s equality walks
+    /// their components).
     fn in_order(&self, files: &[WorkspaceFile<'_>]) -> bool {
         self.order.len() == files.len()
-            && (self.order.iter().zip(files))
-                .all(|(&slot, file)| self.slot(slot).is_some_and(|s| s.path == file.path))
+            && (self.order.iter().zip(files)).all(|(&slot, file)| {
+                (self.slot(slot)).is_some_and(|s| s.path.as_os_str() == file.path.as_os_str())
+            })
     }
 
     /// Gives each of `files` its slot (a new one for a new path), forgets
@@ -202,7 +205,7 @@ impl<S> KeyIndex<S> {
     /// Files the keys of digest `slot` (none filed).
     fn file(&mut self, slot: u32, keys: &PaperKeys) {
         // Per key, the papers of this digest that have it, in order.
-        let mut papers: HashMap<(Kind, &str), Vec<u32>> = HashMap::new();
+        let mut papers: HashMap<(Kind, &str), Vec<u32>> = HashMap::with_capacity(2 * keys.len());
         for p in 0..keys.len() {
             for key in keys.of(p) {
                 let list = papers.entry(key).or_default();

@@ -25,9 +25,16 @@ use crate::{Config, WorkspaceFile};
 /// A paper of an indexed digest: (slot, paper index).
 type Member = (u32, u32);
 
-/// The papers whose keys have one hash.
+/// The papers whose keys have one hash. Most keys are one paper's: that
+/// paper is kept inline, the table being the index's memory.
+#[derive(Debug)]
+enum Postings {
+    One(Member),
+    Many(Box<Many>),
+}
+
 #[derive(Debug, Default)]
-struct Postings {
+struct Many {
     /// Every paper with a key of this hash, each once.
     members: Vec<Member>,
     /// For each key of this hash that two papers or more of one digest
@@ -35,6 +42,59 @@ struct Postings {
     /// papers). Such a key identifies no paper; this answers so without
     /// reading every member.
     crowded: Vec<(u32, u32, u32)>,
+}
+
+impl Postings {
+    fn members(&self) -> &[Member] {
+        match self {
+            Postings::One(member) => std::slice::from_ref(member),
+            Postings::Many(many) => &many.members,
+        }
+    }
+
+    fn crowded(&self) -> &[(u32, u32, u32)] {
+        match self {
+            Postings::One(_) => &[],
+            Postings::Many(many) => &many.crowded,
+        }
+    }
+
+    /// Adds the papers `papers` of digest `slot` that have a key of this
+    /// hash (its own key: crowded when two or more).
+    fn add(postings: Option<Postings>, slot: u32, papers: &[u32]) -> Postings {
+        let many = match (postings, papers) {
+            (None, &[paper]) => return Postings::One((slot, paper)),
+            (None, _) => Box::default(),
+            (Some(Postings::One(member)), _) => Box::new(Many {
+                members: vec![member],
+                crowded: Vec::new(),
+            }),
+            (Some(Postings::Many(many)), _) => many,
+        };
+        let mut many = many;
+        many.members.extend(papers.iter().map(|&p| (slot, p)));
+        if let [first, second, ..] = papers[..] {
+            many.crowded.push((slot, first, second));
+        }
+        Postings::Many(many)
+    }
+
+    /// Takes out the papers of digest `slot`; `None` when none are left.
+    fn remove(self, slot: u32) -> Option<Postings> {
+        match self {
+            Postings::One((s, _)) if s == slot => None,
+            Postings::One(member) => Some(Postings::One(member)),
+            Postings::Many(mut many) => {
+                many.members.retain(|m| m.0 != slot);
+                many.crowded.retain(|m| m.0 != slot);
+                match (&many.members[..], &many.crowded[..]) {
+                    ([], _) => None,
+                    (&[member], []) => Some(Postings::One(member)),
+                    _ => Some(Postings::Many(many)),
+                }
+            }
+        }
+    }
 }
 
 /// An indexed digest.
@@ -217,11 +277,8 @@ impl<S> KeyIndex<S> {
         let mut hashes = Vec::with_capacity(papers.len());
         for ((kind, key), list) in papers {
             let hash = self.hash(kind, key);
-            let postings = self.by_key.entry(hash).or_default();
-            postings.members.extend(list.iter().map(|&p| (slot, p)));
-            if let [first, second, ..] = list[..] {
-                postings.crowded.push((slot, first, second));
-            }
+            let postings = Postings::add(self.by_key.remove(&hash), slot, &list);
+            self.by_key.insert(hash, postings);
             hashes.push(hash);
         }
         hashes.sort_unstable();
@@ -238,13 +295,11 @@ impl<S> KeyIndex<S> {
         };
         s.stamp = None;
         for hash in std::mem::take(&mut s.hashes) {
-            let Some(postings) = self.by_key.get_mut(&hash) else {
+            let Some(postings) = self.by_key.remove(&hash) else {
                 continue;
             };
-            postings.members.retain(|m| m.0 != slot);
-            postings.crowded.retain(|m| m.0 != slot);
-            if postings.members.is_empty() {
-                self.by_key.remove(&hash);
+            if let Some(left) = postings.remove(slot) {
+                self.by_key.insert(hash, left);
             }
         }
     }
@@ -278,10 +333,10 @@ impl<S> Synced<'_, S> {
                 let crowded = |&(slot, a, b): &(u32, u32, u32)| {
                     has(at((slot, a)), kind, key) && has(at((slot, b)), kind, key)
                 };
-                if postings.crowded.iter().any(crowded) {
+                if postings.crowded().iter().any(crowded) {
                     continue;
                 }
-                let mut group: Vec<PaperId> = (postings.members.iter())
+                let mut group: Vec<PaperId> = (postings.members().iter())
                     .map(|&m| at(m))
                     .filter(|&m| has(m, kind, key))
                     .collect();

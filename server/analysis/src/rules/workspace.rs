@@ -183,9 +183,10 @@ pub fn check_workspace_with_keys(
 
 /// [`check_workspace`]'s findings on file `current` alone (the same
 /// diagnostics, in the same order), from keys derived beforehand: `keys[i]`
-/// are those of `files[i]`. Only the titles and repositories of `current`
-/// are looked up in the others, so the cost is a hash look-up per paper of
-/// the workspace, without the findings of the other files.
+/// are those of `files[i]`. Only the keys of `current` are grouped, so the
+/// cost is a hash look-up per key of the workspace, without the findings
+/// of the other files; a [`KeyIndex`] kept from one call to the next
+/// answers the same from a look-up per key of `current`.
 pub fn check_workspace_file(
     files: &[WorkspaceFile<'_>],
     keys: &[&PaperKeys],

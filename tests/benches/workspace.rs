@@ -19,8 +19,16 @@
 //! Run: `cargo bench -p digest-e2e --bench workspace` (it builds the
 //! release server first). `DIGEST_BENCH_FILES` and `DIGEST_BENCH_FILE_BYTES`
 //! change the workspace's shape.
+//!
+//! To compare servers in one run (one workspace, the same machine load):
+//! `DIGEST_BENCH_COMPARE=old=/path/a,new=/path/b` (each `name=path`, or a
+//! path alone) measures only the keystroke, for each binary in turn, in
+//! `DIGEST_BENCH_ROUNDS` rounds (3 unless told): each round starts every
+//! server afresh, in the order given, and the medians over the rounds are
+//! given as ratios to the first binary's.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use digest_e2e::client::{Client, file_uri};
@@ -43,29 +51,15 @@ fn main() {
         total as f64 / 1e6,
         started.elapsed().as_secs_f64()
     );
+    if let Ok(list) = std::env::var("DIGEST_BENCH_COMPARE") {
+        compare(&dir, &list, env_number("DIGEST_BENCH_ROUNDS", 3));
+        let _ = std::fs::remove_dir_all(&dir);
+        return;
+    }
 
     let mut client = Client::spawn(&[], None);
-    client.set_timeout(Duration::from_secs(120));
-    let root = file_uri(&dir);
-    client
-        .request(
-            "initialize",
-            json!({
-                "processId": null,
-                "rootUri": root,
-                "workspaceFolders": [{"uri": root, "name": "bench"}],
-                "capabilities": {"window": {"workDoneProgress": true}},
-                "initializationOptions": {"debounceMs": 0},
-            }),
-        )
-        .expect("initialize");
     let start = Instant::now();
-    client.notify("initialized", json!({}));
-    let end = client.wait_notification(
-        "$/progress",
-        |p| p["value"]["kind"] == "end",
-        Duration::from_secs(120),
-    );
+    let end = initialize(&mut client, &dir);
     let index_ms = ms(start);
     let peak = peak_rss_kib(client.pid());
     let message = end["value"]["message"].as_str().unwrap_or("?").to_string();
@@ -130,17 +124,7 @@ fn main() {
         assert!(found.as_array().is_some_and(|items| items.len() >= files));
     }
 
-    let summaries: Vec<usize> = (0..lines.len())
-        .filter(|&i| lines[i].starts_with("中文总结"))
-        .collect();
-    let mut keystroke = Vec::new();
-    for (i, version) in (3..103).enumerate() {
-        let line = summaries[(i * 7) % summaries.len()];
-        let start = Instant::now();
-        client.change(uri.as_str(), version, insert(line, 7, "新"));
-        client.wait_diagnostics(&uri, Some(version));
-        keystroke.push(ms(start));
-    }
+    let mut keystroke = keystrokes(&mut client, &uri, &lines, 3);
     let peak_after = peak_rss_kib(client.pid());
     client.shutdown_and_exit();
     println!(
@@ -154,6 +138,108 @@ fn main() {
     );
     pull_diagnostics(&dir);
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Starts the session of a server over the workspace `dir` (pushing
+/// diagnostics, no debounce) and waits for the end of its indexing; the
+/// `$/progress` end notification.
+fn initialize(client: &mut Client, dir: &Path) -> serde_json::Value {
+    client.set_timeout(Duration::from_secs(120));
+    let root = file_uri(dir);
+    client
+        .request(
+            "initialize",
+            json!({
+                "processId": null,
+                "rootUri": root,
+                "workspaceFolders": [{"uri": root, "name": "bench"}],
+                "capabilities": {"window": {"workDoneProgress": true}},
+                "initializationOptions": {"debounceMs": 0},
+            }),
+        )
+        .expect("initialize");
+    client.notify("initialized", json!({}));
+    client.wait_notification(
+        "$/progress",
+        |p| p["value"]["kind"] == "end",
+        Duration::from_secs(120),
+    )
+}
+
+/// 100 one-character edits of the open digest `uri` (its text's `lines`
+/// as opened), in its summaries, from version `first`: the time from each
+/// `didChange` to its published diagnostics, in ms.
+fn keystrokes(client: &mut Client, uri: &str, lines: &[&str], first: i64) -> Vec<f64> {
+    let summaries: Vec<usize> = (0..lines.len())
+        .filter(|&i| lines[i].starts_with("中文总结"))
+        .collect();
+    let mut keystroke = Vec::new();
+    for (i, version) in (first..first + 100).enumerate() {
+        let line = summaries[(i * 7) % summaries.len()];
+        let start = Instant::now();
+        client.change(uri, version, insert(line, 7, "新"));
+        client.wait_diagnostics(uri, Some(version));
+        keystroke.push(ms(start));
+    }
+    keystroke
+}
+
+/// The keystroke of the main run, for each server of `list`
+/// (`name=path,...`) in turn, `rounds` times: each round a fresh server
+/// per binary, indexed, the first digest opened and `[[` typed at its end
+/// as in the main run, then the 100 keystrokes.
+fn compare(dir: &Path, list: &str, rounds: usize) {
+    let servers: Vec<(String, PathBuf)> = (list.split(','))
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| match s.split_once('=') {
+            Some((name, path)) => (name.to_string(), PathBuf::from(path)),
+            None => (s.to_string(), PathBuf::from(s)),
+        })
+        .collect();
+    for (name, path) in &servers {
+        assert!(path.is_file(), "{name}: {} is not a file", path.display());
+    }
+    let first = dir.join("d0000.digest");
+    let uri = file_uri(&first);
+    let text = std::fs::read_to_string(&first).expect("read back");
+    let lines: Vec<&str> = text.lines().collect();
+    // Per server, per round: (p50, p99).
+    let mut results = vec![Vec::new(); servers.len()];
+    for round in 0..rounds {
+        for (s, (name, path)) in servers.iter().enumerate() {
+            let mut client = Client::from_command(Command::new(path));
+            initialize(&mut client, dir);
+            client.open(&uri, &text, 1);
+            client.wait_diagnostics(&uri, Some(1));
+            client.change(&uri, 2, insert(lines.len(), 0, "\n见[["));
+            client.wait_diagnostics(&uri, Some(2));
+            let mut times = keystrokes(&mut client, &uri, &lines, 3);
+            client.shutdown_and_exit();
+            let (p50, p99) = (percentile(&mut times, 0.5), percentile(&mut times, 0.99));
+            println!(
+                "round {}: {name}: keystroke->diagnostics p50 {p50:.2} ms p99 {p99:.2} ms",
+                round + 1
+            );
+            results[s].push((p50, p99));
+        }
+    }
+    let median = |values: &mut Vec<f64>| percentile(values, 0.5);
+    let summary: Vec<(f64, f64)> = (results.iter())
+        .map(|r| {
+            let mut p50: Vec<f64> = r.iter().map(|x| x.0).collect();
+            let mut p99: Vec<f64> = r.iter().map(|x| x.1).collect();
+            (median(&mut p50), median(&mut p99))
+        })
+        .collect();
+    for ((name, _), &(p50, p99)) in servers.iter().zip(&summary) {
+        println!(
+            "{name}: median over {rounds} rounds: p50 {p50:.2} ms ({:.2}x {base}) p99 {p99:.2} ms ({:.2}x {base})",
+            p50 / summary[0].0,
+            p99 / summary[0].1,
+            base = servers[0].0,
+        );
+    }
 }
 
 /// `workspace/diagnostic` over the whole workspace, for a client that pulls.

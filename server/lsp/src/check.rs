@@ -223,8 +223,8 @@ pub fn all_hints(files: &[WorkspaceFile<'_>], keys: &[&PaperKeys]) -> Option<Vec
 }
 
 /// [`problems`], with the cross-file rule's findings on this digest found
-/// beforehand ([`all_hints`]): kept, with the severity its configuration
-/// gives the rule, unless that turns it off.
+/// beforehand ([`all_hints`], or the session's key index): kept, with the
+/// severity its configuration gives the rule, unless that turns it off.
 pub fn problems_with(checked: &Checked, hints: Vec<Diagnostic>) -> Problems {
     let severity = checked
         .config

@@ -26,12 +26,12 @@ use tower_lsp_server::ls_types::{
 };
 
 use digest_analysis::bibliography::Bibliography;
-use digest_analysis::rules::PaperKeys;
+use digest_analysis::rules::{KeyIndex, PaperKeys};
 use digest_analysis::workspace::normalize;
-use digest_analysis::{Analysis, LineIndex, Lookup};
+use digest_analysis::{Analysis, Config, LineIndex, Lookup};
 
 use crate::bibliographies::{BIBLIOGRAPHY_CODE, ReadFile, is_bib};
-use crate::check::{self, Checked, ConfigProblems, Together, analyse, check_document};
+use crate::check::{self, Checked, ConfigProblems, analyse, check_document};
 use crate::convert::outline::OutlineJson;
 use crate::convert::{self, Locator};
 use crate::digests::{Current, Digests, IndexedDigest, Layer, View};
@@ -208,6 +208,9 @@ pub struct Session {
     /// Per digest with a bibliography, its cross-file keys with the
     /// entries its papers are bound to (see [`Session::bound_keys`]).
     bound_keys: Mutex<HashMap<PathBuf, BoundKeys>>,
+    /// The cross-file keys of the workspace's digests by key, kept from one
+    /// check to the next (see [`Session::cross_file_hints`]).
+    key_index: Mutex<KeyIndex<KeysStamp>>,
     /// The browser previews (see [`crate::preview`]).
     pub previews: crate::preview::Previews,
 }
@@ -220,6 +223,15 @@ struct BoundKeys {
     analysis: Weak<Analysis>,
     bibliography: Weak<Bibliography>,
     keys: Arc<PaperKeys>,
+}
+
+/// What the cross-file keys of a digest in the key index were derived
+/// from: its analysis alone ([`Analysis::paper_keys`]), or with its
+/// bibliography ([`BoundKeys`]). A `Weak`, as in [`BoundKeys`]: an equal
+/// pointer is the same value, so the same keys.
+enum KeysStamp {
+    Own(Weak<Analysis>),
+    Bound(Weak<PaperKeys>),
 }
 
 #[derive(Default)]
@@ -265,6 +277,7 @@ impl Session {
             bib_published: Mutex::new(HashMap::new()),
             bib_watched: Mutex::new(HashSet::new()),
             bound_keys: Mutex::new(HashMap::new()),
+            key_index: Mutex::new(KeyIndex::new()),
             previews: crate::preview::Previews::default(),
         }
     }
@@ -551,16 +564,49 @@ impl Session {
         digests: &Digests<'_>,
     ) -> check::Problems {
         let view = self.index.within(path).then(|| digests.view());
-        let bound = view.map(|v| self.bound_keys(v)).unwrap_or_default();
-        let (files, keys) = view
-            .map(|v| (v.files(), keys_of(v, &bound)))
-            .unwrap_or_default();
-        let together = view.map(|v| Together {
-            files: &files,
-            keys: &keys,
-            current: v.current.unwrap_or_default(),
+        let hints = view.and_then(|v| {
+            let current = v.current?;
+            let bound = self.bound_keys(v);
+            Some(self.cross_file_hints(v, &bound, current, &checked.config.config))
         });
-        check::problems(checked, together)
+        check::problems_with(checked, hints.unwrap_or_default())
+    }
+
+    /// The cross-file rule's findings on file `current` of `view` (with
+    /// `config`, the configuration of that file), `bound` the keys
+    /// [`Session::bound_keys`] gave for `view`: those
+    /// [`check::problems`] finds, from the key index, brought up to
+    /// `view` first by filing again the keys of the digests whose analysis
+    /// or bibliography changed. A keystroke's work grows with the keys of
+    /// the digest edited, not with those of the workspace.
+    pub fn cross_file_hints(
+        &self,
+        view: &View,
+        bound: &[Option<Arc<PaperKeys>>],
+        current: usize,
+        config: &Config,
+    ) -> Vec<digest_analysis::Diagnostic> {
+        if view.paths.len() < 2 {
+            return Vec::new();
+        }
+        let (files, keys) = (view.files(), keys_of(view, bound));
+        let mut index = lock(&self.key_index);
+        let synced = index.sync(&files, &keys, |i, old| {
+            let analysis = view.analyses.get(i)?;
+            match (bound.get(i), old) {
+                (Some(Some(keys)), Some(KeysStamp::Bound(was)))
+                    if Weak::as_ptr(was) == Arc::as_ptr(keys) =>
+                {
+                    None
+                }
+                (Some(Some(keys)), _) => Some(KeysStamp::Bound(Arc::downgrade(keys))),
+                (_, Some(KeysStamp::Own(was))) if Weak::as_ptr(was) == Arc::as_ptr(analysis) => {
+                    None
+                }
+                _ => Some(KeysStamp::Own(Arc::downgrade(analysis))),
+            }
+        });
+        synced.check_file(current, config)
     }
 
     /// The cross-file rule's keys of every digest of `view` whose
@@ -576,14 +622,26 @@ impl Session {
         }
         // A digest's bibliography depends on its folder alone (the
         // configuration that applies there, the `*.bib` files there): one
-        // look-up per folder, not per digest, at every keystroke.
+        // look-up per folder, not per digest, at every keystroke. The view
+        // is in path order: a digest is mostly in the folder of the one
+        // before it, which a comparison tells without hashing.
         let mut by_folder: HashMap<&Path, Arc<Bibliography>> = HashMap::new();
+        let mut last: Option<(&Path, Arc<Bibliography>)> = None;
         let keys = (view.paths.iter().zip(&view.analyses))
             .map(|(path, analysis)| {
                 let folder = path.parent().unwrap_or(Path::new(""));
-                let bibliography = (by_folder.entry(folder))
-                    .or_insert_with(|| self.configs.bibliography(path, self).1)
-                    .clone();
+                let bibliography = match &last {
+                    Some((was, bibliography)) if was.as_os_str() == folder.as_os_str() => {
+                        bibliography.clone()
+                    }
+                    _ => {
+                        let bibliography = (by_folder.entry(folder))
+                            .or_insert_with(|| self.configs.bibliography(path, self).1)
+                            .clone();
+                        last = Some((folder, bibliography.clone()));
+                        bibliography
+                    }
+                };
                 if bibliography.is_empty() {
                     return None;
                 }

@@ -21,6 +21,7 @@ mod lsp_format;
 mod lsp_preview;
 mod lsp_pull;
 mod lsp_workspace;
+mod lsp_workspace_keys;
 mod lsp_workspace_single;
 mod outside_run;
 mod outside_run2;

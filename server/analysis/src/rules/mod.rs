@@ -12,7 +12,9 @@ mod workspace;
 pub use labels::closest_label;
 pub use rule::{Rule, Severity};
 pub(crate) use workspace::normalize_title;
-pub use workspace::{PaperKeys, check_workspace, check_workspace_file, check_workspace_with_keys};
+pub use workspace::{
+    KeyIndex, PaperKeys, Synced, check_workspace, check_workspace_file, check_workspace_with_keys,
+};
 
 use std::cell::OnceCell;
 use std::collections::hash_map::Entry;

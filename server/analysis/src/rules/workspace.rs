@@ -2,11 +2,14 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use super::{Diagnostic, Problem, Related, Rule, SamePaper, name};
+use super::{Diagnostic, Problem, Related, Rule, SamePaper, Severity, name};
 use crate::bibliography::{Bibliography, BindBy, binding, normalise_arxiv, normalise_doi};
 use crate::syntax::Paper;
 use crate::workspace::wiki_name;
 use crate::{Analysis, Config, WorkspaceFile};
+
+mod index;
+pub use index::{KeyIndex, Synced};
 
 /// A paper of the workspace: (file index, paper index).
 type PaperId = (usize, usize);
@@ -180,9 +183,10 @@ pub fn check_workspace_with_keys(
 
 /// [`check_workspace`]'s findings on file `current` alone (the same
 /// diagnostics, in the same order), from keys derived beforehand: `keys[i]`
-/// are those of `files[i]`. Only the titles and repositories of `current`
-/// are looked up in the others, so the cost is a hash look-up per paper of
-/// the workspace, without the findings of the other files.
+/// are those of `files[i]`. Only the keys of `current` are grouped, so the
+/// cost is a hash look-up per key of the workspace, without the findings
+/// of the other files; a [`KeyIndex`] kept from one call to the next
+/// answers the same from a look-up per key of `current`.
 pub fn check_workspace_file(
     files: &[WorkspaceFile<'_>],
     keys: &[&PaperKeys],
@@ -253,6 +257,17 @@ fn findings(
         }
     }
 
+    diagnose(files, copies, severity)
+}
+
+/// For each paper (file, paper) of `copies`, in order, the diagnostic that
+/// names its copies in other digests and what makes them so (each copy
+/// any number of times, by any keys).
+fn diagnose(
+    files: &[WorkspaceFile<'_>],
+    copies: BTreeMap<PaperId, Vec<(PaperId, SamePaper)>>,
+    severity: Severity,
+) -> Vec<(usize, Diagnostic)> {
     let mut out = Vec::with_capacity(copies.len());
     for ((f, p), mut others) in copies {
         // One entry per copy: a title match first, then the same entry, DOI,

@@ -30,4 +30,5 @@ mod semantic_tokens;
 mod typography;
 mod workspace_rule;
 mod workspace_rule_file;
+mod workspace_rule_index;
 mod workspace_symbol;

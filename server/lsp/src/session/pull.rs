@@ -314,12 +314,9 @@ impl Session {
                                 check::problems_with(&checked, hints)
                             }
                             None => {
-                                let together = Together {
-                                    files: &files,
-                                    keys: &keys,
-                                    current: i,
-                                };
-                                check::problems(&checked, Some(together))
+                                let config = &checked.config.config;
+                                let hints = self.cross_file_hints(view, &bound, i, config);
+                                check::problems_with(&checked, hints)
                             }
                         };
                         (None, self.closed_findings(uri, path, checked, &problems))

@@ -9,7 +9,6 @@ use std::ops::Range;
 use super::Entry;
 use super::bibtex::strip_doi_prefix;
 use super::latex::decode_latex;
-use unicode_normalization::{IsNormalized, UnicodeNormalization};
 
 /// What the binding needs of one paper; the rules extract it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -92,11 +91,7 @@ pub fn bind(papers: &[PaperFacts], entries: &[Entry]) -> Vec<Option<Binding>> {
 /// letters and digits, lower case (Unicode-aware). `{Deep} Learning: A
 /// Survey` and `deep learning - a survey` are equal.
 pub fn normalise_title(title: &str) -> String {
-    let decoded = decode_latex(title);
-    if unicode_normalization::is_nfc_quick(decoded.chars()) == IsNormalized::Yes {
-        return crate::rules::normalize_title(&decoded);
-    }
-    crate::rules::normalize_title(&decoded.nfc().collect::<String>())
+    crate::rules::normalize_title(&decode_latex(title))
 }
 
 /// A DOI for comparison: without `https://doi.org/` or `doi:`, lower case

@@ -319,13 +319,24 @@ fn diagnose(
     out
 }
 
-/// A title as compared across digests: its letters and digits, lower-cased;
-/// punctuation, symbols and white space left out, so that
-/// `Self-Distillation: A Survey` and `self distillation, a survey` agree.
+/// A title as compared across digests: composed (NFC: `U` + U+0308, as
+/// text copied from a PDF on macOS writes it, is `Ü`), then its letters and
+/// digits, lower-cased; punctuation, symbols and white space left out, so
+/// that `Self-Distillation: A Survey` and `self distillation, a survey`
+/// agree.
 pub(crate) fn normalize_title(title: &str) -> String {
+    use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
+    let keep = |c: &char| c.is_alphanumeric();
+    if is_nfc_quick(title.chars()) == IsNormalized::Yes {
+        return title
+            .chars()
+            .filter(keep)
+            .flat_map(char::to_lowercase)
+            .collect();
+    }
     title
-        .chars()
-        .filter(|c| c.is_alphanumeric())
+        .nfc()
+        .filter(keep)
         .flat_map(char::to_lowercase)
         .collect()
 }
@@ -371,6 +382,9 @@ mod tests {
             "selfdistillationasurvey"
         );
         assert_eq!(normalize_title("知识蒸馏，综述"), "知识蒸馏综述");
+        // Composed and decomposed accents are the same title.
+        assert_eq!(normalize_title("U\u{308}ber Cafe\u{301}"), "übercafé");
+        assert_eq!(normalize_title("Über Café"), "übercafé");
         assert_eq!(normalize_title("—"), "");
     }
 

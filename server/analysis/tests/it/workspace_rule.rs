@@ -124,3 +124,23 @@ fn configurable_like_every_rule() {
         "#]],
     );
 }
+
+/// A title copied from a PDF on macOS writes `Ü` as `U` and a combining
+/// diaeresis: the same paper as the title typed composed.
+#[test]
+fn decomposed_titles_are_the_same_paper() {
+    let ws = workspace(
+        "//- /ws/a.digest\nPaper1 Über Café Distillation\n摘要原文: a\n中文总结: b\n\
+         //- /ws/b.digest\nPaper1 U\u{308}ber Cafe\u{301} Distillation\n摘要原文: a\n中文总结: b\n",
+    );
+    check(
+        &ws,
+        &Config::default(),
+        expect![[r#"
+            a.digest 1:1..1:30 hint[duplicate-paper-across-files] Paper1 is also in `b` as Paper1, with the same title: keep one and refer to it with `[[b#Paper1]]`
+              -> b.digest 1:1..1:32: Paper1 in `b`
+            b.digest 1:1..1:32 hint[duplicate-paper-across-files] Paper1 is also in `a` as Paper1, with the same title: keep one and refer to it with `[[a#Paper1]]`
+              -> a.digest 1:1..1:30: Paper1 in `a`
+        "#]],
+    );
+}

@@ -125,10 +125,19 @@ local ok, err = xpcall(function()
     file == fixtures .. '/site.html' and read(file) == rendered(client, bufnr, 'html'),
     tostring(file) .. ' ' .. tostring(why)
   )
-  file, why = require('digest').export('html', { output = 'no-such-folder/site.html' })
+  -- Its folders are made, as `digest-lsp export -o` makes them (the
+  -- editors' README shows `output = 'site/index.html'`).
+  file, why = require('digest').export('html', { output = 'site/index.html' })
   check(
-    'an export to a folder that does not exist says why',
-    file == nil and why ~= nil and why:find('cannot write', 1, true) ~= nil,
+    "an export into a folder that does not exist yet makes it (site/index.html)",
+    file == fixtures .. '/site/index.html' and read(file) == rendered(client, bufnr, 'html'),
+    tostring(file) .. ' ' .. tostring(why)
+  )
+  -- A file in the way of a folder: refused, and why.
+  file, why = require('digest').export('html', { output = 'site.html/index.html' })
+  check(
+    'an export under a file (site.html/index.html) is refused and says why',
+    file == nil and why ~= nil and why:find('cannot make the folder', 1, true) ~= nil,
     tostring(file) .. ' ' .. tostring(why)
   )
   vim.cmd('bwipeout!')

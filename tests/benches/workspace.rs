@@ -144,6 +144,16 @@ fn main() {
 /// diagnostics, no debounce) and waits for the end of its indexing; the
 /// `$/progress` end notification.
 fn initialize(client: &mut Client, dir: &Path) -> serde_json::Value {
+    initialize_with(client, dir, json!({}))
+}
+
+/// [`initialize`] with the client's `textDocument` capabilities (pull
+/// diagnostics, say).
+fn initialize_with(
+    client: &mut Client,
+    dir: &Path,
+    text_document: serde_json::Value,
+) -> serde_json::Value {
     client.set_timeout(Duration::from_secs(120));
     let root = file_uri(dir);
     client
@@ -153,7 +163,7 @@ fn initialize(client: &mut Client, dir: &Path) -> serde_json::Value {
                 "processId": null,
                 "rootUri": root,
                 "workspaceFolders": [{"uri": root, "name": "bench"}],
-                "capabilities": {"window": {"workDoneProgress": true}},
+                "capabilities": {"window": {"workDoneProgress": true}, "textDocument": text_document},
                 "initializationOptions": {"debounceMs": 0},
             }),
         )
@@ -245,28 +255,10 @@ fn compare(dir: &Path, list: &str, rounds: usize) {
 /// `workspace/diagnostic` over the whole workspace, for a client that pulls.
 fn pull_diagnostics(dir: &std::path::Path) {
     let mut client = Client::spawn(&[], None);
-    client.set_timeout(Duration::from_secs(120));
-    let root = file_uri(dir);
-    client
-        .request(
-            "initialize",
-            json!({
-                "processId": null,
-                "rootUri": root,
-                "workspaceFolders": [{"uri": root, "name": "bench"}],
-                "capabilities": {
-                    "window": {"workDoneProgress": true},
-                    "textDocument": {"diagnostic": {"dynamicRegistration": false}},
-                },
-                "initializationOptions": {"debounceMs": 0},
-            }),
-        )
-        .expect("initialize");
-    client.notify("initialized", json!({}));
-    client.wait_notification(
-        "$/progress",
-        |p| p["value"]["kind"] == "end",
-        Duration::from_secs(120),
+    initialize_with(
+        &mut client,
+        dir,
+        json!({"diagnostic": {"dynamicRegistration": false}}),
     );
     let pull = |client: &mut Client, previous: &serde_json::Value| {
         let start = Instant::now();

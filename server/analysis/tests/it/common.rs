@@ -418,3 +418,21 @@ Paper4 Self Distillation, a survey
 "
     };
 }
+
+/// The formatter's edits of `text` under the defaults.
+pub fn edits(text: &str) -> Vec<digest_analysis::TextEdit> {
+    let config = Config::default();
+    digest_analysis::format::format(
+        &Analysis::new(text, &config),
+        &config,
+        &digest_analysis::FormatOptions::default(),
+    )
+}
+
+/// The edit that replaces `start..end` with `new_text`.
+pub fn edit(start: usize, end: usize, new_text: &str) -> digest_analysis::TextEdit {
+    digest_analysis::TextEdit {
+        range: TextRange::new(start, end),
+        new_text: new_text.to_string(),
+    }
+}

@@ -3,6 +3,7 @@
 //! preserving what the parser sees, same findings).
 #![allow(clippy::unwrap_used)]
 
+use crate::common::{edit, edits};
 use digest_analysis::format::{apply, format, format_range, format_text};
 use digest_analysis::rules::Unresolved;
 use digest_analysis::syntax::{Inline, SourceFile};
@@ -27,22 +28,6 @@ fn fmt_with(text: &str, config: &Config) -> String {
 
 fn fmt(text: &str) -> String {
     fmt_with(text, &Config::default())
-}
-
-fn edits(text: &str) -> Vec<TextEdit> {
-    let config = Config::default();
-    format(
-        &Analysis::new(text, &config),
-        &config,
-        &FormatOptions::default(),
-    )
-}
-
-fn edit(start: usize, end: usize, new_text: &str) -> TextEdit {
-    TextEdit {
-        range: TextRange::new(start, end),
-        new_text: new_text.to_string(),
-    }
 }
 
 const CANONICAL: &str = "\

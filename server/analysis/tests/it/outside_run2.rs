@@ -6,27 +6,12 @@
 
 use std::path::Path;
 
+use crate::common::{edit, edits};
 use crate::common::{span, workspace};
 use digest_analysis::bibliography::{BibFile, Bibliography};
 use digest_analysis::features::{CompletionItem, completion};
-use digest_analysis::format::{apply, format, format_text};
-use digest_analysis::{Analysis, Config, FormatOptions, TextEdit, TextRange};
-
-fn edits(text: &str) -> Vec<TextEdit> {
-    let config = Config::default();
-    format(
-        &Analysis::new(text, &config),
-        &config,
-        &FormatOptions::default(),
-    )
-}
-
-fn edit(start: usize, end: usize, new_text: &str) -> TextEdit {
-    TextEdit {
-        range: TextRange::new(start, end),
-        new_text: new_text.to_string(),
-    }
-}
+use digest_analysis::format::{apply, format_text};
+use digest_analysis::{Analysis, Config, FormatOptions, TextRange};
 
 /// True when `at` lies between the `\r` and the `\n` of a CRLF.
 fn inside_crlf(text: &str, at: usize) -> bool {

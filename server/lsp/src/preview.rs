@@ -523,9 +523,9 @@ async fn events(mut stream: TcpStream, page: &Page) -> std::io::Result<()> {
     let mut frames = page.frame.subscribe();
     let mut cursor = page.cursor.subscribe();
     let frame = frames.borrow_and_update().clone();
-    stream.write_all(page_event(&frame).as_bytes()).await?;
+    stream.write_all(&page_event(&frame)).await?;
     let line = *cursor.borrow_and_update();
-    stream.write_all(scroll_event(line).as_bytes()).await?;
+    stream.write_all(&scroll_event(line)).await?;
     loop {
         let event = tokio::select! {
             changed = frames.changed() => {
@@ -542,19 +542,29 @@ async fn events(mut stream: TcpStream, page: &Page) -> std::io::Result<()> {
                 let line = *cursor.borrow_and_update();
                 scroll_event(line)
             }
-            () = tokio::time::sleep(KEEP_ALIVE) => ": still here\n\n".to_string(),
+            () = tokio::time::sleep(KEEP_ALIVE) => b": still here\n\n".to_vec(),
         };
-        stream.write_all(event.as_bytes()).await?;
+        stream.write_all(&event).await?;
     }
 }
 
-fn page_event(frame: &Frame) -> String {
-    let data = serde_json::json!({ "version": frame.version, "html": &*frame.html });
-    format!("event: page\ndata: {data}\n\n")
+/// `{"version": V, "html": "…"}` on one `data:` line (JSON escapes the
+/// line breaks), escaped straight from the rendering: no copy of a 12 MB
+/// page on the way.
+fn page_event(frame: &Frame) -> Vec<u8> {
+    let mut out = Vec::with_capacity(frame.html.len() + frame.html.len() / 8 + 64);
+    let version = frame.version.map_or("null".to_string(), |v| v.to_string());
+    out.extend_from_slice(
+        format!("event: page\ndata: {{\"version\":{version},\"html\":").as_bytes(),
+    );
+    // Writing a string into a Vec cannot fail.
+    let _ = serde_json::to_writer(&mut out, &*frame.html);
+    out.extend_from_slice(b"}\n\n");
+    out
 }
 
-fn scroll_event(line: u32) -> String {
-    format!("event: scroll\ndata: {{\"line\":{line}}}\n\n")
+fn scroll_event(line: u32) -> Vec<u8> {
+    format!("event: scroll\ndata: {{\"line\":{line}}}\n\n").into_bytes()
 }
 
 /// A click on the paper whose heading is on `line`: the editor is asked

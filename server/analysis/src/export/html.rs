@@ -44,10 +44,16 @@ a{color:inherit}}";
 /// The language of the page, for the browser's fonts, line breaking and
 /// screen readers: `ja` when the text has kana, else `ko` with hangul,
 /// else `zh` with Chinese characters (the digests this tool is for; one
-/// mixing English into Chinese is `zh`), else `en`.
+/// mixing English into Chinese is `zh`), else `en`. The first 64 KiB
+/// decide: a 10 MB digest is not read through for it.
 fn language(text: &str) -> &'static str {
+    const LOOK: usize = 64 * 1024;
+    let mut end = text.len().min(LOOK);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
     let (mut hangul, mut han) = (false, false);
-    for c in text.chars() {
+    for c in text[..end].chars() {
         match c {
             '\u{3040}'..='\u{30FF}' | '\u{31F0}'..='\u{31FF}' => return "ja",
             '\u{AC00}'..='\u{D7AF}' | '\u{1100}'..='\u{11FF}' | '\u{3130}'..='\u{318F}' => {

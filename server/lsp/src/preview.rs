@@ -131,7 +131,7 @@ impl Previews {
         // An edit made while this rendering was under way found no page
         // to tell: it is rendered now.
         let version = frame.version;
-        page.show(frame);
+        page.show(frame, session.version(&page.uri));
         if session.version(&page.uri) != version {
             page.render_later(session);
         }
@@ -206,10 +206,15 @@ fn internal(message: String) -> jsonrpc::Error {
 }
 
 impl Page {
-    /// Shows `frame` unless what is shown renders a later version.
-    fn show(&self, frame: Frame) {
+    /// Shows `frame` unless what is shown renders a later version. The
+    /// document's version now (`current`) is always shown, and never
+    /// replaced by another: an editor that closes a document and opens it
+    /// again (a revert, a reload) starts its versions anew.
+    fn show(&self, frame: Frame, current: Option<i32>) {
         self.frame.send_if_modified(|shown| {
-            let older = matches!((shown.version, frame.version), (Some(s), Some(new)) if new < s);
+            let older = frame.version != current
+                && (shown.version == current
+                    || matches!((shown.version, frame.version), (Some(s), Some(new)) if new < s));
             if older {
                 return false;
             }
@@ -228,7 +233,7 @@ impl Page {
                 return; // a later change renders
             }
             match render(&session, &page.uri).await {
-                Ok(frame) => page.show(frame),
+                Ok(frame) => page.show(frame, session.version(&page.uri)),
                 Err(e) => session.log_warning(format!(
                     "digest-lsp: the preview of {} was not rendered: {}",
                     page.uri.as_str(),

@@ -25,3 +25,4 @@ mod lsp_workspace_keys;
 mod lsp_workspace_single;
 mod outside_run;
 mod outside_run2;
+mod outside_run3;

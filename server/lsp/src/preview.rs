@@ -455,16 +455,26 @@ fn parse_head(head: &[u8]) -> Result<(Request, usize), Response> {
         return Err(bad("malformed request line"));
     }
     let mut host = None;
-    let mut length = 0usize;
+    let mut length = None;
     for line in lines {
         let Some((name, value)) = line.split_once(':') else {
             return Err(bad("malformed header"));
         };
         let value = value.trim();
         if name.eq_ignore_ascii_case("host") {
-            host = Some(value.to_ascii_lowercase());
+            // Two: which one was meant is anyone's guess (RFC 9112, 3.2).
+            if host.replace(value.to_ascii_lowercase()).is_some() {
+                return Err(bad("two Host headers"));
+            }
         } else if name.eq_ignore_ascii_case("content-length") {
-            length = value.parse().map_err(|_| bad("malformed Content-Length"))?;
+            let digits = !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit());
+            let parsed = (value.parse().ok()).filter(|_| digits);
+            let Some(parsed) = parsed else {
+                return Err(bad("malformed Content-Length"));
+            };
+            if length.replace(parsed).is_some() {
+                return Err(bad("two Content-Length headers"));
+            }
         } else if name.eq_ignore_ascii_case("transfer-encoding") {
             return Err(Response::text(
                 "501 Not Implemented",
@@ -472,6 +482,7 @@ fn parse_head(head: &[u8]) -> Result<(Request, usize), Response> {
             ));
         }
     }
+    let length = length.unwrap_or(0);
     if length > MAX_BODY {
         return Err(Response::text("413 Content Too Large", "body too large"));
     }
@@ -703,6 +714,30 @@ mod tests {
         parse_head(head)
             .map(|(r, n)| (r.method, r.path, r.host, n))
             .map_err(|refused| refused.status)
+    }
+
+    /// Two `Host`s or two `Content-Length`s are refused (RFC 9112, 3.2 and
+    /// 6.3): the first Host was checked nowhere (the last one was), and
+    /// which length a proxy in between believed is anyone's guess. A
+    /// length is digits only.
+    #[test]
+    fn heads_with_two_hosts_or_two_lengths_are_refused() {
+        assert_eq!(
+            status(b"GET / HTTP/1.1\r\nHost: evil.example\r\nHost: 127.0.0.1:9"),
+            Err("400 Bad Request")
+        );
+        assert_eq!(
+            status(b"POST / HTTP/1.1\r\nContent-Length: 4097\r\nContent-Length: 12"),
+            Err("400 Bad Request")
+        );
+        assert_eq!(
+            status(b"POST / HTTP/1.1\r\nContent-Length: 12\r\ncontent-length: 12"),
+            Err("400 Bad Request")
+        );
+        assert_eq!(
+            status(b"POST / HTTP/1.1\r\nContent-Length: +12"),
+            Err("400 Bad Request")
+        );
     }
 
     #[test]

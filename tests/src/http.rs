@@ -112,10 +112,17 @@ impl Events {
         Events(reader)
     }
 
-    /// The next event: its name and its data as JSON.
+    /// The next event: its name and its data as JSON, within [`TIMEOUT`]
+    /// (give or take one read: the server's keep-alive comment, every 20
+    /// s, would otherwise restart the read timeout for ever).
     pub fn next_event(&mut self) -> (String, Value) {
         let (mut name, mut data) = (String::new(), String::new());
+        let deadline = std::time::Instant::now() + TIMEOUT;
         loop {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "no event in {TIMEOUT:?}"
+            );
             let mut line = String::new();
             let n = self
                 .0

@@ -1551,22 +1551,19 @@ impl<'a> Scan<'a> {
     }
 
     /// True when `:` (character `k`) keeps what follows from being a link
-    /// without a scheme, which `：` would not (`见:github.com/a`).
+    /// without a scheme, which `：` would not (`见:github.com/a`). The word
+    /// after it is read from the text, cut-outs included: in
+    /// `:Paper3.5github.com/a` the reference `Paper3` is one, and the
+    /// whole would be a link after `：`.
     fn colon_makes_link(&self, text: &str, k: usize) -> bool {
-        if !self
-            .chars
-            .get(k + 1)
-            .is_some_and(|c| c.c.is_ascii_alphanumeric())
-        {
+        let Some(rest) = text.get(self.chars[k].end()..) else {
+            return false;
+        };
+        if !rest.starts_with(|c: char| c.is_ascii_alphanumeric()) {
             return false;
         }
-        let apart = |ch: &&Ch| matches!(ch.class, Class::Space | Class::Han);
-        let run = self.chars[k + 1..]
-            .iter()
-            .take_while(|ch| !apart(ch))
-            .count();
-        let word = TextRange::new(self.chars[k + 1].at, self.chars[k + run].end());
-        let word = word.slice(text);
+        let apart = |c: char| matches!(Class::of(c), Class::Space | Class::Han);
+        let word = &rest[..rest.find(apart).unwrap_or(rest.len())];
         self.inline_differs(&format!(":{word}"), &format!("：{word}"))
     }
 

@@ -391,6 +391,17 @@ fn fixes_never_change_what_a_line_is() {
             中文总结: 见:github.com/a/b 与：COCO
         "#]],
     );
+    // Also when what follows starts with a reference (a cut-out of the
+    // scan): `：` would make `Paper3.5github.com/a/b` one link.
+    check(
+        &summary("见 :Paper3.5github.com/a/b"),
+        expect![[r#"
+            --- fixed
+            Paper1 T
+            摘要原文: a
+            中文总结: 见 :Paper3.5github.com/a/b
+        "#]],
+    );
 }
 
 #[test]

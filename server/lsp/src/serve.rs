@@ -47,10 +47,10 @@ pub fn run() -> i32 {
             return 2;
         }
     };
-    runtime.block_on(serve());
+    let code = runtime.block_on(serve());
     // Blocking reads of stdin may still be parked: do not wait for them.
     runtime.shutdown_timeout(Duration::from_millis(100));
-    0
+    code
 }
 
 /// How long handlers may still run after `exit` or the end of input.
@@ -118,7 +118,9 @@ impl Outbox {
     }
 }
 
-async fn serve() {
+/// Serves until `exit` or the end of input; the exit status: 1 for an
+/// `exit` without `shutdown` before it (LSP, "exit"), else 0.
+async fn serve() -> i32 {
     let (queue, queued) = mpsc::unbounded_channel();
     let outbox = Outbox(queue);
     let notices = outbox.clone();
@@ -150,7 +152,11 @@ async fn serve() {
         outbox: outbox.clone(),
         in_flight: in_flight.clone(),
     };
-    read_client(&mut router).await;
+    let ended = read_client(&mut router).await;
+    let code = match ended {
+        Ended::Exit if !router.backend.session().shut_down() => 1,
+        _ => 0,
+    };
     // `exit`, or the client is gone: handlers still running get a moment
     // to finish (one waiting on a client that will never answer must not
     // keep the process alive), then what is queued is written.
@@ -162,11 +168,12 @@ async fn serve() {
     }
     let _ = outbox.0.send(Out::End);
     let _ = tokio::time::timeout(Duration::from_secs(2), writer).await;
+    code
 }
 
 /// Reads the client's bytes until `exit` or the end of input, and
-/// dispatches every message in the order read.
-pub async fn read_client(router: &mut Router) {
+/// dispatches every message in the order read; which of the two ended it.
+pub async fn read_client(router: &mut Router) -> Ended {
     let mut stdin = tokio::io::stdin();
     let mut reader = FrameReader::default();
     let mut chunk = vec![0u8; 1 << 16];
@@ -178,7 +185,7 @@ pub async fn read_client(router: &mut Router) {
             match event {
                 Event::Message(body, method) => {
                     if router.dispatch(body, method).await == Flow::Exit {
-                        return;
+                        return Ended::Exit;
                     }
                 }
                 Event::Malformed(response) => {
@@ -191,9 +198,16 @@ pub async fn read_client(router: &mut Router) {
             }
         }
         if at_eof {
-            return;
+            return Ended::EndOfInput;
         }
     }
+}
+
+/// How reading the client ended.
+#[derive(PartialEq, Eq)]
+pub enum Ended {
+    Exit,
+    EndOfInput,
 }
 
 /// Whether the reader goes on after a message.

@@ -179,6 +179,8 @@ pub struct Session {
     negotiated: OnceLock<Negotiated>,
     /// Between `initialize` and `shutdown`.
     serving: AtomicBool,
+    /// Since `shutdown`.
+    shut_down: AtomicBool,
     pub configs: Configs,
     /// The digests of the workspace folders, as on disk.
     pub index: Index,
@@ -266,6 +268,7 @@ impl Session {
             outbox,
             negotiated: OnceLock::new(),
             serving: AtomicBool::new(false),
+            shut_down: AtomicBool::new(false),
             configs: Configs::default(),
             index: Index::default(),
             documents: Mutex::new(HashMap::new()),
@@ -358,6 +361,13 @@ impl Session {
     /// `shutdown`: what comes after is refused.
     pub fn stop(&self) {
         self.serving.store(false, Ordering::SeqCst);
+        self.shut_down.store(true, Ordering::SeqCst);
+    }
+
+    /// Whether `shutdown` was received: `exit` ends the process with 0
+    /// after it, with 1 without it (LSP, "exit").
+    pub fn shut_down(&self) -> bool {
+        self.shut_down.load(Ordering::SeqCst)
     }
 
     /// Runs `f` on the open documents, under the lock (never across `.await`).

@@ -282,3 +282,14 @@ fn end_of_input_with_a_request_of_the_server_unanswered_exits_at_once() {
     let status = client.wait_exit(Duration::from_secs(3));
     assert_eq!(status.code(), Some(0));
 }
+
+/// LSP, "exit": the server exits with 0 when `shutdown` came before, with
+/// 1 when it did not.
+#[test]
+fn exit_without_shutdown_is_status_1() {
+    let mut client = Client::start(json!({}), None);
+    client.notify("exit", Value::Null);
+    assert_eq!(client.expect_exit().code(), Some(1));
+    let mut client = Client::start(json!({}), None);
+    assert_eq!(client.shutdown_and_exit().code(), Some(0));
+}

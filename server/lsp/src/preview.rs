@@ -18,17 +18,21 @@
 //!   on a link to another digest's export: that digest, at its Paper2.
 //!
 //! Only GET and POST of these paths are answered; a request head over
-//! 16 KiB, a body over 4 KiB, a `Host` that is not this address (DNS
-//! rebinding) or a client slower than 10 seconds gets an error status and
-//! the connection closed. Nothing here can stop the language server.
+//! 16 KiB, a body over 4 KiB, a `Host` that is not this address or none
+//! (DNS rebinding), a link the page does not show, or a client slower than
+//! 10 seconds gets an error status and the connection closed. A browser
+//! that stops reading an event stream is let go after 30 seconds; the
+//! streams share each rendering's event. A page of a closed document that
+//! no stream reads is forgotten at the next change. Nothing here can stop
+//! the language server.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, Weak};
+use std::sync::{Arc, Mutex, OnceLock, Weak};
 use std::time::Duration;
 
-use digest_analysis::export::Format;
+use digest_analysis::export::{Format, html_escaped};
 use digest_analysis::{Analysis, LineIndex};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -57,6 +61,8 @@ const MAX_HEAD: usize = 16 * 1024;
 const MAX_BODY: usize = 4 * 1024;
 /// How long a client may take to send its request.
 const READ_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a write may wait for a browser that does not read.
+const WRITE_TIMEOUT: Duration = Duration::from_secs(30);
 /// Connections served at once; more are closed at once.
 const MAX_CONNECTIONS: usize = 64;
 /// A comment sent on an idle event stream, so that a dead one is noticed.
@@ -103,6 +109,23 @@ struct Page {
 struct Frame {
     version: Option<i32>,
     html: Arc<str>,
+    /// Its `page` event, made by the first stream that sends it and shared
+    /// by the others (a 10 MB digest's is 13 MB).
+    event: Arc<OnceLock<Arc<[u8]>>>,
+}
+
+impl Frame {
+    fn new(version: Option<i32>, html: Arc<str>) -> Self {
+        Self {
+            version,
+            html,
+            event: Arc::default(),
+        }
+    }
+
+    fn event(&self) -> Arc<[u8]> {
+        self.event.get_or_init(|| page_event(self).into()).clone()
+    }
 }
 
 impl Previews {
@@ -151,12 +174,22 @@ impl Previews {
     }
 
     /// Every preview renders again (a configuration or another digest
-    /// changed what they show).
+    /// changed what they show). A page of a closed document that no
+    /// browser shows is forgotten instead: it would cost a rendering at
+    /// every save elsewhere for no one.
     pub fn changed_all(&self, session: &Arc<Session>) {
-        let pages: Vec<Arc<Page>> = lock(&self.state).pages.values().cloned().collect();
+        let pages: Vec<Arc<Page>> = {
+            let mut state = lock(&self.state);
+            state.pages.retain(|_, page| !page.unwatched(session));
+            state.pages.values().cloned().collect()
+        };
         for page in pages {
             page.render_later(session);
         }
+    }
+
+    fn forget(&self, uri: &Uri) {
+        lock(&self.state).pages.remove(uri);
     }
 
     /// The editor's cursor in `uri` is on `line`.
@@ -206,6 +239,11 @@ fn internal(message: String) -> jsonrpc::Error {
 }
 
 impl Page {
+    /// Not open in the editor, and no event stream reads it.
+    fn unwatched(&self, session: &Session) -> bool {
+        session.version(&self.uri).is_none() && self.frame.receiver_count() == 0
+    }
+
     /// Shows `frame` unless what is shown renders a later version. The
     /// document's version now (`current`) is always shown, and never
     /// replaced by another: an editor that closes a document and opens it
@@ -234,6 +272,8 @@ impl Page {
             }
             match render(&session, &page.uri).await {
                 Ok(frame) => page.show(frame, session.version(&page.uri)),
+                // Gone (a file deleted, say) and shown nowhere: forgotten.
+                Err(_) if page.unwatched(&session) => session.previews.forget(&page.uri),
                 Err(e) => session.log_warning(format!(
                     "digest-lsp: the preview of {} was not rendered: {}",
                     page.uri.as_str(),
@@ -255,10 +295,7 @@ async fn render(session: &Arc<Session>, uri: &Uri) -> Result<Frame, jsonrpc::Err
                 uri.as_str()
             ))
         })??;
-    Ok(Frame {
-        version: rendered.version,
-        html: rendered.text.into(),
-    })
+    Ok(Frame::new(rendered.version, rendered.text.into()))
 }
 
 /// `n` random bytes as hexadecimal.
@@ -365,23 +402,33 @@ async fn answer(
         format!("127.0.0.1:{}", address.port),
         format!("localhost:{}", address.port),
     ];
-    if request.host.as_ref().is_some_and(|h| !hosts.contains(h)) {
+    // HTTP/1.1 asks every request for its Host; a browser always sends it.
+    if request.host.as_ref().is_none_or(|h| !hosts.contains(h)) {
         return Response::text("403 Forbidden", "not this host")
             .write(&mut stream)
             .await;
     }
     let not_found = || Response::text("404 Not Found", "no such preview");
-    let Some(rest) = (request.path.split('?').next())
-        .and_then(|p| p.strip_prefix('/'))
-        .and_then(|p| p.strip_prefix(&*address.token))
-        .and_then(|p| p.strip_prefix('/'))
+    let path = request.path.split('?').next().unwrap_or("");
+    let mut segments = path.strip_prefix('/').unwrap_or("").splitn(3, '/');
+    let (token, id, tail) = (
+        segments.next().unwrap_or(""),
+        segments.next().unwrap_or(""),
+        segments.next(),
+    );
+    // The token compared in a time that does not depend on where it differs.
+    let same = token.len() == address.token.len()
+        && (token.bytes().zip(address.token.bytes())).fold(0u8, |d, (a, b)| d | (a ^ b)) == 0;
+    // The page's number as the server writes it: digits, no leading zero.
+    let number = !id.is_empty() && !id.starts_with('0') && id.bytes().all(|b| b.is_ascii_digit());
+    let Some(page) = (same && number)
+        .then(|| id.parse().ok())
+        .flatten()
+        .and_then(|id| session.previews.page(id))
     else {
         return not_found().write(&mut stream).await;
     };
-    let (id, tail) = rest.split_once('/').unwrap_or((rest, ""));
-    let Some(page) = id.parse().ok().and_then(|id| session.previews.page(id)) else {
-        return not_found().write(&mut stream).await;
-    };
+    let tail = tail.unwrap_or("");
     match (request.method.as_str(), tail) {
         ("GET", "") => page_response(&page).write(&mut stream).await,
         ("GET", "events") => events(stream, &page).await,
@@ -530,37 +577,55 @@ fn page_response(page: &Page) -> Response {
 /// The event stream of a page: the rendering and the cursor now, then each
 /// change, until the browser goes.
 async fn events(mut stream: TcpStream, page: &Page) -> std::io::Result<()> {
-    stream
-        .write_all(
-            b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\n\
-              X-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n",
-        )
-        .await?;
+    // A browser that stops reading is let go, not waited for.
+    async fn send(
+        stream: &mut tokio::net::tcp::WriteHalf<'_>,
+        bytes: &[u8],
+    ) -> std::io::Result<()> {
+        match tokio::time::timeout(WRITE_TIMEOUT, stream.write_all(bytes)).await {
+            Ok(written) => written,
+            Err(_) => Err(std::io::ErrorKind::TimedOut.into()),
+        }
+    }
+    let (mut from, mut stream) = stream.split();
+    let mut ignored = [0u8; 256];
+    send(
+        &mut stream,
+        b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\n\
+          X-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n",
+    )
+    .await?;
     let mut frames = page.frame.subscribe();
     let mut cursor = page.cursor.subscribe();
     let frame = frames.borrow_and_update().clone();
-    stream.write_all(&page_event(&frame)).await?;
+    send(&mut stream, &frame.event()).await?;
     let line = *cursor.borrow_and_update();
-    stream.write_all(&scroll_event(line)).await?;
+    send(&mut stream, &scroll_event(line)).await?;
     loop {
-        let event = tokio::select! {
+        let event: Arc<[u8]> = tokio::select! {
             changed = frames.changed() => {
                 if changed.is_err() {
                     return Ok(());
                 }
                 let frame = frames.borrow_and_update().clone();
-                page_event(&frame)
+                frame.event()
             }
             changed = cursor.changed() => {
                 if changed.is_err() {
                     return Ok(());
                 }
                 let line = *cursor.borrow_and_update();
-                scroll_event(line)
+                scroll_event(line).into()
             }
-            () = tokio::time::sleep(KEEP_ALIVE) => b": still here\n\n".to_vec(),
+            () = tokio::time::sleep(KEEP_ALIVE) => Arc::from(&b": still here\n\n"[..]),
+            // The browser sends nothing more; its end is the stream's, at
+            // once (a page no one reads is let go: see `Page::unwatched`).
+            read = from.read(&mut ignored) => match read {
+                Ok(0) | Err(_) => return Ok(()),
+                Ok(_) => continue,
+            },
         };
-        stream.write_all(&event).await?;
+        send(&mut stream, &event).await?;
     }
 }
 
@@ -611,6 +676,12 @@ fn follow(session: &Arc<Session>, page: &Page, body: &[u8]) -> Response {
             "expected {\"href\": \"other.html#paper1\"}",
         );
     };
+    // Only a link the page shows: the token lets no one have any file of
+    // the disk opened.
+    let shown = format!("href=\"{}\"", html_escaped(&href));
+    if !page.frame.borrow().html.contains(&shown) {
+        return Response::text("404 Not Found", "no such link on the page");
+    }
     let Some(folder) = (page.uri.to_file_path()).and_then(|p| p.parent().map(Path::to_path_buf))
     else {
         return Response::text("404 Not Found", "this digest is not a file");

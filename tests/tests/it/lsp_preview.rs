@@ -160,15 +160,16 @@ fn the_page_follows_edits_and_the_cursor_and_a_click_moves_the_editor() {
     assert_eq!(followed.status, 204, "{followed:?}");
     let asked = client.expect_server_request("window/showDocument");
     assert_eq!(asked, show_document(&other_uri, 6));
-    let nowhere = post(
-        &host,
-        &format!("{path}follow"),
-        r#"{"href": "missing.html#paper1"}"#,
-    );
-    assert_eq!(
-        (nowhere.status, nowhere.body.as_str()),
-        (404, "no digest for this link\n")
-    );
+    // Only the links the page shows: not any file of the disk.
+    for href in ["missing.html#paper1", "../../etc/passwd", "/etc/passwd"] {
+        let body = json!({ "href": href }).to_string();
+        let nowhere = post(&host, &format!("{path}follow"), &body);
+        assert_eq!(
+            (nowhere.status, nowhere.body.as_str()),
+            (404, "no such link on the page\n"),
+            "{href}"
+        );
+    }
 
     // The language server goes on.
     assert_eq!(rendered(&mut client, &uri)["version"], json!(2));
@@ -197,6 +198,22 @@ fn hostile_requests_get_an_error_status_and_the_server_goes_on() {
     assert_eq!(
         status(get(&host, &format!("/{token}/2/"))),
         (404, "no such preview\n".into())
+    );
+    // The page's number only as the server writes it.
+    for other in ["01", "+1", "1a", ""] {
+        assert_eq!(
+            status(get(&host, &format!("/{token}/{other}/"))),
+            (404, "no such preview\n".into()),
+            "{other:?}"
+        );
+    }
+    // A request without Host (which HTTP/1.1 requires).
+    assert_eq!(
+        status(send(
+            &host,
+            format!("GET {path} HTTP/1.1\r\n\r\n").as_bytes()
+        )),
+        (403, "not this host\n".into())
     );
     assert_eq!(
         status(get(&host, &format!("{path}nothing"))),
@@ -301,5 +318,31 @@ fn a_digest_changed_on_disk_is_shown_again() {
             break;
         }
     }
+    client.shutdown_and_exit();
+}
+
+/// A page of a document that is not open and that no browser reads is
+/// forgotten at the next change elsewhere, instead of being rendered again
+/// at every save for no one; one that a stream reads is kept.
+#[test]
+fn a_page_no_one_reads_of_a_closed_document_is_forgotten() {
+    let (mut client, dir, uri, host, path) = previewed_on_disk("forgotten");
+    let other = dir.join("other.digest");
+    digest_e2e::write_file(&other, OTHER);
+    let changed = json!({"changes": [{"uri": file_uri(&other), "type": 1}]});
+    // Read by a stream: kept through a change.
+    let mut events = Events::open(&host, &path);
+    assert_eq!(events.next_event().0, "page");
+    client.notify("workspace/didChangeWatchedFiles", changed.clone());
+    rendered(&mut client, &uri); // the notification's start has run
+    assert_eq!(get(&host, &path).status, 200);
+    // No stream any more: forgotten at the next change.
+    drop(events);
+    let forgotten = (0..100).any(|_| {
+        client.notify("workspace/didChangeWatchedFiles", changed.clone());
+        rendered(&mut client, &uri);
+        get(&host, &path).status == 404
+    });
+    assert!(forgotten, "the page is still served");
     client.shutdown_and_exit();
 }

@@ -99,6 +99,18 @@ pub struct Export<'a> {
 
 /// `export` in `format`.
 pub fn render(format: Format, export: &Export<'_>) -> String {
+    render_format(format, export)
+}
+
+/// `text` escaped as the HTML export escapes every text and attribute
+/// (`& < > " '`): what a link's `href="…"` holds for a given target.
+pub fn html_escaped(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    html::escape(&mut out, text);
+    out
+}
+
+fn render_format(format: Format, export: &Export<'_>) -> String {
     match format {
         Format::Markdown => markdown(export),
         Format::Html => html(export),

@@ -42,7 +42,15 @@ paper under the cursor.  Returns the page's address."
     (setq digest--cursor-line nil)
     (add-hook 'post-command-hook #'digest--send-cursor nil t)
     (digest--send-cursor)
-    (browse-url url)
+    ;; The address holds the preview's secret token: the browser gets a
+    ;; file of this user's that redirects to it, not the address on its
+    ;; command line (where `ps' shows it to everyone).
+    (let ((redirect (make-temp-file "digest-preview-" nil ".html")))
+      (set-file-modes redirect #o600)
+      (with-temp-file redirect
+        (insert "<!DOCTYPE html>\n<meta charset=\"utf-8\">\n"
+                (format "<meta http-equiv=\"refresh\" content=\"0;url=%s\">\n" url)))
+      (browse-url (concat "file://" redirect)))
     (message "digest: preview at %s" url)
     url))
 

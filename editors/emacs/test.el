@@ -100,10 +100,16 @@
              (paper3 (save-excursion (goto-char (point-min))
                                      (re-search-forward "^Paper3 ")
                                      (1- (line-number-at-pos)))))
-        (digest-test-check "digest-preview opens one address on 127.0.0.1 in the browser"
-                           (and (equal opened (list url))
-                                (string-match-p "\\`http://127\\.0\\.0\\.1:[0-9]+/[0-9a-f]+/[0-9]+/\\'" url))
-                           (format "%S" opened))
+        (digest-test-check "digest-preview opens one file of the user's that redirects to the address on 127.0.0.1"
+                           (and (= (length opened) 1)
+                                (string-prefix-p "file:///" (car opened))
+                                (string-match-p "\\`http://127\\.0\\.0\\.1:[0-9]+/[0-9a-f]+/[0-9]+/\\'" url)
+                                (let ((file (substring (car opened) (length "file://"))))
+                                  (and (= (file-modes file) #o600)
+                                       (with-temp-buffer
+                                         (insert-file-contents file)
+                                         (search-forward (format "url=%s\"" url) nil t)))))
+                           (format "%S %S" opened url))
         (digest-test-check "the page shows the four papers"
                            (= 4 (let ((n 0) (start 0))
                                   (while (string-match "<article class=\"paper\" id=\"paper[0-9]+\"" page start)

@@ -1,6 +1,7 @@
 -- End-to-end test of :DigestPreview in Neovim, against the real digest-lsp:
 -- the server's `digest.preview` command answers a page's address, opened in
--- the browser (a stub here, which records it); the page holds the buffer's
+-- the browser through a private file that redirects to it (a stub browser
+-- here, which records the file); the page holds the buffer's
 -- papers; its event stream (read by curl) gets an unsaved edit and the
 -- cursor's line; a click on a paper (a POST, as the page's script sends it)
 -- moves the cursor there through window/showDocument (0.8+; 0.7 has none,
@@ -37,12 +38,19 @@ h.run(function()
     return true
   end
   local messages = h.notified('DigestPreview')
-  local url = opened[1] or ''
+  -- The browser gets a file of the user's that redirects to the address
+  -- (the address holds the token: never on a command line).
+  local redirect = h.read(opened[1] or '') or ''
+  local url = redirect:match('url=(http://[^"]+)"') or ''
   check(
-    ':DigestPreview opens one address on 127.0.0.1 in the browser',
-    #opened == 1 and url:match('^http://127%.0%.0%.1:%d+/%x+/%d+/$') ~= nil,
-    vim.inspect(opened)
+    ':DigestPreview opens one file that redirects to an address on 127.0.0.1',
+    #opened == 1 and opened[1]:match('%.html$') ~= nil and url:match('^http://127%.0%.0%.1:%d+/%x+/%d+/$') ~= nil,
+    vim.inspect(opened) .. ' ' .. redirect
   )
+  if vim.fn.has('unix') == 1 then
+    local mode = vim.fn.getfperm(vim.fn.fnamemodify(opened[1] or '', ':h'))
+    check('in a folder only the user can read (' .. mode .. ')', mode == 'rwx------', mode)
+  end
   check(
     ':DigestPreview says where',
     #messages == 1 and messages[1].msg == 'digest: preview at ' .. url and messages[1].level == vim.log.levels.INFO,

@@ -306,11 +306,32 @@ local function follow_cursor(bufnr)
   end
 end
 
+--- A file of this user's that sends the browser on to `url` (the preview's
+--- address holds its secret token: given to the browser on its command
+--- line, other users could read it with `ps`; Jupyter does the same). In
+--- Neovim's own temporary folder, readable by this user only; nil when it
+--- cannot be written.
+function M.redirect_file(url)
+  local path = vim.fn.tempname() .. '-digest-preview.html'
+  local escaped = url:gsub('&', '&amp;'):gsub('"', '&quot;'):gsub('<', '&lt;')
+  local page = {
+    '<!DOCTYPE html>',
+    '<meta charset="utf-8">',
+    ('<meta http-equiv="refresh" content="0;url=%s">'):format(escaped),
+    '<title>digest preview</title>',
+  }
+  if vim.fn.writefile(page, path) ~= 0 then
+    return nil
+  end
+  return path
+end
+
 --- Opens a live preview of the buffer's digest in the browser: the server's
 --- `digest.preview` command answers the address of a page on 127.0.0.1
 --- that shows the buffer's text as one types, scrolls with the cursor, and
---- moves the cursor to a paper clicked (`window/showDocument`, 0.8+).
---- `opts`: `bufnr`, `open` (a function of the address; default
+--- moves the cursor to a paper clicked (`window/showDocument`, 0.8+). The
+--- browser is given a file that redirects to the address (`M.redirect_file`).
+--- `opts`: `bufnr`, `open` (a function of what to open; default
 --- `M.open_url`), `timeout_ms` (default 10000). Returns the address, or nil
 --- and why not; when no browser opens, the address and why.
 function M.preview(opts)
@@ -325,7 +346,7 @@ function M.preview(opts)
     return nil, 'digest.preview answered no address: ' .. vim.inspect(url)
   end
   follow_cursor(bufnr)
-  local opened, err = (opts.open or M.open_url)(url)
+  local opened, err = (opts.open or M.open_url)(M.redirect_file(url) or url)
   if opened == false then
     return url, ('no browser opened (%s): open %s'):format(err or 'unknown error', url)
   end

@@ -32,15 +32,16 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, Weak};
 use std::time::Duration;
 
+use digest_analysis::Lookup;
 use digest_analysis::export::{Format, html_escaped};
-use digest_analysis::{Analysis, LineIndex};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{Semaphore, watch};
 use tower_lsp_server::jsonrpc;
 use tower_lsp_server::ls_types::{MessageType, Position, Range, ShowDocumentParams, Uri};
 
-use crate::files::{Source, lock, read_text};
+use crate::digests::Digests;
+use crate::files::lock;
 use crate::session::Session;
 
 /// The command of `workspace/executeCommand` that opens a preview.
@@ -762,18 +763,20 @@ fn percent_decode(s: &str) -> Option<String> {
     String::from_utf8(out).ok()
 }
 
-/// The line of the heading of paper `number` of the digest at `path` (its
-/// open text, else the disk's); 0 when it has none.
+/// The line of the heading of paper `number` of the digest at `path`, as
+/// the server sees it (open, indexed, else read: [`Digests::at`]); 0 when
+/// it has none.
 fn heading_line(session: &Session, path: &Path, number: u64) -> u32 {
-    let Some(text) = session.open_text(path).or_else(|| read_text(path).ok()) else {
+    let Lookup::Found(analysis) = Digests::new(session, &session.configs, None).at(path) else {
         return 0;
     };
-    let config = session.configs.for_file(path, session);
-    let analysis = Analysis::new(&text, &config.config);
     let Some(paper) = analysis.syntax.papers.iter().find(|p| p.number == number) else {
         return 0;
     };
-    let line = LineIndex::new(&text).line(paper.heading.start);
+    let line = analysis
+        .text
+        .try_byte_to_line(paper.heading.start)
+        .unwrap_or(0);
     u32::try_from(line).unwrap_or(u32::MAX)
 }
 

@@ -42,6 +42,7 @@ use tower_lsp_server::ls_types::{MessageType, Position, Range, ShowDocumentParam
 
 use crate::digests::Digests;
 use crate::files::lock;
+use crate::handlers::run_blocking;
 use crate::session::Session;
 
 /// The command of `workspace/executeCommand` that opens a preview.
@@ -287,15 +288,8 @@ impl Page {
 
 /// The document's HTML, rendered off the protocol task.
 async fn render(session: &Arc<Session>, uri: &Uri) -> Result<Frame, jsonrpc::Error> {
-    let (worker, target) = (session.clone(), uri.clone());
-    let rendered = tokio::task::spawn_blocking(move || worker.render(&target, Format::Html))
-        .await
-        .map_err(|panic| {
-            internal(format!(
-                "digest-lsp: rendering {} failed: {panic}",
-                uri.as_str()
-            ))
-        })??;
+    let target = uri.clone();
+    let rendered = run_blocking(session, move |s| s.render(&target, Format::Html)).await??;
     Ok(Frame::new(rendered.version, rendered.text.into()))
 }
 

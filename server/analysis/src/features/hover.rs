@@ -184,12 +184,26 @@ fn is_latin_word_char(c: char) -> bool {
     (c.is_alphanumeric() && !is_cjk(c)) || is_combining_mark(c)
 }
 
+/// `text` cut after `max` characters, never inside what is drawn as one
+/// ([`cluster_boundary`]), white space before the cut dropped and `…`
+/// appended; as it is when it has `max` characters or fewer. What inlay
+/// hints and the rules' messages quote.
+pub(crate) fn cut_after(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((cut, _)) => {
+            let cut = cluster_boundary(text, cut);
+            format!("{}…", text[..cut].trim_end())
+        }
+        None => text.to_string(),
+    }
+}
+
 /// `cut`, a character boundary of `text`, moved back until no character is
 /// cut from what it is drawn with: a letter from its combining accents, an
 /// emoji from its skin tone, variation selector or the rest of its ZWJ
 /// sequence, a flag from its other half. (Cut there, `é` written as `e` +
 /// U+0301 was shown as `e`, and a flag as a boxed letter.)
-pub(crate) fn cluster_boundary(text: &str, mut cut: usize) -> usize {
+fn cluster_boundary(text: &str, mut cut: usize) -> usize {
     let regional = |c: char| ('\u{1F1E6}'..='\u{1F1FF}').contains(&c);
     let continues = |c: char| {
         is_combining_mark(c)

@@ -54,13 +54,6 @@ pub fn inlay_hints(analysis: &Analysis, range: TextRange, config: &Config) -> Ve
 fn shorten(text: &str, max: usize) -> String {
     match text.char_indices().nth(max) {
         None => text.to_string(),
-        Some(_) => {
-            let keep = text
-                .char_indices()
-                .nth(max - 1)
-                .map_or(text.len(), |(i, _)| i);
-            let keep = super::cluster_boundary(text, keep);
-            format!("{}…", text[..keep].trim_end())
-        }
+        Some(_) => super::cut_after(text, max.saturating_sub(1)),
     }
 }

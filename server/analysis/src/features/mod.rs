@@ -25,7 +25,7 @@ pub use document_links::{DocumentLink, LinkTarget, document_links};
 pub use file_rename::{FileRename, rename_files};
 pub use folding::{Fold, FoldKind, folding_ranges};
 pub use highlight::{Highlight, HighlightKind, highlights};
-pub(crate) use hover::cluster_boundary;
+pub(crate) use hover::cut_after;
 pub use hover::{Hover, excerpt, hover};
 pub use inlay_hints::{InlayHint, inlay_hints};
 pub use outline::{Symbol, SymbolKind, outline, paper_outline};

@@ -1020,13 +1020,7 @@ pub const EXCERPT_CHARS: usize = 60;
 
 /// `text`, cut after `max` characters with `…` when longer.
 fn excerpt(text: &str, max: usize) -> String {
-    match text.char_indices().nth(max) {
-        Some((cut, _)) => {
-            let cut = crate::features::cluster_boundary(text, cut);
-            format!("{}…", text[..cut].trim_end())
-        }
-        None => text.to_string(),
-    }
+    crate::features::cut_after(text, max)
 }
 
 /// `Paper3` as written in the paper's heading.
